@@ -1,0 +1,90 @@
+"""Engine factory and the few places where PostgreSQL and SQLite differ."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import Engine, String, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+_engines: dict[tuple[str, int], Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def make_engine(url: str, statement_timeout_ms: int = 15_000) -> Engine:
+    """A new engine with the pool and time limits this app relies on."""
+    parsed = make_url(url)
+    if parsed.drivername in {"postgresql", "postgres"}:
+        # SQLAlchemy 2.1 defaults to psycopg 3; we ship psycopg2-binary.
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": statement_timeout_ms / 1000})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        return engine
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        pool_timeout=5,
+        # statement_timeout: PostgreSQL cancels a runaway query before gunicorn kills the worker.
+        connect_args={
+            "connect_timeout": 3,
+            "options": f"-c statement_timeout={int(statement_timeout_ms)}",
+            "application_name": "finance-tracker",
+        },
+    )
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # SQLite ignores foreign keys unless asked; WAL lets readers run beside one writer.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def shared_engine(url: str, statement_timeout_ms: int = 15_000) -> Engine:
+    """One engine per URL per process, so every request shares one connection pool."""
+    key = (url, statement_timeout_ms)
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = make_engine(url, statement_timeout_ms)
+        return engine
+
+
+def dispose_engines() -> None:
+    """Drop pooled connections (gunicorn post_fork): a forked child must never reuse them."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose(close=False)
+
+
+def is_postgresql(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+class month_bucket(FunctionElement):  # noqa: N801 - used like a SQL function
+    """'YYYY-MM' of a DATE column, portable across the two dialects."""
+
+    type = String()
+    inherit_cache = True
+    name = "month_bucket"
+
+
+@compiles(month_bucket, "postgresql")
+def _month_bucket_pg(element, compiler, **kw) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+@compiles(month_bucket, "sqlite")
+def _month_bucket_sqlite(element, compiler, **kw) -> str:
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"

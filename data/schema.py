@@ -1,0 +1,168 @@
+"""The schema, as SQLAlchemy Core tables: the single source of truth. Alembic migrations follow it.
+
+Money is stored as signed integer minor units (BIGINT): exact on PostgreSQL and SQLite alike.
+Every row has an owner (user_id); queries and writes always filter on it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+
+# Deterministic constraint names, so migrations can alter them on both dialects.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan")
+CATEGORY_KINDS = ("income", "expense", "transfer")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _created_at() -> Column:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(100), nullable=False, server_default=""),
+    # NULL: the user cannot log in until a password is set.
+    Column("password_hash", String(255), nullable=True),
+    # Default currency for new accounts and for totals across accounts.
+    Column("currency", String(3), nullable=False, server_default="EUR"),
+    # Bumped in the same transaction as every write of this user's data: the cache key.
+    Column("data_version", BigInteger, nullable=False, server_default=text("0")),
+    _created_at(),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("opening_balance_minor", BigInteger, nullable=False, server_default=text("0")),
+    Column("archived", Boolean, nullable=False, server_default=text("FALSE")),
+    _created_at(),
+    UniqueConstraint("user_id", "name"),
+    CheckConstraint(_in("type", ACCOUNT_TYPES), name="type"),
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column(
+        "parent_id",
+        Integer,
+        ForeignKey("categories.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    Column("color", String(7), nullable=True),
+    Column("archived", Boolean, nullable=False, server_default=text("FALSE")),
+    _created_at(),
+    UniqueConstraint("user_id", "name"),
+    CheckConstraint(_in("kind", CATEGORY_KINDS), name="kind"),
+)
+
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    # Random file name under the receipts directory; never derived from user input.
+    Column("storage_name", String(64), nullable=False, unique=True),
+    Column("original_name", String(255), nullable=False),
+    Column("content_type", String(50), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    _created_at(),
+    Index(None, "user_id"),
+)
+
+transactions = Table(
+    "transactions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("payee", String(200), nullable=False, server_default=""),
+    Column("memo", Text, nullable=False, server_default=""),
+    Column("category_id", Integer, ForeignKey("categories.id"), nullable=True),
+    # The other leg of a transfer; both legs are created and deleted together.
+    Column(
+        "transfer_peer_id",
+        Integer,
+        ForeignKey("transactions.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    Column(
+        "receipt_id",
+        Integer,
+        ForeignKey("receipts.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    # Identifies an imported statement line, so importing the same file twice adds nothing.
+    Column("import_fingerprint", String(64), nullable=True),
+    _created_at(),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("user_id", "import_fingerprint"),
+    Index(None, "user_id", "date"),
+    Index(None, "user_id", "category_id", "date"),
+    Index(None, "user_id", "account_id", "date"),
+    Index(None, "transfer_peer_id"),
+)
+
+budgets = Table(
+    "budgets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "category_id",
+        Integer,
+        ForeignKey("categories.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    # Always the first day of the month.
+    Column("month", Date, nullable=False),
+    Column("limit_minor", BigInteger, nullable=False),
+    UniqueConstraint("user_id", "category_id", "month"),
+    CheckConstraint("limit_minor >= 0", name="limit_not_negative"),
+    Index(None, "user_id", "month"),
+)
