@@ -1,0 +1,305 @@
+"""Small reads for forms and the grid: lists, one-row lookups, suggestions.
+
+Every function takes `engine` then `user_id`, and any id from a caller is looked up together
+with its owner, so another user's id simply finds nothing. `data.queries` re-exports these, so
+callers can keep one read-side entry point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from sqlalchemy import BigInteger, Engine, Select, and_, cast, func, not_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from data.schema import accounts, budgets, categories, transactions, users
+
+if TYPE_CHECKING:  # data.queries imports this module: Filters is only needed for type hints.
+    from data.queries import Filters
+
+# The escape character of every LIKE pattern built from user text.
+LIKE_ESCAPE = "\\"
+PAGE_SIZE_MAX = 500
+_SUGGESTIONS_MAX = 100
+# Text sorts ignore case; NULLs (no category) always sort last.
+_SORTABLE = {
+    "date": transactions.c.date,
+    "amount_minor": transactions.c.amount_minor,
+    "payee": func.lower(transactions.c.payee),
+    "account": func.lower(accounts.c.name),
+    "category": func.lower(categories.c.name),
+}
+_DIRECTIONS = ("asc", "desc")
+
+
+@dataclass(frozen=True)
+class TransactionsPage:
+    """One page of the grid, and the count and sum of every row the filters select."""
+
+    rows: pd.DataFrame
+    total_count: int
+    total_minor: int
+
+
+def escape_like(text: str) -> str:
+    """User text as a literal inside a LIKE pattern: its `%`, `_` and `\\` match themselves."""
+    for special in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(special, LIKE_ESCAPE + special)
+    return text
+
+
+def read_frame(engine: Engine, query: Select) -> pd.DataFrame:
+    """The result of an already-aggregated or already-limited query, as a DataFrame."""
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def data_version(engine: Engine, user_id: int) -> int:
+    """The user's write counter, the cache key of every read model. LookupError if no such user."""
+    query = select(users.c.data_version).where(users.c.id == user_id)
+    with engine.connect() as conn:
+        version = conn.execute(query).scalar_one_or_none()
+    if version is None:
+        raise LookupError(f"no user with id {user_id}")
+    return int(version)
+
+
+def list_accounts(engine: Engine, user_id: int, include_archived: bool = False) -> pd.DataFrame:
+    """DataFrame[id, name, type, currency, archived, opening_balance_minor], by name."""
+    query = select(
+        accounts.c.id,
+        accounts.c.name,
+        accounts.c.type,
+        accounts.c.currency,
+        accounts.c.archived,
+        accounts.c.opening_balance_minor,
+    ).where(accounts.c.user_id == user_id)
+    if not include_archived:
+        query = query.where(not_(accounts.c.archived))
+    frame = read_frame(engine, query.order_by(accounts.c.name, accounts.c.id))
+    return frame.astype({"id": "int64", "archived": "bool", "opening_balance_minor": "int64"})
+
+
+def list_categories(engine: Engine, user_id: int, include_archived: bool = False) -> pd.DataFrame:
+    """DataFrame[id, name, kind, parent_id, color, archived], by name; parent_id may be NA."""
+    query = select(
+        categories.c.id,
+        categories.c.name,
+        categories.c.kind,
+        categories.c.parent_id,
+        categories.c.color,
+        categories.c.archived,
+    ).where(categories.c.user_id == user_id)
+    if not include_archived:
+        query = query.where(not_(categories.c.archived))
+    frame = read_frame(engine, query.order_by(categories.c.name, categories.c.id))
+    return frame.astype({"id": "int64", "parent_id": "Int64", "archived": "bool"})
+
+
+def transaction_rows() -> Select:
+    """The columns of a transaction as the grid and the edit form show it; add the owner's WHERE.
+
+    Columns: id, date, account_id, account, category_id, category (NULL when uncategorised),
+    payee, memo, amount_minor, transfer_peer_id, receipt_id, currency (the account's).
+    """
+    return select(
+        transactions.c.id,
+        transactions.c.date,
+        transactions.c.account_id,
+        accounts.c.name.label("account"),
+        transactions.c.category_id,
+        categories.c.name.label("category"),
+        transactions.c.payee,
+        transactions.c.memo,
+        transactions.c.amount_minor,
+        transactions.c.transfer_peer_id,
+        transactions.c.receipt_id,
+        accounts.c.currency,
+    ).select_from(
+        transactions.join(
+            accounts,
+            and_(
+                accounts.c.id == transactions.c.account_id,
+                accounts.c.user_id == transactions.c.user_id,
+            ),
+        ).outerjoin(
+            categories,
+            and_(
+                categories.c.id == transactions.c.category_id,
+                categories.c.user_id == transactions.c.user_id,
+            ),
+        )
+    )
+
+
+def get_transaction(engine: Engine, user_id: int, transaction_id: int) -> dict[str, Any] | None:
+    """One transaction of this user (the columns of `transaction_rows`), or None."""
+    query = transaction_rows().where(
+        transactions.c.user_id == user_id, transactions.c.id == transaction_id
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).mappings().one_or_none()
+    return dict(row) if row is not None else None
+
+
+def transactions_page(
+    engine: Engine,
+    user_id: int,
+    filters: Filters,
+    search: str | None = None,
+    sort: tuple[tuple[str, str], ...] = (("date", "desc"),),
+    offset: int = 0,
+    limit: int = 50,
+) -> TransactionsPage:
+    """A page of the filtered transactions, for the server-side grid.
+
+    Transfers are listed (they are transactions) and every filter applies, categories too.
+    `search` matches payee or memo, any case, as a literal substring. `sort` is a tuple of
+    (column, "asc" | "desc") over date, amount_minor, payee, account and category; ties go to
+    the newest id, so pages never overlap. limit is clamped to 1..PAGE_SIZE_MAX, offset to >= 0.
+    Raises ValueError for an unknown sort column or direction.
+    """
+    order_by = _order_by(sort)
+    conditions = filters.conditions(user_id)
+    if search and search.strip():
+        pattern = f"%{escape_like(search.strip())}%"
+        conditions.append(
+            or_(
+                transactions.c.payee.ilike(pattern, escape=LIKE_ESCAPE),
+                transactions.c.memo.ilike(pattern, escape=LIKE_ESCAPE),
+            )
+        )
+    page_query = (
+        transaction_rows()
+        .where(*conditions)
+        .order_by(*order_by)
+        .offset(max(0, offset))
+        .limit(max(1, min(limit, PAGE_SIZE_MAX)))
+    )
+    totals_query = select(
+        func.count(),
+        cast(func.coalesce(func.sum(transactions.c.amount_minor), 0), BigInteger),
+    ).where(*conditions)
+    rows = read_frame(engine, page_query).astype(
+        {
+            "id": "int64",
+            "account_id": "int64",
+            "category_id": "Int64",
+            "amount_minor": "int64",
+            "transfer_peer_id": "Int64",
+            "receipt_id": "Int64",
+        }
+    )
+    with engine.connect() as conn:
+        total_count, total_minor = conn.execute(totals_query).one()
+    return TransactionsPage(rows=rows, total_count=total_count, total_minor=total_minor)
+
+
+def _order_by(sort: tuple[tuple[str, str], ...]) -> list[ColumnElement[Any]]:
+    order_by: list[ColumnElement[Any]] = []
+    for column, direction in sort:
+        if column not in _SORTABLE:
+            raise ValueError(f"cannot sort by {column!r}; choose from {', '.join(_SORTABLE)}")
+        if direction not in _DIRECTIONS:
+            raise ValueError(f"sort direction must be 'asc' or 'desc', not {direction!r}")
+        expression = _SORTABLE[column]
+        ordered = expression.asc() if direction == "asc" else expression.desc()
+        order_by.append(ordered.nulls_last())
+    order_by.append(transactions.c.id.desc())
+    return order_by
+
+
+def account_balances(
+    engine: Engine, user_id: int, as_of: date | None = None, include_archived: bool = False
+) -> pd.DataFrame:
+    """DataFrame[account_id, account, type, currency, archived, balance_minor], by name.
+
+    The balance is the opening balance plus every transaction up to `as_of` (inclusive; all of
+    them when None), transfers included.
+    """
+    joined = [
+        transactions.c.account_id == accounts.c.id,
+        transactions.c.user_id == accounts.c.user_id,
+    ]
+    if as_of is not None:
+        joined.append(transactions.c.date <= as_of)
+    query = (
+        select(
+            accounts.c.id.label("account_id"),
+            accounts.c.name.label("account"),
+            accounts.c.type,
+            accounts.c.currency,
+            accounts.c.archived,
+            cast(
+                accounts.c.opening_balance_minor
+                + func.coalesce(func.sum(transactions.c.amount_minor), 0),
+                BigInteger,
+            ).label("balance_minor"),
+        )
+        .select_from(accounts.outerjoin(transactions, and_(*joined)))
+        .where(accounts.c.user_id == user_id)
+        .group_by(accounts.c.id)
+        .order_by(accounts.c.name)
+    )
+    if not include_archived:
+        query = query.where(not_(accounts.c.archived))
+    frame = read_frame(engine, query)
+    return frame.astype({"account_id": "int64", "archived": "bool", "balance_minor": "int64"})
+
+
+def payee_suggestions(engine: Engine, user_id: int, prefix: str = "", limit: int = 20) -> list[str]:
+    """Payees starting with `prefix` (any case), most used first; empty payees never."""
+    conditions = [transactions.c.user_id == user_id, transactions.c.payee != ""]
+    if prefix:
+        pattern = escape_like(prefix) + "%"
+        conditions.append(transactions.c.payee.ilike(pattern, escape=LIKE_ESCAPE))
+    query = (
+        select(transactions.c.payee)
+        .where(*conditions)
+        .group_by(transactions.c.payee)
+        .order_by(func.count().desc(), transactions.c.payee)
+        .limit(max(1, min(limit, _SUGGESTIONS_MAX)))
+    )
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
+def last_category_for_payee(engine: Engine, user_id: int, payee: str) -> int | None:
+    """The category of the user's latest categorised transaction with exactly this payee.
+
+    Uncategorised rows and archived categories are skipped: the answer pre-fills a form whose
+    category list shows only active categories.
+    """
+    query = (
+        select(transactions.c.category_id)
+        .join(
+            categories,
+            and_(
+                categories.c.id == transactions.c.category_id,
+                categories.c.user_id == transactions.c.user_id,
+            ),
+        )
+        .where(
+            transactions.c.user_id == user_id,
+            transactions.c.payee == payee,
+            not_(categories.c.archived),
+        )
+        .order_by(transactions.c.date.desc(), transactions.c.id.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one_or_none()
+
+
+def budgets_for_month(engine: Engine, user_id: int, month: date) -> pd.DataFrame:
+    """DataFrame[category_id, limit_minor] of the month that contains `month`."""
+    query = (
+        select(budgets.c.category_id, budgets.c.limit_minor)
+        .where(budgets.c.user_id == user_id, budgets.c.month == month.replace(day=1))
+        .order_by(budgets.c.category_id)
+    )
+    return read_frame(engine, query).astype({"category_id": "int64", "limit_minor": "int64"})
