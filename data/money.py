@@ -5,6 +5,7 @@ Amounts are capped well inside 2**53 so that even the float a chart plots is exa
 
 from __future__ import annotations
 
+import numbers
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -18,7 +19,10 @@ _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "C
 
 # One trillion in major units: far above any household amount, far below 2**53 minor units.
 MAX_MAJOR_UNITS = 10**12
-_AMOUNT_RE = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
+# ASCII digits only; thousands grouped by commas or by spaces, never a mix.
+_AMOUNT_RE = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(\d+))?", re.ASCII)
+# "−" minus and no-break spaces are what a copy from a formatted statement gives.
+_TYPOGRAPHY = str.maketrans({"\u2212": "-", "\u00a0": " ", "\u202f": " "})
 
 
 class MoneyError(ValueError):
@@ -37,23 +41,23 @@ def parse_amount(text: str | None, currency: str = "EUR") -> int:
     """Parse '1,234.56', '-12.5', '12' into minor units; reject anything inexact or odd."""
     if text is None or not str(text).strip():
         raise MoneyError("Enter an amount.")
-    cleaned = str(text).strip().replace(" ", "").replace("\u00a0", "")
-    for symbol in set(_SYMBOLS.values()) | {currency.upper()}:
-        cleaned = cleaned.replace(symbol.strip(), "")
-    # "−" (U+2212) is what a copy from a formatted statement gives.
-    cleaned = cleaned.replace("\u2212", "-")
-    match = _AMOUNT_RE.match(cleaned)
+    cleaned = _without_currency_mark(str(text).strip().translate(_TYPOGRAPHY), currency)
+    match = _AMOUNT_RE.fullmatch(cleaned)
     if not match:
         raise MoneyError("Enter a number such as 1234.56 or -12.50.")
     sign, whole, fraction = match.groups()
     fraction = fraction or ""
+    whole = whole.replace(",", "").replace(" ", "")
+    # Checked before Decimal sees it: a number of a million digits would overflow its context.
+    if len(whole.lstrip("0")) > len(str(MAX_MAJOR_UNITS)):
+        raise MoneyError("That amount is too large.")
     places = minor_units(currency)
     if len(fraction) > places:
         if places == 0:
             raise MoneyError(f"{currency.upper()} amounts have no decimals.")
         raise MoneyError(f"Use at most {places} decimals for {currency.upper()}.")
     try:
-        value = Decimal(f"{sign}{whole.replace(',', '')}.{fraction or '0'}")
+        value = Decimal(f"{sign}{whole}.{fraction or '0'}")
     except InvalidOperation:  # pragma: no cover - the regex admits only digits
         raise MoneyError("Enter a number such as 1234.56.") from None
     minor = int(value.scaleb(places))
@@ -64,8 +68,7 @@ def parse_amount(text: str | None, currency: str = "EUR") -> int:
 
 def format_amount(minor: int, currency: str = "EUR", grouping: bool = True) -> str:
     """Plain text of an amount, '-1,234.56'; parse_amount reads it back exactly."""
-    if isinstance(minor, bool) or not isinstance(minor, int):
-        minor = _as_int(minor)
+    minor = _as_int(minor)
     places = minor_units(currency)
     sign = "-" if minor < 0 else ""
     whole, fraction = divmod(abs(minor), 10**places)
@@ -90,8 +93,29 @@ def to_major_float(minor: int, currency: str = "EUR") -> float:
     return _as_int(minor) / 10 ** minor_units(currency)
 
 
+def _without_currency_mark(text: str, currency: str) -> str:
+    """'-€1,234.56', '€ 12', '12 EUR' -> the bare number; only this currency's symbol or code.
+
+    A mark elsewhere ('1€2') or another currency's symbol ('$5' for EUR) stays, so the number
+    is rejected instead of being read as something the user did not mean.
+    """
+    code = currency.upper()
+    marks = {code, _SYMBOLS.get(code, code).strip()}
+    sign = text[:1] if text[:1] in ("+", "-") else ""
+    body = text[len(sign) :].lstrip()
+    for mark in marks:
+        if body.startswith(mark):
+            return sign + body[len(mark) :].lstrip()
+        if body.endswith(mark):
+            return sign + body[: -len(mark)].rstrip()
+    return sign + body
+
+
 def _as_int(value: object) -> int:
-    # numpy integers from pandas arrive here; floats never should.
-    if isinstance(value, float):
-        raise TypeError("money must be an integer number of minor units, not a float")
-    return int(value)  # type: ignore[call-overload]
+    # numpy integers from pandas are numbers.Integral and welcome. Floats, bools, Decimals and
+    # strings are not: int() would silently truncate or convert them.
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"money must be an integer number of minor units, not {type(value).__name__}"
+        )
+    return int(value)

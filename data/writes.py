@@ -1,0 +1,284 @@
+"""The write side: one function per use case, each validated and in one DB transaction.
+
+This module holds the ledger's entries (transactions, transfers, receipts) and budgets, and
+re-exports the writes of users, accounts and categories, so callers import every write from
+here. Each transaction starts with bump_version (see data/ownership.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
+
+from data import validation as v
+from data.ownership import bump_version, insert_id, owned_row, update_owned
+from data.schema import accounts, budgets, categories, receipts
+from data.schema import transactions as txns
+from data.setup_writes import (
+    create_account,
+    create_category,
+    create_user,
+    rename_account,
+    rename_category,
+    set_account_archived,
+    set_category_archived,
+)
+from data.validation import FieldErrors, NotFound, ValidationError
+
+__all__ = [
+    "NotFound",
+    "TransactionInput",
+    "ValidationError",
+    "attach_receipt",
+    "clear_budget",
+    "copy_budgets",
+    "create_account",
+    "create_category",
+    "create_transaction",
+    "create_transfer",
+    "create_user",
+    "delete_transaction",
+    "rename_account",
+    "rename_category",
+    "set_account_archived",
+    "set_budget",
+    "set_category_archived",
+    "update_transaction",
+]
+
+
+@dataclass(frozen=True)
+class TransactionInput:
+    account_id: int
+    date: date
+    amount_minor: int
+    payee: str = ""
+    memo: str = ""
+    category_id: int | None = None
+
+
+def create_transaction(
+    engine: Engine, user_id: int, txn: TransactionInput, receipt_id: int | None = None
+) -> int:
+    with engine.begin() as conn:
+        bump_version(conn, user_id)
+        errors = FieldErrors()
+        values, _account = _transaction_values(conn, user_id, txn, None, errors)
+        if receipt_id is not None:
+            receipt = owned_row(conn, receipts, user_id, receipt_id, "receipt")
+            values["receipt_id"] = receipt.id
+            if conn.execute(select(txns.c.id).where(txns.c.receipt_id == receipt.id)).first():
+                errors.add("receipt_id", "That receipt belongs to another transaction.")
+        errors.raise_if_any()
+        return insert_id(conn, txns, user_id=user_id, **values)
+
+
+def update_transaction(
+    engine: Engine, user_id: int, transaction_id: int, txn: TransactionInput
+) -> None:
+    """Edit a transaction; the other leg of a transfer follows (-amount, same date)."""
+    with engine.begin() as conn:
+        bump_version(conn, user_id)
+        current = owned_row(conn, txns, user_id, transaction_id, "transaction")
+        errors = FieldErrors()
+        values, account = _transaction_values(conn, user_id, txn, current, errors)
+        peer = _transfer_peer(conn, user_id, current)
+        if peer is not None:
+            peer_account = owned_row(conn, accounts, user_id, peer.account_id, "account")
+            v.check_transfer_leg_edit(values, account, peer_account, errors)
+        errors.raise_if_any()
+        update_owned(conn, txns, user_id, current.id, **values, updated_at=func.now())
+        if peer is not None:
+            mirrored = {"date": values["date"], "amount_minor": -values["amount_minor"]}
+            update_owned(conn, txns, user_id, peer.id, **mirrored, updated_at=func.now())
+
+
+def delete_transaction(engine: Engine, user_id: int, transaction_id: int) -> list[int]:
+    """Delete a transaction (both legs of a transfer); returns the ids of its deleted receipts."""
+    with engine.begin() as conn:
+        bump_version(conn, user_id)
+        txn = owned_row(conn, txns, user_id, transaction_id, "transaction")
+        legs = [leg for leg in (txn, _transfer_peer(conn, user_id, txn)) if leg is not None]
+        leg_ids = [leg.id for leg in legs]
+        receipt_ids = sorted({leg.receipt_id for leg in legs if leg.receipt_id is not None})
+        conn.execute(delete(txns).where(txns.c.user_id == user_id, txns.c.id.in_(leg_ids)))
+        if receipt_ids:
+            owned_receipts = (receipts.c.user_id == user_id, receipts.c.id.in_(receipt_ids))
+            conn.execute(delete(receipts).where(*owned_receipts))
+        return receipt_ids
+
+
+def create_transfer(
+    engine: Engine,
+    user_id: int,
+    from_account_id: int,
+    to_account_id: int,
+    date: date,
+    amount_minor: int,
+    payee: str = "Transfer",
+    memo: str = "",
+) -> tuple[int, int]:
+    """Two linked legs, -amount on the source and +amount on the target; returns (out, in)."""
+    with engine.begin() as conn:
+        bump_version(conn, user_id)
+        source = owned_row(conn, accounts, user_id, from_account_id, "account")
+        target = owned_row(conn, accounts, user_id, to_account_id, "account")
+        errors = FieldErrors()
+        v.check_transfer_accounts(source, target, errors)
+        amount = errors.check(
+            "amount_minor",
+            v.clean_amount,
+            amount_minor,
+            source.currency,
+            zero_ok=False,
+            negative_ok=False,
+        )
+        leg = {
+            "user_id": user_id,
+            "date": errors.check("date", v.clean_date, date),
+            "payee": errors.check("payee", v.clean_text, payee, v.PAYEE_MAX),
+            "memo": errors.check("memo", v.clean_text, memo, v.MEMO_MAX, multiline=True),
+        }
+        errors.raise_if_any()
+        out_id = insert_id(conn, txns, **leg, account_id=source.id, amount_minor=-amount)
+        in_id = insert_id(
+            conn, txns, **leg, account_id=target.id, amount_minor=amount, transfer_peer_id=out_id
+        )
+        update_owned(conn, txns, user_id, out_id, transfer_peer_id=in_id)
+        return out_id, in_id
+
+
+def attach_receipt(
+    engine: Engine,
+    user_id: int,
+    transaction_id: int,
+    *,
+    storage_name: str,
+    original_name: str,
+    content_type: str,
+    size_bytes: int,
+    sha256: str,
+) -> int:
+    """Record a stored receipt file and link it to a transaction that has none yet."""
+    with engine.begin() as conn:
+        bump_version(conn, user_id)
+        txn = owned_row(conn, txns, user_id, transaction_id, "transaction")
+        errors = FieldErrors()
+        # Replacing would orphan the old file: the caller would not learn to remove it.
+        if txn.receipt_id is not None:
+            errors.add("transaction_id", "This transaction already has a receipt.")
+        values = v.check_receipt(
+            errors,
+            storage_name=storage_name,
+            original_name=original_name,
+            content_type=content_type,
+            size_bytes=size_bytes,
+            sha256=sha256,
+        )
+        same_file = select(receipts.c.id).where(receipts.c.storage_name == values["storage_name"])
+        if values["storage_name"] and conn.execute(same_file).first():
+            errors.add("storage_name", "That stored file name is already in use.")
+        errors.raise_if_any()
+        receipt_id = insert_id(conn, receipts, user_id=user_id, **values)
+        update_owned(conn, txns, user_id, txn.id, receipt_id=receipt_id)
+        return receipt_id
+
+
+def set_budget(
+    engine: Engine, user_id: int, category_id: int, month: date, limit_minor: int
+) -> None:
+    """Set an expense category's limit for the month of `month`, replacing any it had."""
+    with engine.begin() as conn:
+        currency = bump_version(conn, user_id)
+        category = owned_row(conn, categories, user_id, category_id, "category")
+        errors = FieldErrors()
+        if category.kind != "expense":
+            errors.add("category_id", "Budgets are for expense categories only.")
+        elif category.archived:
+            errors.add("category_id", "That category is archived.")
+        first_day = errors.check("month", v.clean_month, month)
+        limit = errors.check(
+            "limit_minor", v.clean_amount, limit_minor, currency, negative_ok=False
+        )
+        errors.raise_if_any()
+        _put_budget(conn, user_id, category.id, first_day, limit)
+
+
+def clear_budget(engine: Engine, user_id: int, category_id: int, month: date) -> None:
+    with engine.begin() as conn:
+        bump_version(conn, user_id)
+        category = owned_row(conn, categories, user_id, category_id, "category")
+        errors = FieldErrors()
+        first_day = errors.check("month", v.clean_month, month)
+        errors.raise_if_any()
+        conn.execute(delete(budgets).where(*_budget_key(user_id, category.id, first_day)))
+
+
+def copy_budgets(
+    engine: Engine, user_id: int, from_month: date, to_month: date, overwrite: bool = False
+) -> int:
+    """Copy a month's limits of categories still in use to another month; returns how many."""
+    with engine.begin() as conn:
+        bump_version(conn, user_id)
+        errors = FieldErrors()
+        source = errors.check("from_month", v.clean_month, from_month)
+        target = errors.check("to_month", v.clean_month, to_month)
+        errors.check("overwrite", v.clean_flag, overwrite)
+        if source is not None and source == target:
+            errors.add("to_month", "Choose a month other than the one to copy from.")
+        errors.raise_if_any()
+        limits = conn.execute(
+            select(budgets.c.category_id, budgets.c.limit_minor)
+            .join(categories, categories.c.id == budgets.c.category_id)
+            .where(budgets.c.user_id == user_id, budgets.c.month == source)
+            .where(categories.c.user_id == user_id, categories.c.archived.is_(False))
+        ).all()
+        in_target = select(budgets.c.category_id).where(
+            budgets.c.user_id == user_id, budgets.c.month == target
+        )
+        existing = set(conn.execute(in_target).scalars())
+        copied = [row for row in limits if overwrite or row.category_id not in existing]
+        for row in copied:
+            _put_budget(conn, user_id, row.category_id, target, row.limit_minor)
+        return len(copied)
+
+
+def _transaction_values(
+    conn: Connection,
+    user_id: int,
+    txn: TransactionInput,
+    current: Row | None,
+    errors: FieldErrors,
+) -> tuple[dict[str, object], Row]:
+    if not isinstance(txn, TransactionInput):
+        raise TypeError(f"expected a TransactionInput, got {type(txn).__name__}")
+    account = owned_row(conn, accounts, user_id, txn.account_id, "account")
+    category = None
+    if txn.category_id is not None:
+        category = owned_row(conn, categories, user_id, txn.category_id, "category")
+    return v.check_transaction(txn, account, category, current, errors), account
+
+
+def _transfer_peer(conn: Connection, user_id: int, txn: Row) -> Row | None:
+    if txn.transfer_peer_id is None:
+        return None
+    return owned_row(conn, txns, user_id, txn.transfer_peer_id, "transaction")
+
+
+def _budget_key(user_id: int, category_id: int, month: date) -> tuple:
+    return (
+        budgets.c.user_id == user_id,
+        budgets.c.category_id == category_id,
+        budgets.c.month == month,
+    )
+
+
+def _put_budget(conn: Connection, user_id: int, category_id: int, month: date, limit: int) -> None:
+    # Update, else insert: portable, and the owner's row lock taken by bump_version keeps a
+    # concurrent call from inserting in between.
+    key = _budget_key(user_id, category_id, month)
+    if conn.execute(update(budgets).where(*key).values(limit_minor=limit)).rowcount == 0:
+        row = {"user_id": user_id, "category_id": category_id, "month": month}
+        conn.execute(insert(budgets).values(**row, limit_minor=limit))
