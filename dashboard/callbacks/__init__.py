@@ -1,0 +1,12 @@
+"""Callbacks, one module per page: plain functions (unit-testable) plus register(app)."""
+
+from __future__ import annotations
+
+from dash import Dash
+
+from dashboard.callbacks import budgets, overview, settings, shell, transactions
+
+
+def register_all(app: Dash) -> None:
+    for module in (shell, overview, transactions, budgets, settings):
+        module.register(app)

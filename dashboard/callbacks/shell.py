@@ -1,0 +1,164 @@
+"""The frame's callbacks: filter bar -> filters store, filter options, chips, theme, navbar."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+
+from dashboard import ids, services
+from dashboard.auth import current_user_id
+from dashboard.forms import DEFAULT_PRESET, preset_period
+
+PAGES_WITHOUT_FILTERS = {"/budgets", "/settings"}
+
+
+def update_filters(
+    preset: str | None,
+    start: str | None,
+    end: str | None,
+    account_ids: list | None,
+    category_ids: list | None,
+    triggered: str | None,
+    today: date,
+) -> tuple[dict[str, Any], str, str, str]:
+    """Keep preset and dates in step: a preset fills the dates, picking dates means 'custom'."""
+    if triggered == ids.DATE_RANGE and start and end:
+        preset = "custom"
+    preset = preset or DEFAULT_PRESET
+    first, last = preset_period(preset, today, start, end)
+    store = {
+        "preset": preset,
+        "start": first.isoformat(),
+        "end": last.isoformat(),
+        "account_ids": account_ids or [],
+        "category_ids": category_ids or [],
+    }
+    return store, preset, first.isoformat(), last.isoformat()
+
+
+def filter_options(_pathname: str | None, _refresh: Any) -> tuple[list, list]:
+    user_id = current_user_id()
+    accounts = services.list_accounts(user_id)
+    categories = services.list_categories(user_id)
+    return (
+        [{"label": row.name, "value": int(row.id)} for row in accounts.itertuples()],
+        [
+            {"label": row.name, "value": int(row.id)}
+            for row in categories.itertuples()
+            if row.kind != "transfer"
+        ],
+    )
+
+
+def chips(cross: dict | None) -> list:
+    """Active cross-filters as removable chips."""
+    cross = cross or {}
+    labels = []
+    if cross.get("category_id") is not None:
+        labels.append(("category", f"Category: {cross.get('category') or cross['category_id']}"))
+    if cross.get("month"):
+        labels.append(("month", f"Month: {cross['month']}"))
+    if cross.get("payee"):
+        labels.append(("payee", f"Payee: {cross['payee']}"))
+    if not labels:
+        return []
+    items = [
+        dbc.Badge(
+            [
+                text,
+                html.Button(
+                    "×",
+                    id={"type": ids.CHIP_REMOVE, "key": key},
+                    className="chip-remove",
+                    title="Remove this filter",
+                    **{"aria-label": f"Remove {text}"},
+                ),
+            ],
+            color="primary",
+            pill=True,
+            className="filter-chip",
+        )
+        for key, text in labels
+    ]
+    items.append(html.Button("Clear all", id=ids.CLEAR_CHIPS, className="btn btn-link btn-sm p-0"))
+    return items
+
+
+def remove_chip(_clicks: list, _clear: Any, cross: dict | None, triggered: Any) -> dict:
+    cross = dict(cross or {})
+    if triggered == ids.CLEAR_CHIPS:
+        return {}
+    if isinstance(triggered, dict) and triggered.get("type") == ids.CHIP_REMOVE:
+        key = triggered.get("key")
+        if key == "category":
+            cross.pop("category_id", None)
+            cross.pop("category", None)
+        elif key in {"month", "payee"}:
+            cross.pop(key, None)
+    return cross
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.FILTERS_STORE, "data"),
+        Output(ids.PRESET, "value"),
+        Output(ids.DATE_RANGE, "start_date"),
+        Output(ids.DATE_RANGE, "end_date"),
+        Input(ids.PRESET, "value"),
+        Input(ids.DATE_RANGE, "start_date"),
+        Input(ids.DATE_RANGE, "end_date"),
+        Input(ids.ACCOUNTS_FILTER, "value"),
+        Input(ids.CATEGORIES_FILTER, "value"),
+    )
+    def _update_filters(preset, start, end, accounts, categories):
+        return update_filters(
+            preset, start, end, accounts, categories, ctx.triggered_id, date.today()
+        )
+
+    app.callback(
+        Output(ids.ACCOUNTS_FILTER, "options"),
+        Output(ids.CATEGORIES_FILTER, "options"),
+        Input(ids.URL, "pathname"),
+        Input(ids.REFRESH_STORE, "data"),
+    )(filter_options)
+
+    app.callback(Output(ids.CHIPS, "children"), Input(ids.CROSS_FILTER_STORE, "data"))(chips)
+
+    @app.callback(
+        Output(ids.CROSS_FILTER_STORE, "data", allow_duplicate=True),
+        Input({"type": ids.CHIP_REMOVE, "key": ALL}, "n_clicks"),
+        Input(ids.CLEAR_CHIPS, "n_clicks"),
+        State(ids.CROSS_FILTER_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def _remove_chip(clicks, clear, cross):
+        if not any(clicks or []) and not clear:
+            return no_update
+        return remove_chip(clicks, clear, cross, ctx.triggered_id)
+
+    @app.callback(Output(ids.FILTER_BAR, "style"), Input(ids.URL, "pathname"))
+    def _filter_bar_visibility(pathname):
+        return {"display": "none"} if pathname in PAGES_WITHOUT_FILTERS else {}
+
+    app.clientside_callback(
+        """
+        function(dark) {
+            document.documentElement.setAttribute('data-bs-theme', dark ? 'dark' : 'light');
+            return window.dash_clientside.no_update;
+        }
+        """,
+        Output(ids.THEME_SWITCH, "id"),
+        Input(ids.THEME_SWITCH, "value"),
+    )
+
+    @app.callback(
+        Output("navbar-collapse", "is_open"),
+        Input("navbar-toggler", "n_clicks"),
+        State("navbar-collapse", "is_open"),
+        prevent_initial_call=True,
+    )
+    def _toggle_navbar(n_clicks, is_open):
+        return not is_open if n_clicks else is_open

@@ -1,0 +1,73 @@
+"""Reusable layout builders: KPI cards, chart cards, empty states, field feedback."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+
+
+def kpi_card(card_id: str, title: str, icon: str) -> dbc.Card:
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div([html.I(className=f"bi {icon} me-2"), title], className="kpi-title"),
+                html.Div("—", id=f"{card_id}-value", className="kpi-value"),
+                html.Div("", id=f"{card_id}-delta", className="kpi-delta small"),
+            ]
+        ),
+        id=card_id,
+        className="kpi-card h-100",
+    )
+
+
+def chart_card(graph_id: str, title: str, hint: str = "", height: int = 320) -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.Span(title, className="fw-semibold"),
+                    html.Small(hint, className="text-muted ms-2"),
+                ]
+            ),
+            dbc.CardBody(
+                dcc.Loading(
+                    dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"}),
+                    type="dot",
+                    delay_show=400,
+                ),
+                className="p-1",
+            ),
+        ],
+        className="h-100 chart-card",
+    )
+
+
+def empty_state(title: str, body: str, action_label: str, action_href: str) -> html.Div:
+    return html.Div(
+        [
+            html.I(className="bi bi-inbox display-5 text-muted"),
+            html.H4(title, className="mt-3"),
+            html.P(body, className="text-muted"),
+            dbc.Button(action_label, href=action_href, color="primary"),
+        ],
+        className="text-center py-5 empty-state",
+    )
+
+
+def field_error(message: str | None) -> html.Div:
+    return html.Div(message or "", className="invalid-feedback d-block" if message else "d-none")
+
+
+def gauge_graph(figure, key: str) -> dcc.Graph:
+    return dcc.Graph(
+        id={"type": "gauge", "key": key},
+        figure=figure,
+        config={"displayModeBar": False, "responsive": True},
+        style={"height": "170px"},
+    )

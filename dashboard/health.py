@@ -1,0 +1,61 @@
+"""Health routes: /health (the seed's), /health/live and /health/ready. No login needed.
+
+They report states, never versions, hosts or error texts: those help an attacker, not a probe.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, jsonify
+from sqlalchemy import text
+
+from dashboard import services
+from dashboard.extensions import get_engine
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("health", __name__)
+
+
+def database_ok() -> bool:
+    try:
+        with get_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready"
+        logger.warning("health: database unreachable (%s)", type(error).__name__)
+        return False
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/health")
+def health():
+    """200 while the database answers (a down cache only degrades); 503 otherwise."""
+    db_ok = database_ok()
+    cache_ok = services.cache_ping()
+    status = "ok" if db_ok and cache_ok else ("degraded" if db_ok else "down")
+    body = {
+        "status": status,
+        "database": "ok" if db_ok else "down",
+        "cache": "ok" if cache_ok else "down",
+    }
+    return _no_store(jsonify(body)), 200 if db_ok else 503
+
+
+@bp.get("/health/live")
+def live():
+    return _no_store(jsonify({"status": "ok"}))
+
+
+@bp.get("/health/ready")
+def ready():
+    """Ready to take traffic: the database answers, and Redis too where it is configured."""
+    db_ok = database_ok()
+    cache_ok = services.cache_ping()
+    ok = db_ok and cache_ok
+    body = {"status": "ok" if ok else "unavailable"}
+    return _no_store(jsonify(body)), 200 if ok else 503

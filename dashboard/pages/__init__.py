@@ -1,0 +1,1 @@
+"""One module per URL: each exposes layout() and nothing that reads data."""

@@ -1,0 +1,145 @@
+"""The page frame: navbar, theme switch, the shared filter bar, cross-filter chips, stores."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.forms import DATE_PRESETS, DEFAULT_PRESET
+
+NAV_ITEMS = (
+    ("/", "Overview", "bi-speedometer2"),
+    ("/transactions", "Transactions", "bi-list-ul"),
+    ("/budgets", "Budgets", "bi-bullseye"),
+    ("/settings", "Accounts & categories", "bi-gear"),
+)
+
+
+def navbar() -> dbc.Navbar:
+    links = [
+        dbc.NavItem(
+            dbc.NavLink([html.I(className=f"bi {icon} me-1"), label], href=href, active="exact")
+        )
+        for href, label, icon in NAV_ITEMS
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(
+                    [html.I(className="bi bi-piggy-bank me-2"), "Finance Tracker"], href="/"
+                ),
+                dbc.NavbarToggler(id="navbar-toggler", n_clicks=0),
+                dbc.Collapse(
+                    [
+                        dbc.Nav(links, navbar=True, className="me-auto", id=ids.NAV_LINKS),
+                        dbc.Switch(
+                            id=ids.THEME_SWITCH,
+                            label="Dark",
+                            value=False,
+                            persistence=True,
+                            persistence_type="local",
+                            className="my-2 my-lg-0 me-3",
+                        ),
+                        html.A(
+                            [html.I(className="bi bi-box-arrow-right me-1"), "Log out"],
+                            href="/logout",
+                            className="nav-link",
+                        ),
+                    ],
+                    id="navbar-collapse",
+                    navbar=True,
+                    is_open=False,
+                ),
+            ],
+            fluid=True,
+        ),
+        className="mb-3 border-bottom",
+        sticky="top",
+    )
+
+
+def filter_bar() -> dbc.Card:
+    preset_options = [{"label": label, "value": key} for key, label in DATE_PRESETS.items()]
+    return dbc.Card(
+        dbc.CardBody(
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=ids.PRESET,
+                            options=preset_options,
+                            value=DEFAULT_PRESET,
+                            clearable=False,
+                            searchable=False,
+                            persistence=True,
+                            persistence_type="session",
+                        ),
+                        xs=12,
+                        md=3,
+                    ),
+                    dbc.Col(
+                        dcc.DatePickerRange(
+                            id=ids.DATE_RANGE,
+                            display_format="YYYY-MM-DD",
+                            minimum_nights=0,
+                            clearable=False,
+                            persistence=True,
+                            persistence_type="session",
+                            className="w-100",
+                        ),
+                        xs=12,
+                        md=3,
+                    ),
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=ids.ACCOUNTS_FILTER,
+                            multi=True,
+                            placeholder="All accounts",
+                            persistence=True,
+                            persistence_type="session",
+                        ),
+                        xs=12,
+                        md=3,
+                    ),
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=ids.CATEGORIES_FILTER,
+                            multi=True,
+                            placeholder="All categories",
+                            persistence=True,
+                            persistence_type="session",
+                        ),
+                        xs=12,
+                        md=3,
+                    ),
+                ],
+                className="g-2",
+            ),
+            className="py-2",
+        ),
+        id=ids.FILTER_BAR,
+        className="mb-2 filter-bar",
+    )
+
+
+def layout() -> html.Div:
+    """Called for every page load, so nothing here reads the database."""
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL),
+            dcc.Store(id=ids.FILTERS_STORE, storage_type="session"),
+            dcc.Store(id=ids.CROSS_FILTER_STORE, storage_type="session", data={}),
+            dcc.Store(id=ids.REFRESH_STORE, data=0),
+            navbar(),
+            dbc.Container(
+                [
+                    filter_bar(),
+                    html.Div(id=ids.CHIPS, className="mb-2 d-flex flex-wrap gap-2"),
+                    html.Div(id=ids.PAGE),
+                ],
+                fluid=True,
+                className="pb-5",
+            ),
+        ]
+    )
