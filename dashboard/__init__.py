@@ -1,0 +1,55 @@
+"""The Finance Tracker web app: a Dash app on a Flask server, built by create_app()."""
+
+from __future__ import annotations
+
+import logging
+
+from dash import Dash
+
+from dashboard import auth, health, routing, security_headers, shell
+from dashboard.callbacks import register_all
+from dashboard.cli import register_cli
+from dashboard.extensions import cache, cache_config, init_database
+from dashboard.logging_setup import configure_logging
+from dashboard.settings import PROJECT_ROOT, Settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the app from settings (default: the environment). Nothing here touches the network."""
+    settings = (settings or Settings.from_env()).validate()
+    configure_logging()
+    app = Dash(
+        __name__,
+        title="Finance Tracker",
+        update_title=None,
+        # Served from assets/vendor, never a CDN: a self-hosted finance app calls no third party.
+        external_stylesheets=[
+            "/assets/vendor/bootstrap.min.css",
+            "/assets/vendor/bootstrap-icons/bootstrap-icons.min.css",
+        ],
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        assets_ignore=r"vendor/.*",
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        compress=False,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    server = app.server
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        DEBUG=settings.debug,
+        **cache_config(settings),
+    )
+    server.extensions["ft_settings"] = settings
+    init_database(server, settings)
+    cache.init_app(server)
+    auth.init_app(server, settings)
+    security_headers.init_app(app, settings)
+    server.register_blueprint(health.bp)
+    register_cli(server)
+    app.layout = shell.layout
+    routing.register(app)
+    register_all(app)
+    return app

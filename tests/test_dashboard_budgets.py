@@ -1,0 +1,370 @@
+"""The /budgets callbacks, called as plain functions inside a request acting as a user."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from dash import dcc, html
+
+from dashboard import figures, ids, services
+from dashboard.callbacks import budgets as cb
+from dashboard.pages.budgets import BUDGET_LIMIT_ERROR, BUDGET_LIMIT_INPUT
+from data import queries, writes
+from data.money import to_major_float
+from tests.conftest import as_user, make_user
+
+# A fixed day in the past keeps projections exact and every month writable.
+TODAY = date(2025, 3, 15)
+MARCH, FEBRUARY = date(2025, 3, 1), date(2025, 2, 1)
+
+
+def walk(component):
+    """Every component in a layout tree, depth first."""
+    if component is None or isinstance(component, str | int | float):
+        return
+    if isinstance(component, list | tuple):
+        for child in component:
+            yield from walk(child)
+        return
+    yield component
+    yield from walk(getattr(component, "children", None))
+
+
+def texts(component) -> str:
+    parts = []
+    for node in walk(component):
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if isinstance(child, str):
+                parts.append(child)
+    return " ".join(parts)
+
+
+def body_rows(table) -> list[html.Tr]:
+    """The table's category rows (the header row has no class)."""
+    return [n for n in walk(table) if isinstance(n, html.Tr) and getattr(n, "className", None)]
+
+
+def gauges(component) -> list:
+    return [n.figure for n in walk(component) if isinstance(n, dcc.Graph)]
+
+
+def component_key(component_id) -> str:
+    """A component id as Dash writes it in requests and responses."""
+    if isinstance(component_id, dict):
+        return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+    return component_id
+
+
+def run_callback(client, app, input_id: str, outputs, inputs, state=(), changed=()):
+    """POST one callback as the renderer does (found by one of its inputs): (status, response)."""
+    [key] = [
+        key
+        for key, spec in app.callback_map.items()
+        if any(input_id in str(i["id"]) for i in spec["inputs"])
+    ]
+    body = {
+        "output": key,
+        "outputs": outputs,
+        "inputs": inputs,
+        "state": list(state),
+        "changedPropIds": list(changed),
+    }
+    reply = client.post("/_dash-update-component", json=body)
+    return reply.status_code, reply.get_json()["response"] if reply.status_code == 200 else None
+
+
+def limits(engine, user_id: int, month: date) -> dict[int, int]:
+    frame = queries.budgets_for_month(engine, user_id, month)
+    return dict(zip(frame["category_id"], frame["limit_minor"], strict=True))
+
+
+@pytest.fixture
+def household(engine):
+    """alice with an account, two expense categories and €60.00 of groceries in March 2025."""
+    user_id = make_user(engine, "alice")
+    account = writes.create_account(engine, user_id, "Checking", "checking")
+    groceries = writes.create_category(engine, user_id, "Groceries", "expense")
+    dining = writes.create_category(engine, user_id, "Dining", "expense")
+    writes.create_transaction(
+        engine,
+        user_id,
+        writes.TransactionInput(account, date(2025, 3, 10), -6000, "Market", "", groceries),
+    )
+    return {"user": user_id, "groceries": groceries, "dining": dining}
+
+
+def test_month_navigation_steps_across_years_and_stays_writable():
+    assert cb.shift_month(None, -1, TODAY) == "2025-02"
+    assert cb.shift_month("2025-01", -1, TODAY) == "2024-12"
+    assert cb.shift_month("2024-12", 1, TODAY) == "2025-01"
+    assert cb.month_label(None, TODAY) == "March 2025"
+    assert cb.month_label("2024-11", TODAY) == "November 2024"
+    for garbage in ("abc", 42, "2025-13", {"month": "2025-01"}, "2025-02-01"):
+        assert cb.month_from_store(garbage, TODAY) == MARCH
+    # The write side refuses months more than a year ahead: the navigator stops there.
+    last = cb.month_bounds(TODAY)[1]
+    assert last == date(2026, 3, 1)
+    assert cb.shift_month(last.isoformat()[:7], 1, TODAY) == "2026-03"
+    assert cb.month_from_store("1969-12", TODAY) == date(1970, 1, 1)
+
+
+def test_editing_a_limit_changes_the_status_and_the_gauge(app, engine, household):
+    user_id, groceries = household["user"], household["groceries"]
+    with as_user(app, user_id):
+        added = cb.add_limit("2025-03", groceries, "100", TODAY)
+        assert added.saved and "€100.00" in added.message
+        table, gauge_row, _options = cb.budget_page("2025-03", False, TODAY)
+        [before] = gauges(gauge_row)
+
+        edited = cb.save_limit("2025-03", groceries, "250.00", TODAY)
+        assert edited.saved and edited.field_error == ""
+        status = services.budget_status(user_id, MARCH, TODAY)
+        table, gauge_row, _options = cb.budget_page("2025-03", False, TODAY)
+        [after] = gauges(gauge_row)
+
+    assert status["limit_minor"].tolist() == [25000]
+    assert status["remaining_minor"].tolist() == [19000]
+    # Spent €60.00 by the 15th of 31 days projects €124.00; the axis tops the largest value.
+    assert before.data[0].value == after.data[0].value == 60.0
+    assert before.data[0].gauge.axis.range[1] == to_major_float(int(12400 * 1.1))
+    assert after.data[0].gauge.axis.range[1] == to_major_float(int(25000 * 1.1))
+    [limit_input] = [
+        n
+        for n in walk(table)
+        if getattr(n, "id", None) == {"type": BUDGET_LIMIT_INPUT, "category": groceries}
+    ]
+    assert limit_input.value == "250.00"
+    assert "€60.00" in texts(table) and "€190.00" in texts(table)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "Enter a number such as 1234.56 or -12.50."),
+        ("-5", "Enter zero or more."),
+        ("1.234", "Use at most 2 decimals for EUR."),
+    ],
+)
+def test_an_invalid_limit_shows_its_message_and_stores_nothing(
+    app, engine, household, text, message
+):
+    user_id, groceries, dining = household["user"], household["groceries"], household["dining"]
+    writes.set_budget(engine, user_id, groceries, MARCH, 10000)
+    version = queries.data_version(engine, user_id)
+    with as_user(app, user_id):
+        edited = cb.save_limit("2025-03", groceries, text, TODAY)
+        added = cb.add_limit("2025-03", dining, text, TODAY)
+    for outcome in (edited, added):
+        assert not outcome.saved
+        assert outcome.field_error == message
+    assert limits(engine, user_id, MARCH) == {groceries: 10000}
+    assert queries.data_version(engine, user_id) == version
+
+
+def test_an_unchanged_limit_writes_nothing(app, engine, household):
+    """The row inputs are re-rendered after each save: re-sending the value must not write."""
+    user_id, groceries = household["user"], household["groceries"]
+    writes.set_budget(engine, user_id, groceries, MARCH, 123456)
+    version = queries.data_version(engine, user_id)
+    with as_user(app, user_id):
+        outcome = cb.save_limit("2025-03", groceries, "1,234.56", TODAY)
+    assert outcome == cb.Outcome(False)
+    assert queries.data_version(engine, user_id) == version
+
+
+def test_an_empty_value_without_a_limit_writes_nothing(app, engine, household):
+    user_id = household["user"]
+    version = queries.data_version(engine, user_id)
+    with as_user(app, user_id):
+        outcome = cb.save_limit("2025-03", household["dining"], "", TODAY)
+    assert outcome == cb.Outcome(False)
+    assert queries.data_version(engine, user_id) == version
+
+
+def test_an_empty_value_clears_the_limit(app, engine, household):
+    user_id, groceries, dining = household["user"], household["groceries"], household["dining"]
+    writes.set_budget(engine, user_id, groceries, MARCH, 10000)
+    writes.set_budget(engine, user_id, dining, MARCH, 5000)
+    with as_user(app, user_id):
+        outcome = cb.save_limit("2025-03", groceries, "  ", TODAY)
+        _table, _gauges, options = cb.budget_page("2025-03", False, TODAY)
+    assert outcome.saved and outcome.message == "Removed the Groceries limit for March 2025."
+    assert limits(engine, user_id, MARCH) == {dining: 5000}
+    # The cleared category can get a limit again from the add control.
+    assert options == [{"label": "Groceries", "value": groceries}]
+
+
+def test_copy_last_month_counts_and_never_overwrites(app, engine, household):
+    user_id, groceries, dining = household["user"], household["groceries"], household["dining"]
+    writes.set_budget(engine, user_id, groceries, FEBRUARY, 10000)
+    writes.set_budget(engine, user_id, dining, FEBRUARY, 5000)
+    writes.set_budget(engine, user_id, groceries, MARCH, 8000)
+    with as_user(app, user_id):
+        first = cb.copy_last_month("2025-03", TODAY)
+        again = cb.copy_last_month("2025-03", TODAY)
+        from_nothing = cb.copy_last_month("2025-02", TODAY)
+    assert first == cb.Outcome(True, "Copied 1 limit from February 2025.")
+    assert limits(engine, user_id, MARCH) == {groceries: 8000, dining: 5000}
+    assert not again.saved and "already set" in again.message
+    assert from_nothing == cb.Outcome(False, "January 2025 has no limits to copy.")
+    assert limits(engine, user_id, date(2025, 1, 1)) == {}
+
+
+def test_another_users_category_is_not_found_and_nothing_changes(app, engine, household):
+    alice = household["user"]
+    bob = make_user(engine, "bob")
+    bobs = writes.create_category(engine, bob, "Bob's fun", "expense")
+    writes.set_budget(engine, bob, bobs, MARCH, 7000)
+    with as_user(app, alice):
+        outcomes = [
+            cb.save_limit("2025-03", bobs, "1", TODAY),
+            cb.save_limit("2025-03", bobs, "", TODAY),
+            cb.add_limit("2025-03", bobs, "1", TODAY),
+            cb.save_limit("2025-03", "1 OR 1=1", "1", TODAY),
+        ]
+    for outcome in outcomes:
+        assert not outcome.saved
+        assert "not found" in outcome.message
+    assert limits(engine, bob, MARCH) == {bobs: 7000}
+    assert limits(engine, alice, MARCH) == {}
+
+
+def test_an_over_budget_row_stands_out_with_class_icon_and_words(app, engine, household):
+    user_id, groceries, dining = household["user"], household["groceries"], household["dining"]
+    writes.set_budget(engine, user_id, groceries, MARCH, 5000)
+    writes.set_budget(engine, user_id, dining, MARCH, 5000)
+    with as_user(app, user_id):
+        table, gauge_row, _options = cb.budget_page("2025-03", False, TODAY)
+    rows = {texts(row.children[0]).split(" ")[0]: row for row in body_rows(table)}
+    over, fine = rows["Groceries"], rows["Dining"]
+    assert "budget-row-over" in over.className and "table-danger" in over.className
+    assert any(
+        "bi-exclamation-octagon-fill" in (getattr(n, "className", "") or "") for n in walk(over)
+    )
+    assert "Over budget" in texts(over) and "Groceries is €10.00 over its limit." in texts(over)
+    assert "budget-row-ok" in fine.className and "On track" in texts(fine)
+    assert len(gauges(gauge_row)) == 2
+    assert figures.budget_state(6000, 5000, 12400) == "over"
+
+
+def test_past_months_say_how_they_ended(app, engine, household):
+    user_id, groceries = household["user"], household["groceries"]
+    writes.set_budget(engine, user_id, groceries, MARCH, 10000)
+    with as_user(app, user_id):
+        table, _gauges, _options = cb.budget_page("2025-03", False, date(2025, 5, 2))
+    assert "Groceries ended the month €40.00 under." in texts(table)
+
+
+def test_empty_states_lead_to_settings_or_to_the_copy_and_add_controls(app, engine):
+    user_id = make_user(engine, "newbie")
+    with as_user(app, user_id):
+        nothing, no_gauges, no_options = cb.budget_page(None, False, TODAY)
+        food = writes.create_category(engine, user_id, "Food", "expense")
+        writes.create_category(engine, user_id, "Salary", "income")
+        unbudgeted, _gauges, options = cb.budget_page(None, False, TODAY)
+    assert any(getattr(n, "href", None) == "/settings" for n in walk(nothing))
+    assert no_gauges is None and no_options == []
+    assert "No limits for March 2025 yet" in texts(unbudgeted)
+    assert options == [{"label": "Food", "value": food}]
+
+
+def test_add_limit_needs_a_category(app, engine, household):
+    with as_user(app, household["user"]):
+        outcome = cb.add_limit("2025-03", None, "10", TODAY)
+    assert outcome == cb.Outcome(False, "Choose a category to add a limit for.")
+
+
+def test_next_refresh_counts_up_from_anything():
+    assert cb.next_refresh(None) == 1
+    assert cb.next_refresh(41) == 42
+    assert cb.next_refresh("7") == 1
+
+
+def test_the_demo_household_renders_a_row_and_a_gauge_per_budget(demo_app):
+    today = date.today()
+    with as_user(demo_app, 1):
+        table, gauge_row, _options = cb.budget_page(None, False, today)
+        status = services.budget_status(1, today.replace(day=1), today)
+    assert not status.empty
+    assert len(body_rows(table)) == len(gauges(gauge_row)) == len(status)
+
+
+def test_the_limit_callback_saves_refreshes_and_ignores_rows_appearing(
+    app, engine, logged_in_client, login_user_id
+):
+    groceries = writes.create_category(engine, login_user_id, "Groceries", "expense")
+    limit_id = {"category": groceries, "type": BUDGET_LIMIT_INPUT}
+    error_id = {"category": groceries, "type": BUDGET_LIMIT_ERROR}
+    outputs = [
+        [{"id": error_id, "property": "children"}],
+        [{"id": limit_id, "property": "invalid"}],
+        {"id": ids.BUDGET_FEEDBACK, "property": "children"},
+        {"id": ids.REFRESH_STORE, "property": "data"},
+    ]
+    state = [
+        {"id": ids.BUDGET_MONTH_STORE, "property": "data", "value": None},
+        {"id": ids.REFRESH_STORE, "property": "data", "value": 3},
+    ]
+
+    def edit(value):
+        inputs = [[{"id": limit_id, "property": "value", "value": value}]]
+        changed = [component_key(limit_id) + ".value"]
+        return run_callback(
+            logged_in_client, app, BUDGET_LIMIT_INPUT, outputs, inputs, state, changed
+        )
+
+    status, refused = edit("abc")
+    assert status == 200
+    assert refused[component_key(error_id)] == {
+        "children": "Enter a number such as 1234.56 or -12.50."
+    }
+    assert refused[component_key(limit_id)] == {"invalid": True}
+    assert ids.REFRESH_STORE not in refused
+    status, saved = edit("250")
+    assert saved[ids.REFRESH_STORE] == {"data": 4}
+    assert saved[component_key(limit_id)] == {"invalid": False}
+    assert limits(engine, login_user_id, date.today()) == {groceries: 25000}
+    # The rows of another month replace these: the ALL input fires with nothing edited.
+    empty = [[], [], *outputs[2:]]
+    status, _ = run_callback(logged_in_client, app, BUDGET_LIMIT_INPUT, empty, [[]], state)
+    assert status == 204
+
+
+def test_buttons_act_on_clicks_only(app, engine, logged_in_client, login_user_id):
+    writes.create_category(engine, login_user_id, "Groceries", "expense")
+    outputs = [
+        {"id": ids.BUDGET_FEEDBACK, "property": "children"},
+        {"id": ids.REFRESH_STORE, "property": "data"},
+    ]
+    state = [
+        {"id": ids.BUDGET_MONTH_STORE, "property": "data", "value": "2025-03"},
+        {"id": ids.REFRESH_STORE, "property": "data", "value": 0},
+    ]
+    copy = [{"id": ids.BUDGET_COPY, "property": "n_clicks", "value": None}]
+    status, _ = run_callback(logged_in_client, app, ids.BUDGET_COPY, outputs, copy, state)
+    assert status == 204
+    copy[0]["value"] = 1
+    changed = [ids.BUDGET_COPY + ".n_clicks"]
+    status, response = run_callback(
+        logged_in_client, app, ids.BUDGET_COPY, outputs, copy, state, changed
+    )
+    assert status == 200
+    assert "February 2025 has no limits to copy." in json.dumps(response)
+    month = {"id": ids.BUDGET_MONTH_STORE, "property": "data"}
+    clicks = [
+        {"id": ids.BUDGET_PREV, "property": "n_clicks", "value": 2},
+        {"id": ids.BUDGET_NEXT, "property": "n_clicks", "value": None},
+    ]
+    status, response = run_callback(
+        logged_in_client,
+        app,
+        ids.BUDGET_PREV,
+        month,
+        clicks,
+        state[:1],
+        [ids.BUDGET_PREV + ".n_clicks"],
+    )
+    assert response == {ids.BUDGET_MONTH_STORE: {"data": "2025-02"}}

@@ -1,0 +1,249 @@
+"""The /settings callbacks, called as plain functions inside a request acting as a user."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import ids
+from dashboard.callbacks import settings as cb
+from dashboard.pages.settings import ACCOUNT_ARCHIVE, NEW_ACCOUNT_FIELDS, NEW_CATEGORY_FIELDS
+from data import queries, writes
+from tests.conftest import as_user, make_user
+from tests.test_dashboard_budgets import component_key, run_callback, texts, walk
+
+TOO_LONG = "x" * 101
+
+
+def account_rows(engine, user_id: int) -> list[tuple]:
+    frame = queries.list_accounts(engine, user_id, True)
+    return list(
+        frame[["name", "type", "currency", "opening_balance_minor", "archived"]].itertuples(
+            index=False, name=None
+        )
+    )
+
+
+def category_rows(engine, user_id: int) -> list[tuple]:
+    frame = queries.list_categories(engine, user_id, True)
+    return list(frame[["name", "kind", "color", "archived"]].itertuples(index=False, name=None))
+
+
+def test_a_new_user_is_told_to_start_with_an_account(app, engine):
+    user_id = make_user(engine, "newbie")
+    with as_user(app, user_id):
+        _accounts, _categories, hint = cb.settings_tables()
+        assert "Start here: add your first account" in texts(hint)
+        assert cb.add_account("Wallet", "cash", "", "").saved
+        accounts, _categories, hint = cb.settings_tables()
+    assert hint is None
+    assert "Wallet" in [getattr(n, "value", None) for n in walk(accounts)]
+
+
+def test_add_account_parses_the_opening_balance_and_shows_the_balance(app, engine):
+    user_id = make_user(engine, "alice")
+    with as_user(app, user_id):
+        assert cb.default_currency() == "EUR"
+        outcome = cb.add_account("  Everyday  ", "credit_card", "", "-1,234.56")
+        accounts, _categories, _hint = cb.settings_tables()
+    assert outcome == cb.FormOutcome(True, "Added the account Everyday.")
+    assert account_rows(engine, user_id) == [("Everyday", "credit_card", "EUR", -123456, False)]
+    assert "-€1,234.56" in texts(accounts) and "Credit card" in texts(accounts)
+
+
+def test_an_account_in_another_currency_uses_its_decimals(app, engine):
+    user_id = make_user(engine, "kenji", currency="USD")
+    with as_user(app, user_id):
+        assert cb.default_currency() == "USD"
+        refused = cb.add_account("Yen", "cash", "jpy", "1.5")
+        added = cb.add_account("Yen", "cash", "jpy", "1,500")
+    assert refused.field_errors == {"opening_balance_minor": "JPY amounts have no decimals."}
+    assert added.saved
+    assert account_rows(engine, user_id) == [("Yen", "cash", "JPY", 1500, False)]
+
+
+@pytest.mark.parametrize(
+    ("name", "account_type", "currency", "opening", "errors"),
+    [
+        ("Checking", "checking", "", "", {"name": "That name is already in use."}),
+        ("   ", "checking", "", "", {"name": "Enter a name."}),
+        (TOO_LONG, "checking", "", "", {"name": "Use at most 100 characters."}),
+        (
+            "New",
+            "checking",
+            "",
+            "abc",
+            {"opening_balance_minor": "Enter a number such as 1234.56 or -12.50."},
+        ),
+        (
+            "New",
+            "piggy",
+            "EU",
+            "",
+            {
+                "type": "Choose one of: checking, savings, credit_card, cash, investment, loan.",
+                "currency": "Enter a three-letter currency code such as EUR.",
+            },
+        ),
+    ],
+)
+def test_add_account_reports_field_errors_and_adds_nothing(
+    app, engine, name, account_type, currency, opening, errors
+):
+    user_id = make_user(engine, "alice")
+    writes.create_account(engine, user_id, "Checking", "checking")
+    before = account_rows(engine, user_id)
+    with as_user(app, user_id):
+        outcome = cb.add_account(name, account_type, currency, opening)
+    assert not outcome.saved
+    assert outcome.field_errors == errors
+    assert account_rows(engine, user_id) == before
+    messages, invalid, _alert = cb.form_outputs(outcome, NEW_ACCOUNT_FIELDS)
+    assert [m for m in messages if m] == list(errors.values())
+    assert sum(invalid) == len(errors)
+
+
+def test_rename_archive_and_unarchive_an_account(app, engine):
+    user_id = make_user(engine, "alice")
+    checking = writes.create_account(engine, user_id, "Checking", "checking")
+    writes.create_account(engine, user_id, "Savings", "savings")
+    with as_user(app, user_id):
+        assert cb.rename_account(checking, "Main").message == "Renamed Checking to Main."
+        assert cb.rename_account(checking, "Savings").field_errors == {
+            "name": "That name is already in use."
+        }
+        assert cb.rename_account(checking, "").field_errors == {"name": "Enter a name."}
+        assert cb.rename_account(checking, TOO_LONG).field_errors == {
+            "name": "Use at most 100 characters."
+        }
+        archived = cb.set_account_archived(checking, True)
+        rows_archived = account_rows(engine, user_id)
+        accounts, _categories, _hint = cb.settings_tables()
+        restored = cb.set_account_archived(checking, False)
+    assert archived == cb.FormOutcome(True, "Archived the account Main.")
+    assert ("Main", "checking", "EUR", 0, True) in rows_archived
+    # An archived account stays listed, marked, with a button to bring it back.
+    assert "Archived" in texts(accounts) and "Unarchive" in texts(accounts)
+    assert restored.saved
+    assert account_rows(engine, user_id)[0] == ("Main", "checking", "EUR", 0, False)
+
+
+def test_an_unchanged_name_writes_nothing(app, engine):
+    """The name inputs are re-rendered after each write: re-sending a name must not write."""
+    user_id = make_user(engine, "alice")
+    checking = writes.create_account(engine, user_id, "Checking", "checking")
+    version = queries.data_version(engine, user_id)
+    with as_user(app, user_id):
+        assert cb.rename_account(checking, "Checking ") == cb.FormOutcome(False)
+    assert queries.data_version(engine, user_id) == version
+
+
+def test_add_rename_archive_a_category(app, engine):
+    user_id = make_user(engine, "alice")
+    with as_user(app, user_id):
+        added = cb.add_category("Groceries", "expense", "#FF8800")
+        [category_id] = queries.list_categories(engine, user_id)["id"].tolist()
+        renamed = cb.rename_category(category_id, "Food")
+        archived = cb.set_category_archived(category_id, True)
+        _accounts, categories, _hint = cb.settings_tables()
+    assert added == cb.FormOutcome(True, "Added the category Groceries.")
+    assert renamed.saved and archived.saved
+    assert category_rows(engine, user_id) == [("Food", "expense", "#ff8800", True)]
+    swatches = [n for n in walk(categories) if getattr(n, "className", None) == "color-swatch"]
+    assert swatches[0].style == {"backgroundColor": "#ff8800"}
+    assert "Expense" in texts(categories) and "Unarchive" in texts(categories)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "color", "errors"),
+    [
+        ("Rent", "expense", "#112233", {"name": "That name is already in use."}),
+        ("", "expense", "#112233", {"name": "Enter a name."}),
+        (TOO_LONG, "income", "#112233", {"name": "Use at most 100 characters."}),
+        (
+            "Bonus",
+            "gift",
+            "red",
+            {
+                "kind": "Choose one of: income, expense, transfer.",
+                "color": "Enter a colour such as #1f77b4.",
+            },
+        ),
+    ],
+)
+def test_add_category_reports_field_errors_and_adds_nothing(app, engine, name, kind, color, errors):
+    user_id = make_user(engine, "alice")
+    writes.create_category(engine, user_id, "Rent", "expense")
+    before = category_rows(engine, user_id)
+    with as_user(app, user_id):
+        outcome = cb.add_category(name, kind, color)
+    assert outcome.field_errors == errors
+    assert category_rows(engine, user_id) == before
+    messages, _invalid, _alert = cb.form_outputs(outcome, NEW_CATEGORY_FIELDS)
+    assert [m for m in messages if m] == list(errors.values())
+
+
+def test_rename_category_errors(app, engine):
+    user_id = make_user(engine, "alice")
+    rent = writes.create_category(engine, user_id, "Rent", "expense")
+    writes.create_category(engine, user_id, "Food", "expense")
+    with as_user(app, user_id):
+        assert cb.rename_category(rent, "Food").field_errors == {
+            "name": "That name is already in use."
+        }
+        assert cb.rename_category(rent, " ").field_errors == {"name": "Enter a name."}
+        assert cb.rename_category(rent, TOO_LONG).field_errors == {
+            "name": "Use at most 100 characters."
+        }
+    assert [row[0] for row in category_rows(engine, user_id)] == ["Food", "Rent"]
+
+
+def test_another_users_ids_are_not_found_and_nothing_changes(app, engine):
+    alice = make_user(engine, "alice")
+    bob = make_user(engine, "bob")
+    account = writes.create_account(engine, bob, "Bob's bank", "checking")
+    category = writes.create_category(engine, bob, "Bob's fun", "expense")
+    accounts_before, categories_before = account_rows(engine, bob), category_rows(engine, bob)
+    with as_user(app, alice):
+        outcomes = [
+            cb.rename_account(account, "Mine now"),
+            cb.set_account_archived(account, True),
+            cb.rename_category(category, "Mine now"),
+            cb.set_category_archived(category, True),
+            cb.rename_account("1", "Mine now"),
+            cb.set_category_archived(True, True),
+        ]
+    for outcome in outcomes:
+        assert not outcome.saved
+        assert "not found" in outcome.message
+    assert account_rows(engine, bob) == accounts_before
+    assert category_rows(engine, bob) == categories_before
+
+
+def test_form_outputs_put_unknown_fields_in_the_alert():
+    outcome = cb.FormOutcome(False, "", {"name": "Enter a name.", "parent_id": "Wrong parent."})
+    messages, invalid, alert = cb.form_outputs(outcome, NEW_CATEGORY_FIELDS)
+    assert messages == ["Enter a name.", "", ""]
+    assert invalid == [True, False, False]
+    assert "Wrong parent." in texts(alert)
+
+
+def test_the_archive_button_acts_on_a_click_only(app, engine, logged_in_client, login_user_id):
+    account = writes.create_account(engine, login_user_id, "Checking", "checking")
+    button = {"action": "archive", "id": account, "type": ACCOUNT_ARCHIVE}
+    outputs = [
+        {"id": ids.SETTINGS_FEEDBACK, "property": "children"},
+        {"id": ids.REFRESH_STORE, "property": "data"},
+    ]
+    state = [{"id": ids.REFRESH_STORE, "property": "data", "value": 7}]
+    changed = [component_key(button) + ".n_clicks"]
+
+    def press(clicks):
+        inputs = [[{"id": button, "property": "n_clicks", "value": clicks}]]
+        return run_callback(logged_in_client, app, ACCOUNT_ARCHIVE, outputs, inputs, state, changed)
+
+    # A re-rendered button reports no clicks: nothing happens.
+    assert press(None) == (204, None)
+    assert account_rows(engine, login_user_id) == [("Checking", "checking", "EUR", 0, False)]
+    status, response = press(1)
+    assert status == 200 and response[ids.REFRESH_STORE] == {"data": 8}
+    assert account_rows(engine, login_user_id) == [("Checking", "checking", "EUR", 0, True)]
