@@ -1,0 +1,176 @@
+"""Delete from the edit modal of /transactions (after a confirmation), and undo it.
+
+The undo snapshot travels through the browser (ids.UNDO_STORE), so it is untrusted: it is
+checked field by field, and re-creating it goes through the same validated writes as the entry
+form, with every id looked up together with the user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output, State, no_update
+
+from dashboard import ids
+from dashboard.auth import current_user_id
+from dashboard.callbacks.transaction_edit import HIDDEN, NOT_FOUND, SHOWN, find_transaction
+from dashboard.callbacks.transaction_entry import next_refresh
+from dashboard.extensions import get_engine
+from dashboard.forms import parse_id, parse_iso_date
+from dashboard.pages.transactions import UNDO_MESSAGE
+from data import queries, writes
+from data.validation import NotFound, ValidationError
+
+
+def _leg(txn: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "account_id": int(txn["account_id"]),
+        "date": str(txn["date"])[:10],
+        "amount_minor": int(txn["amount_minor"]),
+        "payee": txn["payee"],
+        "memo": txn["memo"],
+        "category_id": None if txn["category_id"] is None else int(txn["category_id"]),
+    }
+
+
+def delete_snapshot(user_id: int, txn: dict[str, Any]) -> dict[str, Any]:
+    """What undo needs to re-create the transaction: both legs for a transfer, outflow first."""
+    legs = [txn]
+    if txn["transfer_peer_id"] is not None:
+        peer = queries.get_transaction(get_engine(), user_id, int(txn["transfer_peer_id"]))
+        legs = sorted([txn, peer] if peer else [txn], key=lambda leg: leg["amount_minor"])
+    return {"legs": [_leg(leg) for leg in legs]}
+
+
+def delete_transaction(user_id: int, transaction_id: Any, refresh: Any) -> dict[str, Any]:
+    """Delete (both legs of a transfer); returns the message and the undo snapshot."""
+    txn = find_transaction(user_id, transaction_id)
+    if txn is None:
+        return {"deleted": False, "message": NOT_FOUND, "undo": None, "refresh": None}
+    snapshot = delete_snapshot(user_id, txn)
+    try:
+        writes.delete_transaction(get_engine(), user_id, int(txn["id"]))
+    except NotFound:
+        return {"deleted": False, "message": NOT_FOUND, "undo": None, "refresh": None}
+    noun = "Transfer" if len(snapshot["legs"]) == 2 else "Transaction"
+    return {
+        "deleted": True,
+        "message": f"{noun} deleted.",
+        "undo": snapshot,
+        "refresh": next_refresh(refresh),
+    }
+
+
+def _snapshot_input(leg: Any) -> writes.TransactionInput | None:
+    """A leg of an undo snapshot (browser data, so untrusted) -> a TransactionInput, or None."""
+    if not isinstance(leg, dict):
+        return None
+    account_id, day = parse_id(leg.get("account_id")), parse_iso_date(leg.get("date"))
+    amount, raw_category = leg.get("amount_minor"), leg.get("category_id")
+    category_id = None if raw_category is None else parse_id(raw_category)
+    payee, memo = leg.get("payee", ""), leg.get("memo", "")
+    well_formed = (
+        account_id is not None
+        and day is not None
+        and isinstance(amount, int)
+        and not isinstance(amount, bool)
+        and (raw_category is None or category_id is not None)
+        and isinstance(payee, str)
+        and isinstance(memo, str)
+    )
+    return (
+        writes.TransactionInput(account_id, day, amount, payee, memo, category_id)
+        if well_formed
+        else None
+    )
+
+
+def _snapshot_legs(snapshot: Any) -> list[writes.TransactionInput] | None:
+    """One transaction, or a transfer's outflow then inflow; None for anything else."""
+    raw_legs = snapshot.get("legs") if isinstance(snapshot, dict) else None
+    if not isinstance(raw_legs, list) or not 1 <= len(raw_legs) <= 2:
+        return None
+    legs = [_snapshot_input(leg) for leg in raw_legs]
+    if None in legs:
+        return None
+    if len(legs) == 2 and not legs[0].amount_minor < 0 < legs[1].amount_minor:
+        return None
+    return legs
+
+
+def _restore(user_id: int, legs: list[writes.TransactionInput]) -> None:
+    engine = get_engine()
+    if len(legs) == 1:
+        writes.create_transaction(engine, user_id, legs[0])
+        return
+    out, into = legs
+    _, in_id = writes.create_transfer(
+        engine, user_id, out.account_id, into.account_id, out.date, into.amount_minor,
+        out.payee, out.memo,
+    )  # fmt: skip
+    if (into.payee, into.memo) != (out.payee, out.memo):
+        writes.update_transaction(engine, user_id, in_id, into)
+
+
+def undo_delete(user_id: int, snapshot: Any, refresh: Any) -> dict[str, Any]:
+    """Re-create what was deleted, from the snapshot delete_transaction returned."""
+    legs = _snapshot_legs(snapshot)
+    if legs is None:
+        return {"restored": False, "message": "There is nothing to undo."}
+    try:
+        _restore(user_id, legs)
+    except ValidationError as refused:
+        reason = " ".join(refused.field_errors.values())
+        return {"restored": False, "message": f"Could not undo: {reason}"}
+    except NotFound as missing:
+        return {"restored": False, "message": f"Could not undo: {missing}"}
+    return {"restored": True, "message": "Restored.", "refresh": next_refresh(refresh)}
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.DELETE_CONFIRM, "displayed"),
+        Input(ids.EDIT_DELETE, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _ask_delete(n_clicks):
+        return bool(n_clicks)
+
+    @app.callback(
+        Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
+        Output(ids.EDIT_ERRORS, "children", allow_duplicate=True),
+        Output(ids.UNDO_TOAST, "is_open", allow_duplicate=True),
+        Output(UNDO_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
+        Output(ids.UNDO_STORE, "data", allow_duplicate=True),
+        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+        Input(ids.DELETE_CONFIRM, "submit_n_clicks"),
+        State(ids.EDIT_ID, "data"),
+        State(ids.REFRESH_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def _delete(confirmed, transaction_id, refresh):
+        if not confirmed:
+            return [no_update] * 7
+        result = delete_transaction(current_user_id(), transaction_id, refresh)
+        if not result["deleted"]:
+            return [no_update, result["message"], *([no_update] * 5)]
+        return [False, "", True, result["message"], SHOWN, result["undo"], result["refresh"]]
+
+    @app.callback(
+        Output(UNDO_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
+        Output(ids.UNDO_STORE, "data", allow_duplicate=True),
+        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+        Input(ids.UNDO_BUTTON, "n_clicks"),
+        State(ids.UNDO_STORE, "data"),
+        State(ids.REFRESH_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def _undo(n_clicks, snapshot, refresh):
+        if not n_clicks:
+            return [no_update] * 4
+        result = undo_delete(current_user_id(), snapshot, refresh)
+        if not result["restored"]:
+            return [result["message"], HIDDEN, None, no_update]
+        return [result["message"], HIDDEN, None, result["refresh"]]

@@ -1,0 +1,215 @@
+"""The edit modal of /transactions: open it from a grid row, save, cancel (delete and undo
+are in transaction_delete.py).
+
+Every id that comes back from the browser (the row clicked, the id in the modal's store) is
+looked up together with the user: another user's id is "not found".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from dash import Dash, Input, Output, State, no_update
+
+from dashboard import ids, services
+from dashboard.auth import current_user_id
+from dashboard.callbacks.transaction_entry import (
+    FormOutcome,
+    account_currencies,
+    account_options,
+    category_options,
+    id_set,
+    next_refresh,
+    outcome_outputs,
+)
+from dashboard.extensions import get_engine
+from dashboard.forms import (
+    NO_CATEGORY,
+    form_field_errors,
+    parse_id,
+    parse_transaction_form,
+)
+from dashboard.pages.transactions import EDIT_FIELDS, EDIT_FIELDS_BOX, UNDO_MESSAGE, feedback_id
+from data import queries, writes
+from data.money import format_amount
+from data.validation import NotFound, ValidationError
+
+NOT_FOUND = "This transaction was not found: it may have been deleted."
+TRANSFER_CATEGORY = [{"label": "Transfer (no category)", "value": NO_CATEGORY}]
+INVALID_CAPABLE = tuple(name for name in EDIT_FIELDS if name != "date")
+SHOWN, HIDDEN = {}, {"display": "none"}
+
+
+def find_transaction(user_id: int, transaction_id: Any) -> dict[str, Any] | None:
+    wanted = parse_id(transaction_id)
+    if wanted is None:
+        return None
+    return queries.get_transaction(get_engine(), user_id, wanted)
+
+
+def _with_current(frame: pd.DataFrame, everything: pd.DataFrame, current_id: Any) -> pd.DataFrame:
+    """The active rows plus the transaction's own (archived) one: an edit may keep it."""
+    if pd.isna(current_id) or (frame["id"] == current_id).any():
+        return frame
+    return pd.concat([frame, everything[everything["id"] == current_id]], ignore_index=True)
+
+
+def edit_choices(user_id: int, txn: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(accounts, categories) the edit form offers for this transaction."""
+    accounts = _with_current(
+        services.list_accounts(user_id), services.list_accounts(user_id, True), txn["account_id"]
+    )
+    categories = _with_current(
+        services.list_categories(user_id),
+        services.list_categories(user_id, True),
+        txn["category_id"],
+    )
+    return accounts, categories
+
+
+def open_edit(user_id: int, transaction_id: Any) -> dict[str, Any]:
+    """What the modal shows for a clicked row: its values and choices, or 'not found'."""
+    txn = find_transaction(user_id, transaction_id)
+    if txn is None:
+        return {"found": False, "id": None, "error": NOT_FOUND}
+    accounts, categories = edit_choices(user_id, txn)
+    is_transfer = txn["transfer_peer_id"] is not None
+    category = txn["category_id"]
+    return {
+        "found": True,
+        "id": int(txn["id"]),
+        "error": "",
+        "date": str(txn["date"])[:10],
+        "amount": format_amount(int(txn["amount_minor"]), txn["currency"], grouping=False),
+        "account_options": account_options(accounts),
+        "account": str(txn["account_id"]),
+        "category_options": TRANSFER_CATEGORY if is_transfer else category_options(categories),
+        "category": NO_CATEGORY if category is None else str(category),
+        "category_disabled": is_transfer,
+        "payee": txn["payee"],
+        "memo": txn["memo"],
+        "confirm": (
+            "Delete this transfer? Both of its legs will be deleted."
+            if is_transfer
+            else "Delete this transaction?"
+        )
+        + (" Its receipt will be deleted too." if txn["receipt_id"] is not None else ""),
+    }
+
+
+def save_edit(
+    user_id: int,
+    transaction_id: Any,
+    date_value: Any,
+    amount: Any,
+    account: Any,
+    category: Any,
+    payee: Any,
+    memo: Any,
+    refresh: Any,
+) -> FormOutcome:
+    txn = find_transaction(user_id, transaction_id)
+    if txn is None:
+        return FormOutcome(saved=False, error=NOT_FOUND)
+    accounts, categories = edit_choices(user_id, txn)
+    parsed = parse_transaction_form(
+        date_value,
+        amount,
+        account,
+        category,
+        payee,
+        memo,
+        account_currencies(accounts),
+        id_set(categories),
+    )
+    if isinstance(parsed, dict):
+        return FormOutcome(saved=False, field_errors=parsed)
+    try:
+        writes.update_transaction(get_engine(), user_id, int(txn["id"]), parsed)
+    except ValidationError as refused:
+        return FormOutcome(saved=False, field_errors=form_field_errors(refused.field_errors))
+    except NotFound:
+        return FormOutcome(saved=False, error=NOT_FOUND)
+    return FormOutcome(saved=True, message="Transaction saved.", refresh=next_refresh(refresh))
+
+
+def register(app: Dash) -> None:
+    field_ids = list(EDIT_FIELDS.values())
+    messages_and_flags = [
+        Output(ids.EDIT_ERRORS, "children"),
+        *[Output(feedback_id(field_id), "children") for field_id in field_ids],
+        *[Output(EDIT_FIELDS[name], "invalid") for name in INVALID_CAPABLE],
+    ]
+
+    @app.callback(
+        Output(ids.EDIT_MODAL, "is_open"),
+        Output(ids.EDIT_ID, "data"),
+        Output(EDIT_FIELDS_BOX, "style"),
+        Output(ids.EDIT_SAVE, "disabled"),
+        Output(ids.EDIT_DELETE, "disabled"),
+        Output(ids.EDIT_DATE, "date"),
+        Output(ids.EDIT_AMOUNT, "value"),
+        Output(ids.EDIT_ACCOUNT, "options"),
+        Output(ids.EDIT_ACCOUNT, "value"),
+        Output(ids.EDIT_CATEGORY, "options"),
+        Output(ids.EDIT_CATEGORY, "value"),
+        Output(ids.EDIT_CATEGORY, "disabled"),
+        Output(ids.EDIT_PAYEE, "value"),
+        Output(ids.EDIT_MEMO, "value"),
+        Output(ids.DELETE_CONFIRM, "message"),
+        *messages_and_flags,
+        Input(ids.GRID, "cellClicked"),
+        prevent_initial_call=True,
+    )
+    def _open(cell):
+        if not isinstance(cell, dict) or cell.get("rowId") is None:
+            return [no_update] * (15 + len(messages_and_flags))
+        view = open_edit(current_user_id(), cell.get("rowId"))
+        cleared = [""] * len(field_ids) + [False] * len(INVALID_CAPABLE)
+        if not view["found"]:
+            values = [no_update] * 10
+            return [True, None, HIDDEN, True, True, *values, view["error"], *cleared]
+        return [
+            True, view["id"], SHOWN, False, False, view["date"], view["amount"],
+            view["account_options"], view["account"], view["category_options"],
+            view["category"], view["category_disabled"], view["payee"], view["memo"],
+            view["confirm"], "", *cleared,
+        ]  # fmt: skip
+
+    @app.callback(
+        Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
+        Input(ids.EDIT_CANCEL, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _cancel(n_clicks):
+        return False if n_clicks else no_update
+
+    @app.callback(
+        Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
+        Output(ids.EDIT_ERRORS, "children", allow_duplicate=True),
+        *[Output(feedback_id(f), "children", allow_duplicate=True) for f in field_ids],
+        *[Output(EDIT_FIELDS[n], "invalid", allow_duplicate=True) for n in INVALID_CAPABLE],
+        Output(ids.UNDO_TOAST, "is_open", allow_duplicate=True),
+        Output(UNDO_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
+        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+        Input(ids.EDIT_SAVE, "n_clicks"),
+        State(ids.EDIT_ID, "data"),
+        State(ids.EDIT_DATE, "date"),
+        State(ids.EDIT_AMOUNT, "value"),
+        State(ids.EDIT_ACCOUNT, "value"),
+        State(ids.EDIT_CATEGORY, "value"),
+        State(ids.EDIT_PAYEE, "value"),
+        State(ids.EDIT_MEMO, "value"),
+        State(ids.REFRESH_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def _save(n_clicks, *values):
+        if not n_clicks:
+            return [no_update] * (1 + len(messages_and_flags) + 4)
+        outcome = save_edit(current_user_id(), *values)
+        _feedback, *messages = outcome_outputs(outcome, EDIT_FIELDS, INVALID_CAPABLE)
+        if not outcome.saved:
+            return [no_update, *messages, no_update, no_update, no_update, no_update]
+        return [False, *messages, True, outcome.message, HIDDEN, outcome.refresh]

@@ -1,0 +1,303 @@
+"""The entry form of /transactions: options, transfer mode, payee suggestions, submit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Dash, Input, Output, State, html, no_update
+
+from dashboard import ids, services
+from dashboard.auth import current_user_id
+from dashboard.components import empty_state
+from dashboard.extensions import get_engine
+from dashboard.forms import (
+    NO_CATEGORY,
+    TransferForm,
+    form_field_errors,
+    parse_transaction_form,
+    parse_transfer_form,
+)
+from dashboard.pages.transactions import (
+    AMOUNT_HELP,
+    ENTRY_ACCOUNT_LABEL,
+    ENTRY_AMOUNT_HELP,
+    ENTRY_CARD,
+    ENTRY_CATEGORY_COL,
+    ENTRY_EMPTY,
+    ENTRY_FIELDS,
+    ENTRY_FOCUS_SIGNAL,
+    ENTRY_TO_ACCOUNT_COL,
+    TRANSFER_AMOUNT_HELP,
+    feedback_id,
+)
+from data import queries, writes
+from data.money import format_money
+from data.validation import NotFound, ValidationError
+
+PAYEE_SUGGESTIONS = 100
+KIND_ORDER = ("expense", "income", "transfer")
+HIDDEN = {"display": "none"}
+# Inputs and selects can show a red border; the date picker has no such prop.
+INVALID_CAPABLE = tuple(name for name in ENTRY_FIELDS if name != "date")
+# After a save these start over; date and account stay for the next entry.
+CLEARED_AFTER_SAVE = {"amount": "", "category": NO_CATEGORY, "payee": "", "memo": ""}
+
+
+@dataclass(frozen=True)
+class FormOutcome:
+    """What a submitted form led to; `refresh` is the next REFRESH_STORE value after a write."""
+
+    saved: bool
+    message: str = ""
+    field_errors: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+    refresh: int | None = None
+
+
+def next_refresh(current: Any) -> int:
+    return current + 1 if isinstance(current, int) and not isinstance(current, bool) else 1
+
+
+def account_currencies(accounts: pd.DataFrame) -> dict[int, str]:
+    return {int(row.id): str(row.currency) for row in accounts.itertuples()}
+
+
+def id_set(frame: pd.DataFrame) -> set[int]:
+    return {int(row_id) for row_id in frame["id"]}
+
+
+def account_options(accounts: pd.DataFrame) -> list[dict[str, str]]:
+    return [{"label": str(row.name), "value": str(int(row.id))} for row in accounts.itertuples()]
+
+
+def category_options(categories: pd.DataFrame) -> list[dict[str, Any]]:
+    """'No category', then the categories by kind (expense, income, transfer) under a heading."""
+    options: list[dict[str, Any]] = [{"label": "No category", "value": NO_CATEGORY}]
+    for kind in KIND_ORDER:
+        of_kind = categories[categories["kind"] == kind]
+        if of_kind.empty:
+            continue
+        options.append(
+            {"label": f"── {kind.capitalize()} ──", "value": f"kind:{kind}", "disabled": True}
+        )
+        options.extend(
+            {"label": str(row.name), "value": str(int(row.id))} for row in of_kind.itertuples()
+        )
+    return options
+
+
+def _kept_or(value: Any, options: list[dict[str, str]], fallback: str | None) -> str | None:
+    values = [option["value"] for option in options]
+    return str(value) if str(value) in values else fallback
+
+
+def entry_options(user_id: int, account_value: Any, to_account_value: Any) -> tuple:
+    """(empty state, form style, account options and value, to-account options and value,
+    category options, payee suggestions). A user without accounts gets the empty state."""
+    accounts = services.list_accounts(user_id)
+    if accounts.empty:
+        empty = empty_state(
+            "Add an account first",
+            "Transactions belong to an account: add your bank account, card or cash first.",
+            "Add an account",
+            "/settings",
+        )
+        return empty, HIDDEN, [], None, [], None, [], []
+    options = account_options(accounts)
+    account = _kept_or(account_value, options, options[0]["value"])
+    others = [option["value"] for option in options if option["value"] != account]
+    to_account = _kept_or(to_account_value, options, others[0] if others else account)
+    categories = category_options(services.list_categories(user_id))
+    payees = [
+        html.Option(value=payee)
+        for payee in services.payee_suggestions(user_id, "", PAYEE_SUGGESTIONS)
+    ]
+    return None, {}, options, account, options, to_account, categories, payees
+
+
+def entry_mode_view(mode: Any) -> tuple[str, dict, dict, str]:
+    """(account label, to-account column style, category column style, amount help)."""
+    if mode == "transfer":
+        return "From account", {}, HIDDEN, TRANSFER_AMOUNT_HELP
+    return "Account", HIDDEN, {}, AMOUNT_HELP
+
+
+def category_for_payee(user_id: int, payee: Any) -> str | None:
+    """The category last used with exactly this payee, as the select's value, if any."""
+    if not isinstance(payee, str) or not payee.strip():
+        return None
+    category_id = queries.last_category_for_payee(get_engine(), user_id, payee.strip()[:200])
+    return None if category_id is None else str(category_id)
+
+
+def _save_transfer(user_id: int, transfer: TransferForm, accounts: pd.DataFrame) -> str:
+    writes.create_transfer(
+        get_engine(),
+        user_id,
+        transfer.from_account_id,
+        transfer.to_account_id,
+        transfer.date,
+        transfer.amount_minor,
+        transfer.payee,
+        transfer.memo,
+    )
+    names = dict(zip(accounts["id"].astype(int), accounts["name"], strict=True))
+    currency = account_currencies(accounts)[transfer.from_account_id]
+    return (
+        f"Moved {format_money(transfer.amount_minor, currency)} from "
+        f"{names[transfer.from_account_id]} to {names[transfer.to_account_id]} "
+        f"on {transfer.date.isoformat()}."
+    )
+
+
+def submit_entry(
+    user_id: int,
+    mode: Any,
+    date_value: Any,
+    amount: Any,
+    account: Any,
+    to_account: Any,
+    category: Any,
+    payee: Any,
+    memo: Any,
+    refresh: Any,
+) -> FormOutcome:
+    """Parse, then store only if every field is valid; field messages otherwise."""
+    accounts = services.list_accounts(user_id)
+    currencies = account_currencies(accounts)
+    if mode == "transfer":
+        parsed = parse_transfer_form(
+            date_value, amount, account, to_account, payee, memo, currencies
+        )
+    else:
+        category_ids = id_set(services.list_categories(user_id))
+        parsed = parse_transaction_form(
+            date_value, amount, account, category, payee, memo, currencies, category_ids
+        )
+    if isinstance(parsed, dict):
+        return FormOutcome(saved=False, field_errors=parsed)
+    try:
+        if isinstance(parsed, TransferForm):
+            message = _save_transfer(user_id, parsed, accounts)
+        else:
+            writes.create_transaction(get_engine(), user_id, parsed)
+            money = format_money(parsed.amount_minor, currencies[parsed.account_id])
+            at = f" · {parsed.payee}" if parsed.payee else ""
+            message = f"Added {money}{at} on {parsed.date.isoformat()}."
+    except ValidationError as refused:
+        return FormOutcome(saved=False, field_errors=form_field_errors(refused.field_errors))
+    except NotFound:
+        return FormOutcome(
+            saved=False, error="That account or category no longer exists. Reload the page."
+        )
+    return FormOutcome(saved=True, message=message, refresh=next_refresh(refresh))
+
+
+def outcome_outputs(outcome: FormOutcome, fields: dict[str, str], invalid_capable) -> list:
+    """The feedback, general error, field messages and invalid flags for one outcome."""
+    feedback = (
+        dbc.Alert(
+            [html.I(className="bi bi-check-circle me-2"), outcome.message],
+            color="success",
+            className="py-2 mb-0",
+            duration=6000,
+        )
+        if outcome.saved
+        else ""
+    )
+    unknown = [msg for name, msg in outcome.field_errors.items() if name not in fields]
+    general = " ".join(filter(None, [outcome.error, *unknown]))
+    error = dbc.Alert(general, color="danger", className="py-2 mb-0") if general else ""
+    messages = [outcome.field_errors.get(name, "") for name in fields]
+    flags = [name in outcome.field_errors for name in invalid_capable]
+    return [feedback, error, *messages, *flags]
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ENTRY_EMPTY, "children"),
+        Output(ENTRY_CARD, "style"),
+        Output(ids.ENTRY_ACCOUNT, "options"),
+        Output(ids.ENTRY_ACCOUNT, "value"),
+        Output(ids.ENTRY_TO_ACCOUNT, "options"),
+        Output(ids.ENTRY_TO_ACCOUNT, "value"),
+        Output(ids.ENTRY_CATEGORY, "options"),
+        Output(ids.ENTRY_PAYEE_OPTIONS, "children"),
+        Input(ids.URL, "pathname"),
+        Input(ids.REFRESH_STORE, "data"),
+        State(ids.ENTRY_ACCOUNT, "value"),
+        State(ids.ENTRY_TO_ACCOUNT, "value"),
+    )
+    def _options(_pathname, _refresh, account, to_account):
+        return entry_options(current_user_id(), account, to_account)
+
+    @app.callback(
+        Output(ENTRY_ACCOUNT_LABEL, "children"),
+        Output(ENTRY_TO_ACCOUNT_COL, "style"),
+        Output(ENTRY_CATEGORY_COL, "style"),
+        Output(ENTRY_AMOUNT_HELP, "children"),
+        Input(ids.ENTRY_MODE, "value"),
+    )
+    def _mode(mode):
+        return entry_mode_view(mode)
+
+    @app.callback(
+        Output(ids.ENTRY_CATEGORY, "value", allow_duplicate=True),
+        Input(ids.ENTRY_PAYEE, "n_blur"),
+        State(ids.ENTRY_PAYEE, "value"),
+        State(ids.ENTRY_MODE, "value"),
+        prevent_initial_call=True,
+    )
+    def _payee_category(_blur, payee, mode):
+        category = None if mode == "transfer" else category_for_payee(current_user_id(), payee)
+        return no_update if category is None else category
+
+    field_ids = list(ENTRY_FIELDS.values())
+    cleared = [
+        Output(ENTRY_FIELDS[name], "value", allow_duplicate=True) for name in CLEARED_AFTER_SAVE
+    ]
+
+    @app.callback(
+        Output(ids.ENTRY_FEEDBACK, "children"),
+        Output(ids.ENTRY_ERRORS, "children"),
+        *[Output(feedback_id(field_id), "children") for field_id in field_ids],
+        *[Output(ENTRY_FIELDS[name], "invalid") for name in INVALID_CAPABLE],
+        *cleared,
+        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+        Input(ids.ENTRY_FORM, "n_submit"),
+        State(ids.ENTRY_MODE, "value"),
+        State(ids.ENTRY_DATE, "date"),
+        State(ids.ENTRY_AMOUNT, "value"),
+        State(ids.ENTRY_ACCOUNT, "value"),
+        State(ids.ENTRY_TO_ACCOUNT, "value"),
+        State(ids.ENTRY_CATEGORY, "value"),
+        State(ids.ENTRY_PAYEE, "value"),
+        State(ids.ENTRY_MEMO, "value"),
+        State(ids.REFRESH_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def _submit(n_submit, *values):
+        if not n_submit:
+            return [no_update] * (2 + len(field_ids) + len(INVALID_CAPABLE) + len(cleared) + 1)
+        outcome = submit_entry(current_user_id(), *values)
+        outputs = outcome_outputs(outcome, ENTRY_FIELDS, INVALID_CAPABLE)
+        if outcome.saved:
+            return [*outputs, *CLEARED_AFTER_SAVE.values(), outcome.refresh]
+        return [*outputs, *([no_update] * len(cleared)), no_update]
+
+    # After a save the cursor goes back to the amount: ready for the next entry.
+    app.clientside_callback(
+        """
+        function(feedback) {
+            const amount = document.getElementById('%s');
+            if (feedback && amount) { amount.focus(); }
+            return window.dash_clientside.no_update;
+        }
+        """.replace("%s", ids.ENTRY_AMOUNT),
+        Output(ENTRY_FOCUS_SIGNAL, "data"),
+        Input(ids.ENTRY_FEEDBACK, "children"),
+        prevent_initial_call=True,
+    )

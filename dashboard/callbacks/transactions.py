@@ -1,0 +1,216 @@
+"""Transactions page: the server-paged grid and its totals. The entry form, the edit modal and
+delete/undo live in transaction_entry.py, transaction_edit.py and transaction_delete.py;
+register() here wires all four.
+
+The grid uses AG Grid's infinite row model: the browser asks for one block of rows at a time
+(getRowsRequest) and this module answers with that block and the total row count, so the
+browser never holds more than the blocks it has scrolled through.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from string import Template
+from typing import Any
+
+import pandas as pd
+from dash import Dash, Input, Output, Patch, State, html, no_update
+
+from dashboard import ids, services
+from dashboard.auth import current_user_id
+from dashboard.callbacks import transaction_delete, transaction_edit, transaction_entry
+from dashboard.forms import parse_filters
+from dashboard.pages.transactions import GRID_BLOCK_SIZE, GRID_SYNC_SIGNAL
+from data.money import format_money
+from data.queries import UNCATEGORISED, Filters
+from data.validation import EARLIEST_DATE, MAX_DAYS_AHEAD
+
+# Grid column id -> the data layer's sort key.
+SORT_COLUMNS = {
+    "date": "date",
+    "payee": "payee",
+    "amount": "amount_minor",
+    "category": "category",
+    "account": "account",
+}
+DEFAULT_SORT = (("date", "desc"),)
+SEARCH_MAX = 200
+RECEIPT_MARK = "📎"
+TRANSFER_LABEL = "Transfer"
+NONE_YET = "No transactions yet"
+NONE_MATCH = "No transactions match these filters"
+OVERLAY_OPTION = "overlayComponentParams"
+
+
+def grid_sort(sort_model: Any) -> tuple[tuple[str, str], ...]:
+    """AG Grid's sortModel -> the data layer's sort; unknown columns are ignored."""
+    sort: list[tuple[str, str]] = []
+    for item in sort_model if isinstance(sort_model, list) else []:
+        if not isinstance(item, dict):
+            continue
+        column = SORT_COLUMNS.get(str(item.get("colId")))
+        direction = item.get("sort")
+        if column and direction in ("asc", "desc") and all(column != c for c, _ in sort):
+            sort.append((column, direction))
+    return tuple(sort) or DEFAULT_SORT
+
+
+def _row_index(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def grid_window(request: Any) -> tuple[int, int]:
+    """(offset, limit) of a getRowsRequest: never more than one block, whatever was asked."""
+    request = request if isinstance(request, dict) else {}
+    start = max(0, _row_index(request.get("startRow"), 0))
+    end = _row_index(request.get("endRow"), start + GRID_BLOCK_SIZE)
+    return start, min(max(1, end - start), GRID_BLOCK_SIZE)
+
+
+def search_text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return value.strip()[:SEARCH_MAX] or None
+
+
+def category_label(category: Any, transfer_peer_id: Any) -> str:
+    if pd.notna(transfer_peer_id):
+        return TRANSFER_LABEL
+    return category if isinstance(category, str) else UNCATEGORISED
+
+
+def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The page's rows as the grid shows them: amounts as text formatted from the integers."""
+    return [
+        {
+            "row_id": str(int(row.id)),
+            "id": int(row.id),
+            "date": str(row.date)[:10],
+            "payee": row.payee,
+            "amount": format_money(int(row.amount_minor), row.currency),
+            "amount_minor": int(row.amount_minor),
+            "category": category_label(row.category, row.transfer_peer_id),
+            "account": row.account,
+            "memo": row.memo,
+            "receipt": RECEIPT_MARK if pd.notna(row.receipt_id) else "",
+        }
+        for row in frame.itertuples(index=False)
+    ]
+
+
+def has_transactions(user_id: int, today: date) -> bool:
+    """Whether the user has any transaction at all, whatever the filters say."""
+    every_date = Filters(EARLIEST_DATE, today + timedelta(days=MAX_DAYS_AHEAD))
+    page = services.transactions_page(user_id, every_date, None, DEFAULT_SORT, 0, 1)
+    return page.total_count > 0
+
+
+def empty_message(user_id: int, today: date) -> str:
+    """Why the grid is empty: nothing entered yet, or nothing under these filters."""
+    return NONE_MATCH if has_transactions(user_id, today) else NONE_YET
+
+
+def no_rows_overlay(message: str) -> dict[str, Any]:
+    """AG Grid's overlayComponentParams for an empty grid (shown as text, never as HTML)."""
+    return {"noRows": {"overlayText": message}}
+
+
+def totals_line(user_id: int, total_count: int, total_minor: int, empty: str | None) -> Any:
+    if total_count == 0:
+        return html.Span(f"{empty or NONE_MATCH}.", className="text-muted")
+    noun = "transaction" if total_count == 1 else "transactions"
+    currency = services.user_currency(user_id)
+    return [
+        html.Span(f"{total_count:,} {noun}", className="fw-semibold"),
+        html.Span(" · total ", className="text-muted"),
+        html.Span(
+            format_money(total_minor, currency),
+            className="fw-semibold " + ("text-danger" if total_minor < 0 else "text-success"),
+        ),
+    ]
+
+
+def grid_page(
+    user_id: int,
+    request: Any,
+    filter_store: Any,
+    cross_store: Any,
+    search: Any,
+    today: date,
+) -> tuple[dict[str, Any], Any, str | None]:
+    """One getRowsRequest -> (getRowsResponse, totals line, why it is empty or None)."""
+    filters = parse_filters(filter_store, cross_store, today)
+    offset, limit = grid_window(request)
+    sort = grid_sort(request.get("sortModel") if isinstance(request, dict) else None)
+    page = services.transactions_page(user_id, filters, search_text(search), sort, offset, limit)
+    total_count, total_minor = int(page.total_count), int(page.total_minor)
+    response = {"rowData": grid_rows(page.rows), "rowCount": total_count}
+    empty = empty_message(user_id, today) if total_count == 0 else None
+    return response, totals_line(user_id, total_count, total_minor, empty), empty
+
+
+def overlay_update(grid_options: Any, empty: str | None) -> Any:
+    """A patch of the grid's no-rows message when it must change, else no_update."""
+    current = grid_options.get(OVERLAY_OPTION) if isinstance(grid_options, dict) else None
+    if empty is None or current == no_rows_overlay(empty):
+        return no_update
+    patch = Patch()
+    patch[OVERLAY_OPTION] = no_rows_overlay(empty)
+    return patch
+
+
+# Reload the grid's blocks when what it shows changes. A write keeps the scroll position
+# (refresh); new filters or a new search start from the top (purge). Also keeps AG Grid's
+# light/dark mode in step with the theme switch.
+_SYNC_GRID_JS = Template("""
+function(filters, cross, search, refresh, dark) {
+    document.documentElement.setAttribute('data-ag-theme-mode', dark ? 'dark' : 'light');
+    const triggered = (dash_clientside.callback_context.triggered || [])
+        .map(t => t.prop_id)
+        .filter(p => p && p !== '.' && !p.startsWith('$theme.'));
+    if (!triggered.length) { return dash_clientside.no_update; }
+    let api = null;
+    try { api = dash_ag_grid.getApi('$grid'); } catch (e) { return dash_clientside.no_update; }
+    if (triggered.every(p => p.startsWith('$refresh.'))) {
+        api.refreshInfiniteCache();
+    } else {
+        api.purgeInfiniteCache();
+        api.ensureIndexVisible(0, 'top');
+    }
+    return Date.now();
+}
+""").substitute(theme=ids.THEME_SWITCH, grid=ids.GRID, refresh=ids.REFRESH_STORE)
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.GRID, "getRowsResponse"),
+        Output(ids.GRID_TOTALS, "children"),
+        Output(ids.GRID, "dashGridOptions"),
+        Input(ids.GRID, "getRowsRequest"),
+        State(ids.FILTERS_STORE, "data"),
+        State(ids.CROSS_FILTER_STORE, "data"),
+        State(ids.SEARCH, "value"),
+        State(ids.GRID, "dashGridOptions"),
+        prevent_initial_call=True,
+    )
+    def _rows(request, filter_store, cross_store, search, grid_options):
+        if not request:
+            return no_update, no_update, no_update
+        response, totals, empty = grid_page(
+            current_user_id(), request, filter_store, cross_store, search, date.today()
+        )
+        return response, totals, overlay_update(grid_options, empty)
+
+    app.clientside_callback(
+        _SYNC_GRID_JS,
+        Output(GRID_SYNC_SIGNAL, "data"),
+        Input(ids.FILTERS_STORE, "data"),
+        Input(ids.CROSS_FILTER_STORE, "data"),
+        Input(ids.SEARCH, "value"),
+        Input(ids.REFRESH_STORE, "data"),
+        Input(ids.THEME_SWITCH, "value"),
+    )
+    transaction_entry.register(app)
+    transaction_edit.register(app)
+    transaction_delete.register(app)

@@ -1,0 +1,254 @@
+"""Parse and validate what comes from the browser into domain values or field errors.
+
+Everything a component sends is untrusted: stores and dropdown values included.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from data.money import MoneyError, parse_amount
+from data.queries import Filters
+from data.writes import TransactionInput
+
+DATE_PRESETS = {
+    "this_month": "This month",
+    "last_month": "Last month",
+    "last_3_months": "Last 3 months",
+    "last_6_months": "Last 6 months",
+    "last_12_months": "Last 12 months",
+    "year_to_date": "Year to date",
+    "custom": "Custom range",
+}
+DEFAULT_PRESET = "last_12_months"
+_EARLIEST = date(1970, 1, 1)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(first_of_month: date, months: int) -> date:
+    index = first_of_month.year * 12 + first_of_month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(first_of_month: date) -> date:
+    return first_of_month.replace(
+        day=calendar.monthrange(first_of_month.year, first_of_month.month)[1]
+    )
+
+
+def parse_iso_date(value: Any) -> date | None:
+    """A 'YYYY-MM-DD' (or a longer ISO timestamp) from a component, or None if it is not one."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def preset_period(
+    preset: str, today: date, start: Any = None, end: Any = None
+) -> tuple[date, date]:
+    """The inclusive date range a preset means today. Whole months end today, not in the future."""
+    this_month = month_start(today)
+    if preset == "this_month":
+        return this_month, today
+    if preset == "last_month":
+        previous = add_months(this_month, -1)
+        return previous, month_end(previous)
+    if preset in {"last_3_months", "last_6_months", "last_12_months"}:
+        months = int(preset.split("_")[1])
+        return add_months(this_month, -(months - 1)), today
+    if preset == "year_to_date":
+        return date(today.year, 1, 1), today
+    if preset == "custom":
+        first, last = parse_iso_date(start), parse_iso_date(end)
+        if first and last:
+            first, last = sorted((max(first, _EARLIEST), max(last, _EARLIEST)))
+            return first, last
+    return preset_period(DEFAULT_PRESET, today)
+
+
+def _id_tuple(values: Any) -> tuple[int, ...]:
+    if not isinstance(values, list | tuple):
+        return ()
+    return tuple(sorted({v for v in values if isinstance(v, int) and not isinstance(v, bool)}))
+
+
+def parse_filters(filter_store: Any, cross_store: Any, today: date) -> Filters:
+    """The stores' contents -> Filters. A cross-filter narrows what the filter bar chose."""
+    stored = filter_store if isinstance(filter_store, dict) else {}
+    cross = cross_store if isinstance(cross_store, dict) else {}
+    date_from, date_to = preset_period(
+        str(stored.get("preset") or DEFAULT_PRESET), today, stored.get("start"), stored.get("end")
+    )
+    category_ids = _id_tuple(stored.get("category_ids"))
+    cross_category = cross.get("category_id")
+    if isinstance(cross_category, int) and not isinstance(cross_category, bool):
+        category_ids = (cross_category,)
+    month = parse_iso_date(f"{cross.get('month')}-01") if cross.get("month") else None
+    if month:
+        date_from, date_to = max(date_from, month), min(date_to, month_end(month))
+        if date_from > date_to:  # the month lies outside the period: show it alone
+            date_from, date_to = month, min(month_end(month), max(month, today))
+    payee = cross.get("payee") if isinstance(cross.get("payee"), str) else None
+    return Filters(
+        date_from=date_from,
+        date_to=date_to,
+        account_ids=_id_tuple(stored.get("account_ids")),
+        category_ids=category_ids,
+        payee=payee[:200] if payee else None,
+    )
+
+
+# The transaction entry and edit forms. Field names are the form's own ("amount", "account"),
+# so a message lands next to the input the person typed into.
+ENTRY_MODES = ("transaction", "transfer")
+TRANSFER_PAYEE = "Transfer"
+# The category select's "no category" choice: "" is taken by dbc.Select's placeholder option.
+NO_CATEGORY = "none"
+_WRITE_TO_FORM_FIELD = {
+    "amount_minor": "amount",
+    "account_id": "account",
+    "from_account_id": "account",
+    "to_account_id": "to_account",
+    "category_id": "category",
+}
+_ID_TEXT_MAX = 10
+
+
+@dataclass(frozen=True)
+class TransferForm:
+    """A parsed transfer: `amount_minor` is positive and moves from one account to the other."""
+
+    from_account_id: int
+    to_account_id: int
+    date: date
+    amount_minor: int
+    payee: str
+    memo: str
+
+
+def parse_id(value: Any) -> int | None:
+    """A row id from a select or a store (an int or a string of digits), else None."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= _ID_TEXT_MAX):
+            return None
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if value > 0 else None
+
+
+def _optional_text(value: Any, field: str, errors: dict[str, str]) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors[field] = "Enter text."
+        return ""
+    return value.strip()
+
+
+def _signed_amount(text: Any, currency: str, errors: dict[str, str]) -> int | None:
+    try:
+        amount = parse_amount(text if isinstance(text, str) else None, currency)
+    except MoneyError as problem:
+        errors["amount"] = str(problem)
+        return None
+    if amount == 0:
+        errors["amount"] = "Enter an amount other than zero."
+        return None
+    return amount
+
+
+def _account(value: Any, field: str, currencies: Mapping[int, str], errors: dict) -> int | None:
+    account_id = parse_id(value)
+    if account_id not in currencies:
+        errors[field] = "Choose an account."
+        return None
+    return account_id
+
+
+def parse_transaction_form(
+    date_value: Any,
+    amount_text: Any,
+    account_value: Any,
+    category_value: Any,
+    payee: Any,
+    memo: Any,
+    account_currencies: Mapping[int, str],
+    category_ids: Collection[int],
+) -> TransactionInput | dict[str, str]:
+    """The entry or edit form -> a TransactionInput, or {field: message} for every bad field.
+
+    The amount is signed (negative = money out) and read in the chosen account's currency.
+    Only ids in `account_currencies` / `category_ids` (the ones offered to this user) pass.
+    """
+    errors: dict[str, str] = {}
+    day = parse_iso_date(date_value)
+    if day is None:
+        errors["date"] = "Enter a date."
+    account_id = _account(account_value, "account", account_currencies, errors)
+    currency = account_currencies.get(account_id or 0, "EUR")
+    amount = _signed_amount(amount_text, currency, errors)
+    category_id = None
+    if category_value not in (None, "", NO_CATEGORY):
+        category_id = parse_id(category_value)
+        if category_id not in category_ids:
+            errors["category"] = "Choose a category from the list."
+    payee_text = _optional_text(payee, "payee", errors)
+    memo_text = _optional_text(memo, "memo", errors)
+    if errors:
+        return errors
+    return TransactionInput(
+        account_id=account_id,
+        date=day,
+        amount_minor=amount,
+        payee=payee_text,
+        memo=memo_text,
+        category_id=category_id,
+    )
+
+
+def parse_transfer_form(
+    date_value: Any,
+    amount_text: Any,
+    from_value: Any,
+    to_value: Any,
+    payee: Any,
+    memo: Any,
+    account_currencies: Mapping[int, str],
+) -> TransferForm | dict[str, str]:
+    """The entry form in transfer mode -> a TransferForm, or {field: message}."""
+    errors: dict[str, str] = {}
+    day = parse_iso_date(date_value)
+    if day is None:
+        errors["date"] = "Enter a date."
+    from_id = _account(from_value, "account", account_currencies, errors)
+    to_id = _account(to_value, "to_account", account_currencies, errors)
+    if from_id is not None and from_id == to_id:
+        errors["to_account"] = "Choose a different account to transfer to."
+    amount = _signed_amount(amount_text, account_currencies.get(from_id or 0, "EUR"), errors)
+    if amount is not None and amount < 0:
+        errors["amount"] = "Enter a positive amount: it moves from the first account to the second."
+    payee_text = _optional_text(payee, "payee", errors) or TRANSFER_PAYEE
+    memo_text = _optional_text(memo, "memo", errors)
+    if errors:
+        return errors
+    return TransferForm(from_id, to_id, day, amount, payee_text, memo_text)
+
+
+def form_field_errors(write_errors: Mapping[str, str]) -> dict[str, str]:
+    """A write's ValidationError.field_errors, keyed by the form's field names."""
+    messages: dict[str, str] = {}
+    for field, message in write_errors.items():
+        messages.setdefault(_WRITE_TO_FORM_FIELD.get(field, field), message)
+    return messages

@@ -1,0 +1,320 @@
+"""/transactions: the entry form, search and totals, the server-paged grid and the edit modal."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.forms import NO_CATEGORY
+
+TITLE = "Transactions"
+
+# Ids this page adds to dashboard/ids.py.
+ENTRY_EMPTY = "entry-empty"
+ENTRY_CARD = "entry-card"
+ENTRY_ACCOUNT_LABEL = "entry-account-label"
+ENTRY_TO_ACCOUNT_COL = "entry-to-account-col"
+ENTRY_CATEGORY_COL = "entry-category-col"
+ENTRY_AMOUNT_HELP = "entry-amount-help"
+ENTRY_FOCUS_SIGNAL = "entry-focus-signal"
+EDIT_FIELDS_BOX = "edit-fields"
+GRID_SYNC_SIGNAL = "transactions-grid-sync"
+UNDO_MESSAGE = "undo-message"
+
+GRID_BLOCK_SIZE = 100
+AMOUNT_HELP = "Negative = money out (-12.50), positive = money in (2500)."
+TRANSFER_AMOUNT_HELP = "A positive amount, moved from the first account to the second."
+
+ENTRY_FIELDS = {
+    "date": ids.ENTRY_DATE,
+    "amount": ids.ENTRY_AMOUNT,
+    "account": ids.ENTRY_ACCOUNT,
+    "to_account": ids.ENTRY_TO_ACCOUNT,
+    "category": ids.ENTRY_CATEGORY,
+    "payee": ids.ENTRY_PAYEE,
+    "memo": ids.ENTRY_MEMO,
+}
+EDIT_FIELDS = {
+    "date": ids.EDIT_DATE,
+    "amount": ids.EDIT_AMOUNT,
+    "account": ids.EDIT_ACCOUNT,
+    "category": ids.EDIT_CATEGORY,
+    "payee": ids.EDIT_PAYEE,
+    "memo": ids.EDIT_MEMO,
+}
+
+COLUMN_DEFS = [
+    {"field": "date", "headerName": "Date", "sort": "desc", "width": 112, "minWidth": 104},
+    {"field": "payee", "headerName": "Payee", "flex": 2, "minWidth": 120},
+    {
+        "field": "amount",
+        "headerName": "Amount",
+        "type": "rightAligned",
+        "minWidth": 104,
+        "flex": 1,
+        "cellClassRules": {"amount-negative": "params.data && params.data.amount_minor < 0"},
+    },
+    {"field": "category", "headerName": "Category", "flex": 1, "minWidth": 120},
+    {"field": "account", "headerName": "Account", "flex": 1, "minWidth": 110},
+    {"field": "memo", "headerName": "Memo", "flex": 2, "minWidth": 120, "sortable": False},
+    {
+        "field": "receipt",
+        "headerName": "",
+        "headerTooltip": "Receipt attached",
+        "width": 56,
+        "sortable": False,
+        "resizable": False,
+    },
+]
+
+
+def feedback_id(field_id: str) -> str:
+    """The id of the message shown under a form field."""
+    return f"{field_id}-feedback"
+
+
+def _field(
+    label: str, control: Any, field_id: str, help_text: Any = None, label_id: str | None = None
+) -> html.Div:
+    """Label, control, optional help and the field's message (empty until there is one)."""
+    label_props = {"id": label_id} if label_id else {}
+    parts = [dbc.Label(label, html_for=field_id, **label_props), control]
+    if help_text is not None:
+        parts.append(help_text)
+    parts.append(html.Div(id=feedback_id(field_id), className="invalid-feedback d-block"))
+    return html.Div(parts)
+
+
+def _date_picker(field_id: str, value: str | None) -> dcc.DatePickerSingle:
+    return dcc.DatePickerSingle(
+        id=field_id,
+        date=value,
+        display_format="YYYY-MM-DD",
+        first_day_of_week=1,
+        className="w-100",
+    )
+
+
+def entry_form() -> dbc.Card:
+    mode = dbc.RadioItems(
+        id=ids.ENTRY_MODE,
+        options=[
+            {"label": "Income or expense", "value": "transaction"},
+            {"label": "Transfer between accounts", "value": "transfer"},
+        ],
+        value="transaction",
+        inline=True,
+        className="mb-2",
+    )
+    amount_help = dbc.FormText(AMOUNT_HELP, id=ENTRY_AMOUNT_HELP)
+    payee = html.Div(
+        [
+            dbc.Input(
+                id=ids.ENTRY_PAYEE, list=ids.ENTRY_PAYEE_OPTIONS, autocomplete="off", maxlength=200
+            ),
+            html.Datalist(id=ids.ENTRY_PAYEE_OPTIONS),
+        ]
+    )
+    cols = [
+        (
+            _field("Date", _date_picker(ids.ENTRY_DATE, date.today().isoformat()), ids.ENTRY_DATE),
+            {},
+        ),
+        (
+            _field(
+                "Amount",
+                dbc.Input(id=ids.ENTRY_AMOUNT, inputmode="decimal", autocomplete="off"),
+                ids.ENTRY_AMOUNT,
+                amount_help,
+            ),
+            {},
+        ),
+        (
+            _field(
+                "Account",
+                dbc.Select(id=ids.ENTRY_ACCOUNT),
+                ids.ENTRY_ACCOUNT,
+                label_id=ENTRY_ACCOUNT_LABEL,
+            ),
+            {},
+        ),
+        (
+            _field("To account", dbc.Select(id=ids.ENTRY_TO_ACCOUNT), ids.ENTRY_TO_ACCOUNT),
+            {"id": ENTRY_TO_ACCOUNT_COL, "style": {"display": "none"}},
+        ),
+        (_field("Payee", payee, ids.ENTRY_PAYEE), {}),
+        (
+            _field(
+                "Category", dbc.Select(id=ids.ENTRY_CATEGORY, value=NO_CATEGORY), ids.ENTRY_CATEGORY
+            ),
+            {"id": ENTRY_CATEGORY_COL},
+        ),
+        (_field("Memo", dbc.Input(id=ids.ENTRY_MEMO, maxlength=2000), ids.ENTRY_MEMO), {}),
+    ]
+    row = dbc.Row(
+        [dbc.Col(field, xs=12, sm=6, lg=3, **extra) for field, extra in cols]
+        + [
+            dbc.Col(
+                dbc.Button(
+                    [html.I(className="bi bi-plus-lg me-1"), "Add"],
+                    id=ids.ENTRY_SUBMIT,
+                    type="submit",
+                    color="primary",
+                    className="w-100 entry-submit",
+                ),
+                xs=12,
+                lg="auto",
+                className="d-flex align-items-start entry-submit-col",
+            )
+        ],
+        className="g-2",
+    )
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.Span("Add a transaction", className="fw-semibold")),
+            dbc.CardBody(
+                dbc.Form(
+                    [
+                        mode,
+                        row,
+                        html.Div(id=ids.ENTRY_ERRORS, className="mt-2"),
+                        html.Div(id=ids.ENTRY_FEEDBACK, className="mt-2"),
+                    ],
+                    id=ids.ENTRY_FORM,
+                )
+            ),
+        ],
+        className="mb-2 entry-card",
+    )
+
+
+def transactions_grid() -> dbc.Card:
+    search = dbc.Input(
+        id=ids.SEARCH,
+        type="search",
+        placeholder="Search payee and memo",
+        debounce=400,
+        maxlength=200,
+        autocomplete="off",
+    )
+    grid = dag.AgGrid(
+        id=ids.GRID,
+        rowModelType="infinite",
+        columnDefs=COLUMN_DEFS,
+        defaultColDef={"sortable": True, "filter": False, "resizable": True},
+        getRowId="params.data.row_id",
+        dashGridOptions={
+            "cacheBlockSize": GRID_BLOCK_SIZE,
+            "maxBlocksInCache": 20,
+            "infiniteInitialRowCount": 1,
+            # One request at a time: dash-ag-grid answers only the latest getRows call.
+            "maxConcurrentDatasourceRequests": 1,
+            "suppressMultiSort": True,
+            "animateRows": False,
+            "tooltipShowDelay": 300,
+        },
+        style={"height": "min(70vh, 640px)", "minHeight": "360px"},
+        className="transactions-grid",
+    )
+    header = dbc.Row(
+        [
+            dbc.Col(search, xs=12, md=5, lg=4),
+            dbc.Col(html.Div(id=ids.GRID_TOTALS, className="grid-totals"), xs=12, md=7, lg=8),
+        ],
+        className="g-2 align-items-center mb-2",
+    )
+    hint = html.Small("Click a row to edit or delete it.", className="text-muted")
+    return dbc.Card(
+        dbc.CardBody([header, grid, hint], className="p-2"),
+        className="mb-2",
+    )
+
+
+def edit_modal() -> dbc.Modal:
+    fields = dbc.Row(
+        [
+            dbc.Col(_field("Date", _date_picker(ids.EDIT_DATE, None), ids.EDIT_DATE), xs=12, sm=6),
+            dbc.Col(
+                _field(
+                    "Amount",
+                    dbc.Input(id=ids.EDIT_AMOUNT, inputmode="decimal", autocomplete="off"),
+                    ids.EDIT_AMOUNT,
+                    dbc.FormText(AMOUNT_HELP),
+                ),
+                xs=12,
+                sm=6,
+            ),
+            dbc.Col(_field("Account", dbc.Select(id=ids.EDIT_ACCOUNT), ids.EDIT_ACCOUNT), xs=12),
+            dbc.Col(
+                _field("Payee", dbc.Input(id=ids.EDIT_PAYEE, maxlength=200), ids.EDIT_PAYEE),
+                xs=12,
+            ),
+            dbc.Col(_field("Category", dbc.Select(id=ids.EDIT_CATEGORY), ids.EDIT_CATEGORY), xs=12),
+            dbc.Col(
+                _field("Memo", dbc.Input(id=ids.EDIT_MEMO, maxlength=2000), ids.EDIT_MEMO), xs=12
+            ),
+        ],
+        className="g-2",
+    )
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle("Edit transaction")),
+            dbc.ModalBody([html.Div(id=ids.EDIT_ERRORS), html.Div(fields, id=EDIT_FIELDS_BOX)]),
+            dbc.ModalFooter(
+                [
+                    dbc.Button(
+                        [html.I(className="bi bi-trash me-1"), "Delete"],
+                        id=ids.EDIT_DELETE,
+                        color="danger",
+                        outline=True,
+                        className="me-auto",
+                    ),
+                    dbc.Button("Cancel", id=ids.EDIT_CANCEL, color="secondary", outline=True),
+                    dbc.Button("Save", id=ids.EDIT_SAVE, color="primary"),
+                ]
+            ),
+        ],
+        id=ids.EDIT_MODAL,
+        is_open=False,
+        centered=True,
+        fullscreen="sm-down",
+    )
+
+
+def undo_toast() -> dbc.Toast:
+    return dbc.Toast(
+        [
+            html.Span(id=UNDO_MESSAGE, className="me-2"),
+            dbc.Button("Undo", id=ids.UNDO_BUTTON, size="sm", color="primary", outline=True),
+        ],
+        id=ids.UNDO_TOAST,
+        header="Transactions",
+        is_open=False,
+        dismissable=True,
+        duration=10_000,
+        className="undo-toast",
+    )
+
+
+def layout() -> html.Div:
+    return html.Div(
+        [
+            dcc.Store(id=ids.EDIT_ID),
+            dcc.Store(id=ids.UNDO_STORE),
+            dcc.Store(id=GRID_SYNC_SIGNAL),
+            dcc.Store(id=ENTRY_FOCUS_SIGNAL),
+            html.Div(id=ENTRY_EMPTY),
+            # Shown once the user's accounts are known: a user without any sees ENTRY_EMPTY.
+            html.Div(entry_form(), id=ENTRY_CARD, style={"display": "none"}),
+            transactions_grid(),
+            edit_modal(),
+            dcc.ConfirmDialog(id=ids.DELETE_CONFIRM, message="Delete this transaction?"),
+            undo_toast(),
+        ],
+        className="transactions-page",
+    )

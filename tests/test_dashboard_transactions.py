@@ -1,0 +1,566 @@
+"""The /transactions callbacks (grid, entry form, edit modal), called as plain functions inside a
+request acting as a user, on real databases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from dash import no_update
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import func, or_, select
+
+from dashboard import ids, services
+from dashboard.callbacks import transaction_delete as deleting
+from dashboard.callbacks import transaction_edit as edit
+from dashboard.callbacks import transaction_entry as entry
+from dashboard.callbacks import transactions as grid
+from dashboard.forms import (
+    NO_CATEGORY,
+    TransferForm,
+    form_field_errors,
+    parse_filters,
+    parse_id,
+    parse_transaction_form,
+    parse_transfer_form,
+)
+from dashboard.pages import transactions as page
+from data import writes
+from data.db import make_engine
+from data.demo import DEMO_USER_ID
+from data.money import format_amount, max_abs_minor
+from data.queries import get_transaction
+from data.schema import transactions
+from data.writes import TransactionInput
+from tests.conftest import as_user, make_user
+
+TODAY = date.today()
+LAST_12_MONTHS = {"preset": "last_12_months"}
+
+
+def walk(component):
+    if component is None or isinstance(component, str | int | float):
+        return
+    if isinstance(component, list | tuple):
+        for child in component:
+            yield from walk(child)
+        return
+    yield component
+    yield from walk(getattr(component, "children", None))
+
+
+def text_of(component) -> str:
+    if isinstance(component, str):
+        return component
+    parts = []
+    for node in walk(component):
+        children = getattr(node, "children", None)
+        parts.extend(c for c in (children if isinstance(children, list) else [children]))
+    return " ".join(p for p in parts if isinstance(p, str))
+
+
+def rows_of(engine, user_id: int) -> list[tuple]:
+    query = (
+        select(
+            transactions.c.account_id,
+            transactions.c.date,
+            transactions.c.amount_minor,
+            transactions.c.payee,
+            transactions.c.memo,
+            transactions.c.category_id,
+            transactions.c.transfer_peer_id.is_not(None),
+        )
+        .where(transactions.c.user_id == user_id)
+        .order_by(transactions.c.amount_minor, transactions.c.account_id)
+    )
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(query)]
+
+
+@pytest.fixture
+def household(engine):
+    """alice with two EUR accounts, a JPY account and two categories; no transactions."""
+    user_id = make_user(engine, "alice")
+    made = {
+        "user": user_id,
+        "checking": writes.create_account(engine, user_id, "Checking", "checking"),
+        "savings": writes.create_account(engine, user_id, "Savings", "savings"),
+        "yen": writes.create_account(engine, user_id, "Yen wallet", "cash", "JPY"),
+        "food": writes.create_category(engine, user_id, "Food", "expense"),
+        "salary": writes.create_category(engine, user_id, "Salary", "income"),
+    }
+    return made
+
+
+def add(engine, home, amount, payee="", category=None, account=None, day=TODAY, memo=""):
+    txn = TransactionInput(account or home["checking"], day, amount, payee, memo, category)
+    return writes.create_transaction(engine, home["user"], txn)
+
+
+def submit(home, amount, mode="transaction", **fields):
+    values = {
+        "date_value": TODAY.isoformat(),
+        "account": str(home["checking"]),
+        "to_account": str(home["savings"]),
+        "category": NO_CATEGORY,
+        "payee": "",
+        "memo": "",
+        **fields,
+    }
+    return entry.submit_entry(
+        home["user"],
+        mode,
+        values["date_value"],
+        amount,
+        values["account"],
+        values["to_account"],
+        values["category"],
+        values["payee"],
+        values["memo"],
+        5,
+    )
+
+
+# The grid, over the demo household (read-only).
+
+
+def _demo_count(demo_db_url, filters, search=None) -> int:
+    engine = make_engine(demo_db_url)
+    t = transactions.c
+    query = select(func.count()).where(
+        t.user_id == DEMO_USER_ID, t.date.between(filters.date_from, filters.date_to)
+    )
+    if search:
+        query = query.where(or_(t.payee.ilike(f"%{search}%"), t.memo.ilike(f"%{search}%")))
+    with engine.connect() as conn:
+        count = conn.execute(query).scalar_one()
+    engine.dispose()
+    return count
+
+
+def test_the_grid_answers_one_sorted_page_and_the_count_of_all_rows(demo_app, demo_db_url):
+    request = {"startRow": 0, "endRow": 100, "sortModel": [{"colId": "amount", "sort": "asc"}]}
+    with as_user(demo_app, DEMO_USER_ID):
+        response, totals, _empty = grid.grid_page(
+            DEMO_USER_ID, request, LAST_12_MONTHS, {}, "", TODAY
+        )
+        greedy, *_ = grid.grid_page(
+            DEMO_USER_ID, {"startRow": 0, "endRow": 100_000}, LAST_12_MONTHS, {}, None, TODAY
+        )
+    expected = _demo_count(demo_db_url, parse_filters(LAST_12_MONTHS, {}, TODAY))
+    amounts = [row["amount_minor"] for row in response["rowData"]]
+    assert expected > page.GRID_BLOCK_SIZE
+    assert response["rowCount"] == expected
+    assert len(amounts) == page.GRID_BLOCK_SIZE
+    assert amounts == sorted(amounts) and amounts[0] < 0
+    assert len(greedy["rowData"]) == page.GRID_BLOCK_SIZE
+    assert f"{expected:,} transactions" in text_of(totals)
+    first = response["rowData"][0]
+    assert first["amount"].startswith("-€") and first["amount_minor"] < 0
+
+
+def test_the_next_block_continues_where_the_first_ended(demo_app):
+    first = {"startRow": 0, "endRow": 100, "sortModel": [{"colId": "date", "sort": "desc"}]}
+    second = {**first, "startRow": 100, "endRow": 200}
+    with as_user(demo_app, DEMO_USER_ID):
+        one, *_ = grid.grid_page(DEMO_USER_ID, first, LAST_12_MONTHS, {}, None, TODAY)
+        two, *_ = grid.grid_page(DEMO_USER_ID, second, LAST_12_MONTHS, {}, None, TODAY)
+    ids_one = {row["id"] for row in one["rowData"]}
+    ids_two = {row["id"] for row in two["rowData"]}
+    assert len(ids_one) == len(ids_two) == 100 and not ids_one & ids_two
+    assert one["rowData"][-1]["date"] >= two["rowData"][0]["date"]
+
+
+def test_search_and_the_filter_stores_narrow_the_grid(demo_app, demo_db_url):
+    with as_user(demo_app, DEMO_USER_ID):
+        every, *_ = grid.grid_page(DEMO_USER_ID, {}, LAST_12_MONTHS, {}, None, TODAY)
+        payee = every["rowData"][0]["payee"]
+        search = payee[1:4].upper()
+        found, totals, _empty = grid.grid_page(
+            DEMO_USER_ID, {}, LAST_12_MONTHS, {}, f"  {search} ", TODAY
+        )
+        account = every["rowData"][0]["account"]
+        account_id = int(services.list_accounts(DEMO_USER_ID).set_index("name").loc[account, "id"])
+        store = {**LAST_12_MONTHS, "account_ids": [account_id]}
+        cross = {"payee": payee}
+        narrowed, *_ = grid.grid_page(DEMO_USER_ID, {}, store, cross, None, TODAY)
+    filters = parse_filters(LAST_12_MONTHS, {}, TODAY)
+    assert found["rowCount"] == _demo_count(demo_db_url, filters, search)
+    assert 0 < found["rowCount"] < every["rowCount"]
+    assert all(search.lower() in (row["payee"] + row["memo"]).lower() for row in found["rowData"])
+    assert f"{found['rowCount']:,} transaction" in text_of(totals)
+    assert narrowed["rowCount"] > 0
+    assert {(r["account"], r["payee"]) for r in narrowed["rowData"]} == {(account, payee)}
+
+
+def test_unknown_sort_columns_and_odd_requests_fall_back_safely():
+    assert grid.grid_sort([{"colId": "memo", "sort": "asc"}, "x"]) == grid.DEFAULT_SORT
+    assert grid.grid_sort([{"colId": "payee", "sort": "asc"}]) == (("payee", "asc"),)
+    assert grid.grid_window({"startRow": -5, "endRow": True}) == (0, page.GRID_BLOCK_SIZE)
+    assert grid.grid_window({"startRow": 200, "endRow": 250}) == (200, 50)
+    assert grid.search_text("   ") is None and grid.search_text(["x"]) is None
+
+
+def test_grid_rows_label_transfers_uncategorised_rows_and_receipts(app, engine, household):
+    home = household
+    with as_user(app, home["user"]):
+        writes.create_transfer(engine, home["user"], home["checking"], home["savings"], TODAY, 500)
+        plain = add(engine, home, -250, "Kiosk")
+        writes.attach_receipt(
+            engine, home["user"], plain, storage_name="r1.pdf", original_name="r.pdf",
+            content_type="application/pdf", size_bytes=10, sha256="a" * 64,
+        )  # fmt: skip
+        response, *_ = grid.grid_page(home["user"], {}, LAST_12_MONTHS, {}, None, TODAY)
+    by_amount = {row["amount_minor"]: row for row in response["rowData"]}
+    assert by_amount[-500]["category"] == by_amount[500]["category"] == "Transfer"
+    assert by_amount[-250]["category"] == "Uncategorised"
+    assert by_amount[-250]["receipt"] == grid.RECEIPT_MARK and by_amount[500]["receipt"] == ""
+    assert by_amount[-250]["amount"] == "-€2.50" and by_amount[-250]["row_id"] == str(plain)
+
+
+def test_an_empty_grid_says_whether_nothing_exists_or_nothing_matches(app, engine, household):
+    home = household
+    with as_user(app, home["user"]):
+        response, totals, empty = grid.grid_page(home["user"], {}, {}, {}, None, TODAY)
+        add(engine, home, -100, "Kiosk")
+        _found, _totals, nothing_yet_anymore = grid.grid_page(home["user"], {}, {}, {}, None, TODAY)
+        _none, no_match, filtered = grid.grid_page(home["user"], {}, {}, {}, "zzz", TODAY)
+    assert response == {"rowData": [], "rowCount": 0}
+    assert empty == grid.NONE_YET and text_of(totals) == "No transactions yet."
+    assert nothing_yet_anymore is None
+    assert (
+        filtered == grid.NONE_MATCH and text_of(no_match) == "No transactions match these filters."
+    )
+    patch = grid.overlay_update({"cacheBlockSize": 100}, empty)
+    operation = patch.to_plotly_json()["operations"][0]
+    assert operation["location"] == [grid.OVERLAY_OPTION]
+    assert operation["params"]["value"] == {"noRows": {"overlayText": grid.NONE_YET}}
+    shown = {grid.OVERLAY_OPTION: grid.no_rows_overlay(grid.NONE_YET)}
+    assert grid.overlay_update(shown, grid.NONE_YET) is no_update
+    assert grid.overlay_update(shown, None) is no_update
+
+
+def test_a_user_without_accounts_is_sent_to_settings_instead_of_the_form(app, engine):
+    user_id = make_user(engine, "newbie")
+    with as_user(app, user_id):
+        empty, style, accounts, *_rest = entry.entry_options(user_id, None, None)
+    assert "Add an account first" in text_of(empty)
+    assert [n.href for n in walk(empty) if getattr(n, "href", None)] == ["/settings"]
+    assert style == {"display": "none"} and accounts == []
+
+
+def test_entry_options_list_active_accounts_and_categories_by_kind(app, engine, household):
+    home = household
+    writes.set_account_archived(engine, home["user"], home["yen"], True)
+    with as_user(app, home["user"]):
+        empty, style, accounts, account, _to, to_account, categories, _payees = entry.entry_options(
+            home["user"], "999", None
+        )
+    assert empty is None and style == {}
+    assert [o["label"] for o in accounts] == ["Checking", "Savings"]
+    assert (account, to_account) == (str(home["checking"]), str(home["savings"]))
+    assert categories[0] == {"label": "No category", "value": NO_CATEGORY}
+    labels = [o["label"] for o in categories]
+    assert labels == ["No category", "── Expense ──", "Food", "── Income ──", "Salary"]
+    assert all(o.get("disabled") for o in categories if o["label"].startswith("──"))
+
+
+# Parsing the form.
+
+
+def test_parse_transaction_form_reads_a_signed_amount_in_the_account_currency():
+    currencies = {1: "EUR", 2: "JPY"}
+    parsed = parse_transaction_form(
+        "2024-05-01", "-12.50", "1", "7", " Bakery ", "", currencies, {7}
+    )
+    assert parsed == TransactionInput(1, date(2024, 5, 1), -1250, "Bakery", "", 7)
+    assert parse_transaction_form(
+        "2024-05-01", "1,500", 2, NO_CATEGORY, "", None, currencies, {7}
+    ) == (TransactionInput(2, date(2024, 5, 1), 1500, "", "", None))
+    assert parse_transaction_form("x", "12.5", "2", "8", 3, "", currencies, {7}) == {
+        "date": "Enter a date.",
+        "amount": "JPY amounts have no decimals.",
+        "category": "Choose a category from the list.",
+        "payee": "Enter text.",
+    }
+    assert parse_transaction_form("2024-05-01", "0", "3", "", "", "", currencies, {7}) == {
+        "account": "Choose an account.",
+        "amount": "Enter an amount other than zero.",
+    }
+
+
+def test_parse_transfer_form_wants_a_positive_amount_and_two_accounts():
+    currencies = {1: "EUR", 2: "EUR"}
+    parsed = parse_transfer_form("2024-05-01", "100", "1", "2", "", "rent", currencies)
+    assert parsed == TransferForm(1, 2, date(2024, 5, 1), 10000, "Transfer", "rent")
+    errors = parse_transfer_form("2024-05-01", "-100", "1", "1", "", "", currencies)
+    assert set(errors) == {"amount", "to_account"}
+    assert form_field_errors({"amount_minor": "a", "to_account_id": "b", "memo": "c"}) == {
+        "amount": "a",
+        "to_account": "b",
+        "memo": "c",
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(5, 5), ("12", 12), (" 3 ", 3), (0, None), (True, None), ("1e3", None), ("１", None),
+     ("12345678901", None), (None, None), (2.0, None)],
+)  # fmt: skip
+def test_parse_id_accepts_only_plain_positive_integers(value, expected):
+    assert parse_id(value) == expected
+
+
+@given(st.integers(min_value=-max_abs_minor("EUR"), max_value=max_abs_minor("EUR")))
+def test_a_formatted_amount_parses_back_to_the_same_integer(minor):
+    text = format_amount(minor, "EUR")
+    parsed = parse_transaction_form("2024-01-31", text, "1", "", "", "", {1: "EUR"}, ())
+    if minor == 0:
+        assert parsed == {"amount": "Enter an amount other than zero."}
+    else:
+        assert parsed.amount_minor == minor
+
+
+# The entry form.
+
+
+def test_an_invalid_amount_shows_its_message_and_stores_nothing(app, engine, household):
+    add(engine, household, -100)
+    before = rows_of(engine, household["user"])
+    with as_user(app, household["user"]):
+        outcome = submit(household, "12.345", payee="Bakery")
+    assert outcome == entry.FormOutcome(
+        saved=False, field_errors={"amount": "Use at most 2 decimals for EUR."}
+    )
+    assert rows_of(engine, household["user"]) == before
+    feedback, error, *messages_and_flags = entry.outcome_outputs(
+        outcome, page.ENTRY_FIELDS, entry.INVALID_CAPABLE
+    )
+    split = len(page.ENTRY_FIELDS)
+    messages = dict(zip(page.ENTRY_FIELDS, messages_and_flags[:split], strict=True))
+    flags = dict(zip(entry.INVALID_CAPABLE, messages_and_flags[split:], strict=True))
+    assert feedback == "" and error == ""
+    assert messages["amount"] == "Use at most 2 decimals for EUR." and messages["payee"] == ""
+    assert flags == {name: name == "amount" for name in entry.INVALID_CAPABLE}
+
+
+def test_a_valid_entry_stores_the_exact_amount_and_bumps_the_refresh(app, engine, household):
+    home = household
+    with as_user(app, home["user"]):
+        outcome = submit(home, "0.10", category=str(home["salary"]), payee=" Refund ", memo="m")
+    assert outcome.saved and outcome.refresh == 6
+    assert outcome.message == f"Added €0.10 · Refund on {TODAY.isoformat()}."
+    assert rows_of(engine, home["user"]) == [
+        (home["checking"], TODAY, 10, "Refund", "m", home["salary"], False)
+    ]
+
+
+def test_a_write_refusal_lands_on_its_field(app, engine, household):
+    with as_user(app, household["user"]):
+        outcome = submit(household, "-1", date_value="1960-01-01")
+    assert not outcome.saved and set(outcome.field_errors) == {"date"}
+    assert rows_of(engine, household["user"]) == []
+
+
+def test_transfer_mode_creates_two_linked_legs(app, engine, household):
+    home = household
+    with as_user(app, home["user"]):
+        outcome = submit(home, "250.00", mode="transfer", memo="savings")
+        same = submit(home, "1", mode="transfer", to_account=str(home["checking"]))
+    assert outcome.saved and outcome.message.startswith("Moved €250.00 from Checking to Savings")
+    assert rows_of(engine, home["user"]) == [
+        (home["checking"], TODAY, -25000, "Transfer", "savings", None, True),
+        (home["savings"], TODAY, 25000, "Transfer", "savings", None, True),
+    ]
+    with engine.connect() as conn:
+        legs = dict(conn.execute(select(transactions.c.id, transactions.c.transfer_peer_id)).all())
+    assert sorted(legs.values()) == sorted(legs) and all(legs[legs[i]] == i for i in legs)
+    assert same.field_errors == {"to_account": "Choose a different account to transfer to."}
+
+
+def test_a_known_payee_is_suggested_and_brings_its_last_category(app, engine, household):
+    home = household
+    add(engine, home, -300, "Bakery", home["salary"], day=date(2024, 1, 1))
+    add(engine, home, -400, "Bakery", home["food"], day=date(2024, 2, 1))
+    add(engine, home, -500, "Bakery")
+    add(engine, home, -100, "Butcher", home["food"])
+    with as_user(app, home["user"]):
+        *_rest, payees = entry.entry_options(home["user"], None, None)
+        assert [option.value for option in payees] == ["Bakery", "Butcher"]
+        assert entry.category_for_payee(home["user"], " Bakery ") == str(home["food"])
+        assert entry.category_for_payee(home["user"], "bakery") is None
+        assert entry.category_for_payee(home["user"], "") is None
+
+
+def test_entry_mode_shows_the_transfer_fields():
+    label, to_style, category_style, hint = entry.entry_mode_view("transfer")
+    assert (label, to_style, category_style) == ("From account", {}, {"display": "none"})
+    assert hint == page.TRANSFER_AMOUNT_HELP
+    assert entry.entry_mode_view("transaction")[1:3] == ({"display": "none"}, {})
+
+
+# The edit modal.
+
+
+def test_edit_is_prefilled_and_saves(app, engine, household):
+    home = household
+    txn = add(engine, home, -1250, "Bakery", home["food"], memo="bread")
+    with as_user(app, home["user"]):
+        view = edit.open_edit(home["user"], str(txn))
+        outcome = edit.save_edit(
+            home["user"], txn, view["date"], "-20.00", view["account"], "", "Baker", "rolls", 1
+        )
+    assert view["found"] and view["amount"] == "-12.50" and view["category"] == str(home["food"])
+    assert (view["payee"], view["memo"], view["category_disabled"]) == ("Bakery", "bread", False)
+    assert outcome.saved and outcome.refresh == 2
+    assert rows_of(engine, home["user"]) == [
+        (home["checking"], TODAY, -2000, "Baker", "rolls", None, False)
+    ]
+
+
+def test_edit_errors_show_on_their_fields_and_change_nothing(app, engine, household):
+    home = household
+    txn = add(engine, home, -1250, "Bakery")
+    before = rows_of(engine, home["user"])
+    with as_user(app, home["user"]):
+        bad_amount = edit.save_edit(home["user"], txn, TODAY.isoformat(), "abc", "", "", "", "", 1)
+        too_long = edit.save_edit(
+            home["user"], txn, TODAY.isoformat(), "-1", str(home["checking"]), "", "p" * 201, "", 1
+        )
+    assert bad_amount.field_errors == {
+        "account": "Choose an account.",
+        "amount": "Enter a number such as 1234.56 or -12.50.",
+    }
+    assert too_long.field_errors == {"payee": "Use at most 200 characters."}
+    assert rows_of(engine, home["user"]) == before
+
+
+def test_an_archived_account_and_category_stay_choosable_for_their_transaction(
+    app, engine, household
+):
+    home = household
+    txn = add(engine, home, -700, "Old", home["food"], account=home["savings"])
+    writes.set_account_archived(engine, home["user"], home["savings"], True)
+    writes.set_category_archived(engine, home["user"], home["food"], True)
+    with as_user(app, home["user"]):
+        view = edit.open_edit(home["user"], txn)
+        outcome = edit.save_edit(
+            home["user"], txn, view["date"], "-8", view["account"], view["category"], "Old", "", 0
+        )
+    assert str(home["savings"]) in [o["value"] for o in view["account_options"]]
+    assert str(home["food"]) in [o["value"] for o in view["category_options"]]
+    assert outcome.saved
+    assert rows_of(engine, home["user"])[0][2] == -800
+
+
+def test_a_transfer_leg_is_edited_without_a_category(app, engine, household):
+    home = household
+    out_id, _in_id = writes.create_transfer(
+        engine, home["user"], home["checking"], home["savings"], TODAY, 1000
+    )
+    with as_user(app, home["user"]):
+        view = edit.open_edit(home["user"], out_id)
+        outcome = edit.save_edit(home["user"], out_id, view["date"], "-15", view["account"],
+                                 view["category"], "Transfer", "", 0)  # fmt: skip
+    assert view["category_disabled"] and view["category_options"] == edit.TRANSFER_CATEGORY
+    assert "Both of its legs" in view["confirm"]
+    assert outcome.saved
+    assert [row[2] for row in rows_of(engine, home["user"])] == [-1500, 1500]
+
+
+def test_another_users_transaction_is_not_found_and_left_alone(app, engine, household):
+    bob = make_user(engine, "bob")
+    bobs_account = writes.create_account(engine, bob, "Bob's", "checking")
+    bobs = writes.create_transaction(
+        engine, bob, TransactionInput(bobs_account, TODAY, -999, "Secret")
+    )
+    before = rows_of(engine, bob)
+    alice = household["user"]
+    with as_user(app, alice):
+        view = edit.open_edit(alice, str(bobs))
+        saved = edit.save_edit(
+            alice, bobs, TODAY.isoformat(), "-1", str(bobs_account), "", "", "", 0
+        )
+        deleted = deleting.delete_transaction(alice, bobs, 0)
+        undone = deleting.undo_delete(alice, {"legs": [{**deleting._leg(_row(engine, bobs))}]}, 0)
+    assert view == {"found": False, "id": None, "error": edit.NOT_FOUND}
+    assert saved == entry.FormOutcome(saved=False, error=edit.NOT_FOUND)
+    assert deleted["deleted"] is False and deleted["message"] == edit.NOT_FOUND
+    assert undone == {"restored": False, "message": "Could not undo: No such account."}
+    assert rows_of(engine, bob) == before and rows_of(engine, alice) == []
+
+
+def _row(engine, transaction_id: int) -> dict:
+    owner_query = select(transactions.c.user_id).where(transactions.c.id == transaction_id)
+    with engine.connect() as conn:
+        owner = conn.execute(owner_query).scalar_one()
+    return get_transaction(engine, owner, transaction_id)
+
+
+def test_delete_then_undo_restores_the_transaction(app, engine, household):
+    home = household
+    txn = add(engine, home, -1234, "Bakery", home["food"], memo="cake")
+    before = rows_of(engine, home["user"])
+    with as_user(app, home["user"]):
+        deleted = deleting.delete_transaction(home["user"], str(txn), 3)
+        gone = rows_of(engine, home["user"])
+        undone = deleting.undo_delete(home["user"], deleted["undo"], deleted["refresh"])
+        again = deleting.undo_delete(home["user"], None, 0)
+    assert deleted["deleted"] and deleted["refresh"] == 4 and gone == []
+    assert undone == {"restored": True, "message": "Restored.", "refresh": 5}
+    assert rows_of(engine, home["user"]) == before
+    assert again["restored"] is False
+
+
+def test_deleting_a_transfer_removes_both_legs_and_undo_brings_both_back(app, engine, household):
+    home = household
+    _out, in_id = writes.create_transfer(
+        engine, home["user"], home["checking"], home["savings"], TODAY, 4200, "Move", "m"
+    )
+    writes.update_transaction(
+        engine, home["user"], in_id,
+        TransactionInput(home["savings"], TODAY, 4200, "Incoming", "note"),
+    )  # fmt: skip
+    before = rows_of(engine, home["user"])
+    with as_user(app, home["user"]):
+        deleted = deleting.delete_transaction(home["user"], in_id, 0)
+        gone = rows_of(engine, home["user"])
+        undone = deleting.undo_delete(home["user"], deleted["undo"], 1)
+    assert deleted["message"] == "Transfer deleted." and gone == []
+    assert undone["restored"]
+    assert rows_of(engine, home["user"]) == before
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    [
+        {"legs": [{"account_id": True, "date": "2024-01-01", "amount_minor": 1}]},
+        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1.5}]},
+        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1}] * 3},
+        {"legs": "nope"},
+        {"legs": ["x", {"account_id": 1, "date": "2024-01-01", "amount_minor": 1}]},
+        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1, "category_id": "a"}]},
+        {
+            "legs": [
+                {"account_id": 1, "date": "2024-01-01", "amount_minor": 5},
+                {"account_id": 2, "date": "2024-01-01", "amount_minor": -5},
+            ]
+        },
+    ],
+)
+def test_a_tampered_undo_snapshot_stores_nothing(app, engine, household, snapshot):
+    with as_user(app, household["user"]):
+        undone = deleting.undo_delete(household["user"], snapshot, 0)
+    assert undone == {"restored": False, "message": "There is nothing to undo."}
+    assert rows_of(engine, household["user"]) == []
+
+
+def test_the_page_layout_pages_on_the_server():
+    layout = page.layout()
+    grids = [n for n in walk(layout) if getattr(n, "id", None) == ids.GRID]
+    assert len(grids) == 1
+    assert grids[0].rowModelType == "infinite" and not getattr(grids[0], "rowData", None)
+    assert grids[0].dashGridOptions["cacheBlockSize"] == page.GRID_BLOCK_SIZE
+    found = {getattr(n, "id", None) for n in walk(layout)}
+    assert {ids.ENTRY_FORM, ids.SEARCH, ids.EDIT_MODAL, ids.UNDO_TOAST} <= found
