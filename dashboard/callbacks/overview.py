@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import figures, ids, services
 from dashboard.auth import current_user_id
+from dashboard.callbacks.transactions import category_label
 from dashboard.components import empty_state, gauge_graph
 from dashboard.forms import month_start, parse_filters
 from data.money import format_money
@@ -147,7 +148,7 @@ def recent_transactions(user_id: int, filters: Filters) -> Any:
             [
                 html.Td(str(row.date)),
                 html.Td(row.payee),
-                html.Td(row.category if isinstance(row.category, str) else "Transfer"),
+                html.Td(category_label(row.category, row.transfer_peer_id)),
                 html.Td(row.account, className="d-none d-md-table-cell"),
                 html.Td(
                     format_money(int(row.amount_minor), row.currency),

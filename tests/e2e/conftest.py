@@ -131,5 +131,7 @@ def wait_until(page, function_js: str, arg=None, timeout_s: float = TIMEOUT_MS /
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s}s waiting for {function_js!r}({arg!r})")
+            raise AssertionError(
+                f"timed out after {timeout_s}s waiting for {function_js!r}({arg!r})"
+            )
         page.wait_for_timeout(100)
