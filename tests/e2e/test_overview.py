@@ -42,7 +42,8 @@ def kpi_text(page, kpi_id: str) -> str:
 def wait_for_text_change(page, selector: str, old: str) -> str:
     return wait_until(
         page,
-        f"args => {{ const t = ({TEXT_JS})(args[0]); return t !== null && t !== args[1] ? t : null; }}",
+        f"args => {{ const t = ({TEXT_JS})(args[0]); "
+        "return t !== null && t !== args[1] ? t : null; }",
         [selector, old],
     )
 
