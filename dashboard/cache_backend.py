@@ -71,6 +71,9 @@ class ResilientRedisCache(RedisCache):
     def delete_many(self, *keys: str) -> list[Any]:
         return self._guard("delete_many", [], super().delete_many, *keys)
 
+    def clear(self) -> bool:
+        return self._guard("clear", False, super().clear)
+
     def ping(self) -> bool:
         """For /health: a real round trip, whatever the back-off says."""
         try:
