@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from limits import parse as parse_rate_limit
+
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,10 +64,26 @@ class Settings:
     receipts_dir: Path | None = None
     load_demo_data: bool = True
     session_cookie_secure: bool = False
+    # A session ends after this long without a request, and this long after its login anyway.
+    session_idle_timeout_s: int = 2 * 3600
+    session_absolute_timeout_s: int = 12 * 3600
+    # Failed logins allowed per account (whatever the address) and per address (whatever the
+    # account), in the syntax of the `limits` library: "5 per 15 minutes".
+    login_limit_per_account: str = "5 per 15 minutes"
+    login_limit_per_address: str = "20 per 15 minutes"
+    # Reverse proxies in front of the app (nginx, an ingress) whose X-Forwarded-For is trusted:
+    # behind one, every request comes from the proxy's address, so the per-address login limit
+    # needs the client's address from that header instead. 0: requests arrive directly.
+    trusted_proxy_hops: int = 0
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def demo_mode(self) -> bool:
+        """The demo household is loaded with the well-known login demo/demo, shown on /login."""
+        return self.load_demo_data and not self.is_production
 
     @property
     def resolved_database_url(self) -> str:
@@ -86,6 +104,18 @@ class Settings:
             raise SettingsError("refusing to start: SECRET_KEY must be at least 32 characters")
         if self.is_production and self.debug:
             raise SettingsError("refusing to start: FT_DEBUG is on in production")
+        if self.session_idle_timeout_s > self.session_absolute_timeout_s:
+            raise SettingsError("SESSION_IDLE_TIMEOUT_S must not exceed SESSION_ABSOLUTE_TIMEOUT_S")
+        for name, value in (
+            ("LOGIN_LIMIT_PER_ACCOUNT", self.login_limit_per_account),
+            ("LOGIN_LIMIT_PER_ADDRESS", self.login_limit_per_address),
+        ):
+            try:
+                parse_rate_limit(value)
+            except ValueError:
+                raise SettingsError(
+                    f"{name} must look like '5 per 15 minutes', not {value!r}"
+                ) from None
         return self
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -109,4 +139,11 @@ class Settings:
             receipts_dir=Path(receipts) if receipts else None,
             load_demo_data=_env_bool(env, "LOAD_DEMO_DATA", True),
             session_cookie_secure=_env_bool(env, "SESSION_COOKIE_SECURE", False),
+            session_idle_timeout_s=_env_int(env, "SESSION_IDLE_TIMEOUT_S", 2 * 3600, minimum=60),
+            session_absolute_timeout_s=_env_int(
+                env, "SESSION_ABSOLUTE_TIMEOUT_S", 12 * 3600, minimum=60
+            ),
+            login_limit_per_account=env.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
+            login_limit_per_address=env.get("LOGIN_LIMIT_PER_ADDRESS") or "20 per 15 minutes",
+            trusted_proxy_hops=_env_int(env, "TRUSTED_PROXY_HOPS", 0, minimum=0),
         ).validate()

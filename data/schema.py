@@ -61,6 +61,9 @@ users = Table(
     # Bumped in the same transaction as every write of this user's data: the cache key.
     Column("data_version", BigInteger, nullable=False, server_default=text("0")),
     _created_at(),
+    # Copied into each login's session and compared on every request: bumping it (a password
+    # change) ends every session of this user at once, in every worker.
+    Column("session_epoch", Integer, nullable=False, server_default=text("0")),
 )
 
 accounts = Table(

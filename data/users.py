@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from typing import NamedTuple
+
+from sqlalchemy import Engine, func, select, update
 
 from data.schema import users
+from data.validation import NotFound
+
+
+class Credentials(NamedTuple):
+    """What a login checks: the stored hash (None: no password set yet) and the session epoch."""
+
+    id: int
+    password_hash: str | None
+    session_epoch: int
+
+
+class SessionUser(NamedTuple):
+    """What every authenticated request loads: who, and which epoch their sessions must carry."""
+
+    id: int
+    username: str
+    display_name: str
+    session_epoch: int
 
 
 def user_currency(engine: Engine, user_id: int) -> str:
@@ -24,3 +44,46 @@ def user_id_by_username(engine: Engine, username: str) -> int | None:
 def has_users(engine: Engine) -> bool:
     with engine.connect() as conn:
         return conn.execute(select(users.c.id).limit(1)).first() is not None
+
+
+def credentials_for_login(engine: Engine, username: str) -> Credentials | None:
+    """Case-insensitive, as create_user keeps usernames unique regardless of case."""
+    query = select(users.c.id, users.c.password_hash, users.c.session_epoch).where(
+        func.lower(users.c.username) == username.strip().lower()
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else Credentials(*row)
+
+
+def session_user(engine: Engine, user_id: int) -> SessionUser | None:
+    query = select(users.c.id, users.c.username, users.c.display_name, users.c.session_epoch).where(
+        users.c.id == user_id
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else SessionUser(*row)
+
+
+def set_password_hash(engine: Engine, user_id: int, password_hash: str) -> None:
+    """A new password, which ends every session of this user (their epoch moves on)."""
+    change = (
+        update(users)
+        .where(users.c.id == user_id)
+        .values(password_hash=password_hash, session_epoch=users.c.session_epoch + 1)
+    )
+    with engine.begin() as conn:
+        if conn.execute(change).rowcount != 1:
+            raise NotFound("No such user.")
+
+
+def upgrade_password_hash(engine: Engine, user_id: int, old_hash: str, new_hash: str) -> bool:
+    """The same password under stronger hash parameters; sessions stay. Only replaces `old_hash`,
+    so a password changed meanwhile is never overwritten. True if the hash was replaced."""
+    change = (
+        update(users)
+        .where(users.c.id == user_id, users.c.password_hash == old_hash)
+        .values(password_hash=new_hash)
+    )
+    with engine.begin() as conn:
+        return conn.execute(change).rowcount == 1

@@ -7,6 +7,7 @@ reason; in CI (CI=true) it fails the run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -144,3 +145,120 @@ def redis_key_prefix(redis_url) -> Iterator[str]:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+def build_app(database_url: str, tmp_path, **overrides):
+    """A real app on the given database, with an in-process cache unless redis_url is given."""
+    from dashboard import create_app
+    from dashboard.settings import Settings
+
+    overrides.setdefault("cache_key_prefix", f"ft-test-{RUN_ID}-{uuid.uuid4().hex[:8]}:")
+    overrides.setdefault("load_demo_data", False)
+    settings = Settings(database_url=database_url, instance_path=tmp_path / "instance", **overrides)
+    return create_app(settings)
+
+
+@pytest.fixture
+def app(engine, tmp_path):
+    """The Dash app on the parametrised (empty, migrated) database."""
+    return build_app(str(engine.url.render_as_string(hide_password=False)), tmp_path)
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(tmp_path_factory) -> str:
+    """A SQLite database with the demo household loaded once for the session (read-only use)."""
+    from data.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    load_demo(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def demo_app(demo_db_url, tmp_path):
+    """The app over the demo data. Tests that write must use `app` instead."""
+    return build_app(demo_db_url, tmp_path)
+
+
+@contextlib.contextmanager
+def as_user(app, user_id: int):
+    """A request context in which callbacks act as `user_id` (for calling them directly),
+    logged in through Flask-Login as the real login does."""
+    from flask_login import login_user
+
+    from dashboard.auth import user_by_id
+
+    with app.server.test_request_context("/"):
+        user = user_by_id(user_id)
+        assert user is not None, f"as_user: there is no user {user_id} in this app's database"
+        login_user(user)
+        yield
+
+
+# --- Logging in over HTTP (Flask's tutorial AuthActions), for route and security tests ---
+
+TEST_PASSWORD = "correct horse battery"
+
+
+def make_login_user(engine: Engine, username: str = "alice", password: str = TEST_PASSWORD) -> int:
+    """A user who can log in with `password`."""
+    from dashboard.passwords import set_password
+
+    user_id = make_user(engine, username)
+    set_password(engine, user_id, password)
+    return user_id
+
+
+def csrf_token_in(html: str) -> str:
+    """The CSRF token of the first form in a page (the field is named csrf_token)."""
+    import re
+
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no csrf_token field in the page"
+    return match.group(1)
+
+
+class AuthActions:
+    """Logs a Flask test client in and out through the real forms, CSRF token included."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def login(self, username: str = "alice", password: str = TEST_PASSWORD, **kwargs):
+        """POST /login as a browser would; kwargs go to the test client (environ_base...)."""
+        token = csrf_token_in(self.client.get("/login", **kwargs).get_data(as_text=True))
+        form = {"username": username, "password": password, "csrf_token": token}
+        return self.client.post("/login", data=form, **kwargs)
+
+    def logout(self):
+        token = csrf_token_in(self.client.get("/logout").get_data(as_text=True))
+        return self.client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client of `app`, not logged in."""
+    return app.server.test_client()
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login_user_id(engine) -> int:
+    """'alice', who can log in with TEST_PASSWORD."""
+    return make_login_user(engine)
+
+
+@pytest.fixture
+def logged_in_client(client, auth, login_user_id):
+    """A test client with alice's session (the cookie of a real POST /login)."""
+    response = auth.login()
+    assert response.status_code == 302, "login failed"
+    return client
