@@ -6,7 +6,7 @@ import logging
 
 from dash import Dash
 
-from dashboard import auth, health, routing, security_headers, shell
+from dashboard import auth, health, index_summary, routing, security_headers, shell
 from dashboard.callbacks import register_all
 from dashboard.cli import register_cli
 from dashboard.extensions import cache, cache_config, init_database
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.register_blueprint(health.bp)
     register_cli(server)
     app.layout = shell.layout
+    index_summary.install(app)
     routing.register(app)
     register_all(app)
     return app

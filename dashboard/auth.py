@@ -112,7 +112,7 @@ def guard() -> Response | None:
     # The login page stores its CSRF token: better a 503 now than a failed write afterwards.
     if session_store.store_unavailable(will_write=request.endpoint == "login"):
         raise session_store.SessionStoreUnavailable()
-    signed_in = _session_is_valid()
+    signed_in = _session_is_valid() or _demo_sign_in(rule)
     if not signed_in and request.endpoint != "login":
         return _login_required(rule)
     return _refuse_cross_site(rule)
@@ -129,6 +129,22 @@ def _session_is_valid() -> bool:
     if "_user_id" in session:
         session_store.end_session()
     return False
+
+
+def _demo_sign_in(rule: str | None) -> bool:
+    """Demo mode opens the demo household's pages without a login form: its credentials are
+    public anyway. Only page loads, and only while the demo password is still the public one,
+    so a demo turned into a real installation (password changed) is private again."""
+    if not get_settings().demo_mode or request.method != "GET" or is_data_endpoint(rule):
+        return False
+    if request.endpoint in {"login", "logout"} or request.path.startswith("/_"):
+        return False
+    user_id = passwords.authenticate(get_engine(), passwords.DEMO_USERNAME, passwords.DEMO_PASSWORD)
+    user = None if user_id is None else user_by_id(user_id)
+    if user is None:
+        return False
+    session_store.start_session(user, time.time())
+    return True
 
 
 def _login_required(rule: str | None) -> Response:

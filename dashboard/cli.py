@@ -7,6 +7,7 @@ import sys
 import click
 from flask import Flask
 
+from dashboard.cli_backup import register_backup_cli
 from dashboard.extensions import get_engine, get_settings
 from dashboard.passwords import (
     DEMO_USERNAME,
@@ -34,6 +35,8 @@ def _new_password(from_stdin: bool) -> str:
 
 
 def register_cli(server: Flask) -> None:
+    register_backup_cli(server)
+
     @server.cli.command("migrate")
     def migrate_command() -> None:
         """Upgrade the database schema to the newest version (safe to run in several replicas)."""

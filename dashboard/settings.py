@@ -102,6 +102,9 @@ class Settings:
             raise SettingsError("refusing to start: SECRET_KEY is the development default")
         if self.is_production and len(self.secret_key) < 32:
             raise SettingsError("refusing to start: SECRET_KEY must be at least 32 characters")
+        if self.is_production and not self.database_url:
+            # The SQLite fallback would live in a container's scratch space and vanish with it.
+            raise SettingsError("refusing to start: DATABASE_URL is required in production")
         if self.is_production and self.debug:
             raise SettingsError("refusing to start: FT_DEBUG is on in production")
         if self.session_idle_timeout_s > self.session_absolute_timeout_s:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.cli_backup import register_backup_cli
 from data.backup import write_backup
 from data.demo import load_demo
 from data.schema import metadata, receipts, transactions
@@ -22,9 +21,8 @@ RECEIPT = b"%PDF-1.4 a scanned receipt\n"
 
 
 def cli(app):
-    """The app's CLI runner, with the backup commands registered once."""
-    if "backup" not in app.server.cli.commands:
-        register_backup_cli(app.server)
+    """The app's CLI runner: create_app registers the backup commands."""
+    assert "backup" in app.server.cli.commands
     return app.server.test_cli_runner()
 
 

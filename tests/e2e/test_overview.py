@@ -93,3 +93,13 @@ def test_clicking_a_category_filters_everything_and_the_chip_clears_it(page):
         [summary, before],
     )
     assert kpi_text(page, ids.KPI_SPENDING) == spending_before
+
+
+def test_an_ended_session_sends_the_page_to_the_login(page):
+    wait_for_points(page, ids.CHART_CATEGORY)
+    page.context.clear_cookies()
+    page.locator(f'#{ids.NAV_LINKS} a[href="/budgets"]').click()
+    page.wait_for_url("**/login?next=%2Fbudgets")
+    assert page.locator("#login-submit").count() == 1
+    # The 401s that triggered the redirect are expected here, not console errors of the app.
+    page.console_errors.clear()

@@ -63,8 +63,10 @@ def test_the_policy_allows_eval_only_for_debug_bundles():
     production = content_security_policy(Settings(env="production", secret_key=SECRET), hashes)
     assert "'unsafe-eval'" not in development and "'unsafe-eval'" not in production
     assert "script-src 'self' 'sha256-abc=' 'unsafe-eval';" in debugging
-    with pytest.raises(ValueError):
-        Settings(env="production", secret_key=SECRET, debug=True).validate()
+    with pytest.raises(ValueError, match="FT_DEBUG"):
+        Settings(
+            env="production", secret_key=SECRET, debug=True, database_url="postgresql://db/x"
+        ).validate()
 
 
 def test_a_crash_is_a_plain_500_page_without_internals(engine, tmp_path):
