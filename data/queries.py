@@ -11,7 +11,6 @@ categories (a refund there reduces spending) plus uncategorised outflows.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -33,7 +32,7 @@ from data.lookups import list_categories as list_categories
 from data.lookups import payee_suggestions as payee_suggestions
 from data.lookups import read_frame
 from data.lookups import transactions_page as transactions_page
-from data.schema import accounts, budgets, categories, transactions
+from data.schema import accounts, categories, transactions
 
 UNCATEGORISED = "Uncategorised"
 
@@ -215,61 +214,6 @@ def top_payees(engine: Engine, user_id: int, filters: Filters, limit: int = 10) 
     return read_frame(engine, query).astype({"spending_minor": "int64", "transactions": "int64"})
 
 
-def budget_status(
-    engine: Engine,
-    user_id: int,
-    month: date,
-    today: date,
-    account_ids: tuple[int, ...] = (),
-) -> pd.DataFrame:
-    """Every budget of the month that contains `month`, with what was spent and a projection.
-
-    DataFrame[category_id, category, color, limit_minor, spent_minor, remaining_minor,
-    elapsed_share, projected_minor]. spent is the month's net spending in the category (on
-    `account_ids` if given). elapsed_share is 1.0 for a past month, 0.0 for a future one and
-    day/days-in-month for the current one. projected is spent / elapsed_share, computed on
-    integers and rounded half away from zero; spent for a past month, 0 for a future one.
-    """
-    first = month.replace(day=1)
-    days = calendar.monthrange(first.year, first.month)[1]
-    last = first.replace(day=days)
-    spent_conditions = [_t.user_id == user_id, _t.date.between(first, last), _IS_SPENDING]
-    if account_ids:
-        spent_conditions.append(_t.account_id.in_(account_ids))
-    spent = (
-        select(_t.category_id, _SPENT.label("spent_minor"))
-        .select_from(_WITH_CATEGORY)
-        .where(*spent_conditions)
-        .group_by(_t.category_id)
-        .subquery()
-    )
-    query = (
-        select(
-            budgets.c.category_id,
-            _c.name.label("category"),
-            _c.color,
-            budgets.c.limit_minor,
-            cast(func.coalesce(spent.c.spent_minor, 0), BigInteger).label("spent_minor"),
-        )
-        .select_from(
-            budgets.join(
-                categories, and_(_c.id == budgets.c.category_id, _c.user_id == user_id)
-            ).outerjoin(spent, spent.c.category_id == budgets.c.category_id)
-        )
-        .where(budgets.c.user_id == user_id, budgets.c.month == first)
-        .order_by(_c.name)
-    )
-    frame = read_frame(engine, query).astype(
-        {"category_id": "int64", "limit_minor": "int64", "spent_minor": "int64"}
-    )
-    elapsed_days = min(max((today - first).days + 1, 0), days)
-    frame["remaining_minor"] = frame["limit_minor"] - frame["spent_minor"]
-    frame["elapsed_share"] = elapsed_days / days
-    projected = [_divide_half_away(int(s) * days, elapsed_days) for s in frame["spent_minor"]]
-    frame["projected_minor"] = pd.Series(projected, index=frame.index, dtype="int64")
-    return frame
-
-
 def balances_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
     """DataFrame[month, account_id, account, balance_minor]: each account's end-of-month balance.
 
@@ -370,3 +314,7 @@ def _divide_half_away(numerator: int, denominator: int) -> int:
     if 2 * remainder >= denominator:
         quotient += 1
     return quotient if numerator >= 0 else -quotient
+
+
+# The budget read model lives in its own module; importing it last avoids a cycle.
+from data.budget_status import budget_status as budget_status  # noqa: E402

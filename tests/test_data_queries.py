@@ -317,9 +317,40 @@ def test_budget_status_of_the_current_month_projects_to_the_month_end(home):
     assert frame["spent_minor"].tolist() == [30, 3_000, 0]
     assert frame["remaining_minor"].tolist() == [4_970, 7_000, 120_000]
     assert frame["elapsed_share"].tolist() == pytest.approx([4 / 31] * 3)
-    # 30 * 31 / 4 = 232.5: rounded half away from zero.
-    assert frame["projected_minor"].tolist() == [233, 23_250, 0]
+    # Dining has no history: the linear pace, 30 * 31 / 4 = 232.5, rounded half away from zero.
+    # Groceries and rent add what Dec-Feb spent after the 4th, on average: groceries
+    # (5,000 + 4,550 - 1,000 refund) / 3 = 2,850; rent 120,000 / 3 = 40,000.
+    assert frame["projected_minor"].tolist() == [233, 3_000 + 2_850, 40_000]
     assert {str(frame[c].dtype) for c in frame.columns if c.endswith("_minor")} == {"int64"}
+
+
+def test_a_bill_paid_early_in_the_month_projects_to_itself_not_to_the_pace(engine):
+    alice = make_user(engine, "rent-payer")
+    checking = add_row(
+        engine, accounts, user_id=alice, name="Checking", type="checking", currency="EUR"
+    )
+    rent = add_row(engine, categories, user_id=alice, name="Rent", kind="expense")
+    for month in (1, 2, 3, 4):
+        add_row(
+            engine,
+            transactions,
+            user_id=alice,
+            account_id=checking,
+            date=date(2024, month, 1),
+            amount_minor=-120_000,
+            category_id=rent,
+        )
+    add_row(
+        engine,
+        budgets,
+        user_id=alice,
+        category_id=rent,
+        month=date(2024, 4, 1),
+        limit_minor=120_000,
+    )
+    frame = queries.budget_status(engine, alice, date(2024, 4, 1), date(2024, 4, 20))
+    # The linear pace would say 120,000 * 30 / 20 = 180,000: "60,000 over" on a paid bill.
+    assert frame["projected_minor"].tolist() == [120_000]
 
 
 def test_budget_status_of_a_past_month_projects_what_was_spent(home):
