@@ -128,9 +128,10 @@ def test_editing_a_limit_changes_the_status_and_the_gauge(app, engine, household
     assert status["limit_minor"].tolist() == [25000]
     assert status["remaining_minor"].tolist() == [19000]
     # Spent €60.00 by the 15th of 31 days projects €124.00; the axis tops the largest value.
-    assert before.data[0].value == after.data[0].value == 60.0
-    assert before.data[0].gauge.axis.range[1] == to_major_float(int(12400 * 1.1))
-    assert after.data[0].gauge.axis.range[1] == to_major_float(int(25000 * 1.1))
+    before_gauge, after_gauge = before["data"][0], after["data"][0]
+    assert before_gauge["value"] == after_gauge["value"] == 60.0
+    assert before_gauge["gauge"]["axis"]["range"][1] == to_major_float(int(12400 * 1.1))
+    assert after_gauge["gauge"]["axis"]["range"][1] == to_major_float(int(25000 * 1.1))
     [limit_input] = [
         n
         for n in walk(table)

@@ -1,0 +1,107 @@
+"""dashboard/figures.py: every builder gives a figure plotly accepts, labelled from integers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from dashboard import figures
+
+
+def valid(figure: dict) -> go.Figure:
+    """plotly's own validation: raises on any property the schema does not know."""
+    return go.Figure(figure)
+
+
+CATEGORIES = pd.DataFrame(
+    {
+        "category_id": pd.array([1, 2, None], dtype="Int64"),
+        "category": ["Rent", "Groceries", "Uncategorised"],
+        "color": ["#ff7f0e", None, None],
+        "spending_minor": [120_000, 30, 10],
+    }
+)
+MONTHS = pd.DataFrame(
+    {
+        "month": ["2026-01", "2026-02"],
+        "income_minor": [300_000, 0],
+        "spending_minor": [10, 20],
+        "net_minor": [299_990, -20],
+    }
+)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_builder_makes_a_valid_figure(theme):
+    wide = pd.DataFrame({"Rent": [100, 0], "Food": [5, 7]}, index=["2026-01", "2026-02"])
+    balances = pd.DataFrame(
+        {
+            "month": ["2026-01", "2026-01", "2026-02", "2026-02"],
+            "account_id": [1, 2, 1, 2],
+            "account": ["Checking", "Card", "Checking", "Card"],
+            "balance_minor": [10_000, -500, 12_000, -700],
+        }
+    )
+    payees = pd.DataFrame(
+        {"payee": ["Landlord", "Lidl"], "spending_minor": [9, 3], "transactions": [1, 2]}
+    )
+    built = [
+        figures.spending_by_category(CATEGORIES, "EUR", theme, 2),
+        figures.income_spending_by_month(MONTHS, "EUR", theme, "2026-02"),
+        figures.spending_over_time(wide, {"Rent": "#ff0000"}, "EUR", theme),
+        figures.net_worth(balances, "EUR", theme),
+        figures.top_payees(payees, "EUR", theme, "Lidl"),
+        figures.budget_gauge("Dining", 5_500, 5_000, 6_000, "EUR", theme),
+        figures.empty_figure("Nothing here", theme),
+    ]
+    for figure in built:
+        checked = valid(figure)
+        expected_template = "plotly_dark" if theme == "dark" else "plotly_white"
+        assert checked.layout.template == go.layout.Template(pio.templates[expected_template])
+
+
+def test_hover_labels_come_from_the_integers():
+    figure = figures.spending_by_category(CATEGORIES, "EUR")
+    bars = figure["data"][0]
+    # Biggest on top: plotly draws the last point highest.
+    assert bars["y"] == ["Uncategorised", "Groceries", "Rent"]
+    assert bars["text"] == ["€0.10", "€0.30", "€1,200.00"]
+    assert bars["x"] == [0.1, 0.3, 1200.0]
+    assert bars["customdata"] == [[None], [2], [1]]
+
+
+def test_the_cross_filtered_category_stands_out():
+    bars = figures.spending_by_category(CATEGORIES, "EUR", selected_id=2)["data"][0]
+    assert bars["marker"]["opacity"] == [0.35, 1.0, 0.35]
+
+
+def test_month_chart_has_income_spending_and_net():
+    data = figures.income_spending_by_month(MONTHS, "EUR")["data"]
+    assert [trace["name"] for trace in data] == ["Income", "Spending", "Net"]
+    assert data[2]["text"] == ["€2,999.90", "-€0.20"]
+
+
+def test_empty_inputs_say_so_instead_of_drawing_nothing():
+    empty = CATEGORIES.iloc[0:0]
+    figure = figures.spending_by_category(empty, "EUR")
+    assert figure["data"] == []
+    assert figure["layout"]["annotations"][0]["text"] == "No spending in this period"
+
+
+@pytest.mark.parametrize(
+    ("spent", "limit", "projected", "state", "sentence"),
+    [
+        (1_000, 5_000, 4_000, "ok", "At this pace Dining ends the month €10.00 under."),
+        (3_000, 5_000, 5_500, "warning", "At this pace Dining ends the month €5.00 over."),
+        (6_000, 5_000, 7_000, "over", "Dining is €10.00 over its limit."),
+    ],
+)
+def test_budget_states_and_their_sentences(spent, limit, projected, state, sentence):
+    assert figures.budget_state(spent, limit, projected) == state
+    assert figures.pace_sentence("Dining", spent, limit, projected, "EUR") == sentence
+    gauge = figures.budget_gauge("Dining", spent, limit, projected, "EUR")["data"][0]
+    assert gauge["gauge"]["bar"]["color"] == figures.STATE_COLORS[state]
+    assert gauge["gauge"]["threshold"]["value"] == projected / 100
+    assert gauge["gauge"]["steps"][0]["range"] == [0, limit / 100]
