@@ -6,7 +6,7 @@ import logging
 
 from dash import Dash
 
-from dashboard import auth, health, index_summary, routing, security_headers, shell
+from dashboard import auth, health, index_summary, receipts, routing, security_headers, shell
 from dashboard.callbacks import register_all
 from dashboard.cli import register_cli
 from dashboard.extensions import cache, cache_config, init_database
@@ -46,6 +46,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_database(server, settings)
     cache.init_app(server)
     auth.init_app(server, settings)
+    # Before security_headers: the download's own stricter headers must be applied last.
+    receipts.init_app(server, settings)
     security_headers.init_app(app, settings)
     server.register_blueprint(health.bp)
     register_cli(server)

@@ -9,6 +9,9 @@ from pathlib import Path
 from limits import parse as parse_rate_limit
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+MIB = 1024 * 1024
+# A receipt travels as base64 inside Dash's JSON: past this, memory per request gets silly.
+RECEIPT_MAX_BYTES_CEILING = 50 * MIB
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -62,6 +65,8 @@ class Settings:
     # PostgreSQL cancels a query after this; gunicorn's worker timeout is set above it.
     statement_timeout_ms: int = 15_000
     receipts_dir: Path | None = None
+    # The largest receipt file accepted, in bytes (before its base64 encoding).
+    receipt_max_bytes: int = 10 * MIB
     load_demo_data: bool = True
     session_cookie_secure: bool = False
     # A session ends after this long without a request, and this long after its login anyway.
@@ -95,6 +100,13 @@ class Settings:
     def resolved_receipts_dir(self) -> Path:
         return self.receipts_dir or self.instance_path / "receipts"
 
+    @property
+    def max_request_bytes(self) -> int:
+        """Flask's MAX_CONTENT_LENGTH: one receipt as base64 (4 characters per 3 bytes) plus
+        1 MiB for the rest of a Dash callback's JSON. A larger POST is refused with 413 before
+        it is read."""
+        return -(-self.receipt_max_bytes // 3) * 4 + MIB
+
     def validate(self) -> Settings:
         if self.env not in {"development", "production"}:
             raise SettingsError(f"FT_ENV must be 'development' or 'production', not {self.env!r}")
@@ -109,6 +121,11 @@ class Settings:
             raise SettingsError("refusing to start: FT_DEBUG is on in production")
         if self.session_idle_timeout_s > self.session_absolute_timeout_s:
             raise SettingsError("SESSION_IDLE_TIMEOUT_S must not exceed SESSION_ABSOLUTE_TIMEOUT_S")
+        if not 1024 <= self.receipt_max_bytes <= RECEIPT_MAX_BYTES_CEILING:
+            raise SettingsError(
+                f"RECEIPT_MAX_BYTES must be between 1024 and {RECEIPT_MAX_BYTES_CEILING}, "
+                f"not {self.receipt_max_bytes}"
+            )
         for name, value in (
             ("LOGIN_LIMIT_PER_ACCOUNT", self.login_limit_per_account),
             ("LOGIN_LIMIT_PER_ADDRESS", self.login_limit_per_address),
@@ -140,6 +157,7 @@ class Settings:
             cache_timeout_s=_env_int(env, "CACHE_TIMEOUT_S", 3600, minimum=1),
             statement_timeout_ms=_env_int(env, "STATEMENT_TIMEOUT_MS", 15_000, minimum=100),
             receipts_dir=Path(receipts) if receipts else None,
+            receipt_max_bytes=_env_int(env, "RECEIPT_MAX_BYTES", 10 * MIB, minimum=1024),
             load_demo_data=_env_bool(env, "LOAD_DEMO_DATA", True),
             session_cookie_secure=_env_bool(env, "SESSION_COOKIE_SECURE", False),
             session_idle_timeout_s=_env_int(env, "SESSION_IDLE_TIMEOUT_S", 2 * 3600, minimum=60),

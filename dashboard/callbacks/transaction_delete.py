@@ -11,7 +11,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard import ids
+from dashboard import ids, receipts
 from dashboard.auth import current_user_id
 from dashboard.callbacks.transaction_edit import HIDDEN, NOT_FOUND, SHOWN, find_transaction
 from dashboard.callbacks.transaction_entry import next_refresh
@@ -43,13 +43,14 @@ def delete_snapshot(user_id: int, txn: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_transaction(user_id: int, transaction_id: Any, refresh: Any) -> dict[str, Any]:
-    """Delete (both legs of a transfer); returns the message and the undo snapshot."""
+    """Delete (both legs of a transfer, and their receipt files); returns the message and the
+    undo snapshot. Undo brings the transaction back without its receipt."""
     txn = find_transaction(user_id, transaction_id)
     if txn is None:
         return {"deleted": False, "message": NOT_FOUND, "undo": None, "refresh": None}
     snapshot = delete_snapshot(user_id, txn)
     try:
-        writes.delete_transaction(get_engine(), user_id, int(txn["id"]))
+        receipts.delete_transaction(user_id, int(txn["id"]))
     except NotFound:
         return {"deleted": False, "message": NOT_FOUND, "undo": None, "refresh": None}
     noun = "Transfer" if len(snapshot["legs"]) == 2 else "Transaction"

@@ -1,5 +1,5 @@
-"""The edit modal of /transactions: open it from a grid row, save, cancel (delete and undo
-are in transaction_delete.py).
+"""The edit modal of /transactions: open it from a grid row, save, cancel, and attach, replace
+or remove its receipt (delete and undo are in transaction_delete.py).
 
 Every id that comes back from the browser (the row clicked, the id in the modal's store) is
 looked up together with the user: another user's id is "not found".
@@ -7,12 +7,13 @@ looked up together with the user: another user's id is "not found".
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pandas as pd
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, html, no_update
 
-from dashboard import ids, services
+from dashboard import ids, receipts, services
 from dashboard.auth import current_user_id
 from dashboard.callbacks.transaction_entry import (
     FormOutcome,
@@ -30,15 +31,34 @@ from dashboard.forms import (
     parse_id,
     parse_transaction_form,
 )
-from dashboard.pages.transactions import EDIT_FIELDS, EDIT_FIELDS_BOX, UNDO_MESSAGE, feedback_id
+from dashboard.pages.transactions import (
+    EDIT_FIELDS,
+    EDIT_FIELDS_BOX,
+    EDIT_RECEIPT,
+    EDIT_RECEIPT_CURRENT,
+    EDIT_RECEIPT_NAME,
+    EDIT_RECEIPT_READY,
+    EDIT_RECEIPT_REMOVE,
+    RECEIPT_PROMPT,
+    RECEIPT_REMOVE_CONFIRM,
+    UNDO_MESSAGE,
+    feedback_id,
+)
+from dashboard.receipt_files import ReceiptRefused
 from data import queries, writes
 from data.money import format_amount
 from data.validation import NotFound, ValidationError
+
+logger = logging.getLogger(__name__)
 
 NOT_FOUND = "This transaction was not found: it may have been deleted."
 TRANSFER_CATEGORY = [{"label": "Transfer (no category)", "value": NO_CATEGORY}]
 INVALID_CAPABLE = tuple(name for name in EDIT_FIELDS if name != "date")
 SHOWN, HIDDEN = {}, {"display": "none"}
+NO_RECEIPT = "No receipt attached."
+RECEIPT_NOT_STORED = "The receipt could not be stored. Try again."
+# The grid's receipt column is a link: a click on it opens the file, not the modal.
+RECEIPT_COLUMN = "receipt_link"
 
 
 def find_transaction(user_id: int, transaction_id: Any) -> dict[str, Any] | None:
@@ -68,6 +88,29 @@ def edit_choices(user_id: int, txn: dict[str, Any]) -> tuple[pd.DataFrame, pd.Da
     return accounts, categories
 
 
+def delete_confirm(txn: dict[str, Any]) -> str:
+    """The question asked before deleting this transaction."""
+    question = (
+        "Delete this transfer? Both of its legs will be deleted."
+        if txn["transfer_peer_id"] is not None
+        else "Delete this transaction?"
+    )
+    return question + (" Its receipt will be deleted too." if txn["receipt_id"] is not None else "")
+
+
+def receipt_box(receipt: dict[str, Any] | None) -> tuple[Any, dict]:
+    """(what the modal shows of the receipt, the remove button's style)."""
+    if receipt is None:
+        return html.Span(NO_RECEIPT, className="text-muted"), HIDDEN
+    link = html.A(
+        [html.I(className="bi bi-paperclip me-1"), receipt["name"]],
+        href=receipt["url"],
+        target="_blank",
+        rel="noopener noreferrer",
+    )
+    return link, SHOWN
+
+
 def open_edit(user_id: int, transaction_id: Any) -> dict[str, Any]:
     """What the modal shows for a clicked row: its values and choices, or 'not found'."""
     txn = find_transaction(user_id, transaction_id)
@@ -89,12 +132,8 @@ def open_edit(user_id: int, transaction_id: Any) -> dict[str, Any]:
         "category_disabled": is_transfer,
         "payee": txn["payee"],
         "memo": txn["memo"],
-        "confirm": (
-            "Delete this transfer? Both of its legs will be deleted."
-            if is_transfer
-            else "Delete this transaction?"
-        )
-        + (" Its receipt will be deleted too." if txn["receipt_id"] is not None else ""),
+        "confirm": delete_confirm(txn),
+        "receipt": receipts.receipt_summary(user_id, txn["receipt_id"]),
     }
 
 
@@ -134,6 +173,59 @@ def save_edit(
     return FormOutcome(saved=True, message="Transaction saved.", refresh=next_refresh(refresh))
 
 
+def _receipt_result(user_id: int, transaction_id: int, refresh: Any) -> dict[str, Any]:
+    txn = find_transaction(user_id, transaction_id)
+    if txn is None:
+        return {"done": False, "error": NOT_FOUND}
+    return {
+        "done": True,
+        "error": "",
+        "receipt": receipts.receipt_summary(user_id, txn["receipt_id"]),
+        "confirm": delete_confirm(txn),
+        "refresh": next_refresh(refresh),
+    }
+
+
+def upload_receipt(
+    user_id: int, transaction_id: Any, contents: Any, filename: Any, refresh: Any
+) -> dict[str, Any]:
+    """Attach the chosen file to the modal's transaction, replacing its receipt if it has one."""
+    txn = find_transaction(user_id, transaction_id)
+    if txn is None:
+        return {"done": False, "error": NOT_FOUND}
+    try:
+        receipt = receipts.check_upload(contents, filename)
+        receipts.store_receipt(user_id, int(txn["id"]), receipt, replace=True)
+    except ReceiptRefused as refused:
+        return {"done": False, "error": str(refused)}
+    except NotFound:
+        return {"done": False, "error": NOT_FOUND}
+    except (OSError, ValidationError):
+        logger.exception("receipt of transaction %s not stored", txn["id"])
+        return {"done": False, "error": RECEIPT_NOT_STORED}
+    return _receipt_result(user_id, int(txn["id"]), refresh)
+
+
+def remove_receipt(user_id: int, transaction_id: Any, refresh: Any) -> dict[str, Any]:
+    """Delete the modal's transaction's receipt (row, then file)."""
+    txn = find_transaction(user_id, transaction_id)
+    if txn is None:
+        return {"done": False, "error": NOT_FOUND}
+    try:
+        receipts.remove_receipt(user_id, int(txn["id"]))
+    except NotFound:
+        return {"done": False, "error": NOT_FOUND}
+    return _receipt_result(user_id, int(txn["id"]), refresh)
+
+
+def _receipt_outputs(result: dict[str, Any]) -> list:
+    """The receipt box, remove style, message, delete question and refresh of one result."""
+    if not result["done"]:
+        return [no_update, no_update, result["error"], no_update, no_update]
+    box, remove_style = receipt_box(result["receipt"])
+    return [box, remove_style, "", result["confirm"], result["refresh"]]
+
+
 def register(app: Dash) -> None:
     field_ids = list(EDIT_FIELDS.values())
     messages_and_flags = [
@@ -159,22 +251,28 @@ def register(app: Dash) -> None:
         Output(ids.EDIT_MEMO, "value"),
         Output(ids.DELETE_CONFIRM, "message"),
         *messages_and_flags,
+        Output(EDIT_RECEIPT_CURRENT, "children"),
+        Output(EDIT_RECEIPT_REMOVE, "style"),
+        Output(feedback_id(EDIT_RECEIPT), "children"),
         Input(ids.GRID, "cellClicked"),
         prevent_initial_call=True,
     )
     def _open(cell):
         if not isinstance(cell, dict) or cell.get("rowId") is None:
-            return [no_update] * (15 + len(messages_and_flags))
+            return [no_update] * (18 + len(messages_and_flags))
+        if cell.get("colId") == RECEIPT_COLUMN and cell.get("value"):
+            return [no_update] * (18 + len(messages_and_flags))
         view = open_edit(current_user_id(), cell.get("rowId"))
         cleared = [""] * len(field_ids) + [False] * len(INVALID_CAPABLE)
         if not view["found"]:
             values = [no_update] * 10
-            return [True, None, HIDDEN, True, True, *values, view["error"], *cleared]
+            receipt = [no_update, no_update, ""]
+            return [True, None, HIDDEN, True, True, *values, view["error"], *cleared, *receipt]
         return [
             True, view["id"], SHOWN, False, False, view["date"], view["amount"],
             view["account_options"], view["account"], view["category_options"],
             view["category"], view["category_disabled"], view["payee"], view["memo"],
-            view["confirm"], "", *cleared,
+            view["confirm"], "", *cleared, *receipt_box(view["receipt"]), "",
         ]  # fmt: skip
 
     @app.callback(
@@ -213,3 +311,63 @@ def register(app: Dash) -> None:
         if not outcome.saved:
             return [no_update, *messages, no_update, no_update, no_update, no_update]
         return [False, *messages, True, outcome.message, HIDDEN, outcome.refresh]
+
+    receipt_outputs = [
+        Output(EDIT_RECEIPT_CURRENT, "children", allow_duplicate=True),
+        Output(EDIT_RECEIPT_REMOVE, "style", allow_duplicate=True),
+        Output(feedback_id(EDIT_RECEIPT), "children", allow_duplicate=True),
+        Output(ids.DELETE_CONFIRM, "message", allow_duplicate=True),
+        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+    ]
+
+    # Choosing a file attaches it at once, once the browser has checked its size.
+    app.clientside_callback(
+        receipts.upload_check_js(
+            app.server.extensions["ft_settings"].receipt_max_bytes, RECEIPT_PROMPT, True
+        ),
+        Output(EDIT_RECEIPT_NAME, "children"),
+        Output(feedback_id(EDIT_RECEIPT), "children", allow_duplicate=True),
+        Output(EDIT_RECEIPT, "contents", allow_duplicate=True),
+        Output(EDIT_RECEIPT_READY, "data"),
+        Input(EDIT_RECEIPT, "contents"),
+        State(EDIT_RECEIPT, "filename"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        *receipt_outputs,
+        # Emptied once handled, so choosing the same file again is a new upload.
+        Output(EDIT_RECEIPT, "contents", allow_duplicate=True),
+        Output(EDIT_RECEIPT_NAME, "children", allow_duplicate=True),
+        Input(EDIT_RECEIPT_READY, "data"),
+        State(EDIT_RECEIPT, "contents"),
+        State(EDIT_RECEIPT, "filename"),
+        State(ids.EDIT_ID, "data"),
+        State(ids.REFRESH_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def _upload(ready, contents, filename, transaction_id, refresh):
+        if not ready or not contents:
+            return [no_update] * (len(receipt_outputs) + 2)
+        result = upload_receipt(current_user_id(), transaction_id, contents, filename, refresh)
+        return [*_receipt_outputs(result), None, RECEIPT_PROMPT]
+
+    @app.callback(
+        Output(RECEIPT_REMOVE_CONFIRM, "displayed"),
+        Input(EDIT_RECEIPT_REMOVE, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _ask_remove(n_clicks):
+        return bool(n_clicks)
+
+    @app.callback(
+        *receipt_outputs,
+        Input(RECEIPT_REMOVE_CONFIRM, "submit_n_clicks"),
+        State(ids.EDIT_ID, "data"),
+        State(ids.REFRESH_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def _remove(confirmed, transaction_id, refresh):
+        if not confirmed:
+            return [no_update] * len(receipt_outputs)
+        return _receipt_outputs(remove_receipt(current_user_id(), transaction_id, refresh))

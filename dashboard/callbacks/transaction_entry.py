@@ -1,7 +1,9 @@
-"""The entry form of /transactions: options, transfer mode, payee suggestions, submit."""
+"""The entry form of /transactions: options, transfer mode, payee suggestions, an optional
+receipt, submit."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +11,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
-from dashboard import ids, services
+from dashboard import ids, receipts, services
 from dashboard.auth import current_user_id
 from dashboard.components import empty_state
 from dashboard.extensions import get_engine
@@ -29,21 +31,28 @@ from dashboard.pages.transactions import (
     ENTRY_EMPTY,
     ENTRY_FIELDS,
     ENTRY_FOCUS_SIGNAL,
+    ENTRY_RECEIPT,
+    ENTRY_RECEIPT_NAME,
     ENTRY_TO_ACCOUNT_COL,
+    RECEIPT_PROMPT,
     TRANSFER_AMOUNT_HELP,
     feedback_id,
 )
+from dashboard.receipt_files import CleanReceipt, ReceiptRefused
 from data import queries, writes
 from data.money import format_money
 from data.validation import NotFound, ValidationError
 
+logger = logging.getLogger(__name__)
+
 PAYEE_SUGGESTIONS = 100
 KIND_ORDER = ("expense", "income", "transfer")
 HIDDEN = {"display": "none"}
-# Inputs and selects can show a red border; the date picker has no such prop.
-INVALID_CAPABLE = tuple(name for name in ENTRY_FIELDS if name != "date")
+# Inputs and selects can show a red border; the date picker and the upload have no such prop.
+INVALID_CAPABLE = tuple(name for name in ENTRY_FIELDS if name not in ("date", "receipt"))
 # After a save these start over; date and account stay for the next entry.
 CLEARED_AFTER_SAVE = {"amount": "", "category": NO_CATEGORY, "payee": "", "memo": ""}
+RECEIPT_NOT_STORED = "The receipt could not be stored: attach it again from the grid."
 
 
 @dataclass(frozen=True)
@@ -133,8 +142,29 @@ def category_for_payee(user_id: int, payee: Any) -> str | None:
     return None if category_id is None else str(category_id)
 
 
-def _save_transfer(user_id: int, transfer: TransferForm, accounts: pd.DataFrame) -> str:
-    writes.create_transfer(
+def checked_receipt(contents: Any, filename: Any) -> tuple[CleanReceipt | None, dict[str, str]]:
+    """(the cleaned receipt, no errors), (None, its field error), or (None, {}) without one."""
+    if not contents:
+        return None, {}
+    try:
+        return receipts.check_upload(contents, filename), {}
+    except ReceiptRefused as refused:
+        return None, {"receipt": str(refused)}
+
+
+def attach_new_receipt(user_id: int, transaction_id: int, receipt: CleanReceipt) -> str:
+    """Store the receipt of a just-saved transaction; an error message if that failed."""
+    try:
+        receipts.store_receipt(user_id, transaction_id, receipt)
+    except (OSError, NotFound, ValidationError):
+        logger.exception("receipt of transaction %s not stored", transaction_id)
+        return RECEIPT_NOT_STORED
+    return ""
+
+
+def _save_transfer(user_id: int, transfer: TransferForm, accounts: pd.DataFrame) -> tuple[str, int]:
+    """Store the transfer; (the message, the outflow leg's id)."""
+    out_id, _in_id = writes.create_transfer(
         get_engine(),
         user_id,
         transfer.from_account_id,
@@ -146,11 +176,12 @@ def _save_transfer(user_id: int, transfer: TransferForm, accounts: pd.DataFrame)
     )
     names = dict(zip(accounts["id"].astype(int), accounts["name"], strict=True))
     currency = account_currencies(accounts)[transfer.from_account_id]
-    return (
+    message = (
         f"Moved {format_money(transfer.amount_minor, currency)} from "
         f"{names[transfer.from_account_id]} to {names[transfer.to_account_id]} "
         f"on {transfer.date.isoformat()}."
     )
+    return message, out_id
 
 
 def submit_entry(
@@ -164,8 +195,11 @@ def submit_entry(
     payee: Any,
     memo: Any,
     refresh: Any,
+    receipt_contents: Any = None,
+    receipt_filename: Any = None,
 ) -> FormOutcome:
-    """Parse, then store only if every field is valid; field messages otherwise."""
+    """Parse, then store only if every field and the receipt (if any) are valid; field
+    messages otherwise. A transfer's receipt goes with its outflow leg."""
     accounts = services.list_accounts(user_id)
     currencies = account_currencies(accounts)
     if mode == "transfer":
@@ -177,13 +211,15 @@ def submit_entry(
         parsed = parse_transaction_form(
             date_value, amount, account, category, payee, memo, currencies, category_ids
         )
-    if isinstance(parsed, dict):
-        return FormOutcome(saved=False, field_errors=parsed)
+    receipt, receipt_error = checked_receipt(receipt_contents, receipt_filename)
+    if isinstance(parsed, dict) or receipt_error:
+        field_errors = parsed if isinstance(parsed, dict) else {}
+        return FormOutcome(saved=False, field_errors={**field_errors, **receipt_error})
     try:
         if isinstance(parsed, TransferForm):
-            message = _save_transfer(user_id, parsed, accounts)
+            message, transaction_id = _save_transfer(user_id, parsed, accounts)
         else:
-            writes.create_transaction(get_engine(), user_id, parsed)
+            transaction_id = writes.create_transaction(get_engine(), user_id, parsed)
             money = format_money(parsed.amount_minor, currencies[parsed.account_id])
             at = f" · {parsed.payee}" if parsed.payee else ""
             message = f"Added {money}{at} on {parsed.date.isoformat()}."
@@ -193,7 +229,8 @@ def submit_entry(
         return FormOutcome(
             saved=False, error="That account or category no longer exists. Reload the page."
         )
-    return FormOutcome(saved=True, message=message, refresh=next_refresh(refresh))
+    error = "" if receipt is None else attach_new_receipt(user_id, transaction_id, receipt)
+    return FormOutcome(saved=True, message=message, error=error, refresh=next_refresh(refresh))
 
 
 def outcome_outputs(outcome: FormOutcome, fields: dict[str, str], invalid_capable) -> list:
@@ -267,6 +304,7 @@ def register(app: Dash) -> None:
         *[Output(ENTRY_FIELDS[name], "invalid") for name in INVALID_CAPABLE],
         *cleared,
         Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+        Output(ENTRY_RECEIPT, "contents", allow_duplicate=True),
         Input(ids.ENTRY_FORM, "n_submit"),
         State(ids.ENTRY_MODE, "value"),
         State(ids.ENTRY_DATE, "date"),
@@ -277,16 +315,32 @@ def register(app: Dash) -> None:
         State(ids.ENTRY_PAYEE, "value"),
         State(ids.ENTRY_MEMO, "value"),
         State(ids.REFRESH_STORE, "data"),
+        State(ENTRY_RECEIPT, "contents"),
+        State(ENTRY_RECEIPT, "filename"),
         prevent_initial_call=True,
     )
     def _submit(n_submit, *values):
         if not n_submit:
-            return [no_update] * (2 + len(field_ids) + len(INVALID_CAPABLE) + len(cleared) + 1)
+            return [no_update] * (2 + len(field_ids) + len(INVALID_CAPABLE) + len(cleared) + 2)
         outcome = submit_entry(current_user_id(), *values)
         outputs = outcome_outputs(outcome, ENTRY_FIELDS, INVALID_CAPABLE)
+        # A refused file is dropped: the message says why, the drop zone is ready for another.
+        receipt = None if outcome.saved or "receipt" in outcome.field_errors else no_update
         if outcome.saved:
-            return [*outputs, *CLEARED_AFTER_SAVE.values(), outcome.refresh]
-        return [*outputs, *([no_update] * len(cleared)), no_update]
+            return [*outputs, *CLEARED_AFTER_SAVE.values(), outcome.refresh, receipt]
+        return [*outputs, *([no_update] * len(cleared)), no_update, receipt]
+
+    app.clientside_callback(
+        receipts.upload_check_js(
+            app.server.extensions["ft_settings"].receipt_max_bytes, RECEIPT_PROMPT, False
+        ),
+        Output(ENTRY_RECEIPT_NAME, "children"),
+        Output(feedback_id(ENTRY_RECEIPT), "children", allow_duplicate=True),
+        Output(ENTRY_RECEIPT, "contents", allow_duplicate=True),
+        Input(ENTRY_RECEIPT, "contents"),
+        State(ENTRY_RECEIPT, "filename"),
+        prevent_initial_call=True,
+    )
 
     # After a save the cursor goes back to the amount: ready for the next entry.
     app.clientside_callback(

@@ -21,6 +21,7 @@ from dashboard.auth import current_user_id
 from dashboard.callbacks import transaction_delete, transaction_edit, transaction_entry
 from dashboard.forms import parse_filters
 from dashboard.pages.transactions import GRID_BLOCK_SIZE, GRID_SYNC_SIGNAL
+from dashboard.receipts import receipt_url
 from data.money import format_money
 from data.queries import UNCATEGORISED, Filters
 from data.validation import EARLIEST_DATE, MAX_DAYS_AHEAD
@@ -79,6 +80,13 @@ def category_label(category: Any, transfer_peer_id: Any) -> str:
     return category if isinstance(category, str) else UNCATEGORISED
 
 
+def receipt_link(receipt_id: Any) -> str:
+    """The receipt column's markdown: a paperclip linking to the download route, or nothing."""
+    if pd.isna(receipt_id):
+        return ""
+    return f'[{RECEIPT_MARK}]({receipt_url(int(receipt_id))} "Open the receipt")'
+
+
 def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The page's rows as the grid shows them: amounts as text formatted from the integers."""
     return [
@@ -93,6 +101,7 @@ def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "account": row.account,
             "memo": row.memo,
             "receipt": RECEIPT_MARK if pd.notna(row.receipt_id) else "",
+            "receipt_link": receipt_link(row.receipt_id),
         }
         for row in frame.itertuples(index=False)
     ]

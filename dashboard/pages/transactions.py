@@ -25,10 +25,24 @@ ENTRY_FOCUS_SIGNAL = "entry-focus-signal"
 EDIT_FIELDS_BOX = "edit-fields"
 GRID_SYNC_SIGNAL = "transactions-grid-sync"
 UNDO_MESSAGE = "undo-message"
+ENTRY_RECEIPT = "entry-receipt"
+ENTRY_RECEIPT_NAME = "entry-receipt-name"
+EDIT_RECEIPT = "edit-receipt"
+EDIT_RECEIPT_NAME = "edit-receipt-name"
+# Set by the browser once a chosen file passed its size check: the upload callback's trigger.
+EDIT_RECEIPT_READY = "edit-receipt-ready"
+EDIT_RECEIPT_CURRENT = "edit-receipt-current"
+EDIT_RECEIPT_REMOVE = "edit-receipt-remove"
+RECEIPT_REMOVE_CONFIRM = "receipt-remove-confirm"
 
 GRID_BLOCK_SIZE = 100
 AMOUNT_HELP = "Negative = money out (-12.50), positive = money in (2500)."
 TRANSFER_AMOUNT_HELP = "A positive amount, moved from the first account to the second."
+RECEIPT_PROMPT = "Choose or drop a file"
+RECEIPT_HELP = "JPEG, PNG, WebP or PDF."
+# Only a hint for the file picker: the server decides by content. Broad on purpose, so a wrong
+# type reaches the server and gets its message instead of being silently ignored by the browser.
+RECEIPT_ACCEPT = "image/*,application/pdf,.pdf"
 
 ENTRY_FIELDS = {
     "date": ids.ENTRY_DATE,
@@ -38,6 +52,7 @@ ENTRY_FIELDS = {
     "category": ids.ENTRY_CATEGORY,
     "payee": ids.ENTRY_PAYEE,
     "memo": ids.ENTRY_MEMO,
+    "receipt": ENTRY_RECEIPT,
 }
 EDIT_FIELDS = {
     "date": ids.EDIT_DATE,
@@ -63,9 +78,12 @@ COLUMN_DEFS = [
     {"field": "account", "headerName": "Account", "flex": 1, "minWidth": 110},
     {"field": "memo", "headerName": "Memo", "flex": 2, "minWidth": 120, "sortable": False},
     {
-        "field": "receipt",
+        # A link to the download route, opened in a new tab (markdown: never raw HTML).
+        "field": "receipt_link",
         "headerName": "",
         "headerTooltip": "Receipt attached",
+        "cellRenderer": "markdown",
+        "linkTarget": "_blank",
         "width": 56,
         "sortable": False,
         "resizable": False,
@@ -97,6 +115,20 @@ def _date_picker(field_id: str, value: str | None) -> dcc.DatePickerSingle:
         display_format="YYYY-MM-DD",
         first_day_of_week=1,
         className="w-100",
+    )
+
+
+def receipt_upload(upload_id: str, name_id: str) -> dcc.Upload:
+    """A drop zone that keeps one file in the browser; the callbacks send it to the server."""
+    return dcc.Upload(
+        html.Div(
+            [html.I(className="bi bi-paperclip me-1"), html.Span(RECEIPT_PROMPT, id=name_id)],
+            className="text-truncate",
+        ),
+        id=upload_id,
+        accept=RECEIPT_ACCEPT,
+        multiple=False,
+        className="form-control receipt-upload",
     )
 
 
@@ -155,6 +187,15 @@ def entry_form() -> dbc.Card:
             {"id": ENTRY_CATEGORY_COL},
         ),
         (_field("Memo", dbc.Input(id=ids.ENTRY_MEMO, maxlength=2000), ids.ENTRY_MEMO), {}),
+        (
+            _field(
+                "Receipt (optional)",
+                receipt_upload(ENTRY_RECEIPT, ENTRY_RECEIPT_NAME),
+                ENTRY_RECEIPT,
+                dbc.FormText(RECEIPT_HELP),
+            ),
+            {},
+        ),
     ]
     row = dbc.Row(
         [dbc.Col(field, xs=12, sm=6, lg=3, **extra) for field, extra in cols]
@@ -258,6 +299,7 @@ def edit_modal() -> dbc.Modal:
             dbc.Col(
                 _field("Memo", dbc.Input(id=ids.EDIT_MEMO, maxlength=2000), ids.EDIT_MEMO), xs=12
             ),
+            dbc.Col(edit_receipt_field(), xs=12),
         ],
         className="g-2",
     )
@@ -283,6 +325,35 @@ def edit_modal() -> dbc.Modal:
         is_open=False,
         centered=True,
         fullscreen="sm-down",
+    )
+
+
+def edit_receipt_field() -> html.Div:
+    """The transaction's receipt (a link and a remove button) and a drop zone that attaches a
+    file at once, replacing the current one."""
+    current = html.Div(
+        [
+            html.Div(id=EDIT_RECEIPT_CURRENT, className="me-auto text-truncate"),
+            dbc.Button(
+                [html.I(className="bi bi-x-lg me-1"), "Remove"],
+                id=EDIT_RECEIPT_REMOVE,
+                size="sm",
+                color="danger",
+                outline=True,
+                style={"display": "none"},
+            ),
+        ],
+        className="d-flex align-items-center gap-2 mb-1",
+    )
+    upload = html.Div([current, receipt_upload(EDIT_RECEIPT, EDIT_RECEIPT_NAME)])
+    return html.Div(
+        [
+            _field("Receipt", upload, EDIT_RECEIPT, dbc.FormText(RECEIPT_HELP)),
+            dcc.Store(id=EDIT_RECEIPT_READY),
+            dcc.ConfirmDialog(
+                id=RECEIPT_REMOVE_CONFIRM, message="Remove this receipt? Its file will be deleted."
+            ),
+        ]
     )
 
 

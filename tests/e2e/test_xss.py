@@ -1,0 +1,145 @@
+"""Stored XSS in a real browser: markup saved as a payee, memo, account, category or receipt name
+is shown as text on every page, never parsed into elements, and no dialog opens.
+
+The page fixture fails a test on any console error, a Content-Security-Policy violation
+included: an injected <img src=x> would also show up as a failed load of /x.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import pytest
+
+from dashboard import ids
+from dashboard.forms import month_start
+from dashboard.pages.transactions import EDIT_RECEIPT_CURRENT
+from dashboard.passwords import DEMO_USERNAME
+from data import users, writes
+from data.writes import TransactionInput
+from tests.e2e.conftest import wait_until
+from tests.e2e.test_entry_and_budgets import open_page
+
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = '"><script>alert(2)</script>'
+JS_URL = "javascript:alert(3)"
+RECEIPT_NAME = "<img src=x onerror=alert(4)>.png"
+
+# Everything the payloads could have turned into, had they been parsed as HTML.
+INJECTED_JS = """() => {
+  const found = [];
+  document.querySelectorAll('img[src="x"], [onerror]').forEach(e => found.push(e.outerHTML));
+  document.querySelectorAll('script').forEach(e => {
+    if (e.textContent.includes('alert(')) found.push(e.outerHTML);
+  });
+  document.querySelectorAll('a[href^="javascript:"]').forEach(e => found.push(e.outerHTML));
+  return found;
+}"""
+TEXT_IN_JS = """args => {
+  const e = document.querySelector(args[0]);
+  return !!e && args[1].every(text => e.innerText.includes(text));
+}"""
+INPUT_VALUES_JS = """selector => Array.from(document.querySelectorAll(selector), e => e.value)"""
+# Plotly draws its labels (axis ticks, gauge titles) as SVG text.
+CHART_SHOWS_JS = """args => Array.from(
+  document.querySelectorAll(`[id="${args[0]}"] svg text`), e => e.textContent
+).includes(args[1])"""
+SELECTED_TEXT_JS = """id => {
+  const select = document.getElementById(id);
+  return select && select.selectedIndex >= 0 ? select.options[select.selectedIndex].text : null;
+}"""
+
+
+@pytest.fixture
+def stored_payloads(live_server) -> None:
+    """The demo user's new account, category, transactions, budget and receipt, all named with
+    markup, written through data.writes into the live server's database."""
+    engine = live_server.app.server.extensions["ft_engine"]
+    user_id = users.user_id_by_username(engine, DEMO_USERNAME)
+    today = date.today()
+    account = writes.create_account(engine, user_id, IMG, "checking", "EUR")
+    category = writes.create_category(engine, user_id, IMG, "expense")
+
+    def spend(payee: str, memo: str, amount: int) -> int:
+        txn = TransactionInput(account, today, amount, payee, memo, category)
+        return writes.create_transaction(engine, user_id, txn)
+
+    img_payee = spend(IMG, SCRIPT, -1111)
+    spend(SCRIPT, IMG, -2222)
+    spend(JS_URL, "", -3333)
+    writes.set_budget(engine, user_id, category, month_start(today), 50_000)
+    # Only the row: the page shows the receipt's name, the file is read on download alone.
+    writes.attach_receipt(
+        engine,
+        user_id,
+        img_payee,
+        storage_name=f"{secrets.token_hex(16)}.png",
+        original_name=RECEIPT_NAME,
+        content_type="image/png",
+        size_bytes=8,
+        sha256="0" * 64,
+    )
+
+
+@pytest.fixture
+def dialogs(page) -> list[str]:
+    opened: list[str] = []
+
+    def record(dialog) -> None:
+        opened.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    return opened
+
+
+def assert_nothing_injected(page, dialogs: list[str]) -> None:
+    assert page.evaluate(INJECTED_JS) == []
+    assert dialogs == []
+
+
+def wait_for_text(page, selector: str, *texts: str) -> None:
+    wait_until(page, TEXT_IN_JS, [selector, list(texts)])
+
+
+@pytest.mark.usefixtures("stored_payloads")
+def test_stored_markup_is_shown_as_text_on_every_page(page, dialogs):
+    open_page(page, "/transactions")
+    grid = f"#{ids.GRID}"
+    wait_for_text(page, grid, IMG, SCRIPT, JS_URL)
+    assert page.get_by_text(IMG, exact=True).count() >= 1
+    assert page.get_by_text(SCRIPT, exact=True).count() >= 1
+    assert page.get_by_text(JS_URL, exact=True).count() >= 1
+    assert_nothing_injected(page, dialogs)
+
+    page.locator(f'{grid} .ag-cell[col-id="payee"]', has_text=IMG).first.click()
+    wait_until(page, "id => document.getElementById(id)?.value", ids.EDIT_PAYEE)
+    assert page.input_value(f"#{ids.EDIT_PAYEE}") == IMG
+    assert page.input_value(f"#{ids.EDIT_MEMO}") == SCRIPT
+    assert page.evaluate(SELECTED_TEXT_JS, ids.EDIT_ACCOUNT) == IMG
+    assert page.evaluate(SELECTED_TEXT_JS, ids.EDIT_CATEGORY) == IMG
+    wait_for_text(page, f"#{EDIT_RECEIPT_CURRENT}", RECEIPT_NAME)
+    assert_nothing_injected(page, dialogs)
+    page.locator(f"#{ids.EDIT_CANCEL}").click()
+
+    open_page(page, "/budgets")
+    wait_for_text(page, f"#{ids.BUDGET_TABLE}", IMG)
+    wait_until(page, CHART_SHOWS_JS, [ids.BUDGET_GAUGES, IMG])
+    assert_nothing_injected(page, dialogs)
+
+    open_page(page, "/settings")
+    wait_until(
+        page,
+        f"args => ({INPUT_VALUES_JS})(args[0]).includes(args[1])",
+        ["input[id*='settings-account-name']", IMG],
+    )
+    assert IMG in page.evaluate(INPUT_VALUES_JS, "input[id*='settings-category-name']")
+    assert_nothing_injected(page, dialogs)
+
+    open_page(page, "/")
+    wait_for_text(page, f"#{ids.OVERVIEW_TRANSACTIONS}", IMG, SCRIPT, JS_URL)
+    wait_until(page, CHART_SHOWS_JS, [ids.CHART_CATEGORY, IMG])
+    wait_until(page, CHART_SHOWS_JS, [ids.GAUGES, IMG])
+    assert page.get_by_text(IMG, exact=True).count() >= 2  # the payee and the category
+    assert_nothing_injected(page, dialogs)

@@ -1,0 +1,269 @@
+"""How the isolation sweep (test_isolation_callbacks.py) speaks to the app as a browser does:
+what each component prop carries, with one household's ids wherever an id fits, and the body
+Dash's renderer POSTs to /_dash-update-component for a callback of /_dash-dependencies.
+
+The test here keeps that knowledge complete: every callback the app declares is either one the
+sweep can send or one listed in NOT_EXERCISED with its reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from dash import Dash
+
+# How Dash itself spells callback and component ids, so the bodies match what it parses.
+from dash._utils import split_callback_id, stringify_id
+from PIL import Image
+
+from tests.conftest import AuthActions
+from tests.security.test_isolation import Household, alice_and_bob
+
+pytestmark = pytest.mark.security
+
+CLICKS = {"n_clicks", "n_submit", "submit_n_clicks", "n_blur"}
+# Callbacks no sweep sends, and why. A new callback with a prop the sweep cannot fill fails
+# test_every_callback_is_swept_or_listed_with_its_reason until it gets values below or a line
+# here.
+NOT_EXERCISED = {
+    "theme-switch.id <- theme-switch.value": "clientside: runs in the browser, no server handler",
+    "transactions-grid-sync.data <- filters-store.data": "clientside: tells the grid to reload",
+    "entry-focus-signal.data <- entry-feedback.children": "clientside: moves the focus",
+    "entry-receipt-name.children <- entry-receipt.contents": "clientside: the file's size check",
+    "edit-receipt-name.children <- edit-receipt.contents": "clientside: the file's size check",
+}
+
+
+def _png_data_url() -> str:
+    """A real (tiny) PNG as dcc.Upload's data URL: the upload callbacks accept it."""
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+PNG_UPLOAD = _png_data_url()
+
+
+class Unknown(Exception):
+    """A prop the sweep has no value for."""
+
+
+def prop_values(h: Household, today: date) -> dict[str, Any]:
+    """'id.prop' -> what the browser would send, with h's ids wherever an id fits."""
+    month, day = today.isoformat()[:7], today.isoformat()
+    click = {"points": [{"customdata": [h.groceries], "x": month, "y": "Probe"}]}
+    legs = [
+        {"account_id": h.checking, "date": day, "amount_minor": -700, "payee": "Probe",
+         "memo": "", "category_id": None},
+        {"account_id": h.savings, "date": day, "amount_minor": 700, "payee": "Probe in",
+         "memo": "", "category_id": None},
+    ]  # fmt: skip
+    new_account = {"name": "Probe account", "type": "checking", "currency": "EUR", "opening": "1"}
+    return {
+        "url.pathname": "/",
+        "refresh-store.data": 1,
+        "theme-switch.value": False,
+        "navbar-toggler.n_clicks": 1,
+        "navbar-collapse.is_open": False,
+        "filter-preset.value": "custom",
+        "filter-date-range.start_date": "2000-01-01",
+        "filter-date-range.end_date": day,
+        "filter-accounts.value": h.account_ids,
+        "filter-categories.value": h.category_ids,
+        "filters-store.data": {
+            "preset": "custom",
+            "start": "2000-01-01",
+            "end": day,
+            "account_ids": h.account_ids,
+            "category_ids": h.category_ids,
+        },
+        "cross-filter-store.data": {"category_id": h.groceries, "category": "Probe"},
+        "chips-clear.n_clicks": 1,
+        "chart-spending-by-category.clickData": click,
+        "chart-income-spending-by-month.clickData": click,
+        "chart-spending-over-time.clickData": click,
+        "chart-top-payees.clickData": click,
+        "transactions-grid.getRowsRequest": {"startRow": 0, "endRow": 100, "sortModel": []},
+        "transactions-grid.cellClicked": {"rowId": str(h.purchase), "colId": "payee"},
+        "transactions-grid.dashGridOptions": {},
+        "transactions-search.value": "SECRET",
+        "entry-mode.value": "transaction",
+        "entry-form.n_submit": 1,
+        "entry-date.date": day,
+        "entry-amount.value": "-1.00",
+        "entry-account.value": str(h.checking),
+        "entry-to-account.value": str(h.savings),
+        "entry-category.value": str(h.groceries),
+        "entry-payee.value": h.payee,
+        "entry-payee.n_blur": 1,
+        "entry-memo.value": "Probe",
+        "entry-receipt.contents": PNG_UPLOAD,
+        "entry-receipt.filename": "Probe.png",
+        "edit-transaction-id.data": h.purchase,
+        "edit-date.date": day,
+        "edit-amount.value": "-2.00",
+        "edit-account.value": str(h.checking),
+        "edit-category.value": str(h.groceries),
+        "edit-payee.value": "Probe payee",
+        "edit-memo.value": "Probe",
+        "edit-save.n_clicks": 1,
+        "edit-cancel.n_clicks": 1,
+        "edit-delete.n_clicks": 1,
+        # What the clientside size check sets (Date.now()) once a chosen file may be sent.
+        "edit-receipt-ready.data": 1_700_000_000_000,
+        "edit-receipt.contents": PNG_UPLOAD,
+        "edit-receipt.filename": "Probe.png",
+        "edit-receipt-remove.n_clicks": 1,
+        "receipt-remove-confirm.submit_n_clicks": 1,
+        "delete-confirm.submit_n_clicks": 1,
+        "undo-button.n_clicks": 1,
+        "undo-store.data": {"legs": legs},
+        "budget-month-store.data": month,
+        "budget-prev-month.n_clicks": 1,
+        "budget-next-month.n_clicks": 1,
+        "budget-copy-last-month.n_clicks": 1,
+        "budget-add.n_clicks": 1,
+        "budget-new-limit.n_submit": 1,
+        "budget-new-category.value": h.groceries,
+        "budget-new-limit.value": "1.00",
+        **{f"new-account-{key}.value": value for key, value in new_account.items()},
+        "new-account-submit.n_clicks": 1,
+        "new-category-name.value": "Probe category",
+        "new-category-kind.value": "expense",
+        "new-category-color.value": "#123456",
+        "new-category-submit.n_clicks": 1,
+    }
+
+
+def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
+    """'type[*].prop' -> the rows (the id's wildcard keys, the value) on h's page."""
+    return {
+        "chip-remove[*].n_clicks": [({"key": "category"}, 1)],
+        "budget-limit-input[*].value": [({"category": h.groceries}, "1.00")],
+        "settings-account-name[*].value": [({"id": h.checking}, "Probe renamed")],
+        "settings-category-name[*].value": [({"id": h.groceries}, "Probe renamed")],
+        "settings-account-archive[*].n_clicks": [({"id": h.checking, "action": "archive"}, 1)],
+        "settings-category-archive[*].n_clicks": [({"id": h.groceries, "action": "archive"}, 1)],
+    }
+
+
+def component_id(text: str) -> str | dict:
+    return json.loads(text) if text.startswith("{") else text
+
+
+def describe(item: dict) -> str:
+    """'id.prop', or 'type[*].prop' for a pattern-matching id."""
+    parsed = component_id(item["id"])
+    name = f"{parsed['type']}[*]" if isinstance(parsed, dict) else parsed
+    return f"{name}.{item['property']}"
+
+
+def output_items(output: str) -> list[dict]:
+    """The callback's outputs as [{"id", "property"}], '@hash' of a duplicate output kept."""
+    items = split_callback_id(output)
+    return items if isinstance(items, list) else [items]
+
+
+def callback_name(spec: dict) -> str:
+    first_output = output_items(spec["output"])[0]
+    output = describe({**first_output, "property": first_output["property"].split("@")[0]})
+    return f"{output} <- {describe(spec['inputs'][0])}"
+
+
+class Sweep:
+    """Builds /_dash-update-component bodies for one household, or empty ones (h=None)."""
+
+    def __init__(self, h: Household | None, today: date) -> None:
+        self.h = h
+        # Which props are known does not depend on the household: any one answers that.
+        template = h or Household(0, "ANY", *range(1, 11))
+        self.values = prop_values(template, today)
+        self.rows = pattern_rows(template)
+
+    def fill(self, item: dict) -> dict | list[dict]:
+        key = describe(item)
+        parsed = component_id(item["id"])
+        if isinstance(parsed, dict):
+            if key not in self.rows:
+                raise Unknown(key)
+            rows = self.rows[key] if self.h else []
+            return [
+                {"id": {**parsed, **wild}, "property": item["property"], "value": value}
+                for wild, value in rows
+            ]
+        if key not in self.values:
+            raise Unknown(key)
+        value = self.values[key] if self.h else (1 if item["property"] in CLICKS else None)
+        return {"id": parsed, "property": item["property"], "value": value}
+
+    def bodies(self, spec: dict, every_trigger: bool) -> Iterator[dict]:
+        """One body per input that can be the one that changed (only the first unless asked)."""
+        inputs = [self.fill(item) for item in spec["inputs"]]
+        state = [self.fill(item) for item in spec["state"]]
+        wild = next((rows for rows in inputs if isinstance(rows, list)), [])
+        outputs = [self._output(item, wild) for item in output_items(spec["output"])]
+        triggers = [
+            f"{stringify_id(row['id'])}.{row['property']}"
+            for entry in inputs
+            for row in (entry if isinstance(entry, list) else [entry])
+        ]
+        # No rows on the page (an empty sweep): the callback fires with nothing changed.
+        for changed in (triggers if every_trigger else triggers[:1]) or [None]:
+            changed_ids = [] if changed is None else [changed]
+            yield {
+                "output": spec["output"],
+                "outputs": outputs if spec["output"].startswith("..") else outputs[0],
+                "inputs": inputs,
+                "changedPropIds": changed_ids,
+                "parsedChangedPropsIds": changed_ids,
+                "state": state,
+            }
+
+    @staticmethod
+    def _output(item: dict, wild_rows: list[dict]) -> dict | list[dict]:
+        """An ALL output lists the rows of the ALL input: the same wildcard values."""
+        parsed = component_id(item["id"])
+        if not isinstance(parsed, dict):
+            return {"id": parsed, "property": item["property"]}
+        wildcards = [key for key, value in parsed.items() if value == ["ALL"]]
+        return [
+            {"id": {**parsed, **{k: row["id"][k] for k in wildcards}}, "property": item["property"]}
+            for row in wild_rows
+        ]
+
+
+def sendable(spec: dict, sweep: Sweep) -> bool:
+    """Server-side, and every input and state is a prop the sweep knows how to fill."""
+    if spec.get("clientside_function"):
+        return False
+    try:
+        list(sweep.bodies(spec, every_trigger=False))
+    except Unknown:
+        return False
+    return True
+
+
+def callback_specs(app: Dash, username: str) -> list[dict]:
+    """/_dash-dependencies, asked over HTTP by `username` (logged in with TEST_PASSWORD)."""
+    client = app.server.test_client()
+    assert AuthActions(client).login(username).status_code == 302
+    response = client.get("/_dash-dependencies")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_every_callback_is_swept_or_listed_with_its_reason(app, engine):
+    alice_and_bob(engine)
+    callbacks = callback_specs(app, "bob")
+    names = [callback_name(spec) for spec in callbacks]
+    assert len(set(names)) == len(names), "two callbacks share a name: make callback_name finer"
+    sweep = Sweep(None, date.today())
+    exercised = {callback_name(spec) for spec in callbacks if sendable(spec, sweep)}
+    assert exercised.isdisjoint(NOT_EXERCISED)
+    assert set(names) == exercised | set(NOT_EXERCISED)
