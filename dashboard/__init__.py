@@ -46,7 +46,6 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_database(server, settings)
     cache.init_app(server)
     auth.init_app(server, settings)
-    # Before security_headers: the download's own stricter headers must be applied last.
     receipts.init_app(server, settings)
     security_headers.init_app(app, settings)
     server.register_blueprint(health.bp)

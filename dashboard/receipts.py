@@ -193,8 +193,8 @@ def download(receipt_id: int) -> Response:
 
 
 def _download_headers(response: Response) -> Response:
-    """The app-wide headers would replace these: this hook is registered before them, and Flask
-    runs after_request hooks last-registered first, so it has the final word."""
+    """A download is never rendered in our origin: a sandbox policy and no caching. The
+    app-wide header hook keeps both (it only adds what a response does not set)."""
     if request.endpoint == DOWNLOAD_ENDPOINT and response.status_code == 200:
         response.headers["Cache-Control"] = "private, no-store"
         response.headers["Content-Security-Policy"] = DOWNLOAD_CSP

@@ -122,11 +122,13 @@ def init_app(app: Dash, settings: Settings) -> None:
     @server.after_request
     def add_security_headers(response: Response) -> Response:
         headers = response.headers
-        headers["Content-Security-Policy"] = policy()
+        # A route with a stricter policy of its own (a receipt download's sandbox) keeps it.
+        headers.setdefault("Content-Security-Policy", policy())
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "same-origin"
-        if not is_static_bundle(matched_rule()):
+        private = "no-store" in headers.get("Cache-Control", "")
+        if not private and not is_static_bundle(matched_rule()):
             headers["Cache-Control"] = "no-store"
         return response
 
