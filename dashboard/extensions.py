@@ -32,10 +32,23 @@ def cache_config(settings: Settings) -> dict[str, object]:
     }
 
 
+# Probes answer within about a second: a database that takes longer is not ready.
+HEALTH_TIMEOUT_MS = 1000
+
+
 def init_database(app: Flask, settings: Settings) -> Engine:
     engine = shared_engine(settings.resolved_database_url, settings.statement_timeout_ms)
     app.extensions["ft_engine"] = engine
+    app.extensions["ft_health_engine"] = shared_engine(
+        settings.resolved_database_url, HEALTH_TIMEOUT_MS, connect_timeout_s=1
+    )
     return engine
+
+
+def get_health_engine() -> Engine:
+    """An engine of its own for the probes: 1 s to connect, 1 s per query, its own pool, so a
+    probe never waits behind busy request connections."""
+    return current_app.extensions["ft_health_engine"]
 
 
 def get_engine() -> Engine:

@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 
 from dashboard import services
-from dashboard.extensions import get_engine
+from dashboard.extensions import get_health_engine
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)
@@ -19,7 +19,7 @@ bp = Blueprint("health", __name__)
 
 def database_ok() -> bool:
     try:
-        with get_engine().connect() as conn:
+        with get_health_engine().connect() as conn:
             conn.execute(text("SELECT 1"))
         return True
     except Exception as error:  # noqa: BLE001 - any failure means "not ready"

@@ -10,11 +10,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-_engines: dict[tuple[str, int], Engine] = {}
+_engines: dict[tuple[str, int, int], Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def make_engine(url: str, statement_timeout_ms: int = 15_000) -> Engine:
+def make_engine(url: str, statement_timeout_ms: int = 15_000, connect_timeout_s: int = 3) -> Engine:
     """A new engine with the pool and time limits this app relies on."""
     parsed = make_url(url)
     if parsed.drivername in {"postgresql", "postgres"}:
@@ -35,7 +35,7 @@ def make_engine(url: str, statement_timeout_ms: int = 15_000) -> Engine:
         pool_timeout=5,
         # statement_timeout: PostgreSQL cancels a runaway query before gunicorn kills the worker.
         connect_args={
-            "connect_timeout": 3,
+            "connect_timeout": connect_timeout_s,
             "options": f"-c statement_timeout={int(statement_timeout_ms)}",
             "application_name": "finance-tracker",
         },
@@ -51,13 +51,15 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def shared_engine(url: str, statement_timeout_ms: int = 15_000) -> Engine:
-    """One engine per URL per process, so every request shares one connection pool."""
-    key = (url, statement_timeout_ms)
+def shared_engine(
+    url: str, statement_timeout_ms: int = 15_000, connect_timeout_s: int = 3
+) -> Engine:
+    """One engine per URL (and limits) per process, so every request shares one pool."""
+    key = (url, statement_timeout_ms, connect_timeout_s)
     with _engines_lock:
         engine = _engines.get(key)
         if engine is None:
-            engine = _engines[key] = make_engine(url, statement_timeout_ms)
+            engine = _engines[key] = make_engine(url, statement_timeout_ms, connect_timeout_s)
         return engine
 
 
