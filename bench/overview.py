@@ -1,0 +1,162 @@
+"""The /_dash-update-component requests the browser sends, named, with the bodies it sends.
+
+Opening the overview fires two waves: the frame's callbacks (page content, filters store, filter
+options, chips, filter bar), then, once the page is there, every callback of the overview with
+the filters store the first wave produced. Changing the date preset fires the filters callback,
+then the overview callbacks that take the store. The grid asks for a block of rows with a sort
+model, the filters store and the search box as state; the entry form submits with its fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bench.client import Browser
+from bench.load import Household
+from dashboard import ids
+from dashboard.pages.transactions import GRID_BLOCK_SIZE
+
+LOAD_PRESET = "last_12_months"
+CHANGED_PRESET = "last_6_months"
+FILTERS = f"{ids.FILTERS_STORE}.data"
+PRESET = f"{ids.PRESET}.value"
+RECENT = f"{ids.OVERVIEW_TRANSACTIONS}.children"
+GRID_ROWS = f"{ids.GRID}.getRowsResponse"
+ENTRY_FEEDBACK = f"{ids.ENTRY_FEEDBACK}.children"
+# The overview's callbacks, by what they draw, and the output that names each one.
+OVERVIEW_OUTPUTS = {
+    "kpis": f"{ids.KPI_INCOME}-value.children",
+    "empty-banner": f"{ids.OVERVIEW_EMPTY}.children",
+    "spending-by-category": f"{ids.CHART_CATEGORY}.figure",
+    "income-vs-spending": f"{ids.CHART_MONTHLY}.figure",
+    "spending-over-time": f"{ids.CHART_STACKED}.figure",
+    "net-worth": f"{ids.CHART_NET_WORTH}.figure",
+    "top-payees": f"{ids.CHART_PAYEES}.figure",
+    "budget-gauges": f"{ids.GAUGES}.children",
+    "recent-transactions": RECENT,
+}
+FRAME_OUTPUTS = {
+    "page": f"{ids.PAGE}.children",
+    "filters": FILTERS,
+    "filter-options": f"{ids.ACCOUNTS_FILTER}.options",
+    "chips": f"{ids.CHIPS}.children",
+    "filter-bar": f"{ids.FILTER_BAR}.style",
+}
+SEARCH_TEXT = "bakery"
+GRID_SORT = [{"colId": "amount", "sort": "desc"}]
+
+
+@dataclass(frozen=True)
+class Request:
+    name: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Wave:
+    """Requests the browser sends together, all of them answered before the next wave goes."""
+
+    requests: tuple[Request, ...]
+
+
+class OverviewRequests:
+    """Every timed request of the benchmark, built once from the app's own callback specs."""
+
+    def __init__(self, browser: Browser, household: Household) -> None:
+        self.browser = browser
+        self.household = household
+        self.load_store = self.filters_store({PRESET: LOAD_PRESET})
+        self.changed_store = self.filters_store({PRESET: CHANGED_PRESET})
+        self.load = (self._frame_wave(), self._overview_wave(self.load_store, with_banner=True))
+        change = self._body(FILTERS, {PRESET: CHANGED_PRESET}, [PRESET])
+        self.change = (
+            Wave((Request("filters", change),)),
+            self._overview_wave(self.changed_store, with_banner=False),
+        )
+
+    def filters_store(self, values: dict[str, Any]) -> dict[str, Any]:
+        answer = self.browser.post(self._body(FILTERS, values, []))
+        store = answer.outputs().get(FILTERS)
+        if not store:
+            raise RuntimeError(f"the filters callback answered {answer.status}: {answer.body!r}")
+        return store
+
+    def _body(self, output: str, values: dict[str, Any], changed: list[str]) -> bytes:
+        return self.browser.body(output, values, changed)
+
+    def _frame_wave(self) -> Wave:
+        url = {f"{ids.URL}.pathname": "/"}
+        values = {
+            "page": url,
+            "filters": {PRESET: LOAD_PRESET},
+            "filter-options": {**url, f"{ids.REFRESH_STORE}.data": 0},
+            "chips": {f"{ids.CROSS_FILTER_STORE}.data": {}},
+            "filter-bar": url,
+        }
+        return Wave(
+            tuple(
+                Request(name, self._body(output, values[name], []))
+                for name, output in FRAME_OUTPUTS.items()
+            )
+        )
+
+    def _overview_wave(self, store: dict[str, Any], with_banner: bool) -> Wave:
+        values = {
+            FILTERS: store,
+            f"{ids.CROSS_FILTER_STORE}.data": {},
+            f"{ids.THEME_SWITCH}.value": False,
+            f"{ids.URL}.pathname": "/",
+        }
+        changed = [] if with_banner else [FILTERS]
+        return Wave(
+            tuple(
+                Request(name, self._body(output, values, changed))
+                for name, output in OVERVIEW_OUTPUTS.items()
+                if with_banner or name != "empty-banner"
+            )
+        )
+
+    def overview_requests(self) -> list[Request]:
+        """Every request of the overview's load and of a filter change, in the order sent."""
+        return [r for wave in (*self.load, *self.change) for r in wave.requests]
+
+    def grid_page(self) -> Request:
+        """A block of the transactions grid: two accounts, the biggest amounts first."""
+        accounts = [
+            self.household.account_ids["Everyday Checking"],
+            self.household.account_ids["Credit Card"],
+        ]
+        store = {**self.load_store, "account_ids": accounts}
+        return Request("grid-sorted-filtered", self._grid_body(store, GRID_SORT, None))
+
+    def search(self) -> Request:
+        """The grid's first block for a word typed in the search box (payee or memo)."""
+        return Request("grid-search", self._grid_body(self.load_store, [], SEARCH_TEXT))
+
+    def _grid_body(self, store: dict[str, Any], sort: list, search: str | None) -> bytes:
+        request = {"startRow": 0, "endRow": GRID_BLOCK_SIZE, "sortModel": sort, "filterModel": {}}
+        values = {
+            f"{ids.GRID}.getRowsRequest": request,
+            FILTERS: store,
+            f"{ids.CROSS_FILTER_STORE}.data": {},
+            f"{ids.SEARCH}.value": search,
+            f"{ids.GRID}.dashGridOptions": {},
+        }
+        return self._body(GRID_ROWS, values, [f"{ids.GRID}.getRowsRequest"])
+
+    def add_transaction(self, payee: str, today: date) -> Request:
+        """The entry form's submit: a purchase today in Groceries, on the checking account."""
+        values = {
+            f"{ids.ENTRY_FORM}.n_submit": 1,
+            f"{ids.ENTRY_MODE}.value": "transaction",
+            f"{ids.ENTRY_DATE}.date": today.isoformat(),
+            f"{ids.ENTRY_AMOUNT}.value": "-12.34",
+            f"{ids.ENTRY_ACCOUNT}.value": str(self.household.account_ids["Everyday Checking"]),
+            f"{ids.ENTRY_CATEGORY}.value": str(self.household.category_ids["Groceries"]),
+            f"{ids.ENTRY_PAYEE}.value": payee,
+            f"{ids.REFRESH_STORE}.data": 0,
+        }
+        body = self._body(ENTRY_FEEDBACK, values, [f"{ids.ENTRY_FORM}.n_submit"])
+        return Request("add-transaction", body)

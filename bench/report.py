@@ -1,0 +1,229 @@
+"""The run's results as one Markdown table (a column per N), the targets, and the machine."""
+
+from __future__ import annotations
+
+import os
+import platform
+from typing import Any
+
+import psutil
+import redis
+from sqlalchemy import create_engine, text
+
+Result = dict[str, Any]
+
+
+def machine(pg_admin_url: str, redis_url: str) -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo", encoding="utf-8")
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    engine = create_engine(pg_admin_url)
+    with engine.connect() as conn:
+        postgres = conn.execute(text("SHOW server_version")).scalar_one()
+    engine.dispose()
+    client = redis.Redis.from_url(redis_url, socket_timeout=5)
+    redis_version = client.info("server")["redis_version"]
+    client.close()
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu,
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "redis": redis_version,
+        "os": platform.platform(),
+    }
+
+
+def _get(result: Result, path: str) -> Any:
+    value: Any = result
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def ratio(numerator: Any, denominator: Any) -> float | None:
+    if not isinstance(numerator, int | float) or not isinstance(denominator, int | float):
+        return None
+    return round(numerator / denominator, 2) if denominator else None
+
+
+def ratios(result: Result) -> dict[str, float | None]:
+    """ours / floor and peer / ours, from one size's figures."""
+    reload_ms = _get(result, "peer.reload_and_first_page_s")
+    return {
+        "cold_overview_vs_raw_sql": ratio(
+            _get(result, "cold.load_total_ms"), _get(result, "floors.sql.sql_load_ms")
+        ),
+        "warm_callback_vs_redis_get": ratio(
+            _get(result, "warm.server_p50_ms"), _get(result, "floors.redis.get_p50_ms")
+        ),
+        "naive_pandas_vs_cold_overview": ratio(
+            _get(result, "floors.naive.read_and_group_ms"), _get(result, "cold.load_total_ms")
+        ),
+        "fava_reload_vs_write_and_refresh": ratio(
+            None if reload_ms is None else reload_ms * 1000, _get(result, "write_refresh.p50_ms")
+        ),
+        "fava_warm_page_vs_warm_overview": ratio(
+            _get(result, "peer.warm_p50_ms"), _get(result, "warm.page_wall_p50_ms")
+        ),
+    }
+
+
+def _pair(result: Result, first: str, second: str) -> str:
+    a, b = _get(result, first), _get(result, second)
+    return "–" if a is None and b is None else f"{_fmt(a)} / {_fmt(b)}"
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _peer(result: Result, path: str) -> str:
+    value, skipped = _get(result, path), _get(result, "peer.skipped")
+    return "skipped" if value is None and skipped else _fmt(value)
+
+
+ROWS = (
+    (
+        "cold: overview callbacks p50 / p95, ms (client)",
+        "pair",
+        "cold.client_p50_ms",
+        "cold.client_p95_ms",
+    ),
+    ("cold: same, server-side p50 / p95, ms", "pair", "cold.server_p50_ms", "cold.server_p95_ms"),
+    ("cold: overview load, all callbacks one by one, ms", "one", "cold.load_total_ms"),
+    ("cold: overview page as the browser loads it, ms", "one", "cold.page_wall_p50_ms"),
+    ("cold: filter change, all callbacks one by one, ms", "one", "cold.change_total_ms"),
+    ("floor: raw SQL of the same aggregates (load), ms", "one", "floors.sql.sql_load_ms"),
+    ("data layer in process, uncached (load), ms", "one", "floors.sql.data_layer_load_ms"),
+    ("ratio cold overview / raw SQL", "one", "ratios.cold_overview_vs_raw_sql"),
+    (
+        "warm: overview callbacks p50 / p95, ms (client)",
+        "pair",
+        "warm.client_p50_ms",
+        "warm.client_p95_ms",
+    ),
+    ("warm: same, server-side p50 / p95, ms", "pair", "warm.server_p50_ms", "warm.server_p95_ms"),
+    ("warm: overview page as the browser loads it, ms", "one", "warm.page_wall_p50_ms"),
+    (
+        "floor: Redis GET of a cached read model p50 / p95, ms",
+        "pair",
+        "floors.redis.get_p50_ms",
+        "floors.redis.get_p95_ms",
+    ),
+    ("ratio warm callback (server) / Redis GET", "one", "ratios.warm_callback_vs_redis_get"),
+    (
+        "grid page sorted + filtered, cold / warm p50, ms",
+        "pair",
+        "grid.cold.client_p50_ms",
+        "grid.warm.client_p50_ms",
+    ),
+    (
+        "text search, cold / warm p50, ms",
+        "pair",
+        "search.cold.client_p50_ms",
+        "search.warm.client_p50_ms",
+    ),
+    ("write + refreshed overview showing it p50, ms", "one", "write_refresh.p50_ms"),
+    ("throughput c=8, warm requests/s (errors)", "rps", "throughput.8"),
+    ("throughput c=32, warm requests/s (errors)", "rps", "throughput.32"),
+    ("web worker peak RSS, MB", "one", "worker_peak_rss_mb"),
+    ("naive: pandas.read_sql all rows + groupby, ms", "one", "floors.naive.read_and_group_ms"),
+    ("ratio naive / cold overview", "one", "ratios.naive_pandas_vs_cold_overview"),
+    ("peer Fava: start + load + first income statement, s", "peer", "peer.load_and_first_page_s"),
+    ("peer Fava: reload + first page after a change, s", "peer", "peer.reload_and_first_page_s"),
+    ("peer Fava: warm income statement p50, ms", "peer", "peer.warm_p50_ms"),
+    ("peer Fava: peak RSS, MB", "peer", "peer.peak_rss_mb"),
+    ("ratio Fava reload / our write + refresh", "one", "ratios.fava_reload_vs_write_and_refresh"),
+    (
+        "ratio Fava warm page / our warm overview page",
+        "one",
+        "ratios.fava_warm_page_vs_warm_overview",
+    ),
+)
+
+
+def _cell(result: Result, kind: str, paths: tuple[str, ...]) -> str:
+    if kind == "pair":
+        return _pair(result, *paths)
+    if kind == "peer":
+        return _peer(result, paths[0])
+    if kind == "rps":
+        run = _get(result, paths[0])
+        return "–" if not run else f"{_fmt(run['requests_per_s'])} ({run['errors']})"
+    return _fmt(_get(result, paths[0]))
+
+
+def size_label(count: int) -> str:
+    for unit, name in ((1_000_000, "M"), (1_000, "k")):
+        if count >= unit and count % unit == 0:
+            return f"{count // unit}{name}"
+    return str(count)
+
+
+def markdown_table(results: list[Result]) -> str:
+    header = "| figure | " + " | ".join(f"N = {size_label(r['n'])}" for r in results) + " |"
+    lines = [header, "| --- |" + " ---: |" * len(results)]
+    for label, kind, *paths in ROWS:
+        cells = [_cell(result, kind, tuple(paths)) for result in results]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def targets(results: list[Result]) -> list[str]:
+    """The issue's targets, each met, missed or not measured in this run."""
+    by_n = {r["n"]: r for r in results}
+    lines = []
+
+    def check(text_: str, value: Any, ok: bool | None) -> None:
+        verdict = "not measured" if ok is None else ("met" if ok else "MISSED")
+        lines.append(f"- {text_}: {_fmt(value)} — {verdict}")
+
+    def at(n: int, path: str) -> Any:
+        return _get(by_n[n], path) if n in by_n else None
+
+    def compare(value: Any, test) -> bool | None:
+        return None if value is None else test(value)
+
+    cold = at(1_000_000, "ratios.cold_overview_vs_raw_sql")
+    check("cold overview at 1M ≤ 1.5x raw SQL", cold, compare(cold, lambda v: v <= 1.5))
+    for r in results:
+        warm = _get(r, "warm.server_p50_ms")
+        check(
+            f"warm callbacks ≤ 15 ms p50 server-side at {size_label(r['n'])}",
+            warm,
+            compare(warm, lambda v: v <= 15),
+        )
+    reload_ratio = at(100_000, "ratios.fava_reload_vs_write_and_refresh")
+    check(
+        "write + refresh at 100k ≥ 100x faster than Fava's reload + first page",
+        reload_ratio,
+        compare(reload_ratio, lambda v: v >= 100),
+    )
+    for n in (100_000, 1_000_000):
+        warm_ratio = at(n, "ratios.fava_warm_page_vs_warm_overview")
+        check(
+            f"warm overview at {size_label(n)} ≥ 20x faster than Fava's warm page",
+            warm_ratio,
+            compare(warm_ratio, lambda v: v >= 20),
+        )
+    rss = at(1_000_000, "worker_peak_rss_mb")
+    check("web worker RSS < 250 MB at 1M", rss, compare(rss, lambda v: v < 250))
+    for r in results:
+        run = _get(r, "throughput.8")
+        rps = None if not run else run["requests_per_s"]
+        ok = None if not run else run["requests_per_s"] >= 300 and run["errors"] == 0
+        check(f"≥ 300 warm requests/s at c=8, zero errors, at {size_label(r['n'])}", rps, ok)
+    return lines
