@@ -28,17 +28,13 @@ from dashboard.receipt_files import (
     clean_receipt,
     encoded_length,
     human_size,
-    remove_files,
-    stored_path,
     too_large_message,
-    write_file,
 )
+from dashboard.receipt_storage import remove_files, stored_path, write_file
 from dashboard.security_headers import error_response
 from dashboard.settings import Settings
 from data import queries, writes
-from data.ownership import owned_row
-from data.schema import receipts
-from data.validation import NotFound
+from data.lookups import get_receipt
 
 logger = logging.getLogger(__name__)
 
@@ -141,20 +137,10 @@ def delete_transaction(user_id: int, transaction_id: int) -> None:
 
 def receipt_summary(user_id: int, receipt_id: object) -> dict[str, object] | None:
     """{"id", "name", "url"} of this user's receipt, for display; None if there is none."""
-    row = _owned_receipt(user_id, receipt_id)
+    row = get_receipt(get_engine(), user_id, receipt_id)
     if row is None:
         return None
-    return {"id": row.id, "name": row.original_name, "url": receipt_url(row.id)}
-
-
-def _owned_receipt(user_id: int, receipt_id: object):
-    if receipt_id is None:
-        return None
-    with get_engine().connect() as conn:
-        try:
-            return owned_row(conn, receipts, user_id, receipt_id, "receipt")
-        except NotFound:
-            return None
+    return {"id": row["id"], "name": row["original_name"], "url": receipt_url(row["id"])}
 
 
 def _receipt_ids_of(user_id: int, transaction_id: int) -> list[int]:
@@ -166,26 +152,26 @@ def _receipt_ids_of(user_id: int, transaction_id: int) -> list[int]:
 
 
 def _receipt_names(user_id: int, receipt_ids: Iterable[int]) -> dict[int, str]:
-    rows = [_owned_receipt(user_id, receipt_id) for receipt_id in receipt_ids]
-    return {row.id: row.storage_name for row in rows if row is not None}
+    rows = [get_receipt(get_engine(), user_id, receipt_id) for receipt_id in receipt_ids]
+    return {row["id"]: row["storage_name"] for row in rows if row is not None}
 
 
 @bp.get("/receipts/<int:receipt_id>")
 def download(receipt_id: int) -> Response:
     """The file, to its owner only: anyone else's id, or a missing one, is the same 404."""
-    row = _owned_receipt(current_user_id(), receipt_id)
+    row = get_receipt(get_engine(), current_user_id(), receipt_id)
     if row is None:
         abort(404)
-    path = stored_path(receipts_dir(), row.storage_name)
+    path = stored_path(receipts_dir(), row["storage_name"])
     if not path.is_file():
-        logger.warning("receipt %s has a row but no file %s", row.id, row.storage_name)
+        logger.warning("receipt %s has a row but no file %s", row["id"], row["storage_name"])
         abort(404)
     # The stored type came from sniffing; anything else (an old or restored row) is bytes.
-    extension = EXTENSION_BY_CONTENT_TYPE.get(row.content_type)
-    mimetype = row.content_type if extension else "application/octet-stream"
+    extension = EXTENSION_BY_CONTENT_TYPE.get(row["content_type"])
+    mimetype = row["content_type"] if extension else "application/octet-stream"
     response = send_file(path, mimetype=mimetype, conditional=False, etag=False, max_age=None)
     # Always a download, never rendered in this origin; the name is ours, not the uploader's.
-    filename = f"receipt-{row.id}.{extension or 'bin'}"
+    filename = f"receipt-{row['id']}.{extension or 'bin'}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"

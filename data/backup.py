@@ -56,7 +56,7 @@ from data.backup_archive import (
 from data.db import is_postgresql
 from data.migrate import alembic_config, head_revision, upgrade_to_head
 from data.schema import metadata, receipts, users
-from data.seed import _reset_id_sequences as reset_id_sequences
+from data.seed import reset_id_sequences
 
 __all__ = ["BackupSummary", "restore_backup", "write_backup"]
 

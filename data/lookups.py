@@ -15,7 +15,8 @@ import pandas as pd
 from sqlalchemy import BigInteger, Engine, Select, and_, cast, func, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from data.schema import accounts, budgets, categories, transactions, users
+from data.schema import accounts, budgets, categories, receipts, transactions, users
+from data.validation import as_id
 
 if TYPE_CHECKING:  # data.queries imports this module: Filters is only needed for type hints.
     from data.queries import Filters
@@ -141,6 +142,17 @@ def get_transaction(engine: Engine, user_id: int, transaction_id: int) -> dict[s
     query = transaction_rows().where(
         transactions.c.user_id == user_id, transactions.c.id == transaction_id
     )
+    with engine.connect() as conn:
+        row = conn.execute(query).mappings().one_or_none()
+    return dict(row) if row is not None else None
+
+
+def get_receipt(engine: Engine, user_id: int, receipt_id: object) -> dict[str, Any] | None:
+    """One receipt row of this user, or None; also None for an id no row can have."""
+    wanted = as_id(receipt_id)
+    if wanted is None:
+        return None
+    query = select(receipts).where(receipts.c.user_id == user_id, receipts.c.id == wanted)
     with engine.connect() as conn:
         row = conn.execute(query).mappings().one_or_none()
     return dict(row) if row is not None else None

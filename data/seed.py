@@ -135,7 +135,7 @@ def load_demo(
             )
         )
         if is_postgresql(engine):
-            _reset_id_sequences(conn)
+            reset_id_sequences(conn)
         conn.execute(
             update(users).where(users.c.id == user_id).values(data_version=users.c.data_version + 1)
         )
@@ -164,7 +164,7 @@ def _move_dates(conn: Connection, user_id: int, months: int) -> None:
         )
 
 
-def _reset_id_sequences(conn: Connection) -> None:
+def reset_id_sequences(conn: Connection) -> None:
     """Explicit ids leave the serial sequences at 1: point each one past the largest id."""
     for table in metadata.sorted_tables:
         next_id = func.coalesce(select(func.max(table.c.id)).scalar_subquery(), 0) + 1

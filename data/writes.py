@@ -1,8 +1,9 @@
 """The write side: one function per use case, each validated and in one DB transaction.
 
-This module holds the ledger's entries (transactions, transfers, receipts) and budgets, and
-re-exports the writes of users, accounts and categories, so callers import every write from
-here. Each transaction starts with bump_version (see data/ownership.py).
+This module holds the ledger's entries (transactions, transfers) and budgets, and re-exports
+the writes of users, accounts and categories (data/setup_writes.py) and of receipts
+(data/receipt_writes.py), so callers import every write from here. Each transaction starts
+with bump_version (see data/ownership.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, up
 
 from data import validation as v
 from data.ownership import bump_version, insert_id, owned_row, update_owned
+from data.receipt_writes import attach_receipt, detach_receipt, replace_receipt
 from data.schema import accounts, budgets, categories, receipts
 from data.schema import transactions as txns
 from data.setup_writes import (
@@ -152,57 +154,6 @@ def create_transfer(
         return out_id, in_id
 
 
-def attach_receipt(
-    engine: Engine,
-    user_id: int,
-    transaction_id: int,
-    *,
-    storage_name: str,
-    original_name: str,
-    content_type: str,
-    size_bytes: int,
-    sha256: str,
-) -> int:
-    """Record a stored receipt file and link it to a transaction that has none yet."""
-    file = {
-        "storage_name": storage_name,
-        "original_name": original_name,
-        "content_type": content_type,
-        "size_bytes": size_bytes,
-        "sha256": sha256,
-    }
-    with engine.begin() as conn:
-        bump_version(conn, user_id)
-        txn = owned_row(conn, txns, user_id, transaction_id, "transaction")
-        errors = FieldErrors()
-        # Replacing here would orphan the old file: replace_receipt returns its name instead.
-        if txn.receipt_id is not None:
-            errors.add("transaction_id", "This transaction already has a receipt.")
-        return _link_new_receipt(conn, user_id, txn.id, file, errors)
-
-
-def replace_receipt(
-    engine: Engine, user_id: int, transaction_id: int, **file: object
-) -> tuple[int, str | None]:
-    """attach_receipt, replacing the receipt the transaction has (if any) in the same DB
-    transaction. Returns the new receipt's id and the storage name of the old one, whose file
-    the caller removes after this commit."""
-    with engine.begin() as conn:
-        bump_version(conn, user_id)
-        txn = owned_row(conn, txns, user_id, transaction_id, "transaction")
-        old_name = _unlink_receipt(conn, user_id, txn)
-        return _link_new_receipt(conn, user_id, txn.id, file, FieldErrors()), old_name
-
-
-def detach_receipt(engine: Engine, user_id: int, transaction_id: int) -> str | None:
-    """Delete a transaction's receipt row; returns its storage name (None if it had none), whose
-    file the caller removes after this commit."""
-    with engine.begin() as conn:
-        bump_version(conn, user_id)
-        txn = owned_row(conn, txns, user_id, transaction_id, "transaction")
-        return _unlink_receipt(conn, user_id, txn)
-
-
 def set_budget(
     engine: Engine, user_id: int, category_id: int, month: date, limit_minor: int
 ) -> None:
@@ -276,28 +227,6 @@ def _transaction_values(
     if txn.category_id is not None:
         category = owned_row(conn, categories, user_id, txn.category_id, "category")
     return v.check_transaction(txn, account, category, current, errors), account
-
-
-def _link_new_receipt(
-    conn: Connection, user_id: int, transaction_id: int, file: dict, errors: FieldErrors
-) -> int:
-    values = v.check_receipt(errors, **file)
-    same_file = select(receipts.c.id).where(receipts.c.storage_name == values["storage_name"])
-    if values["storage_name"] and conn.execute(same_file).first():
-        errors.add("storage_name", "That stored file name is already in use.")
-    errors.raise_if_any()
-    receipt_id = insert_id(conn, receipts, user_id=user_id, **values)
-    update_owned(conn, txns, user_id, transaction_id, receipt_id=receipt_id)
-    return receipt_id
-
-
-def _unlink_receipt(conn: Connection, user_id: int, txn: Row) -> str | None:
-    if txn.receipt_id is None:
-        return None
-    receipt = owned_row(conn, receipts, user_id, txn.receipt_id, "receipt")
-    update_owned(conn, txns, user_id, txn.id, receipt_id=None)
-    conn.execute(delete(receipts).where(receipts.c.id == receipt.id, receipts.c.user_id == user_id))
-    return receipt.storage_name
 
 
 def _transfer_peer(conn: Connection, user_id: int, txn: Row) -> Row | None:

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from dashboard import receipts
 from dashboard.callbacks import transaction_delete as deleting
-from dashboard.callbacks import transaction_edit as edit
 from dashboard.callbacks import transaction_entry as entry
+from dashboard.callbacks import transaction_receipt as attaching
 from dashboard.callbacks import transactions as grid
 from dashboard.forms import NO_CATEGORY
 from dashboard.receipt_files import (
@@ -120,7 +120,7 @@ def make_ledger(engine, user_id: int) -> SimpleNamespace:
 def upload(app, user_id: int, transaction_id: int, data: bytes, name: str = "r.png", **kw):
     """The edit modal's upload callback, as the browser's data URL reaches it."""
     with as_user(app, user_id):
-        return edit.upload_receipt(user_id, transaction_id, data_url(data, **kw), name, 0)
+        return attaching.upload_receipt(user_id, transaction_id, data_url(data, **kw), name, 0)
 
 
 @pytest.fixture
@@ -268,7 +268,7 @@ def test_replacing_a_receipt_removes_the_old_file_after_the_new_one_is_committed
 def test_removing_a_receipt_deletes_its_row_and_file(app, engine, ledger):
     upload(app, ledger.user, ledger.txn, image_bytes("JPEG"))
     with as_user(app, ledger.user):
-        result = edit.remove_receipt(ledger.user, ledger.txn, 4)
+        result = attaching.remove_receipt(ledger.user, ledger.txn, 4)
     assert result["done"] and result["receipt"] is None and result["refresh"] == 5
     assert "receipt" not in result["confirm"]
     assert receipt_rows(engine) == [] and files_in(app) == []
@@ -326,7 +326,7 @@ def test_a_failed_file_write_leaves_no_row(engine, tmp_path):
     )
     ledger = make_ledger(engine, make_user(engine, "alice"))
     result = upload(app, ledger.user, ledger.txn, image_bytes("PNG"))
-    assert result == {"done": False, "error": edit.RECEIPT_NOT_STORED}
+    assert result == {"done": False, "error": attaching.RECEIPT_NOT_STORED}
     assert receipt_rows(engine) == []
     assert get_transaction(engine, ledger.user, ledger.txn)["receipt_id"] is None
 

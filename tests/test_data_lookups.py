@@ -15,7 +15,7 @@ from sqlalchemy import Engine, insert, update
 
 from data import lookups
 from data.queries import Filters
-from data.schema import accounts, budgets, categories, transactions, users
+from data.schema import accounts, budgets, categories, receipts, transactions, users
 from tests.conftest import make_user
 
 MAY = Filters(date(2024, 5, 1), date(2024, 5, 31))
@@ -160,6 +160,29 @@ def test_get_transaction_is_looked_up_with_its_owner(home):
     assert lookups.get_transaction(home.engine, home.alice, home.bob_lidl) is None
     assert lookups.get_transaction(home.engine, home.bob, home.bistro) is None
     assert lookups.get_transaction(home.engine, home.alice, 999_999) is None
+
+
+def test_get_receipt_is_looked_up_with_its_owner(home):
+    file = {
+        "storage_name": "a" * 32 + ".png",
+        "original_name": "lunch.png",
+        "content_type": "image/png",
+        "size_bytes": 120,
+        "sha256": "b" * 64,
+    }
+    receipt_id = add_row(home.engine, receipts, user_id=home.alice, **file)
+    found = lookups.get_receipt(home.engine, home.alice, receipt_id)
+    assert found is not None
+    assert {key: found[key] for key in ("id", "user_id", *file)} == {
+        "id": receipt_id,
+        "user_id": home.alice,
+        **file,
+    }
+    assert lookups.get_receipt(home.engine, home.bob, receipt_id) is None
+    assert lookups.get_receipt(home.engine, home.alice, receipt_id + 1) is None
+    # Ids from a URL or the browser: anything no row can have finds nothing, never an error.
+    for impossible in (None, str(receipt_id), True, 0, -1, 2**63):
+        assert lookups.get_receipt(home.engine, home.alice, impossible) is None
 
 
 def test_payee_suggestions_put_the_most_used_first(home):

@@ -1,4 +1,6 @@
 """Budgets callbacks: the month navigator, the month's limits against spending, and their edits.
+The month's store is read in budget_month.py and the month's rows and gauges are built in
+budget_view.py; register() here wires them all.
 
 Each public function is one callback's body, callable directly in a request context; the
 user always comes from the session (current_user_id), never from a component.
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -16,24 +18,21 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import figures, ids, services
+from dashboard import ids, services
 from dashboard.auth import current_user_id
-from dashboard.components import gauge_graph
-from dashboard.extensions import get_engine
-from dashboard.forms import add_months, month_start
-from dashboard.pages.budgets import (
-    BUDGET_LIMIT_ERROR,
-    BUDGET_LIMIT_INPUT,
-    BUDGET_NEW_LIMIT_ERROR,
-    BudgetLine,
-    budget_table,
-    gauge_panel,
-    no_categories,
-    no_limits,
+from dashboard.callbacks.budget_month import (
+    month_bounds,
+    month_from_store,
+    month_label,
+    shift_month,
 )
+from dashboard.callbacks.budget_view import budget_page
+from dashboard.callbacks.common import edited_row, next_refresh, row_messages, user_acted
+from dashboard.extensions import get_engine
+from dashboard.forms import add_months
+from dashboard.pages.budgets import BUDGET_LIMIT_ERROR, BUDGET_LIMIT_INPUT, BUDGET_NEW_LIMIT_ERROR
 from data import writes
-from data.money import MoneyError, format_amount, format_money, parse_amount
-from data.validation import EARLIEST_DATE, MAX_DAYS_AHEAD
+from data.money import MoneyError, format_money, parse_amount
 
 logger = logging.getLogger(__name__)
 
@@ -45,56 +44,6 @@ class Outcome:
     saved: bool
     message: str = ""
     field_error: str = ""
-
-
-def month_bounds(today: date) -> tuple[date, date]:
-    """The months a budget can be written for: the write side refuses dates beyond these."""
-    return month_start(EARLIEST_DATE), month_start(today + timedelta(days=MAX_DAYS_AHEAD))
-
-
-def month_from_store(stored: Any, today: date) -> date:
-    """The first day of the stored 'YYYY-MM' month; the current month if the value is not one."""
-    try:
-        month = date.fromisoformat(f"{stored}-01") if isinstance(stored, str) else today
-    except ValueError:
-        month = today
-    first, last = month_bounds(today)
-    return min(max(month_start(month), first), last)
-
-
-def shift_month(stored: Any, step: int, today: date) -> str:
-    """The store value `step` months away, kept within the months a budget can be set for."""
-    month = month_from_store(
-        add_months(month_from_store(stored, today), step).isoformat()[:7], today
-    )
-    return month.isoformat()[:7]
-
-
-def month_label(stored: Any, today: date) -> str:
-    return f"{month_from_store(stored, today):%B %Y}"
-
-
-def budget_page(stored: Any, dark: Any, today: date) -> tuple[Any, Any, list[dict]]:
-    """The month's rows, its gauges, and the expense categories that can still get a limit."""
-    user_id = current_user_id()
-    month = month_from_store(stored, today)
-    currency = services.user_currency(user_id)
-    categories = services.list_categories(user_id)
-    expense = categories[categories["kind"] == "expense"]
-    status = services.budget_status(user_id, month, today)
-    budgeted = set(status["category_id"])
-    options = [
-        {"label": row.name, "value": int(row.id)}
-        for row in expense.itertuples()
-        if int(row.id) not in budgeted
-    ]
-    if status.empty:
-        notice = no_categories() if expense.empty else no_limits(f"{month:%B %Y}")
-        return notice, None, options
-    theme = "dark" if dark else "light"
-    lines = [_budget_line(row, currency, month, today) for row in status.itertuples()]
-    gauges = [_gauge(row, currency, theme) for row in status.itertuples()]
-    return budget_table(lines), gauge_panel(gauges), options
 
 
 def save_limit(stored: Any, category_id: Any, text: Any, today: date) -> Outcome:
@@ -174,11 +123,6 @@ def copy_last_month(stored: Any, today: date) -> Outcome:
     )
 
 
-def next_refresh(current: Any) -> int:
-    """The refresh store's next value: any change makes the other views read again."""
-    return (current if isinstance(current, int) and not isinstance(current, bool) else 0) + 1
-
-
 def feedback(outcome: Outcome) -> Any:
     if not outcome.message:
         return None
@@ -213,58 +157,6 @@ def _category_name(user_id: int, category_id: Any) -> str | None:
     categories = services.list_categories(user_id, True)
     names = categories.loc[categories["id"] == category_id, "name"]
     return None if names.empty else str(names.iloc[0])
-
-
-def _percent(spent: int, limit: int) -> int:
-    """How much of the limit is spent, for the bar; refunds never make it negative."""
-    if limit > 0:
-        return max(0, spent) * 100 // limit
-    return 100 if spent > 0 else 0
-
-
-def _pace(
-    category: str, spent: int, limit: int, projected: int, currency: str, month: date, today: date
-) -> str:
-    if month > today:
-        return "This month has not started yet."
-    if month < month_start(today):
-        difference = format_money(abs(limit - spent), currency)
-        return f"{category} ended the month {difference} {'over' if spent > limit else 'under'}."
-    return figures.pace_sentence(category, spent, limit, projected, currency)
-
-
-def _budget_line(row: Any, currency: str, month: date, today: date) -> BudgetLine:
-    spent, limit = int(row.spent_minor), int(row.limit_minor)
-    projected, remaining = int(row.projected_minor), int(row.remaining_minor)
-    return BudgetLine(
-        category_id=int(row.category_id),
-        category=row.category,
-        state=figures.budget_state(spent, limit, projected),
-        limit=format_amount(limit, currency),
-        spent=format_money(spent, currency),
-        remaining=format_money(remaining, currency),
-        overspent=remaining < 0,
-        percent=_percent(spent, limit),
-        pace=_pace(row.category, spent, limit, projected, currency, month, today),
-    )
-
-
-def _gauge(row: Any, currency: str, theme: str) -> dbc.Col:
-    spent, limit, projected = int(row.spent_minor), int(row.limit_minor), int(row.projected_minor)
-    figure = figures.budget_gauge(row.category, spent, limit, projected, currency, theme)
-    return dbc.Col(gauge_graph(figure, str(int(row.category_id))), xs=6, md=4, xl=3)
-
-
-def user_acted() -> bool:
-    """A real click or Enter: Dash also calls back when a control appears with a re-render."""
-    return bool(ctx.triggered) and bool(ctx.triggered[0]["value"])
-
-
-def _field_outputs(outcome: Outcome, category_id: Any) -> tuple[list, list]:
-    """The per-row error texts and invalid flags: only the edited row gets the message."""
-    targets = [output["id"]["category"] for output in ctx.outputs_list[0]]
-    errors = [outcome.field_error if target == category_id else "" for target in targets]
-    return errors, [bool(error) for error in errors]
 
 
 def register(app: Dash) -> None:
@@ -307,13 +199,9 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def _save(_values, stored, refresh):
-        trigger = ctx.triggered_id
-        # Rows appearing or disappearing also trigger an ALL input; only an edit acts.
-        if not isinstance(trigger, dict) or not ctx.triggered:
-            raise PreventUpdate
-        category_id = trigger.get("category")
+        category_id = edited_row().get("category")
         outcome = save_limit(stored, category_id, ctx.triggered[0]["value"], date.today())
-        errors, invalid = _field_outputs(outcome, category_id)
+        errors, invalid = row_messages(outcome.field_error, "category", category_id)
         refreshed = next_refresh(refresh) if outcome.saved else no_update
         return errors, invalid, feedback(outcome) or no_update, refreshed
 

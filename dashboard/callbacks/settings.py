@@ -1,4 +1,5 @@
 """Settings callbacks: the accounts and categories tables, their add forms, rename and archive.
+The tables are built in settings_view.py; register() here wires them with the writes.
 
 Each public function is one callback's body, callable directly in a request context; the
 user always comes from the session (current_user_id), and every id from the browser goes to
@@ -20,9 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids, services
 from dashboard.auth import current_user_id
-
-# Shared with the budgets page, whose module holds them until there is a common one.
-from dashboard.callbacks.budgets import next_refresh, user_acted
+from dashboard.callbacks.common import edited_row, next_refresh, row_messages, user_acted
+from dashboard.callbacks.settings_view import default_currency, settings_tables
 from dashboard.extensions import get_engine
 from dashboard.pages.settings import (
     ACCOUNT_ARCHIVE,
@@ -34,19 +34,13 @@ from dashboard.pages.settings import (
     NEW_ACCOUNT_FIELDS,
     NEW_CATEGORY_FIELDS,
     SETTINGS_START_HERE,
-    AccountLine,
-    CategoryLine,
-    accounts_table,
-    category_table,
     error_id,
-    start_here,
 )
 from data import writes
-from data.money import MoneyError, format_money, parse_amount
+from data.money import MoneyError, parse_amount
 
 logger = logging.getLogger(__name__)
 
-_COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
 
 
@@ -57,39 +51,6 @@ class FormOutcome:
     saved: bool
     message: str = ""
     field_errors: dict[str, str] = field(default_factory=dict)
-
-
-def settings_tables() -> tuple[Any, Any, Any]:
-    """The accounts table (with balances), the categories table, and a new user's first hint."""
-    user_id = current_user_id()
-    balances = services.account_balances(user_id, None, True)
-    accounts = [
-        AccountLine(
-            id=int(row.account_id),
-            name=row.account,
-            type=row.type,
-            currency=row.currency,
-            balance=format_money(int(row.balance_minor), row.currency),
-            archived=bool(row.archived),
-        )
-        for row in balances.itertuples()
-    ]
-    categories = [
-        CategoryLine(
-            id=int(row.id),
-            name=row.name,
-            kind=row.kind,
-            color=_swatch_color(row.color),
-            archived=bool(row.archived),
-        )
-        for row in services.list_categories(user_id, True).itertuples()
-    ]
-    hint = start_here() if not accounts else None
-    return accounts_table(accounts), category_table(categories), hint
-
-
-def default_currency() -> str:
-    return services.user_currency(current_user_id())
 
 
 def add_account(name: Any, account_type: Any, currency: Any, opening: Any) -> FormOutcome:
@@ -148,11 +109,6 @@ def form_outputs(outcome: FormOutcome, fields: dict[str, str]) -> tuple[list, li
     messages = [outcome.field_errors.get(name, "") for name in fields]
     unplaced = [text for name, text in outcome.field_errors.items() if name not in fields]
     return messages, [bool(text) for text in messages], alert(outcome, " ".join(unplaced))
-
-
-def _swatch_color(value: Any) -> str | None:
-    # Only a colour the write side would accept goes into a style attribute.
-    return value if isinstance(value, str) and _COLOR_RE.fullmatch(value) else None
 
 
 def _filled(value: Any) -> bool:
@@ -214,9 +170,7 @@ def _set_archived(noun: str, row_id: Any, archived: bool) -> FormOutcome:
 def _row_outputs(outcome: FormOutcome, row_id: Any) -> tuple[list, list]:
     """Per-row name errors and invalid flags: only the edited row gets the message."""
     message = outcome.field_errors.get("name") or ("" if outcome.saved else outcome.message)
-    targets = [output["id"]["id"] for output in ctx.outputs_list[0]]
-    errors = [message if target == row_id else "" for target in targets]
-    return errors, [bool(text) for text in errors]
+    return row_messages(message, "id", row_id)
 
 
 def _register_rename(app: Dash, input_type: str, error_type: str, rename: Callable) -> None:
@@ -230,10 +184,7 @@ def _register_rename(app: Dash, input_type: str, error_type: str, rename: Callab
         prevent_initial_call=True,
     )
     def _rename_row(_names, refresh):
-        trigger = ctx.triggered_id
-        # Rows appearing or disappearing also trigger an ALL input; only an edit acts.
-        if not isinstance(trigger, dict) or not ctx.triggered:
-            raise PreventUpdate
+        trigger = edited_row()
         outcome = rename(trigger.get("id"), ctx.triggered[0]["value"])
         errors, invalid = _row_outputs(outcome, trigger.get("id"))
         refreshed = next_refresh(refresh) if outcome.saved else no_update

@@ -13,8 +13,9 @@ from dash import Dash, Input, Output, State, no_update
 
 from dashboard import ids, receipts
 from dashboard.auth import current_user_id
-from dashboard.callbacks.transaction_edit import HIDDEN, NOT_FOUND, SHOWN, find_transaction
-from dashboard.callbacks.transaction_entry import next_refresh
+from dashboard.callbacks.common import next_refresh
+from dashboard.callbacks.transaction_common import HIDDEN, SHOWN
+from dashboard.callbacks.transaction_edit import NOT_FOUND, find_transaction
 from dashboard.extensions import get_engine
 from dashboard.forms import parse_id, parse_iso_date
 from dashboard.pages.transactions import UNDO_MESSAGE

@@ -1,5 +1,6 @@
-"""The edit modal of /transactions: open it from a grid row, save, cancel, and attach, replace
-or remove its receipt (delete and undo are in transaction_delete.py).
+"""The edit modal of /transactions: open it from a grid row, save, cancel (its receipt is
+attached, replaced or removed in transaction_receipt.py, delete and undo are in
+transaction_delete.py).
 
 Every id that comes back from the browser (the row clicked, the id in the modal's store) is
 looked up together with the user: another user's id is "not found".
@@ -15,13 +16,15 @@ from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard import ids, receipts, services
 from dashboard.auth import current_user_id
-from dashboard.callbacks.transaction_entry import (
+from dashboard.callbacks.common import next_refresh
+from dashboard.callbacks.transaction_common import (
+    HIDDEN,
+    SHOWN,
     FormOutcome,
     account_currencies,
     account_options,
     category_options,
     id_set,
-    next_refresh,
     outcome_outputs,
 )
 from dashboard.extensions import get_engine
@@ -31,20 +34,15 @@ from dashboard.forms import (
     parse_id,
     parse_transaction_form,
 )
-from dashboard.pages.transactions import (
+from dashboard.pages.transactions import UNDO_MESSAGE
+from dashboard.transaction_forms import (
     EDIT_FIELDS,
     EDIT_FIELDS_BOX,
     EDIT_RECEIPT,
     EDIT_RECEIPT_CURRENT,
-    EDIT_RECEIPT_NAME,
-    EDIT_RECEIPT_READY,
     EDIT_RECEIPT_REMOVE,
-    RECEIPT_PROMPT,
-    RECEIPT_REMOVE_CONFIRM,
-    UNDO_MESSAGE,
     feedback_id,
 )
-from dashboard.receipt_files import ReceiptRefused
 from data import queries, writes
 from data.money import format_amount
 from data.validation import NotFound, ValidationError
@@ -54,9 +52,7 @@ logger = logging.getLogger(__name__)
 NOT_FOUND = "This transaction was not found: it may have been deleted."
 TRANSFER_CATEGORY = [{"label": "Transfer (no category)", "value": NO_CATEGORY}]
 INVALID_CAPABLE = tuple(name for name in EDIT_FIELDS if name != "date")
-SHOWN, HIDDEN = {}, {"display": "none"}
 NO_RECEIPT = "No receipt attached."
-RECEIPT_NOT_STORED = "The receipt could not be stored. Try again."
 # The grid's receipt column is a link: a click on it opens the file, not the modal.
 RECEIPT_COLUMN = "receipt_link"
 
@@ -173,59 +169,6 @@ def save_edit(
     return FormOutcome(saved=True, message="Transaction saved.", refresh=next_refresh(refresh))
 
 
-def _receipt_result(user_id: int, transaction_id: int, refresh: Any) -> dict[str, Any]:
-    txn = find_transaction(user_id, transaction_id)
-    if txn is None:
-        return {"done": False, "error": NOT_FOUND}
-    return {
-        "done": True,
-        "error": "",
-        "receipt": receipts.receipt_summary(user_id, txn["receipt_id"]),
-        "confirm": delete_confirm(txn),
-        "refresh": next_refresh(refresh),
-    }
-
-
-def upload_receipt(
-    user_id: int, transaction_id: Any, contents: Any, filename: Any, refresh: Any
-) -> dict[str, Any]:
-    """Attach the chosen file to the modal's transaction, replacing its receipt if it has one."""
-    txn = find_transaction(user_id, transaction_id)
-    if txn is None:
-        return {"done": False, "error": NOT_FOUND}
-    try:
-        receipt = receipts.check_upload(contents, filename)
-        receipts.store_receipt(user_id, int(txn["id"]), receipt, replace=True)
-    except ReceiptRefused as refused:
-        return {"done": False, "error": str(refused)}
-    except NotFound:
-        return {"done": False, "error": NOT_FOUND}
-    except (OSError, ValidationError):
-        logger.exception("receipt of transaction %s not stored", txn["id"])
-        return {"done": False, "error": RECEIPT_NOT_STORED}
-    return _receipt_result(user_id, int(txn["id"]), refresh)
-
-
-def remove_receipt(user_id: int, transaction_id: Any, refresh: Any) -> dict[str, Any]:
-    """Delete the modal's transaction's receipt (row, then file)."""
-    txn = find_transaction(user_id, transaction_id)
-    if txn is None:
-        return {"done": False, "error": NOT_FOUND}
-    try:
-        receipts.remove_receipt(user_id, int(txn["id"]))
-    except NotFound:
-        return {"done": False, "error": NOT_FOUND}
-    return _receipt_result(user_id, int(txn["id"]), refresh)
-
-
-def _receipt_outputs(result: dict[str, Any]) -> list:
-    """The receipt box, remove style, message, delete question and refresh of one result."""
-    if not result["done"]:
-        return [no_update, no_update, result["error"], no_update, no_update]
-    box, remove_style = receipt_box(result["receipt"])
-    return [box, remove_style, "", result["confirm"], result["refresh"]]
-
-
 def register(app: Dash) -> None:
     field_ids = list(EDIT_FIELDS.values())
     messages_and_flags = [
@@ -311,63 +254,3 @@ def register(app: Dash) -> None:
         if not outcome.saved:
             return [no_update, *messages, no_update, no_update, no_update, no_update]
         return [False, *messages, True, outcome.message, HIDDEN, outcome.refresh]
-
-    receipt_outputs = [
-        Output(EDIT_RECEIPT_CURRENT, "children", allow_duplicate=True),
-        Output(EDIT_RECEIPT_REMOVE, "style", allow_duplicate=True),
-        Output(feedback_id(EDIT_RECEIPT), "children", allow_duplicate=True),
-        Output(ids.DELETE_CONFIRM, "message", allow_duplicate=True),
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-    ]
-
-    # Choosing a file attaches it at once, once the browser has checked its size.
-    app.clientside_callback(
-        receipts.upload_check_js(
-            app.server.extensions["ft_settings"].receipt_max_bytes, RECEIPT_PROMPT, True
-        ),
-        Output(EDIT_RECEIPT_NAME, "children"),
-        Output(feedback_id(EDIT_RECEIPT), "children", allow_duplicate=True),
-        Output(EDIT_RECEIPT, "contents", allow_duplicate=True),
-        Output(EDIT_RECEIPT_READY, "data"),
-        Input(EDIT_RECEIPT, "contents"),
-        State(EDIT_RECEIPT, "filename"),
-        prevent_initial_call=True,
-    )
-
-    @app.callback(
-        *receipt_outputs,
-        # Emptied once handled, so choosing the same file again is a new upload.
-        Output(EDIT_RECEIPT, "contents", allow_duplicate=True),
-        Output(EDIT_RECEIPT_NAME, "children", allow_duplicate=True),
-        Input(EDIT_RECEIPT_READY, "data"),
-        State(EDIT_RECEIPT, "contents"),
-        State(EDIT_RECEIPT, "filename"),
-        State(ids.EDIT_ID, "data"),
-        State(ids.REFRESH_STORE, "data"),
-        prevent_initial_call=True,
-    )
-    def _upload(ready, contents, filename, transaction_id, refresh):
-        if not ready or not contents:
-            return [no_update] * (len(receipt_outputs) + 2)
-        result = upload_receipt(current_user_id(), transaction_id, contents, filename, refresh)
-        return [*_receipt_outputs(result), None, RECEIPT_PROMPT]
-
-    @app.callback(
-        Output(RECEIPT_REMOVE_CONFIRM, "displayed"),
-        Input(EDIT_RECEIPT_REMOVE, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def _ask_remove(n_clicks):
-        return bool(n_clicks)
-
-    @app.callback(
-        *receipt_outputs,
-        Input(RECEIPT_REMOVE_CONFIRM, "submit_n_clicks"),
-        State(ids.EDIT_ID, "data"),
-        State(ids.REFRESH_STORE, "data"),
-        prevent_initial_call=True,
-    )
-    def _remove(confirmed, transaction_id, refresh):
-        if not confirmed:
-            return [no_update] * len(receipt_outputs)
-        return _receipt_outputs(remove_receipt(current_user_id(), transaction_id, refresh))

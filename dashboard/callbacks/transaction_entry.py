@@ -4,15 +4,23 @@ receipt, submit."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard import ids, receipts, services
 from dashboard.auth import current_user_id
+from dashboard.callbacks.common import next_refresh
+from dashboard.callbacks.transaction_common import (
+    HIDDEN,
+    FormOutcome,
+    account_currencies,
+    account_options,
+    category_options,
+    id_set,
+    outcome_outputs,
+)
 from dashboard.components import empty_state
 from dashboard.extensions import get_engine
 from dashboard.forms import (
@@ -22,15 +30,14 @@ from dashboard.forms import (
     parse_transaction_form,
     parse_transfer_form,
 )
-from dashboard.pages.transactions import (
+from dashboard.pages.transactions import ENTRY_CARD, ENTRY_EMPTY, ENTRY_FOCUS_SIGNAL
+from dashboard.receipt_files import CleanReceipt, ReceiptRefused
+from dashboard.transaction_forms import (
     AMOUNT_HELP,
     ENTRY_ACCOUNT_LABEL,
     ENTRY_AMOUNT_HELP,
-    ENTRY_CARD,
     ENTRY_CATEGORY_COL,
-    ENTRY_EMPTY,
     ENTRY_FIELDS,
-    ENTRY_FOCUS_SIGNAL,
     ENTRY_RECEIPT,
     ENTRY_RECEIPT_NAME,
     ENTRY_TO_ACCOUNT_COL,
@@ -38,7 +45,6 @@ from dashboard.pages.transactions import (
     TRANSFER_AMOUNT_HELP,
     feedback_id,
 )
-from dashboard.receipt_files import CleanReceipt, ReceiptRefused
 from data import queries, writes
 from data.money import format_money
 from data.validation import NotFound, ValidationError
@@ -46,56 +52,11 @@ from data.validation import NotFound, ValidationError
 logger = logging.getLogger(__name__)
 
 PAYEE_SUGGESTIONS = 100
-KIND_ORDER = ("expense", "income", "transfer")
-HIDDEN = {"display": "none"}
 # Inputs and selects can show a red border; the date picker and the upload have no such prop.
 INVALID_CAPABLE = tuple(name for name in ENTRY_FIELDS if name not in ("date", "receipt"))
 # After a save these start over; date and account stay for the next entry.
 CLEARED_AFTER_SAVE = {"amount": "", "category": NO_CATEGORY, "payee": "", "memo": ""}
 RECEIPT_NOT_STORED = "The receipt could not be stored: attach it again from the grid."
-
-
-@dataclass(frozen=True)
-class FormOutcome:
-    """What a submitted form led to; `refresh` is the next REFRESH_STORE value after a write."""
-
-    saved: bool
-    message: str = ""
-    field_errors: dict[str, str] = field(default_factory=dict)
-    error: str = ""
-    refresh: int | None = None
-
-
-def next_refresh(current: Any) -> int:
-    return current + 1 if isinstance(current, int) and not isinstance(current, bool) else 1
-
-
-def account_currencies(accounts: pd.DataFrame) -> dict[int, str]:
-    return {int(row.id): str(row.currency) for row in accounts.itertuples()}
-
-
-def id_set(frame: pd.DataFrame) -> set[int]:
-    return {int(row_id) for row_id in frame["id"]}
-
-
-def account_options(accounts: pd.DataFrame) -> list[dict[str, str]]:
-    return [{"label": str(row.name), "value": str(int(row.id))} for row in accounts.itertuples()]
-
-
-def category_options(categories: pd.DataFrame) -> list[dict[str, Any]]:
-    """'No category', then the categories by kind (expense, income, transfer) under a heading."""
-    options: list[dict[str, Any]] = [{"label": "No category", "value": NO_CATEGORY}]
-    for kind in KIND_ORDER:
-        of_kind = categories[categories["kind"] == kind]
-        if of_kind.empty:
-            continue
-        options.append(
-            {"label": f"── {kind.capitalize()} ──", "value": f"kind:{kind}", "disabled": True}
-        )
-        options.extend(
-            {"label": str(row.name), "value": str(int(row.id))} for row in of_kind.itertuples()
-        )
-    return options
 
 
 def _kept_or(value: Any, options: list[dict[str, str]], fallback: str | None) -> str | None:
@@ -231,26 +192,6 @@ def submit_entry(
         )
     error = "" if receipt is None else attach_new_receipt(user_id, transaction_id, receipt)
     return FormOutcome(saved=True, message=message, error=error, refresh=next_refresh(refresh))
-
-
-def outcome_outputs(outcome: FormOutcome, fields: dict[str, str], invalid_capable) -> list:
-    """The feedback, general error, field messages and invalid flags for one outcome."""
-    feedback = (
-        dbc.Alert(
-            [html.I(className="bi bi-check-circle me-2"), outcome.message],
-            color="success",
-            className="py-2 mb-0",
-            duration=6000,
-        )
-        if outcome.saved
-        else ""
-    )
-    unknown = [msg for name, msg in outcome.field_errors.items() if name not in fields]
-    general = " ".join(filter(None, [outcome.error, *unknown]))
-    error = dbc.Alert(general, color="danger", className="py-2 mb-0") if general else ""
-    messages = [outcome.field_errors.get(name, "") for name in fields]
-    flags = [name in outcome.field_errors for name in invalid_capable]
-    return [feedback, error, *messages, *flags]
 
 
 def register(app: Dash) -> None:

@@ -1,6 +1,6 @@
-"""Transactions page: the server-paged grid and its totals. The entry form, the edit modal and
-delete/undo live in transaction_entry.py, transaction_edit.py and transaction_delete.py;
-register() here wires all four.
+"""Transactions page: the server-paged grid and its totals. The entry form, the edit modal, its
+receipt and delete/undo live in transaction_entry.py, transaction_edit.py,
+transaction_receipt.py and transaction_delete.py; register() here wires all five.
 
 The grid uses AG Grid's infinite row model: the browser asks for one block of rows at a time
 (getRowsRequest) and this module answers with that block and the total row count, so the
@@ -18,7 +18,12 @@ from dash import Dash, Input, Output, Patch, State, html, no_update
 
 from dashboard import ids, services
 from dashboard.auth import current_user_id
-from dashboard.callbacks import transaction_delete, transaction_edit, transaction_entry
+from dashboard.callbacks import (
+    transaction_delete,
+    transaction_edit,
+    transaction_entry,
+    transaction_receipt,
+)
 from dashboard.forms import parse_filters
 from dashboard.pages.transactions import GRID_BLOCK_SIZE, GRID_SYNC_SIGNAL
 from dashboard.receipts import receipt_url
@@ -222,4 +227,5 @@ def register(app: Dash) -> None:
     )
     transaction_entry.register(app)
     transaction_edit.register(app)
+    transaction_receipt.register(app)
     transaction_delete.register(app)

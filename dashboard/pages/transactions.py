@@ -1,67 +1,32 @@
-"""/transactions: the entry form, search and totals, the server-paged grid and the edit modal."""
+"""/transactions: the entry form, search and totals, the server-paged grid and the edit modal.
+The two forms are built in dashboard/transaction_forms.py."""
 
 from __future__ import annotations
-
-from datetime import date
-from typing import Any
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.forms import NO_CATEGORY
+
+# The ids and texts of the forms that are looked up on this page, importable from here as before.
+from dashboard.transaction_forms import EDIT_RECEIPT as EDIT_RECEIPT
+from dashboard.transaction_forms import EDIT_RECEIPT_CURRENT as EDIT_RECEIPT_CURRENT
+from dashboard.transaction_forms import EDIT_RECEIPT_READY as EDIT_RECEIPT_READY
+from dashboard.transaction_forms import ENTRY_FIELDS as ENTRY_FIELDS
+from dashboard.transaction_forms import TRANSFER_AMOUNT_HELP as TRANSFER_AMOUNT_HELP
+from dashboard.transaction_forms import edit_modal, entry_form
 
 TITLE = "Transactions"
 
 # Ids this page adds to dashboard/ids.py.
 ENTRY_EMPTY = "entry-empty"
 ENTRY_CARD = "entry-card"
-ENTRY_ACCOUNT_LABEL = "entry-account-label"
-ENTRY_TO_ACCOUNT_COL = "entry-to-account-col"
-ENTRY_CATEGORY_COL = "entry-category-col"
-ENTRY_AMOUNT_HELP = "entry-amount-help"
 ENTRY_FOCUS_SIGNAL = "entry-focus-signal"
-EDIT_FIELDS_BOX = "edit-fields"
 GRID_SYNC_SIGNAL = "transactions-grid-sync"
 UNDO_MESSAGE = "undo-message"
-ENTRY_RECEIPT = "entry-receipt"
-ENTRY_RECEIPT_NAME = "entry-receipt-name"
-EDIT_RECEIPT = "edit-receipt"
-EDIT_RECEIPT_NAME = "edit-receipt-name"
-# Set by the browser once a chosen file passed its size check: the upload callback's trigger.
-EDIT_RECEIPT_READY = "edit-receipt-ready"
-EDIT_RECEIPT_CURRENT = "edit-receipt-current"
-EDIT_RECEIPT_REMOVE = "edit-receipt-remove"
-RECEIPT_REMOVE_CONFIRM = "receipt-remove-confirm"
 
 GRID_BLOCK_SIZE = 100
-AMOUNT_HELP = "Negative = money out (-12.50), positive = money in (2500)."
-TRANSFER_AMOUNT_HELP = "A positive amount, moved from the first account to the second."
-RECEIPT_PROMPT = "Choose or drop a file"
-RECEIPT_HELP = "JPEG, PNG, WebP or PDF."
-# Only a hint for the file picker: the server decides by content. Broad on purpose, so a wrong
-# type reaches the server and gets its message instead of being silently ignored by the browser.
-RECEIPT_ACCEPT = "image/*,application/pdf,.pdf"
-
-ENTRY_FIELDS = {
-    "date": ids.ENTRY_DATE,
-    "amount": ids.ENTRY_AMOUNT,
-    "account": ids.ENTRY_ACCOUNT,
-    "to_account": ids.ENTRY_TO_ACCOUNT,
-    "category": ids.ENTRY_CATEGORY,
-    "payee": ids.ENTRY_PAYEE,
-    "memo": ids.ENTRY_MEMO,
-    "receipt": ENTRY_RECEIPT,
-}
-EDIT_FIELDS = {
-    "date": ids.EDIT_DATE,
-    "amount": ids.EDIT_AMOUNT,
-    "account": ids.EDIT_ACCOUNT,
-    "category": ids.EDIT_CATEGORY,
-    "payee": ids.EDIT_PAYEE,
-    "memo": ids.EDIT_MEMO,
-}
 
 COLUMN_DEFS = [
     {"field": "date", "headerName": "Date", "sort": "desc", "width": 112, "minWidth": 104},
@@ -89,149 +54,6 @@ COLUMN_DEFS = [
         "resizable": False,
     },
 ]
-
-
-def feedback_id(field_id: str) -> str:
-    """The id of the message shown under a form field."""
-    return f"{field_id}-feedback"
-
-
-def _field(
-    label: str, control: Any, field_id: str, help_text: Any = None, label_id: str | None = None
-) -> html.Div:
-    """Label, control, optional help and the field's message (empty until there is one)."""
-    label_props = {"id": label_id} if label_id else {}
-    parts = [dbc.Label(label, html_for=field_id, **label_props), control]
-    if help_text is not None:
-        parts.append(help_text)
-    parts.append(html.Div(id=feedback_id(field_id), className="invalid-feedback d-block"))
-    return html.Div(parts)
-
-
-def _date_picker(field_id: str, value: str | None) -> dcc.DatePickerSingle:
-    return dcc.DatePickerSingle(
-        id=field_id,
-        date=value,
-        display_format="YYYY-MM-DD",
-        first_day_of_week=1,
-        className="w-100",
-    )
-
-
-def receipt_upload(upload_id: str, name_id: str) -> dcc.Upload:
-    """A drop zone that keeps one file in the browser; the callbacks send it to the server."""
-    return dcc.Upload(
-        html.Div(
-            [html.I(className="bi bi-paperclip me-1"), html.Span(RECEIPT_PROMPT, id=name_id)],
-            className="text-truncate",
-        ),
-        id=upload_id,
-        accept=RECEIPT_ACCEPT,
-        multiple=False,
-        className="form-control receipt-upload",
-    )
-
-
-def entry_form() -> dbc.Card:
-    mode = dbc.RadioItems(
-        id=ids.ENTRY_MODE,
-        options=[
-            {"label": "Income or expense", "value": "transaction"},
-            {"label": "Transfer between accounts", "value": "transfer"},
-        ],
-        value="transaction",
-        inline=True,
-        className="mb-2",
-    )
-    amount_help = dbc.FormText(AMOUNT_HELP, id=ENTRY_AMOUNT_HELP)
-    payee = html.Div(
-        [
-            dbc.Input(
-                id=ids.ENTRY_PAYEE, list=ids.ENTRY_PAYEE_OPTIONS, autocomplete="off", maxlength=200
-            ),
-            html.Datalist(id=ids.ENTRY_PAYEE_OPTIONS),
-        ]
-    )
-    cols = [
-        (
-            _field("Date", _date_picker(ids.ENTRY_DATE, date.today().isoformat()), ids.ENTRY_DATE),
-            {},
-        ),
-        (
-            _field(
-                "Amount",
-                dbc.Input(id=ids.ENTRY_AMOUNT, inputmode="decimal", autocomplete="off"),
-                ids.ENTRY_AMOUNT,
-                amount_help,
-            ),
-            {},
-        ),
-        (
-            _field(
-                "Account",
-                dbc.Select(id=ids.ENTRY_ACCOUNT),
-                ids.ENTRY_ACCOUNT,
-                label_id=ENTRY_ACCOUNT_LABEL,
-            ),
-            {},
-        ),
-        (
-            _field("To account", dbc.Select(id=ids.ENTRY_TO_ACCOUNT), ids.ENTRY_TO_ACCOUNT),
-            {"id": ENTRY_TO_ACCOUNT_COL, "style": {"display": "none"}},
-        ),
-        (_field("Payee", payee, ids.ENTRY_PAYEE), {}),
-        (
-            _field(
-                "Category", dbc.Select(id=ids.ENTRY_CATEGORY, value=NO_CATEGORY), ids.ENTRY_CATEGORY
-            ),
-            {"id": ENTRY_CATEGORY_COL},
-        ),
-        (_field("Memo", dbc.Input(id=ids.ENTRY_MEMO, maxlength=2000), ids.ENTRY_MEMO), {}),
-        (
-            _field(
-                "Receipt (optional)",
-                receipt_upload(ENTRY_RECEIPT, ENTRY_RECEIPT_NAME),
-                ENTRY_RECEIPT,
-                dbc.FormText(RECEIPT_HELP),
-            ),
-            {},
-        ),
-    ]
-    row = dbc.Row(
-        [dbc.Col(field, xs=12, sm=6, lg=3, **extra) for field, extra in cols]
-        + [
-            dbc.Col(
-                dbc.Button(
-                    [html.I(className="bi bi-plus-lg me-1"), "Add"],
-                    id=ids.ENTRY_SUBMIT,
-                    type="submit",
-                    color="primary",
-                    className="w-100 entry-submit",
-                ),
-                xs=12,
-                lg="auto",
-                className="d-flex align-items-start entry-submit-col",
-            )
-        ],
-        className="g-2",
-    )
-    return dbc.Card(
-        [
-            dbc.CardHeader(html.Span("Add a transaction", className="fw-semibold")),
-            dbc.CardBody(
-                dbc.Form(
-                    [
-                        mode,
-                        row,
-                        html.Div(id=ids.ENTRY_ERRORS, className="mt-2"),
-                        html.Div(id=ids.ENTRY_FEEDBACK, className="mt-2"),
-                    ],
-                    id=ids.ENTRY_FORM,
-                )
-            ),
-        ],
-        className="mb-2 entry-card",
-    )
 
 
 def transactions_grid() -> dbc.Card:
@@ -273,87 +95,6 @@ def transactions_grid() -> dbc.Card:
     return dbc.Card(
         dbc.CardBody([header, grid, hint], className="p-2"),
         className="mb-2",
-    )
-
-
-def edit_modal() -> dbc.Modal:
-    fields = dbc.Row(
-        [
-            dbc.Col(_field("Date", _date_picker(ids.EDIT_DATE, None), ids.EDIT_DATE), xs=12, sm=6),
-            dbc.Col(
-                _field(
-                    "Amount",
-                    dbc.Input(id=ids.EDIT_AMOUNT, inputmode="decimal", autocomplete="off"),
-                    ids.EDIT_AMOUNT,
-                    dbc.FormText(AMOUNT_HELP),
-                ),
-                xs=12,
-                sm=6,
-            ),
-            dbc.Col(_field("Account", dbc.Select(id=ids.EDIT_ACCOUNT), ids.EDIT_ACCOUNT), xs=12),
-            dbc.Col(
-                _field("Payee", dbc.Input(id=ids.EDIT_PAYEE, maxlength=200), ids.EDIT_PAYEE),
-                xs=12,
-            ),
-            dbc.Col(_field("Category", dbc.Select(id=ids.EDIT_CATEGORY), ids.EDIT_CATEGORY), xs=12),
-            dbc.Col(
-                _field("Memo", dbc.Input(id=ids.EDIT_MEMO, maxlength=2000), ids.EDIT_MEMO), xs=12
-            ),
-            dbc.Col(edit_receipt_field(), xs=12),
-        ],
-        className="g-2",
-    )
-    return dbc.Modal(
-        [
-            dbc.ModalHeader(dbc.ModalTitle("Edit transaction")),
-            dbc.ModalBody([html.Div(id=ids.EDIT_ERRORS), html.Div(fields, id=EDIT_FIELDS_BOX)]),
-            dbc.ModalFooter(
-                [
-                    dbc.Button(
-                        [html.I(className="bi bi-trash me-1"), "Delete"],
-                        id=ids.EDIT_DELETE,
-                        color="danger",
-                        outline=True,
-                        className="me-auto",
-                    ),
-                    dbc.Button("Cancel", id=ids.EDIT_CANCEL, color="secondary", outline=True),
-                    dbc.Button("Save", id=ids.EDIT_SAVE, color="primary"),
-                ]
-            ),
-        ],
-        id=ids.EDIT_MODAL,
-        is_open=False,
-        centered=True,
-        fullscreen="sm-down",
-    )
-
-
-def edit_receipt_field() -> html.Div:
-    """The transaction's receipt (a link and a remove button) and a drop zone that attaches a
-    file at once, replacing the current one."""
-    current = html.Div(
-        [
-            html.Div(id=EDIT_RECEIPT_CURRENT, className="me-auto text-truncate"),
-            dbc.Button(
-                [html.I(className="bi bi-x-lg me-1"), "Remove"],
-                id=EDIT_RECEIPT_REMOVE,
-                size="sm",
-                color="danger",
-                outline=True,
-                style={"display": "none"},
-            ),
-        ],
-        className="d-flex align-items-center gap-2 mb-1",
-    )
-    upload = html.Div([current, receipt_upload(EDIT_RECEIPT, EDIT_RECEIPT_NAME)])
-    return html.Div(
-        [
-            _field("Receipt", upload, EDIT_RECEIPT, dbc.FormText(RECEIPT_HELP)),
-            dcc.Store(id=EDIT_RECEIPT_READY),
-            dcc.ConfirmDialog(
-                id=RECEIPT_REMOVE_CONFIRM, message="Remove this receipt? Its file will be deleted."
-            ),
-        ]
     )
 
 

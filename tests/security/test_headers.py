@@ -93,8 +93,9 @@ def test_a_database_outage_is_a_503_page_not_a_crash(app, logged_in_client):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    # The app's own engine, pointed at a PostgreSQL port nothing listens on.
-    app.server.extensions["ft_engine"] = make_engine(f"postgresql://postgres@127.0.0.1:{port}/x")
+    # The app's own engines (requests and probes), pointed at a port nothing listens on.
+    dead = make_engine(f"postgresql://postgres@127.0.0.1:{port}/x")
+    app.server.extensions["ft_engine"] = app.server.extensions["ft_health_engine"] = dead
     page = logged_in_client.get("/")
     update = dash_update_body(app, ids.OVERVIEW_TRANSACTIONS)
     callback = logged_in_client.post("/_dash-update-component", json=update)

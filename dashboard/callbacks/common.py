@@ -1,0 +1,39 @@
+"""What the page callbacks share: telling a person's action from a re-render, the refresh
+counter that makes the other views read again after a write, and the per-row messages of a
+table of pattern-matching (ALL) inputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ctx
+from dash.exceptions import PreventUpdate
+
+
+def user_acted() -> bool:
+    """A real click or Enter: Dash also calls back when a control appears with a re-render."""
+    return bool(ctx.triggered) and bool(ctx.triggered[0]["value"])
+
+
+def next_refresh(current: Any) -> int:
+    """The refresh store's next value: any change makes the other views read again."""
+    return (current if isinstance(current, int) and not isinstance(current, bool) else 0) + 1
+
+
+def edited_row() -> dict:
+    """The pattern-matching id of the row whose input changed; PreventUpdate otherwise.
+
+    Rows appearing or disappearing also trigger an ALL input; only an edit acts.
+    """
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not ctx.triggered:
+        raise PreventUpdate
+    return trigger
+
+
+def row_messages(message: str, key: str, row_id: Any) -> tuple[list[str], list[bool]]:
+    """The message and invalid flag of each row of the first (ALL) output: only the row whose
+    id[key] is row_id gets the message."""
+    targets = [output["id"][key] for output in ctx.outputs_list[0]]
+    messages = [message if target == row_id else "" for target in targets]
+    return messages, [bool(text) for text in messages]

@@ -1,0 +1,76 @@
+"""What the entry form and the edit modal of /transactions share: the choices they offer
+(accounts, categories), what a submitted form led to, that outcome's messages, and the styles
+that show or hide a part of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from dashboard.forms import NO_CATEGORY
+
+KIND_ORDER = ("expense", "income", "transfer")
+SHOWN, HIDDEN = {}, {"display": "none"}
+
+
+@dataclass(frozen=True)
+class FormOutcome:
+    """What a submitted form led to; `refresh` is the next REFRESH_STORE value after a write."""
+
+    saved: bool
+    message: str = ""
+    field_errors: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+    refresh: int | None = None
+
+
+def account_currencies(accounts: pd.DataFrame) -> dict[int, str]:
+    return {int(row.id): str(row.currency) for row in accounts.itertuples()}
+
+
+def id_set(frame: pd.DataFrame) -> set[int]:
+    return {int(row_id) for row_id in frame["id"]}
+
+
+def account_options(accounts: pd.DataFrame) -> list[dict[str, str]]:
+    return [{"label": str(row.name), "value": str(int(row.id))} for row in accounts.itertuples()]
+
+
+def category_options(categories: pd.DataFrame) -> list[dict[str, Any]]:
+    """'No category', then the categories by kind (expense, income, transfer) under a heading."""
+    options: list[dict[str, Any]] = [{"label": "No category", "value": NO_CATEGORY}]
+    for kind in KIND_ORDER:
+        of_kind = categories[categories["kind"] == kind]
+        if of_kind.empty:
+            continue
+        options.append(
+            {"label": f"── {kind.capitalize()} ──", "value": f"kind:{kind}", "disabled": True}
+        )
+        options.extend(
+            {"label": str(row.name), "value": str(int(row.id))} for row in of_kind.itertuples()
+        )
+    return options
+
+
+def outcome_outputs(outcome: FormOutcome, fields: dict[str, str], invalid_capable) -> list:
+    """The feedback, general error, field messages and invalid flags for one outcome."""
+    feedback = (
+        dbc.Alert(
+            [html.I(className="bi bi-check-circle me-2"), outcome.message],
+            color="success",
+            className="py-2 mb-0",
+            duration=6000,
+        )
+        if outcome.saved
+        else ""
+    )
+    unknown = [msg for name, msg in outcome.field_errors.items() if name not in fields]
+    general = " ".join(filter(None, [outcome.error, *unknown]))
+    error = dbc.Alert(general, color="danger", className="py-2 mb-0") if general else ""
+    messages = [outcome.field_errors.get(name, "") for name in fields]
+    flags = [name in outcome.field_errors for name in invalid_capable]
+    return [feedback, error, *messages, *flags]
