@@ -33,6 +33,7 @@ _SORTABLE = {
     "account": func.lower(accounts.c.name),
     "category": func.lower(categories.c.name),
 }
+_NULLABLE_SORTS = frozenset({"category"})
 _DIRECTIONS = ("asc", "desc")
 
 
@@ -220,7 +221,10 @@ def _order_by(sort: tuple[tuple[str, str], ...]) -> list[ColumnElement[Any]]:
             raise ValueError(f"sort direction must be 'asc' or 'desc', not {direction!r}")
         expression = _SORTABLE[column]
         ordered = expression.asc() if direction == "asc" else expression.desc()
-        order_by.append(ordered.nulls_last())
+        # Only the category can be NULL (uncategorised rows). NULLS LAST on a NOT NULL column
+        # would still stop PostgreSQL from walking the (user_id, date) index backwards: the
+        # newest rows of a million took a full sort (220 ms) instead of 2 ms.
+        order_by.append(ordered.nulls_last() if column in _NULLABLE_SORTS else ordered)
     order_by.append(transactions.c.id.desc())
     return order_by
 
