@@ -29,7 +29,7 @@ from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import passwords, session_store
+from dashboard import passwords, services, session_store
 from dashboard.extensions import get_engine, get_settings
 from dashboard.security_headers import error_response, is_data_endpoint, is_static_bundle
 from dashboard.settings import Settings
@@ -53,7 +53,11 @@ class SignedInUser(UserMixin):
 
 def user_by_id(user_id: int) -> SignedInUser | None:
     found = users.session_user(get_engine(), user_id)
-    return None if found is None else SignedInUser(*found)
+    if found is None:
+        return None
+    # The same row read gives the request its data_version: one query fewer per callback.
+    services.remember_data_version(found.id, found.data_version)
+    return SignedInUser(found.id, found.username, found.display_name, found.session_epoch)
 
 
 def current_user_id() -> int:

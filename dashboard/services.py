@@ -34,6 +34,11 @@ def data_version(user_id: int) -> int:
     return versions[user_id]
 
 
+def remember_data_version(user_id: int, version: int) -> None:
+    """For the rest of this request (until a commit): the user loader reads it anyway."""
+    g.setdefault("ft_data_versions", {})[user_id] = version
+
+
 @event.listens_for(Engine, "commit")
 def _forget_data_versions(_connection) -> None:
     """Any commit may have been a write: later reads in the same request look the version up

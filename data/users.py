@@ -19,12 +19,14 @@ class Credentials(NamedTuple):
 
 
 class SessionUser(NamedTuple):
-    """What every authenticated request loads: who, and which epoch their sessions must carry."""
+    """What every authenticated request loads: who, which epoch their sessions must carry, and
+    their data_version (the cache key of their read models), all in one row read."""
 
     id: int
     username: str
     display_name: str
     session_epoch: int
+    data_version: int
 
 
 def user_currency(engine: Engine, user_id: int) -> str:
@@ -57,9 +59,13 @@ def credentials_for_login(engine: Engine, username: str) -> Credentials | None:
 
 
 def session_user(engine: Engine, user_id: int) -> SessionUser | None:
-    query = select(users.c.id, users.c.username, users.c.display_name, users.c.session_epoch).where(
-        users.c.id == user_id
-    )
+    query = select(
+        users.c.id,
+        users.c.username,
+        users.c.display_name,
+        users.c.session_epoch,
+        users.c.data_version,
+    ).where(users.c.id == user_id)
     with engine.connect() as conn:
         row = conn.execute(query).first()
     return None if row is None else SessionUser(*row)
