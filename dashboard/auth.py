@@ -41,6 +41,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # What a browser sends with a request a page of this origin made, or one the user typed.
 SAME_SITE_FETCHES = {"same-origin", "none"}
 MAX_NEXT_LENGTH = 2000
+DEMO_RECHECK_S = 60
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,9 +144,13 @@ def _demo_sign_in(rule: str | None) -> bool:
         return False
     if request.endpoint in {"login", "logout"} or request.path.startswith("/_"):
         return False
+    # A closed demo stays closed for a minute without a hash check per anonymous page load.
+    if current_app.extensions.get("ft_demo_closed_until", 0.0) > time.monotonic():
+        return False
     user_id = passwords.authenticate(get_engine(), passwords.DEMO_USERNAME, passwords.DEMO_PASSWORD)
     user = None if user_id is None else user_by_id(user_id)
     if user is None:
+        current_app.extensions["ft_demo_closed_until"] = time.monotonic() + DEMO_RECHECK_S
         return False
     session_store.start_session(user, time.time())
     return True

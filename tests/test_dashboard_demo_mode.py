@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from dashboard import passwords
 from dashboard.forms import DEFAULT_PRESET, preset_period
 from dashboard.passwords import set_demo_password, set_password
 from data.db import make_engine
@@ -65,3 +66,18 @@ def test_outside_demo_mode_the_first_page_asks_for_a_login(demo_copy, tmp_path):
     response = app.server.test_client().get("/")
     assert response.status_code == 302
     assert "Income:" not in response.get_data(as_text=True)
+
+
+def test_a_closed_demo_does_not_check_the_password_on_every_page_load(
+    demo_copy, tmp_path, monkeypatch
+):
+    engine = make_engine(demo_copy)
+    set_password(engine, user_id_by_username(engine, "demo"), "a real password now")
+    engine.dispose()
+    app = build_app(demo_copy, tmp_path, load_demo_data=True)
+    checks = []
+    real = passwords.authenticate
+    monkeypatch.setattr(passwords, "authenticate", lambda *a: checks.append(a) or real(*a))
+    client = app.server.test_client()
+    assert [client.get("/").status_code for _ in range(3)] == [302, 302, 302]
+    assert len(checks) == 1
