@@ -59,63 +59,41 @@ def navbar() -> dbc.Navbar:
     )
 
 
+# Filters last for the browser tab's session: a reload keeps them, a new tab starts fresh.
+_REMEMBERED = {"persistence": True, "persistence_type": "session"}
+
+
+def _filter_column(component) -> dbc.Col:
+    return dbc.Col(component, xs=12, md=3)
+
+
 def filter_bar() -> dbc.Card:
     preset_options = [{"label": label, "value": key} for key, label in DATE_PRESETS.items()]
+    controls = [
+        dcc.Dropdown(
+            id=ids.PRESET,
+            options=preset_options,
+            value=DEFAULT_PRESET,
+            clearable=False,
+            searchable=False,
+            **_REMEMBERED,
+        ),
+        dcc.DatePickerRange(
+            id=ids.DATE_RANGE,
+            display_format="YYYY-MM-DD",
+            minimum_nights=0,
+            clearable=False,
+            className="w-100",
+            **_REMEMBERED,
+        ),
+        dcc.Dropdown(id=ids.ACCOUNTS_FILTER, multi=True, placeholder="All accounts", **_REMEMBERED),
+        dcc.Dropdown(
+            id=ids.CATEGORIES_FILTER, multi=True, placeholder="All categories", **_REMEMBERED
+        ),
+    ]
     return dbc.Card(
         dbc.CardBody(
-            dbc.Row(
-                [
-                    dbc.Col(
-                        dcc.Dropdown(
-                            id=ids.PRESET,
-                            options=preset_options,
-                            value=DEFAULT_PRESET,
-                            clearable=False,
-                            searchable=False,
-                            persistence=True,
-                            persistence_type="session",
-                        ),
-                        xs=12,
-                        md=3,
-                    ),
-                    dbc.Col(
-                        dcc.DatePickerRange(
-                            id=ids.DATE_RANGE,
-                            display_format="YYYY-MM-DD",
-                            minimum_nights=0,
-                            clearable=False,
-                            persistence=True,
-                            persistence_type="session",
-                            className="w-100",
-                        ),
-                        xs=12,
-                        md=3,
-                    ),
-                    dbc.Col(
-                        dcc.Dropdown(
-                            id=ids.ACCOUNTS_FILTER,
-                            multi=True,
-                            placeholder="All accounts",
-                            persistence=True,
-                            persistence_type="session",
-                        ),
-                        xs=12,
-                        md=3,
-                    ),
-                    dbc.Col(
-                        dcc.Dropdown(
-                            id=ids.CATEGORIES_FILTER,
-                            multi=True,
-                            placeholder="All categories",
-                            persistence=True,
-                            persistence_type="session",
-                        ),
-                        xs=12,
-                        md=3,
-                    ),
-                ],
-                className="g-2",
-            ),
+            dbc.Row([_filter_column(control) for control in controls], className="g-2"),
             className="py-2",
         ),
         id=ids.FILTER_BAR,
