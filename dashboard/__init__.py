@@ -6,7 +6,16 @@ import logging
 
 from dash import Dash
 
-from dashboard import auth, health, index_summary, receipts, routing, security_headers, shell
+from dashboard import (
+    auth,
+    dash_request_shape,
+    health,
+    index_summary,
+    receipts,
+    routing,
+    security_headers,
+    shell,
+)
 from dashboard.callbacks import register_all
 from dashboard.cli import register_cli
 from dashboard.extensions import cache, cache_config, init_database
@@ -46,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_database(server, settings)
     cache.init_app(server)
     auth.init_app(server, settings)
+    dash_request_shape.init_app(app)
     receipts.init_app(server, settings)
     security_headers.init_app(app, settings)
     server.register_blueprint(health.bp)
