@@ -67,8 +67,6 @@ def check_body(body: object, callback_map: Mapping[str, Mapping[str, Any]]) -> N
     """Raises MalformedRequest unless Dash's dispatch can use `body` for a callback it knows."""
     if not isinstance(body, dict):
         raise MalformedRequest(f"the body must be a JSON object, not {_json_type(body)}")
-    if _too_deep(body):
-        raise MalformedRequest(f"the body is nested deeper than {MAX_JSON_DEPTH} levels")
     output = body.get("output")
     if not isinstance(output, str):
         raise MalformedRequest("'output' must be the callback's output string")
@@ -78,11 +76,18 @@ def check_body(body: object, callback_map: Mapping[str, Mapping[str, Any]]) -> N
         raise MalformedRequest(f"no server callback has the output {_shown(output)}")
     if "inputs" not in body:
         raise MalformedRequest("'inputs' is missing")
-    inputs = _check_dependencies("inputs", body["inputs"], spec["inputs"])
-    _check_dependencies("state", body.get("state", []), spec["state"])
+    inputs, state = body["inputs"], body.get("state", [])
+    _check_count("inputs", inputs, spec["inputs"])
+    _check_count("state", state, spec["state"])
+    # Only now, with the counts right, the walk over every value: a body with 200,000 entries
+    # is refused above without it.
+    if _too_deep(body):
+        raise MalformedRequest(f"the body is nested deeper than {MAX_JSON_DEPTH} levels")
+    input_keys = _check_dependencies("inputs", inputs, spec["inputs"])
+    _check_dependencies("state", state, spec["state"])
     if not spec.get("no_output"):
         _check_outputs(body.get("outputs"), output)
-    _check_changed(body.get("changedPropIds", []), inputs)
+    _check_changed(body.get("changedPropIds", []), input_keys)
 
 
 def _read_json() -> object:
@@ -98,28 +103,35 @@ def _read_json() -> object:
 
 
 def _too_deep(body: object) -> bool:
-    """Whether any value sits deeper than MAX_JSON_DEPTH, walked without recursion."""
-    pending: list[tuple[object, int]] = [(body, 1)]
-    while pending:
-        value, depth = pending.pop()
-        if depth > MAX_JSON_DEPTH:
-            return True
-        children = value.values() if isinstance(value, dict) else value
-        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+    """Whether any value sits deeper than MAX_JSON_DEPTH: walked level by level, without
+    recursion (a list comprehension per container: ~0.2 s for a million numbers)."""
+    level: list = [body]
+    for _depth in range(MAX_JSON_DEPTH):
+        below: list = []
+        for value in level:
+            children = value.values() if type(value) is dict else value
+            below += [child for child in children if type(child) is dict or type(child) is list]
+        if not below:
+            return False
+        level = below
+    return True
 
 
-def _check_dependencies(
-    name: str, sent: object, declared: list[Mapping[str, str]]
-) -> set[DependencyKey]:
-    """`inputs` or `state`: one entry per declared dependency. Returns the (id, property) keys
-    of the components sent, for checking changedPropIds against."""
+def _check_count(name: str, sent: object, declared: list) -> None:
+    """`inputs` or `state`: a list with one entry per declared dependency."""
     if not isinstance(sent, list):
         raise MalformedRequest(f"'{name}' must be a list, not {_json_type(sent)}")
     if len(sent) != len(declared):
         raise MalformedRequest(
             f"'{name}' has {len(sent)} entries, the callback takes {len(declared)}"
         )
+
+
+def _check_dependencies(
+    name: str, sent: list, declared: list[Mapping[str, str]]
+) -> set[DependencyKey]:
+    """Each entry the declared component and property. Returns the (id, property) keys of the
+    components sent, for checking changedPropIds against."""
     keys: set[DependencyKey] = set()
     for index, (entry, dependency) in enumerate(zip(sent, declared, strict=True)):
         where = f"{name}[{index}]"

@@ -225,6 +225,15 @@ def test_a_large_but_well_formed_body_still_answers(shape_app, signed_in):
     assert response.status_code == 200
 
 
+def test_a_value_nested_90_deep_still_answers(shape_app, signed_in):
+    # The body, its inputs list and the input itself are three levels more: 93 of 100.
+    body = dash_update_body(shape_app, ids.FILTER_BAR)
+    body["inputs"][0]["value"] = "/"
+    body["inputs"][0]["padding"] = json.loads(nested(90))
+    response = post(signed_in, shape_app, body)
+    assert response.status_code == 200
+
+
 def test_a_pattern_matching_body_still_answers(shape_app, signed_in):
     response = post(signed_in, shape_app, pattern_body)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
