@@ -45,6 +45,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         compress=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    # Screen readers choose voice and pronunciation from <html lang>; Dash's page sets none.
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     server = app.server
     server.config.update(
         SECRET_KEY=settings.secret_key,

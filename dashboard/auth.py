@@ -38,6 +38,8 @@ from data import users
 WRONG_CREDENTIALS = "Wrong username or password."
 SESSIONLESS_ENDPOINTS = {"health.health", "health.live", "health.ready"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# A HEAD is a GET without the body (Flask runs the GET view): it must answer the same.
+PAGE_LOADS = {"GET", "HEAD"}
 # What a browser sends with a request a page of this origin made, or one the user typed.
 SAME_SITE_FETCHES = {"same-origin", "none"}
 MAX_NEXT_LENGTH = 2000
@@ -140,7 +142,7 @@ def _demo_sign_in(rule: str | None) -> bool:
     """Demo mode opens the demo household's pages without a login form: its credentials are
     public anyway. Only page loads, and only while the demo password is still the public one,
     so a demo turned into a real installation (password changed) is private again."""
-    if not get_settings().demo_mode or request.method != "GET" or is_data_endpoint(rule):
+    if not get_settings().demo_mode or request.method not in PAGE_LOADS or is_data_endpoint(rule):
         return False
     if request.endpoint in {"login", "logout"} or request.path.startswith("/_"):
         return False
@@ -196,7 +198,8 @@ def safe_next(target: str | None) -> str:
 
 def login() -> Response | str:
     next_path = safe_next(request.values.get("next"))
-    if request.method == "GET":
+    # Only a POST signs in: a HEAD (an uptime check's) is a GET without the body, not an attempt.
+    if request.method != "POST":
         if current_user.is_authenticated:
             return redirect(next_path)
         return _login_page(next_path, signed_out=request.args.get("signed_out") == "1")
@@ -214,8 +217,8 @@ def login() -> Response | str:
 
 
 def logout() -> Response | str:
-    """GET asks (the navbar's link); only the POST, with its CSRF token, logs out."""
-    if request.method == "GET":
+    """GET (and HEAD) asks (the navbar's link); only the POST, with its CSRF token, logs out."""
+    if request.method != "POST":
         return render_template("logout.html")
     session_store.end_session()
     return redirect(url_for("login", signed_out=1))

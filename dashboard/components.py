@@ -71,3 +71,24 @@ def gauge_graph(figure, key: str) -> dcc.Graph:
         config={"displayModeBar": False, "responsive": True},
         style={"height": "170px"},
     )
+
+
+def progress_bar(percent: int, name: str, color: str, class_name: str = "") -> html.Div:
+    """Bootstrap's progress bar with an accessible name, which dbc.Progress cannot carry: a
+    screen reader hears "<name>, 132%". The bar stops at 100 %, the text says the real share;
+    text-bg-* gives the bar's text a colour that reads on it (black on yellow)."""
+    shown = max(0, min(percent, 100))
+    return html.Div(
+        html.Div(
+            f"{percent}%", className=f"progress-bar text-bg-{color}", style={"width": f"{shown}%"}
+        ),
+        className=f"progress {class_name}".strip(),
+        role="progressbar",
+        **{
+            "aria-label": name,
+            "aria-valuenow": shown,
+            "aria-valuemin": 0,
+            "aria-valuemax": 100,
+            "aria-valuetext": f"{percent}%",
+        },
+    )

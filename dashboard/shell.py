@@ -54,7 +54,7 @@ def navbar() -> dbc.Navbar:
             ],
             fluid=True,
         ),
-        className="mb-3 border-bottom",
+        className="mb-3 border-bottom app-navbar",
         sticky="top",
     )
 

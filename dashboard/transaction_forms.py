@@ -19,6 +19,7 @@ ENTRY_TO_ACCOUNT_COL = "entry-to-account-col"
 ENTRY_CATEGORY_COL = "entry-category-col"
 ENTRY_AMOUNT_HELP = "entry-amount-help"
 EDIT_FIELDS_BOX = "edit-fields"
+EDIT_MODAL_TITLE = "edit-modal-title"
 ENTRY_RECEIPT = "entry-receipt"
 ENTRY_RECEIPT_NAME = "entry-receipt-name"
 EDIT_RECEIPT = "edit-receipt"
@@ -229,7 +230,7 @@ def edit_modal() -> dbc.Modal:
     )
     return dbc.Modal(
         [
-            dbc.ModalHeader(dbc.ModalTitle("Edit transaction")),
+            dbc.ModalHeader(dbc.ModalTitle("Edit transaction", id=EDIT_MODAL_TITLE)),
             dbc.ModalBody([html.Div(id=ids.EDIT_ERRORS), html.Div(fields, id=EDIT_FIELDS_BOX)]),
             dbc.ModalFooter(
                 [
@@ -246,6 +247,8 @@ def edit_modal() -> dbc.Modal:
             ),
         ],
         id=ids.EDIT_MODAL,
+        # A screen reader announces the dialog by its title.
+        labelledby=EDIT_MODAL_TITLE,
         is_open=False,
         centered=True,
         fullscreen="sm-down",

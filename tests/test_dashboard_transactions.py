@@ -564,3 +564,22 @@ def test_the_page_layout_pages_on_the_server():
     assert grids[0].dashGridOptions["cacheBlockSize"] == page.GRID_BLOCK_SIZE
     found = {getattr(n, "id", None) for n in walk(layout)}
     assert {ids.ENTRY_FORM, ids.SEARCH, ids.EDIT_MODAL, ids.UNDO_TOAST} <= found
+
+
+@pytest.mark.parametrize(
+    ("cell", "key_event", "from_key", "expected"),
+    [
+        ({"rowId": "7", "colId": "payee", "value": "Aldi"}, None, False, "7"),
+        # A click on a receipt's paperclip opens the file, not the modal.
+        ({"rowId": "7", "colId": edit.RECEIPT_COLUMN, "value": "[📎](/r/1)"}, None, False, None),
+        ({"rowId": "7", "colId": edit.RECEIPT_COLUMN, "value": ""}, None, False, "7"),
+        # Enter on a focused cell (the grid's eventData), whatever the last click was.
+        ({"rowId": "7"}, {"data": {"rowId": "9", "colId": "date"}, "timestamp": 1}, True, "9"),
+        (None, {"data": {"rowId": "9", "colId": edit.RECEIPT_COLUMN}}, True, "9"),
+        (None, {"data": "not a dict"}, True, None),
+        (None, None, True, None),
+        ("garbage", None, False, None),
+    ],
+)
+def test_row_to_open_from_a_click_or_the_enter_key(cell, key_event, from_key, expected):
+    assert edit.row_to_open(cell, key_event, from_key) == expected

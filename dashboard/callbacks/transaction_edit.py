@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 import pandas as pd
-from dash import Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids, receipts, services
 from dashboard.auth import current_user_id
@@ -55,6 +55,20 @@ INVALID_CAPABLE = tuple(name for name in EDIT_FIELDS if name != "date")
 NO_RECEIPT = "No receipt attached."
 # The grid's receipt column is a link: a click on it opens the file, not the modal.
 RECEIPT_COLUMN = "receipt_link"
+
+
+def row_to_open(cell: Any, key_event: Any, from_key: bool) -> Any:
+    """The grid row to open in the modal, or None: the row of a clicked cell (unless the click
+    was on a receipt link, which opens the file) or of a cell where Enter was pressed (the
+    grid's eventData from assets/dashAgGridFunctions.js; the modal shows the receipt link)."""
+    if from_key:
+        data = key_event.get("data") if isinstance(key_event, dict) else None
+        return data.get("rowId") if isinstance(data, dict) else None
+    if not isinstance(cell, dict):
+        return None
+    if cell.get("colId") == RECEIPT_COLUMN and cell.get("value"):
+        return None
+    return cell.get("rowId")
 
 
 def find_transaction(user_id: int, transaction_id: Any) -> dict[str, Any] | None:
@@ -198,14 +212,15 @@ def register(app: Dash) -> None:
         Output(EDIT_RECEIPT_REMOVE, "style"),
         Output(feedback_id(EDIT_RECEIPT), "children"),
         Input(ids.GRID, "cellClicked"),
+        Input(ids.GRID, "eventData"),
         prevent_initial_call=True,
     )
-    def _open(cell):
-        if not isinstance(cell, dict) or cell.get("rowId") is None:
+    def _open(cell, key_event):
+        from_key = any(t["prop_id"] == f"{ids.GRID}.eventData" for t in ctx.triggered)
+        row_id = row_to_open(cell, key_event, from_key)
+        if row_id is None:
             return [no_update] * (18 + len(messages_and_flags))
-        if cell.get("colId") == RECEIPT_COLUMN and cell.get("value"):
-            return [no_update] * (18 + len(messages_and_flags))
-        view = open_edit(current_user_id(), cell.get("rowId"))
+        view = open_edit(current_user_id(), row_id)
         cleared = [""] * len(field_ids) + [False] * len(INVALID_CAPABLE)
         if not view["found"]:
             values = [no_update] * 10

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import empty_state
+from dashboard.components import empty_state, progress_bar
 
 TITLE = "Budgets"
 
@@ -187,11 +187,11 @@ def budget_row(line: BudgetLine) -> html.Tr:
             className="invalid-feedback d-block",
         ),
     ]
-    progress = dbc.Progress(
-        value=min(line.percent, 100),
-        label=f"{line.percent}%",
-        color=PROGRESS_COLORS[line.state],
-        class_name="budget-progress",
+    progress = progress_bar(
+        line.percent,
+        f"{line.category}: share of the limit spent",
+        PROGRESS_COLORS[line.state],
+        "budget-progress",
     )
     over = " table-danger" if line.state == "over" else ""
     return html.Tr(

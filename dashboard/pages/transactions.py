@@ -81,6 +81,8 @@ def transactions_grid() -> dbc.Card:
             "animateRows": False,
             "tooltipShowDelay": 300,
         },
+        # Enter on a focused cell opens its row, like a click (assets/dashAgGridFunctions.js).
+        eventListeners={"cellKeyDown": ["openRowOnEnter(params, setEventData)"]},
         style={"height": "min(70vh, 640px)", "minHeight": "360px"},
         className="transactions-grid",
     )
@@ -91,7 +93,9 @@ def transactions_grid() -> dbc.Card:
         ],
         className="g-2 align-items-center mb-2",
     )
-    hint = html.Small("Click a row to edit or delete it.", className="text-muted")
+    hint = html.Small(
+        "Click a row, or press Enter on one, to edit or delete it.", className="text-muted"
+    )
     return dbc.Card(
         dbc.CardBody([header, grid, hint], className="p-2"),
         className="mb-2",

@@ -1,0 +1,101 @@
+"""axe-core's WCAG 2.0 and 2.1 A/AA rules on every page, light and dark: no violation.
+
+axe-core comes with axe-playwright-python (its axe.min.js, no network). A failure lists each
+violation as rule id, node and axe's summary of what is wrong, so it says what to fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.base import AXE_SCRIPT
+
+from dashboard import ids
+from tests.e2e.conftest import TIMEOUT_MS, wait_until
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+# Dash marks a component it is updating with data-dash-is-loading; the page is settled when a
+# page's own content is there and no callback has been in flight for a few polls in a row.
+SETTLED_JS = """selector => !!document.querySelector(selector)
+  && !document.querySelector('[data-dash-is-loading="true"]')"""
+QUIET_POLLS = 5
+# What each page shows once its callbacks have filled it.
+READY = {
+    "/": f"#{ids.GAUGES} .js-plotly-plot",
+    "/transactions": f"#{ids.GRID} .ag-row [col-id='payee']",
+    "/budgets": f"#{ids.BUDGET_TABLE} .progress",
+    "/settings": f"#{ids.ACCOUNTS_TABLE} input",
+}
+THEMES = ("light", "dark")
+
+
+def axe_violations(page) -> list[dict[str, Any]]:
+    page.evaluate(AXE_SCRIPT)
+    return page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]
+
+
+def violation_report(found: dict[str, list[dict[str, Any]]]) -> str:
+    """One line per failing node: where, rule, node, axe's summary of what to fix."""
+    lines = []
+    for where, violations in found.items():
+        for violation in violations:
+            for node in violation["nodes"]:
+                target = " ".join(str(part) for part in node["target"])
+                summary = " ".join((node.get("failureSummary") or "").split())
+                lines.append(
+                    f"{where}: {violation['id']} ({violation['impact']}): {target}: {summary}"
+                )
+    return f"{len(lines)} failing nodes:\n" + "\n".join(lines)
+
+
+def wait_settled(page, ready_selector: str) -> None:
+    """Wait (bounded) until the page shows its content and Dash has nothing in flight."""
+    for _ in range(QUIET_POLLS):
+        wait_until(page, SETTLED_JS, ready_selector)
+        page.wait_for_timeout(100)
+
+
+def set_theme(page, theme: str) -> None:
+    """The navbar's switch, as a person uses it (it is remembered in localStorage)."""
+    switch = page.locator(f"#{ids.THEME_SWITCH}")
+    if switch.is_checked() != (theme == "dark"):
+        switch.click()
+    wait_until(
+        page, "theme => document.documentElement.getAttribute('data-bs-theme') === theme", theme
+    )
+
+
+def open_edit_modal(page) -> None:
+    """Click the first row, as a person does, and wait for the modal to show its values."""
+    page.locator(f"#{ids.GRID} .ag-row[row-index='0'] [col-id='payee']").click()
+    page.locator(f"#{ids.EDIT_MODAL}").wait_for(state="visible")
+    wait_until(page, "id => document.getElementById(id).value", ids.EDIT_AMOUNT)
+    wait_settled(page, f".modal.show #{ids.EDIT_MODAL}")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_page_has_no_axe_violations(page, theme):
+    found: dict[str, list[dict[str, Any]]] = {}
+    for path, ready in READY.items():
+        page.goto(page.base_url + path)
+        wait_settled(page, ready)
+        # Set once on the first page; every later page load must keep it (localStorage).
+        set_theme(page, theme)
+        wait_settled(page, ready)
+        found[path] = axe_violations(page)
+        if path == "/transactions":
+            open_edit_modal(page)
+            found[f"{path} (edit modal open)"] = axe_violations(page)
+    page.goto(page.base_url + "/logout")
+    page.locator("#logout-submit").wait_for()
+    found["/logout"] = axe_violations(page)
+    page.click("#logout-submit")
+    page.wait_for_url("**/login**", timeout=TIMEOUT_MS)
+    page.locator("#login-submit").wait_for()
+    found["/login"] = axe_violations(page)
+    if any(found.values()):
+        pytest.fail(violation_report(found), pytrace=False)
