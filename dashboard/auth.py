@@ -237,10 +237,29 @@ def _login_page(
         error=error,
         username=username[:64],
         signed_out=signed_out,
-        demo_mode=get_settings().demo_mode,
+        demo_is_public=_demo_is_public(),
         max_password_length=passwords.MAX_LENGTH,
     )
     return page, status
+
+
+def _demo_is_public() -> bool:
+    """True while the login page may say "sign in as demo with the password demo": demo mode,
+    and the demo account's password still the public one. A demo found closed stays closed for
+    DEMO_RECHECK_S, as for _demo_sign_in; an open one costs a row read, no hash check."""
+    if not get_settings().demo_mode:
+        return False
+    if current_app.extensions.get("ft_demo_closed_until", 0.0) > time.monotonic():
+        return False
+    credentials = users.credentials_for_login(get_engine(), passwords.DEMO_USERNAME)
+    public = (
+        credentials is not None
+        and credentials.password_hash is not None
+        and passwords.is_demo_password_hash(credentials.password_hash)
+    )
+    if not public:
+        current_app.extensions["ft_demo_closed_until"] = time.monotonic() + DEMO_RECHECK_S
+    return public
 
 
 def _load_user(user_id: str) -> SignedInUser | None:

@@ -79,6 +79,14 @@ def authenticate(engine: Engine, username: str, password: str) -> int | None:
     return credentials.id
 
 
+@functools.lru_cache(maxsize=8)
+def is_demo_password_hash(password_hash: str) -> bool:
+    """Whether a stored hash is that of the demo's public password. Remembered by the hash
+    itself, which is exact (a changed password is a new, freshly salted hash) and costs one
+    verification per change instead of one per anonymous page load."""
+    return _verify(password_hash, DEMO_PASSWORD)
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return hasher.verify(password_hash, password)

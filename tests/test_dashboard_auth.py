@@ -114,9 +114,36 @@ def test_logout_asks_first_then_signs_out(logged_in_client, auth):
     ],
 )
 def test_the_demo_credentials_are_shown_in_demo_mode_only(engine, tmp_path, overrides, shown):
+    passwords.set_demo_password(engine, make_user(engine, passwords.DEMO_USERNAME))
     app = build_app(db_url_of(engine), tmp_path, **overrides)
     page = app.server.test_client().get("/login").get_data(as_text=True)
     assert ('id="demo-credentials"' in page) is shown
+
+
+def demo_hint_shown(client) -> bool:
+    return 'id="demo-credentials"' in client.get("/login").get_data(as_text=True)
+
+
+def test_the_demo_credentials_are_shown_only_while_they_work(engine, tmp_path):
+    client = build_app(db_url_of(engine), tmp_path, load_demo_data=True).server.test_client()
+    assert not demo_hint_shown(client), "no demo account: the hint would be a lie"
+    demo_id = make_user(engine, passwords.DEMO_USERNAME)
+    passwords.set_demo_password(engine, demo_id)
+    # A fresh app: the one above remembers the closed demo for a minute.
+    client = build_app(db_url_of(engine), tmp_path, load_demo_data=True).server.test_client()
+    assert demo_hint_shown(client)
+    passwords.set_password(engine, demo_id, "a private password now")
+    assert not demo_hint_shown(client), "a private install (demo password changed)"
+
+
+def test_login_page_loads_do_not_hash_the_demo_password_each_time(engine, tmp_path, monkeypatch):
+    passwords.set_demo_password(engine, make_user(engine, passwords.DEMO_USERNAME))
+    client = build_app(db_url_of(engine), tmp_path, load_demo_data=True).server.test_client()
+    verifications = []
+    real = passwords._verify
+    monkeypatch.setattr(passwords, "_verify", lambda *a: verifications.append(a) or real(*a))
+    assert [demo_hint_shown(client) for _ in range(3)] == [True, True, True]
+    assert len(verifications) == 1
 
 
 def test_new_passwords_must_be_8_to_256_characters():
