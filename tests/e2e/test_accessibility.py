@@ -1,7 +1,9 @@
 """axe-core's WCAG 2.0 and 2.1 A/AA rules on every page, light and dark: no violation.
 
+Pages: the overview, /transactions (also with the edit modal open and with a field's message
+shown), /budgets, /settings, the /logout confirmation and /login (also after a wrong password).
 axe-core comes with axe-playwright-python (its axe.min.js, no network). A failure lists each
-violation as rule id, node and axe's summary of what is wrong, so it says what to fix.
+violation as page, rule id, node and axe's summary of what is wrong, so it says what to fix.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
-# Dash marks a component it is updating with data-dash-is-loading; the page is settled when a
-# page's own content is there and no callback has been in flight for a few polls in a row.
+# Dash marks a component it is updating with data-dash-is-loading; the page is settled when its
+# own content is there and no callback is in flight, seen at five polls 100 ms apart.
 SETTLED_JS = """selector => !!document.querySelector(selector)
   && !document.querySelector('[data-dash-is-loading="true"]')"""
 QUIET_POLLS = 5
@@ -31,6 +33,7 @@ READY = {
     "/settings": f"#{ids.ACCOUNTS_TABLE} input",
 }
 THEMES = ("light", "dark")
+THEME_IS_JS = "theme => document.documentElement.getAttribute('data-bs-theme') === theme"
 
 
 def axe_violations(page) -> list[dict[str, Any]]:
@@ -64,9 +67,7 @@ def set_theme(page, theme: str) -> None:
     switch = page.locator(f"#{ids.THEME_SWITCH}")
     if switch.is_checked() != (theme == "dark"):
         switch.click()
-    wait_until(
-        page, "theme => document.documentElement.getAttribute('data-bs-theme') === theme", theme
-    )
+    wait_until(page, THEME_IS_JS, theme)
 
 
 def open_edit_modal(page) -> None:
@@ -77,19 +78,35 @@ def open_edit_modal(page) -> None:
     wait_settled(page, f".modal.show #{ids.EDIT_MODAL}")
 
 
+def show_a_field_error(page) -> None:
+    """An amount with too many decimals: the entry form shows its message under the field."""
+    page.locator(f"#{ids.EDIT_MODAL}").wait_for(state="hidden")
+    page.fill(f"#{ids.ENTRY_AMOUNT}", "12.345")
+    page.press(f"#{ids.ENTRY_AMOUNT}", "Enter")
+    wait_until(
+        page, "id => document.getElementById(id).textContent", f"{ids.ENTRY_AMOUNT}-feedback"
+    )
+    wait_settled(page, f"#{ids.ENTRY_AMOUNT}.is-invalid")
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_every_page_has_no_axe_violations(page, theme):
     found: dict[str, list[dict[str, Any]]] = {}
     for path, ready in READY.items():
         page.goto(page.base_url + path)
         wait_settled(page, ready)
-        # Set once on the first page; every later page load must keep it (localStorage).
-        set_theme(page, theme)
-        wait_settled(page, ready)
+        if path == "/":
+            set_theme(page, theme)
+            wait_settled(page, ready)
+        else:  # every later page load keeps it (localStorage)
+            wait_until(page, THEME_IS_JS, theme)
         found[path] = axe_violations(page)
         if path == "/transactions":
             open_edit_modal(page)
             found[f"{path} (edit modal open)"] = axe_violations(page)
+            page.keyboard.press("Escape")
+            show_a_field_error(page)
+            found[f"{path} (a field's message shown)"] = axe_violations(page)
     page.goto(page.base_url + "/logout")
     page.locator("#logout-submit").wait_for()
     found["/logout"] = axe_violations(page)
@@ -97,5 +114,10 @@ def test_every_page_has_no_axe_violations(page, theme):
     page.wait_for_url("**/login**", timeout=TIMEOUT_MS)
     page.locator("#login-submit").wait_for()
     found["/login"] = axe_violations(page)
+    page.fill("#username", "demo")
+    page.fill("#password", "not the password")
+    page.click("#login-submit")
+    page.locator("#login-error").wait_for()
+    found["/login (wrong password)"] = axe_violations(page)
     if any(found.values()):
         pytest.fail(violation_report(found), pytrace=False)
