@@ -151,7 +151,7 @@ class OverviewRequests:
         values = {
             f"{ids.ENTRY_FORM}.n_submit": 1,
             f"{ids.ENTRY_MODE}.value": "transaction",
-            f"{ids.ENTRY_DATE}.date": today.isoformat(),
+            f"{ids.ENTRY_DATE}.value": today.isoformat(),
             f"{ids.ENTRY_AMOUNT}.value": "-12.34",
             f"{ids.ENTRY_ACCOUNT}.value": str(self.household.account_ids["Everyday Checking"]),
             f"{ids.ENTRY_CATEGORY}.value": str(self.household.category_ids["Groceries"]),

@@ -6,6 +6,7 @@ Everything a component sends is untrusted: stores and dropdown values included.
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,13 @@ DATE_PRESETS = {
 }
 DEFAULT_PRESET = "last_12_months"
 _EARLIEST = date(1970, 1, 1)
+# The one spelling of a day the app reads, the one it shows. Others are refused, not guessed:
+# 03/02/2023 is March or February depending on the country, and a day that does not exist
+# (2023-02-30) is not rolled over into the next month.
+DATE_FORMAT = "YYYY-MM-DD"
+_ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A message quotes what was typed, but not a pasted page of it.
+_QUOTED_MAX = 40
 
 
 def month_start(day: date) -> date:
@@ -44,19 +52,51 @@ def month_end(first_of_month: date) -> date:
 
 
 def parse_iso_date(value: Any) -> date | None:
-    """A 'YYYY-MM-DD' (or a longer ISO timestamp) from a component, or None if it is not one."""
-    if not isinstance(value, str) or len(value) < 10:
+    """An exact 'YYYY-MM-DD' that names a real day (spaces around it ignored), else None.
+
+    Nothing is cut or rolled over: '2023-02-30', '2023-02-28T10:00', '20230228' are not dates.
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not _ISO_DATE_RE.fullmatch(text):
         return None
     try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
+        return date.fromisoformat(text)
+    except ValueError:  # the right shape, but no such day
         return None
+
+
+def not_a_date(value: Any) -> str:
+    """The message for a date field whose value parse_iso_date refused: it quotes the value."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return f"Enter a date ({DATE_FORMAT})."
+    text = value.strip() if isinstance(value, str) else str(value)
+    quoted = text if len(text) <= _QUOTED_MAX else text[:_QUOTED_MAX] + "…"
+    return f"Not a date: {quoted}. Use {DATE_FORMAT}."
+
+
+def custom_range(start: Any, end: Any) -> tuple[date, date] | str:
+    """The filter bar's typed range -> (first, last) day, or a message saying what is wrong."""
+    first, last = parse_iso_date(start), parse_iso_date(end)
+    problems = [
+        f"{label}: {not_a_date(value)}"
+        for label, value, day in (("From", start, first), ("To", end, last))
+        if day is None
+    ]
+    if first is None or last is None:
+        return " ".join(problems)
+    if first > last:
+        return f"The range starts after it ends: {first.isoformat()} is after {last.isoformat()}."
+    return max(first, _EARLIEST), max(last, _EARLIEST)
 
 
 def preset_period(
     preset: str, today: date, start: Any = None, end: Any = None
 ) -> tuple[date, date]:
-    """The inclusive date range a preset means today. Whole months end today, not in the future."""
+    """The inclusive date range a preset means today. Whole months end today, not in the future.
+    A custom range that custom_range refuses means the default preset (the filter bar has
+    already told the person why; this only reads the store)."""
     this_month = month_start(today)
     if preset == "this_month":
         return this_month, today
@@ -69,10 +109,9 @@ def preset_period(
     if preset == "year_to_date":
         return date(today.year, 1, 1), today
     if preset == "custom":
-        first, last = parse_iso_date(start), parse_iso_date(end)
-        if first and last:
-            first, last = sorted((max(first, _EARLIEST), max(last, _EARLIEST)))
-            return first, last
+        period = custom_range(start, end)
+        if not isinstance(period, str):
+            return period
     return preset_period(DEFAULT_PRESET, today)
 
 
@@ -195,7 +234,7 @@ def parse_transaction_form(
     errors: dict[str, str] = {}
     day = parse_iso_date(date_value)
     if day is None:
-        errors["date"] = "Enter a date."
+        errors["date"] = not_a_date(date_value)
     account_id = _account(account_value, "account", account_currencies, errors)
     currency = account_currencies.get(account_id or 0, "EUR")
     amount = _signed_amount(amount_text, currency, errors)
@@ -231,7 +270,7 @@ def parse_transfer_form(
     errors: dict[str, str] = {}
     day = parse_iso_date(date_value)
     if day is None:
-        errors["date"] = "Enter a date."
+        errors["date"] = not_a_date(date_value)
     from_id = _account(from_value, "account", account_currencies, errors)
     to_id = _account(to_value, "to_account", account_currencies, errors)
     if from_id is not None and from_id == to_id:

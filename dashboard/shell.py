@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.date_input import date_input
 from dashboard.forms import DATE_PRESETS, DEFAULT_PRESET
 
 NAV_ITEMS = (
@@ -63,8 +64,36 @@ def navbar() -> dbc.Navbar:
 _REMEMBERED = {"persistence": True, "persistence_type": "session"}
 
 
-def _filter_column(component) -> dbc.Col:
-    return dbc.Col(component, xs=12, md=3)
+def _filter_column(component, lg: int) -> dbc.Col:
+    return dbc.Col(component, xs=12, md=6, lg=lg)
+
+
+def _custom_range() -> html.Div:
+    """From and to as typed dates (sent on Enter or when the field is left); the filter bar's
+    callback refuses a date it cannot read and says so here, under them."""
+    ends = [
+        html.Div(
+            [
+                dbc.Label(label, html_for=field_id, class_name="visually-hidden"),
+                date_input(field_id, None, name, debounce=True, **_REMEMBERED),
+            ],
+            className="flex-fill",
+        )
+        for field_id, label, name in (
+            (ids.DATE_FROM, "From (YYYY-MM-DD)", "the start date"),
+            (ids.DATE_TO, "To (YYYY-MM-DD)", "the end date"),
+        )
+    ]
+    return html.Div(
+        [
+            html.Div(ends, className="d-flex gap-1 custom-range"),
+            html.Div(
+                id=ids.DATE_RANGE_FEEDBACK,
+                className="invalid-feedback d-block",
+                **{"aria-live": "polite"},
+            ),
+        ]
+    )
 
 
 def filter_bar() -> dbc.Card:
@@ -78,14 +107,7 @@ def filter_bar() -> dbc.Card:
             searchable=False,
             **_REMEMBERED,
         ),
-        dcc.DatePickerRange(
-            id=ids.DATE_RANGE,
-            display_format="YYYY-MM-DD",
-            minimum_nights=0,
-            clearable=False,
-            className="w-100",
-            **_REMEMBERED,
-        ),
+        _custom_range(),
         dcc.Dropdown(id=ids.ACCOUNTS_FILTER, multi=True, placeholder="All accounts", **_REMEMBERED),
         dcc.Dropdown(
             id=ids.CATEGORIES_FILTER, multi=True, placeholder="All categories", **_REMEMBERED
@@ -93,7 +115,14 @@ def filter_bar() -> dbc.Card:
     ]
     return dbc.Card(
         dbc.CardBody(
-            dbc.Row([_filter_column(control) for control in controls], className="g-2"),
+            dbc.Row(
+                [
+                    # The custom range holds two dates and their buttons: it gets the room.
+                    _filter_column(control, lg=width)
+                    for control, width in zip(controls, (2, 4, 3, 3), strict=True)
+                ],
+                className="g-2",
+            ),
             className="py-2",
         ),
         id=ids.FILTER_BAR,

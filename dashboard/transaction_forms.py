@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.date_input import date_input
 from dashboard.forms import NO_CATEGORY
 
 # Ids these forms add to dashboard/ids.py.
@@ -37,6 +38,8 @@ RECEIPT_HELP = "JPEG, PNG, WebP or PDF."
 # Only a hint for the file picker: the server decides by content. Broad on purpose, so a wrong
 # type reaches the server and gets its message instead of being silently ignored by the browser.
 RECEIPT_ACCEPT = "image/*,application/pdf,.pdf"
+# Text inputs have no maxlength: the browser would cut a pasted text to it without a word. The
+# server refuses a text over its limit instead, saying the limit and the text's length.
 
 ENTRY_FIELDS = {
     "date": ids.ENTRY_DATE,
@@ -75,14 +78,8 @@ def _field(
     return html.Div(parts)
 
 
-def _date_picker(field_id: str, value: str | None) -> dcc.DatePickerSingle:
-    return dcc.DatePickerSingle(
-        id=field_id,
-        date=value,
-        display_format="YYYY-MM-DD",
-        first_day_of_week=1,
-        className="w-100",
-    )
+def _date_picker(field_id: str, value: str | None) -> dbc.InputGroup:
+    return date_input(field_id, value, "the date")
 
 
 def receipt_upload(upload_id: str, name_id: str) -> dcc.Upload:
@@ -113,9 +110,7 @@ def entry_form() -> dbc.Card:
     amount_help = dbc.FormText(AMOUNT_HELP, id=ENTRY_AMOUNT_HELP)
     payee = html.Div(
         [
-            dbc.Input(
-                id=ids.ENTRY_PAYEE, list=ids.ENTRY_PAYEE_OPTIONS, autocomplete="off", maxlength=200
-            ),
+            dbc.Input(id=ids.ENTRY_PAYEE, list=ids.ENTRY_PAYEE_OPTIONS, autocomplete="off"),
             html.Datalist(id=ids.ENTRY_PAYEE_OPTIONS),
         ]
     )
@@ -153,7 +148,7 @@ def entry_form() -> dbc.Card:
             ),
             {"id": ENTRY_CATEGORY_COL},
         ),
-        (_field("Memo", dbc.Input(id=ids.ENTRY_MEMO, maxlength=2000), ids.ENTRY_MEMO), {}),
+        (_field("Memo", dbc.Input(id=ids.ENTRY_MEMO), ids.ENTRY_MEMO), {}),
         (
             _field(
                 "Receipt (optional)",
@@ -217,13 +212,11 @@ def edit_modal() -> dbc.Modal:
             ),
             dbc.Col(_field("Account", dbc.Select(id=ids.EDIT_ACCOUNT), ids.EDIT_ACCOUNT), xs=12),
             dbc.Col(
-                _field("Payee", dbc.Input(id=ids.EDIT_PAYEE, maxlength=200), ids.EDIT_PAYEE),
+                _field("Payee", dbc.Input(id=ids.EDIT_PAYEE), ids.EDIT_PAYEE),
                 xs=12,
             ),
             dbc.Col(_field("Category", dbc.Select(id=ids.EDIT_CATEGORY), ids.EDIT_CATEGORY), xs=12),
-            dbc.Col(
-                _field("Memo", dbc.Input(id=ids.EDIT_MEMO, maxlength=2000), ids.EDIT_MEMO), xs=12
-            ),
+            dbc.Col(_field("Memo", dbc.Input(id=ids.EDIT_MEMO), ids.EDIT_MEMO), xs=12),
             dbc.Col(edit_receipt_field(), xs=12),
         ],
         className="g-2",

@@ -92,7 +92,8 @@ def clean_text(value: object, max_length: int, multiline: bool = False) -> str:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = value.strip()
     if len(value) > max_length:
-        raise Invalid(f"Use at most {max_length} characters.")
+        # Nothing is cut: the person learns the limit and how far over it the text is.
+        raise Invalid(f"At most {max_length:,} characters (this one has {len(value):,}).")
     allowed = "\t\n" if multiline else ""
     # Control characters break exports and terminals; lone surrogates cannot be stored as UTF-8.
     if any(unicodedata.category(char) in ("Cc", "Cs") and char not in allowed for char in value):

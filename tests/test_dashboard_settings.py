@@ -66,7 +66,7 @@ def test_an_account_in_another_currency_uses_its_decimals(app, engine):
     [
         ("Checking", "checking", "", "", {"name": "That name is already in use."}),
         ("   ", "checking", "", "", {"name": "Enter a name."}),
-        (TOO_LONG, "checking", "", "", {"name": "Use at most 100 characters."}),
+        (TOO_LONG, "checking", "", "", {"name": "At most 100 characters (this one has 101)."}),
         (
             "New",
             "checking",
@@ -113,7 +113,7 @@ def test_rename_archive_and_unarchive_an_account(app, engine):
         }
         assert cb.rename_account(checking, "").field_errors == {"name": "Enter a name."}
         assert cb.rename_account(checking, TOO_LONG).field_errors == {
-            "name": "Use at most 100 characters."
+            "name": "At most 100 characters (this one has 101)."
         }
         archived = cb.set_account_archived(checking, True)
         rows_archived = account_rows(engine, user_id)
@@ -158,7 +158,7 @@ def test_add_rename_archive_a_category(app, engine):
     [
         ("Rent", "expense", "#112233", {"name": "That name is already in use."}),
         ("", "expense", "#112233", {"name": "Enter a name."}),
-        (TOO_LONG, "income", "#112233", {"name": "Use at most 100 characters."}),
+        (TOO_LONG, "income", "#112233", {"name": "At most 100 characters (this one has 101)."}),
         (
             "Bonus",
             "gift",
@@ -192,7 +192,7 @@ def test_rename_category_errors(app, engine):
         }
         assert cb.rename_category(rent, " ").field_errors == {"name": "Enter a name."}
         assert cb.rename_category(rent, TOO_LONG).field_errors == {
-            "name": "Use at most 100 characters."
+            "name": "At most 100 characters (this one has 101)."
         }
     assert [row[0] for row in category_rows(engine, user_id)] == ["Food", "Rent"]
 

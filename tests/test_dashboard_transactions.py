@@ -279,7 +279,7 @@ def test_parse_transaction_form_reads_a_signed_amount_in_the_account_currency():
         "2024-05-01", "1,500", 2, NO_CATEGORY, "", None, currencies, {7}
     ) == (TransactionInput(2, date(2024, 5, 1), 1500, "", "", None))
     assert parse_transaction_form("x", "12.5", "2", "8", 3, "", currencies, {7}) == {
-        "date": "Enter a date.",
+        "date": "Not a date: x. Use YYYY-MM-DD.",
         "amount": "JPY amounts have no decimals.",
         "category": "Choose a category from the list.",
         "payee": "Enter text.",
@@ -432,7 +432,7 @@ def test_edit_errors_show_on_their_fields_and_change_nothing(app, engine, househ
         "account": "Choose an account.",
         "amount": "Enter a number such as 1234.56 or -12.50.",
     }
-    assert too_long.field_errors == {"payee": "Use at most 200 characters."}
+    assert too_long.field_errors == {"payee": "At most 200 characters (this one has 201)."}
     assert rows_of(engine, home["user"]) == before
 
 

@@ -10,33 +10,41 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids, services
 from dashboard.auth import current_user_id
-from dashboard.forms import DEFAULT_PRESET, preset_period
+from dashboard.forms import DEFAULT_PRESET, custom_range, preset_period
 
 PAGES_WITHOUT_FILTERS = {"/budgets", "/settings"}
 
 
 def update_filters(
     preset: str | None,
-    start: str | None,
-    end: str | None,
+    start: Any,
+    end: Any,
     account_ids: list | None,
     category_ids: list | None,
     triggered: str | None,
     today: date,
-) -> tuple[dict[str, Any], str, str, str]:
-    """Keep preset and dates in step: a preset fills the dates, picking dates means 'custom'."""
-    if triggered == ids.DATE_RANGE and start and end:
-        preset = "custom"
-    preset = preset or DEFAULT_PRESET
-    first, last = preset_period(preset, today, start, end)
+) -> tuple[Any, Any, Any, Any, str]:
+    """(filters store, preset, from text, to text, message). A preset fills the dates; typing a
+    date means 'custom'. A custom range that is not two dates in order changes nothing (no
+    filter, no preset, no field is rewritten) and the message says why."""
+    preset = "custom" if triggered in (ids.DATE_FROM, ids.DATE_TO) else preset or DEFAULT_PRESET
+    if preset == "custom":
+        period = custom_range(start, end)
+        if isinstance(period, str):
+            return no_update, no_update, no_update, no_update, period
+        # What was typed stays as typed: it is a valid day already.
+        texts: tuple[Any, Any] = (no_update, no_update)
+    else:
+        period = preset_period(preset, today)
+        texts = (period[0].isoformat(), period[1].isoformat())
     store = {
         "preset": preset,
-        "start": first.isoformat(),
-        "end": last.isoformat(),
+        "start": period[0].isoformat(),
+        "end": period[1].isoformat(),
         "account_ids": account_ids or [],
         "category_ids": category_ids or [],
     }
-    return store, preset, first.isoformat(), last.isoformat()
+    return store, preset, *texts, ""
 
 
 def filter_options(_pathname: str | None, _refresh: Any) -> tuple[list, list]:
@@ -105,11 +113,12 @@ def register(app: Dash) -> None:
     @app.callback(
         Output(ids.FILTERS_STORE, "data"),
         Output(ids.PRESET, "value"),
-        Output(ids.DATE_RANGE, "start_date"),
-        Output(ids.DATE_RANGE, "end_date"),
+        Output(ids.DATE_FROM, "value"),
+        Output(ids.DATE_TO, "value"),
+        Output(ids.DATE_RANGE_FEEDBACK, "children"),
         Input(ids.PRESET, "value"),
-        Input(ids.DATE_RANGE, "start_date"),
-        Input(ids.DATE_RANGE, "end_date"),
+        Input(ids.DATE_FROM, "value"),
+        Input(ids.DATE_TO, "value"),
         Input(ids.ACCOUNTS_FILTER, "value"),
         Input(ids.CATEGORIES_FILTER, "value"),
     )

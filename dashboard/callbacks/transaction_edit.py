@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 
 NOT_FOUND = "This transaction was not found: it may have been deleted."
 TRANSFER_CATEGORY = [{"label": "Transfer (no category)", "value": NO_CATEGORY}]
-INVALID_CAPABLE = tuple(name for name in EDIT_FIELDS if name != "date")
+INVALID_CAPABLE = tuple(EDIT_FIELDS)
 NO_RECEIPT = "No receipt attached."
 # The grid's receipt column is a link: a click on it opens the file, not the modal.
 RECEIPT_COLUMN = "receipt_link"
@@ -197,7 +197,7 @@ def register(app: Dash) -> None:
         Output(EDIT_FIELDS_BOX, "style"),
         Output(ids.EDIT_SAVE, "disabled"),
         Output(ids.EDIT_DELETE, "disabled"),
-        Output(ids.EDIT_DATE, "date"),
+        Output(ids.EDIT_DATE, "value"),
         Output(ids.EDIT_AMOUNT, "value"),
         Output(ids.EDIT_ACCOUNT, "options"),
         Output(ids.EDIT_ACCOUNT, "value"),
@@ -252,7 +252,7 @@ def register(app: Dash) -> None:
         Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
         Input(ids.EDIT_SAVE, "n_clicks"),
         State(ids.EDIT_ID, "data"),
-        State(ids.EDIT_DATE, "date"),
+        State(ids.EDIT_DATE, "value"),
         State(ids.EDIT_AMOUNT, "value"),
         State(ids.EDIT_ACCOUNT, "value"),
         State(ids.EDIT_CATEGORY, "value"),

@@ -47,13 +47,13 @@ from dashboard.transaction_forms import (
 )
 from data import queries, writes
 from data.money import format_money
-from data.validation import NotFound, ValidationError
+from data.validation import PAYEE_MAX, NotFound, ValidationError
 
 logger = logging.getLogger(__name__)
 
 PAYEE_SUGGESTIONS = 100
-# Inputs and selects can show a red border; the date picker and the upload have no such prop.
-INVALID_CAPABLE = tuple(name for name in ENTRY_FIELDS if name not in ("date", "receipt"))
+# Inputs and selects can show a red border; the upload has no such prop.
+INVALID_CAPABLE = tuple(name for name in ENTRY_FIELDS if name != "receipt")
 # After a save these start over; date and account stay for the next entry.
 CLEARED_AFTER_SAVE = {"amount": "", "category": NO_CATEGORY, "payee": "", "memo": ""}
 RECEIPT_NOT_STORED = "The receipt could not be stored: attach it again from the grid."
@@ -97,9 +97,10 @@ def entry_mode_view(mode: Any) -> tuple[str, dict, dict, str]:
 
 def category_for_payee(user_id: int, payee: Any) -> str | None:
     """The category last used with exactly this payee, as the select's value, if any."""
-    if not isinstance(payee, str) or not payee.strip():
+    # A payee longer than any stored one has no category; cut, it could match another payee.
+    if not isinstance(payee, str) or not payee.strip() or len(payee.strip()) > PAYEE_MAX:
         return None
-    category_id = queries.last_category_for_payee(get_engine(), user_id, payee.strip()[:200])
+    category_id = queries.last_category_for_payee(get_engine(), user_id, payee.strip())
     return None if category_id is None else str(category_id)
 
 
@@ -248,7 +249,7 @@ def register(app: Dash) -> None:
         Output(ENTRY_RECEIPT, "contents", allow_duplicate=True),
         Input(ids.ENTRY_FORM, "n_submit"),
         State(ids.ENTRY_MODE, "value"),
-        State(ids.ENTRY_DATE, "date"),
+        State(ids.ENTRY_DATE, "value"),
         State(ids.ENTRY_AMOUNT, "value"),
         State(ids.ENTRY_ACCOUNT, "value"),
         State(ids.ENTRY_TO_ACCOUNT, "value"),

@@ -35,6 +35,8 @@ NEW_CATEGORY_FIELDS = {
     "color": ids.NEW_CATEGORY_COLOR,
 }
 DEFAULT_CATEGORY_COLOR = "#4e79a7"
+# Names and the currency have no maxLength: the browser would cut a pasted "EURO" to "EUR"
+# without a word. The server refuses what is too long and says so (data/validation.py).
 
 ACCOUNT_TYPE_LABELS = {value: value.replace("_", " ").capitalize() for value in ACCOUNT_TYPES}
 KIND_LABELS = {value: value.capitalize() for value in CATEGORY_KINDS}
@@ -87,7 +89,6 @@ def _name_cell(pattern: tuple[str, str], row_id: int, name: str, noun: str) -> h
                         id={"type": input_type, "id": row_id},
                         value=name,
                         debounce=True,
-                        maxLength=100,
                         size="sm",
                         autocomplete="off",
                     ),
@@ -195,7 +196,7 @@ def new_account_form() -> html.Div:
         {"label": label, "value": value} for value, label in ACCOUNT_TYPE_LABELS.items()
     ]
     fields = [
-        _field("Name", dbc.Input(id=ids.NEW_ACCOUNT_NAME, maxLength=100), ids.NEW_ACCOUNT_NAME, 4),
+        _field("Name", dbc.Input(id=ids.NEW_ACCOUNT_NAME), ids.NEW_ACCOUNT_NAME, 4),
         _field(
             "Type",
             dbc.Select(id=ids.NEW_ACCOUNT_TYPE, options=type_options, value=ACCOUNT_TYPES[0]),
@@ -204,7 +205,7 @@ def new_account_form() -> html.Div:
         ),
         _field(
             "Currency",
-            dbc.Input(id=ids.NEW_ACCOUNT_CURRENCY, maxLength=3, placeholder="EUR"),
+            dbc.Input(id=ids.NEW_ACCOUNT_CURRENCY, placeholder="EUR"),
             ids.NEW_ACCOUNT_CURRENCY,
             2,
         ),
@@ -230,9 +231,7 @@ def new_account_form() -> html.Div:
 def new_category_form() -> html.Div:
     kind_options = [{"label": label, "value": value} for value, label in KIND_LABELS.items()]
     fields = [
-        _field(
-            "Name", dbc.Input(id=ids.NEW_CATEGORY_NAME, maxLength=100), ids.NEW_CATEGORY_NAME, 5
-        ),
+        _field("Name", dbc.Input(id=ids.NEW_CATEGORY_NAME), ids.NEW_CATEGORY_NAME, 5),
         _field(
             "Kind",
             dbc.Select(id=ids.NEW_CATEGORY_KIND, options=kind_options, value="expense"),

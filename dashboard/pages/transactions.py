@@ -62,7 +62,6 @@ def transactions_grid() -> dbc.Card:
         type="search",
         placeholder="Search payee and memo",
         debounce=400,
-        maxlength=200,
         autocomplete="off",
     )
     grid = dag.AgGrid(

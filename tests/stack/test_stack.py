@@ -160,7 +160,7 @@ def _submit_entry(client: DashClient, account: str, category: str, amount: str, 
     values = {
         f"{ids.ENTRY_FORM}.n_submit": 1,
         f"{ids.ENTRY_MODE}.value": "transaction",
-        f"{ids.ENTRY_DATE}.date": date.today().isoformat(),
+        f"{ids.ENTRY_DATE}.value": date.today().isoformat(),
         f"{ids.ENTRY_AMOUNT}.value": amount,
         f"{ids.ENTRY_ACCOUNT}.value": account,
         f"{ids.ENTRY_CATEGORY}.value": category,
