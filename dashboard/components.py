@@ -5,6 +5,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+# A table with this class shows each row as a card on phones, each cell named by its
+# data-label; a WIDE cell spans the whole card (assets/app.css).
+CARDS_ON_PHONES = "table-cards"
+WIDE = "cell-wide"
+
 GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import plotly.io as pio
 
-from data.money import format_money, to_major_float
+from data.money import currency_affixes, format_money, minor_units, to_major_float
 
 Figure = dict[str, Any]
 
@@ -28,6 +28,10 @@ INCOME_COLOR = "#2e9e5b"
 SPENDING_COLOR = "#d9534f"
 NET_COLOR = "#3b6fd8"
 STATE_COLORS = {"ok": "#2e9e5b", "warning": "#f0ad4e", "over": "#d9534f"}
+# The angular axis writes its end label ("150", "20k") beside the arc's right end, outside the
+# gauge's own box: the side margins are where it goes (20 px cut "150" to "15"). The top one
+# keeps the title whole on a wide, short gauge. Checked in Chromium from 120 to 520 px wide.
+GAUGE_MARGIN = {"l": 36, "r": 36, "t": 44, "b": 10}
 
 
 @functools.cache
@@ -79,6 +83,20 @@ def _color(value: object, index: int) -> str:
     return FALLBACK_COLORS[index % len(FALLBACK_COLORS)]
 
 
+def _bar_label_placement(values: pd.Series) -> dict[str, Any]:
+    """Amount labels of horizontal bars at the chart's own font size, inside the long bars and
+    just past the end of the short ones.
+
+    plotly's "auto" shrinks an inside label to the bar's thickness (under 6 px with eighteen
+    categories) and keeps a label inside a bar narrower than itself. A bar at least half as
+    long as the longest holds "€100,000.00" even on a phone (a 200 px plot area); past a
+    shorter bar's end the label still ends inside the plot.
+    """
+    longest = max((abs(int(v)) for v in values), default=0)
+    positions = ["inside" if longest and abs(int(v)) * 2 >= longest else "outside" for v in values]
+    return {"textposition": positions, "constraintext": "none", "cliponaxis": False}
+
+
 def spending_by_category(
     df: pd.DataFrame, currency: str, theme: str = "light", selected_id: int | None = None
 ) -> Figure:
@@ -97,7 +115,7 @@ def spending_by_category(
         "y": list(df["category"]),
         "marker": {"color": [_color(c, i) for i, c in enumerate(df["color"])], "opacity": opacity},
         "text": _labels(df["spending_minor"], currency),
-        "textposition": "auto",
+        **_bar_label_placement(df["spending_minor"]),
         "customdata": [[None if pd.isna(c) else int(c)] for c in df["category_id"]],
         "hovertemplate": "%{y}: %{text}<extra></extra>",
     }
@@ -218,7 +236,7 @@ def top_payees(
         },
         "text": _labels(df["spending_minor"], currency),
         "customdata": [int(n) for n in df["transactions"]],
-        "textposition": "auto",
+        **_bar_label_placement(df["spending_minor"]),
         "hovertemplate": "%{y}: %{text} in %{customdata} transactions<extra></extra>",
     }
     return {"data": [bars], "layout": _layout(theme, yaxis={"automargin": True})}
@@ -238,15 +256,21 @@ def budget_gauge(
 ) -> Figure:
     """Spent against the limit, coloured by state, with a marker at the projected month end."""
     state = budget_state(spent, limit, projected)
-    top = max(limit, spent, projected, 1)
+    top = to_major_float(int(max(limit, spent, projected, 1) * 1.1), currency)
+    prefix, suffix = currency_affixes(currency)
     gauge = {
         "type": "indicator",
         "mode": "gauge+number",
         "value": to_major_float(spent, currency),
-        "number": {"valueformat": ",.2f", "font": {"size": 20}},
+        "number": {
+            "prefix": prefix,
+            "suffix": suffix,
+            "valueformat": f",.{minor_units(currency)}f",
+            "font": {"size": 20},
+        },
         "title": {"text": category, "font": {"size": 13}},
         "gauge": {
-            "axis": {"range": [0, to_major_float(int(top * 1.1), currency)]},
+            "axis": {"range": [0, top], "tickformat": _gauge_tick_format(top)},
             "bar": {"color": STATE_COLORS[state]},
             "steps": [
                 {"range": [0, to_major_float(limit, currency)], "color": "rgba(128,128,128,0.15)"}
@@ -258,7 +282,14 @@ def budget_gauge(
             },
         },
     }
-    return {"data": [gauge], "layout": _layout(theme, margin={"l": 20, "r": 20, "t": 40, "b": 10})}
+    return {"data": [gauge], "layout": _layout(theme, margin=GAUGE_MARGIN)}
+
+
+def _gauge_tick_format(top: float) -> str:
+    # SI-short ("1k", "1.5k") from a thousand on: plotly writes "1000", which outgrows the
+    # margin at the arc's right end. Below, plotly's own format ("150", "0.2"), as "~s" would
+    # write 0.2 as "200m".
+    return "~s" if top >= 1000 else ""
 
 
 def pace_sentence(category: str, spent: int, limit: int, projected: int, currency: str) -> str:

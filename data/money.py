@@ -78,14 +78,18 @@ def format_amount(minor: int, currency: str = "EUR", grouping: bool = True) -> s
     return f"{sign}{whole_text}.{fraction:0{places}d}"
 
 
+def currency_affixes(currency: str) -> tuple[str, str]:
+    """What goes before and after the digits: ('€', '') for EUR, ('', ' SEK') without a symbol."""
+    symbol = _SYMBOLS.get(currency.upper())
+    return (symbol, "") if symbol is not None else ("", f" {currency.upper()}")
+
+
 def format_money(minor: int, currency: str = "EUR") -> str:
     """An amount with its currency symbol, '-€1,234.56', for KPI cards and tables."""
     plain = format_amount(minor, currency)
     sign, digits = ("-", plain[1:]) if plain.startswith("-") else ("", plain)
-    symbol = _SYMBOLS.get(currency.upper())
-    if symbol is None:
-        return f"{sign}{digits} {currency.upper()}"
-    return f"{sign}{symbol}{digits}"
+    prefix, suffix = currency_affixes(currency)
+    return f"{sign}{prefix}{digits}{suffix}"
 
 
 def to_major_float(minor: int, currency: str = "EUR") -> float:

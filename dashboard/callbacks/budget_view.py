@@ -83,4 +83,5 @@ def _budget_line(row: Any, currency: str, month: date, today: date) -> BudgetLin
 def _gauge(row: Any, currency: str, theme: str) -> dbc.Col:
     spent, limit, projected = int(row.spent_minor), int(row.limit_minor), int(row.projected_minor)
     figure = figures.budget_gauge(row.category, spent, limit, projected, currency, theme)
-    return dbc.Col(gauge_graph(figure, str(int(row.category_id))), xs=6, md=4, xl=3)
+    # One per row on phones, as on the overview: two would be too small to read.
+    return dbc.Col(gauge_graph(figure, str(int(row.category_id))), xs=12, sm=6, md=4, xl=3)

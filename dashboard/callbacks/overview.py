@@ -131,8 +131,11 @@ def gauges(user_id: int, filters: Filters, theme: str, today: date) -> Any:
                     ],
                     className="gauge-cell",
                 ),
-                xs=6,
-                md=4,
+                # One per row on phones: two would leave each gauge ~165 px wide, too small
+                # for its amount and its end label.
+                xs=12,
+                sm=6,
+                xl=4,
             )
         )
     return dbc.Row(cards, className="g-1")

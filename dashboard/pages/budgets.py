@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import empty_state, progress_bar
+from dashboard.components import CARDS_ON_PHONES, WIDE, empty_state, progress_bar
 
 TITLE = "Budgets"
 
@@ -193,22 +193,23 @@ def budget_row(line: BudgetLine) -> html.Tr:
         PROGRESS_COLORS[line.state],
         "budget-progress",
     )
-    over = " table-danger" if line.state == "over" else ""
+    # data-label names a cell where phones show the row as a card (assets/app.css).
     return html.Tr(
         [
-            html.Td([html.Div(line.category, className="fw-semibold"), state]),
-            html.Td(limit),
-            html.Td(line.spent, className="text-end"),
+            html.Td([html.Div(line.category, className="fw-semibold"), state], className=WIDE),
+            html.Td(limit, **{"data-label": "Limit"}),
+            html.Td(line.spent, className="text-end", **{"data-label": "Spent"}),
             html.Td(
                 line.remaining,
-                className="text-end" + (" text-danger fw-semibold" if line.overspent else ""),
+                className="text-end" + (" fw-semibold budget-overspent" if line.overspent else ""),
+                **{"data-label": "Remaining"},
             ),
             html.Td(
                 [progress, html.Div(line.pace, className="small text-muted mt-1 budget-pace")],
-                className="budget-progress-cell",
+                className=f"budget-progress-cell {WIDE}",
             ),
         ],
-        className=f"budget-row budget-row-{line.state}{over}",
+        className=f"budget-row budget-row-{line.state}",
     )
 
 
@@ -225,7 +226,9 @@ def budget_table(lines: list[BudgetLine]) -> dbc.Table:
         )
     )
     rows = html.Tbody([budget_row(line) for line in lines])
-    return dbc.Table([head, rows], hover=True, responsive=True, class_name="budget-table")
+    return dbc.Table(
+        [head, rows], hover=True, responsive=True, class_name=f"budget-table {CARDS_ON_PHONES}"
+    )
 
 
 def no_categories() -> html.Div:

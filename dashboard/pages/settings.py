@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import ids
+from dashboard.components import CARDS_ON_PHONES, WIDE
 from data.schema import ACCOUNT_TYPES, CATEGORY_KINDS
 
 TITLE = "Accounts & categories"
@@ -96,7 +97,8 @@ def _name_cell(pattern: tuple[str, str], row_id: int, name: str, noun: str) -> h
                 className="d-block mb-0",
             ),
             html.Div(id={"type": error_type, "id": row_id}, className="invalid-feedback d-block"),
-        ]
+        ],
+        className=WIDE,
     )
 
 
@@ -126,7 +128,14 @@ def _archive_cell(button_type: str, row_id: int, archived: bool, name: str) -> h
 
 def _table(headers: list[str], rows: list[html.Tr], table_id: str) -> dbc.Table:
     head = html.Thead(html.Tr([html.Th(text) for text in headers]))
-    return dbc.Table([head, html.Tbody(rows)], hover=True, responsive=True, size="sm", id=table_id)
+    return dbc.Table(
+        [head, html.Tbody(rows)],
+        hover=True,
+        responsive=True,
+        size="sm",
+        id=table_id,
+        class_name=CARDS_ON_PHONES,
+    )
 
 
 def accounts_table(lines: list[AccountLine]) -> dbc.Table | html.P:
@@ -136,9 +145,10 @@ def accounts_table(lines: list[AccountLine]) -> dbc.Table | html.P:
         html.Tr(
             [
                 _name_cell((ACCOUNT_NAME_INPUT, ACCOUNT_NAME_ERROR), line.id, line.name, "account"),
-                html.Td(ACCOUNT_TYPE_LABELS.get(line.type, line.type)),
-                html.Td(line.currency),
-                html.Td(line.balance, className="text-end"),
+                # data-label names a cell where phones show the row as a card.
+                html.Td(ACCOUNT_TYPE_LABELS.get(line.type, line.type), **{"data-label": "Type"}),
+                html.Td(line.currency, **{"data-label": "Currency"}),
+                html.Td(line.balance, className="text-end", **{"data-label": "Balance"}),
                 _archive_cell(ACCOUNT_ARCHIVE, line.id, line.archived, line.name),
             ],
             className="settings-archived" if line.archived else None,
@@ -157,7 +167,7 @@ def category_table(lines: list[CategoryLine]) -> dbc.Table | html.P:
                 _name_cell(
                     (CATEGORY_NAME_INPUT, CATEGORY_NAME_ERROR), line.id, line.name, "category"
                 ),
-                html.Td(KIND_LABELS.get(line.kind, line.kind)),
+                html.Td(KIND_LABELS.get(line.kind, line.kind), **{"data-label": "Kind"}),
                 html.Td(
                     html.Span(
                         className="color-swatch" + ("" if line.color else " color-swatch-none"),
@@ -165,7 +175,8 @@ def category_table(lines: list[CategoryLine]) -> dbc.Table | html.P:
                         title=line.color or "No colour",
                         role="img",
                         **{"aria-label": f"Colour {line.color or 'not set'}"},
-                    )
+                    ),
+                    **{"data-label": "Colour"},
                 ),
                 _archive_cell(CATEGORY_ARCHIVE, line.id, line.archived, line.name),
             ],

@@ -1,0 +1,330 @@
+"""Phones and themes in a real browser (issue 9, items 3, 4 and 9).
+
+Every page at 375 x 800, light and dark: nothing wider than the screen, the inputs of the budget
+and settings tables wide enough for "12,345.67", gauge and bar labels whole and readable, the
+over-budget rows at WCAG AA contrast, the sign-in page in the stored theme, and a grid that
+logs no AG Grid warning.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from dashboard import ids
+from dashboard.forms import month_start
+from dashboard.passwords import DEMO_USERNAME
+from data import users, writes
+from data.writes import TransactionInput
+from tests.e2e.conftest import TIMEOUT_MS, login, wait_until
+
+PHONE = {"width": 375, "height": 800}
+DESKTOP = {"width": 1440, "height": 900}
+PAGES = ("/", "/transactions", "/budgets", "/settings", "/login")
+# What shows that a page has drawn its data, so that it is measured whole.
+READY = {
+    "/": f"#{ids.GAUGES} .js-plotly-plot .main-svg",
+    "/transactions": f"#{ids.GRID} .ag-row",
+    "/budgets": f"#{ids.BUDGET_GAUGES} .js-plotly-plot .main-svg",
+    "/settings": f"#{ids.ACCOUNTS_TABLE} input",
+    "/login": "#username",
+}
+WIDEST_AMOUNT = "12,345.67"
+AA_CONTRAST = 4.5
+# Where the theme switch keeps its value (Dash persistence), read by assets/stored-theme.js.
+THEME_KEY = f"_dash_persistence.{ids.THEME_SWITCH}.value.true"
+
+# Elements wider than the viewport, or table cells reaching past its edges (a scrolling table
+# keeps the page's scrollWidth but still hides its columns).
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const cells = Array.from(document.querySelectorAll('td, input, select, button'))
+    .filter(e => e.offsetParent !== null && !e.closest('.visually-hidden, .ag-root-wrapper'))
+    .map(e => [e, e.getBoundingClientRect()])
+    .filter(([, box]) => box.width > 0 && (box.left < -0.5 || box.right > width + 0.5))
+    .map(([e, box]) => `${e.tagName} ${(e.id || e.innerText || '').slice(0, 40)} `
+                       + `${Math.round(box.left)}..${Math.round(box.right)}`);
+  return {scrollWidth: document.documentElement.scrollWidth, width, cells};
+}"""
+# Each input's rendered width against what "12,345.67" needs in its own font and padding.
+INPUT_ROOM_JS = """args => Array.from(document.querySelectorAll(args[0]))
+  .filter(input => input.offsetParent !== null)
+  .map(input => {
+    const style = getComputedStyle(input);
+    const probe = document.createElement('span');
+    for (const name of ['fontFamily', 'fontSize', 'fontWeight', 'fontStyle', 'letterSpacing',
+                        'fontVariantNumeric']) probe.style[name] = style[name];
+    probe.style.position = 'absolute';
+    probe.style.whiteSpace = 'pre';
+    probe.textContent = args[1];
+    document.body.appendChild(probe);
+    const text = probe.getBoundingClientRect().width;
+    probe.remove();
+    const chrome = ['paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth']
+      .reduce((sum, name) => sum + parseFloat(style[name]), 0);
+    return {id: input.id, width: input.getBoundingClientRect().width, needed: text + chrome};
+  })"""
+# Plotly's SVG text of every gauge (titles, numbers, tick labels) that leaves its graph's box,
+# once every gauge is drawn.
+GAUGE_TEXT_JS = """selector => {
+  const gauges = document.querySelectorAll(selector + ` [id*='"type":"gauge"']`);
+  const graphs = Array.from(document.querySelectorAll(selector + ' .js-plotly-plot'))
+    .filter(graph => graph.querySelector('.main-svg text'));
+  if (!gauges.length || graphs.length < gauges.length) return null;
+  const clipped = [];
+  let texts = 0;
+  for (const graph of graphs) {
+    const box = graph.querySelector('.main-svg').getBoundingClientRect();
+    for (const text of graph.querySelectorAll('.main-svg text')) {
+      if (!text.textContent) continue;
+      texts += 1;
+      const t = text.getBoundingClientRect();
+      if (t.left < box.left - 0.5 || t.right > box.right + 0.5 || t.top < box.top - 0.5
+          || t.bottom > box.bottom + 0.5) clipped.push(text.textContent);
+    }
+  }
+  return {graphs: graphs.length, texts, clipped};
+}"""
+# The amount labels of a bar chart: the size they are drawn at (plotly shrinks a label with a
+# transform) and whether they stay inside the chart.
+BAR_LABELS_JS = """id => {
+  const graph = document.querySelector(`[id="${id}"] .js-plotly-plot`);
+  if (!graph) return null;
+  const box = graph.querySelector('.main-svg').getBoundingClientRect();
+  return Array.from(graph.querySelectorAll('text.bartext')).map(text => {
+    const drawn = text.getBoundingClientRect();
+    const scale = drawn.height / text.getBBox().height;
+    return {text: text.textContent, px: parseFloat(getComputedStyle(text).fontSize) * scale,
+            inside: drawn.left >= box.left - 0.5 && drawn.right <= box.right + 0.5};
+  });
+}"""
+# WCAG 2 contrast of every piece of text in the over-budget rows against what is painted
+# under it: background colours composited from the root down (alpha included).
+CONTRAST_JS = """selector => {
+  const rgba = value => {
+    const parts = value.match(/[\\d.]+/g).map(Number);
+    return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+  };
+  const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3]));
+  const backdrop = element => {
+    const chain = [];
+    for (let e = element; e; e = e.parentElement) chain.unshift(e);
+    let colour = [255, 255, 255];
+    for (const e of chain) {
+      const own = rgba(getComputedStyle(e).backgroundColor);
+      if (own[3] > 0) colour = over(own, colour);
+    }
+    return colour;
+  };
+  const luminance = rgb => {
+    const [r, g, b] = rgb.map(v => {
+      const c = v / 255;
+      return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const results = [];
+  for (const row of document.querySelectorAll(selector)) {
+    for (const e of row.querySelectorAll('*')) {
+      const ownText = Array.from(e.childNodes)
+        .filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join('').trim();
+      const text = e.tagName === 'INPUT' ? e.value : ownText;
+      if (!text || e.offsetParent === null || e.closest('.visually-hidden')) continue;
+      const under = backdrop(e);
+      const colour = over(rgba(getComputedStyle(e).color), under);
+      results.push({text: text.slice(0, 40), ratio: ratio(colour, under)});
+    }
+    for (const cell of row.querySelectorAll('td[data-label]')) {
+      const label = getComputedStyle(cell, '::before');
+      if (label.content === 'none' || label.display === 'none') continue;
+      const under = backdrop(cell);
+      results.push({text: cell.dataset.label + ' (label)',
+                    ratio: ratio(over(rgba(label.color), under), under)});
+    }
+  }
+  return results;
+}"""
+
+
+@pytest.fixture
+def household(live_server) -> dict[str, int]:
+    """Three budgets of this month written into the live database: one far over its limit
+    (a row that must read well), and two whose gauges end at 150 and 1,000, the end labels that
+    used to be cut ("15", "100"); plus a receipt, so the grid draws its link column."""
+    engine = live_server.app.server.extensions["ft_engine"]
+    user_id = users.user_id_by_username(engine, DEMO_USERNAME)
+    today = date.today()
+    account = writes.create_account(engine, user_id, "Phone test account", "checking", "EUR")
+    created = {}
+    for name, limit, spent in (
+        ("Over the top", 100, 5_000),
+        ("Ends at 150", 15_000, 6_067),
+        ("Ends at 1000", 100_000, 91_301),
+    ):
+        category = writes.create_category(engine, user_id, name, "expense")
+        writes.set_budget(engine, user_id, category, month_start(today), limit)
+        txn = TransactionInput(account, today, -spent, f"{name} shop", "", category)
+        created[name] = writes.create_transaction(engine, user_id, txn)
+    writes.attach_receipt(
+        engine,
+        user_id,
+        created["Over the top"],
+        storage_name=f"{secrets.token_hex(16)}.png",
+        original_name="receipt.png",
+        content_type="image/png",
+        size_bytes=8,
+        sha256="0" * 64,
+    )
+    return created
+
+
+class Browsing:
+    """A signed-in browser context of one size and theme, with its console kept."""
+
+    def __init__(self, browser, base_url: str, viewport: dict[str, int], dark: bool) -> None:
+        self.base_url = base_url
+        self.context = browser.new_context(viewport=viewport)
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.page = self.context.new_page()
+        self.console: list[str] = []
+        self.page.on("console", self._keep)
+        self.page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
+        login(self.page, base_url)
+        if dark:
+            self.choose_dark()
+
+    def _keep(self, message) -> None:
+        if message.type in ("error", "warning"):
+            self.console.append(f"{message.type}: {message.text}")
+
+    def choose_dark(self) -> None:
+        """Flip the navbar's switch as a person does (behind the menu button on a phone)."""
+        switch = self.page.locator(f"#{ids.THEME_SWITCH}")
+        switch.wait_for(state="attached")
+        if not switch.is_visible():
+            self.page.locator("#navbar-toggler").click()
+        switch.check()
+        wait_until(self.page, "key => localStorage.getItem(key) === '[true,false]'", THEME_KEY)
+
+    def open(self, path: str) -> None:
+        if path == "/login":
+            # Signed out, the browser's storage (and so the chosen theme) kept.
+            self.context.clear_cookies()
+        self.page.goto(self.base_url + path)
+        self.page.locator(READY[path]).first.wait_for()
+
+    def theme(self) -> str | None:
+        return self.page.evaluate("() => document.documentElement.getAttribute('data-bs-theme')")
+
+
+@pytest.fixture(params=["light", "dark"])
+def phone(request, browser, live_server, household) -> Iterator[Browsing]:
+    browsing = Browsing(browser, live_server.url, PHONE, dark=request.param == "dark")
+    browsing.dark = request.param == "dark"
+    yield browsing
+    browsing.context.close()
+
+
+@pytest.fixture(params=["light", "dark"])
+def desktop(request, browser, live_server, household) -> Iterator[Browsing]:
+    browsing = Browsing(browser, live_server.url, DESKTOP, dark=request.param == "dark")
+    browsing.dark = request.param == "dark"
+    yield browsing
+    browsing.context.close()
+
+
+def wait_for_gauges(page, selector: str) -> dict:
+    return wait_until(page, GAUGE_TEXT_JS, selector)
+
+
+def assert_gauge_labels_whole(page, selector: str) -> None:
+    found = wait_for_gauges(page, selector)
+    assert found["clipped"] == [], f"gauge labels cut at the graph's edge: {found['clipped']}"
+
+
+def assert_over_budget_rows_read_well(page) -> None:
+    page.mouse.move(0, 0)  # a hovered row has its own colours
+    results = page.evaluate(CONTRAST_JS, "tr.budget-row-over")
+    assert results, "no over-budget row on the page"
+    low = [r for r in results if r["ratio"] < AA_CONTRAST]
+    assert low == [], f"below WCAG AA {AA_CONTRAST}:1: {low}"
+
+
+def test_every_page_fits_a_phone(phone):
+    for path in PAGES:
+        phone.open(path)
+        if path in ("/", "/budgets"):
+            wait_for_gauges(phone.page, f"#{ids.GAUGES if path == '/' else ids.BUDGET_GAUGES}")
+        fit = phone.page.evaluate(OVERFLOW_JS)
+        assert fit["scrollWidth"] <= fit["width"], f"{path} is {fit['scrollWidth']} px wide"
+        assert fit["cells"] == [], f"{path}: cut off at the screen's edge: {fit['cells']}"
+        # Dash's pages write "light" themselves; the sign-in page leaves the default.
+        assert phone.theme() in (("dark",) if phone.dark else (None, "light")), path
+    assert phone.console == []
+
+
+@pytest.mark.parametrize(
+    ("path", "inputs"),
+    [
+        ("/budgets", "input[id*='budget-limit-input']"),
+        ("/settings", "input[id*='settings-account-name'], input[id*='settings-category-name']"),
+    ],
+)
+def test_table_inputs_on_a_phone_hold_an_amount(phone, path, inputs):
+    phone.open(path)
+    measured = phone.page.evaluate(INPUT_ROOM_JS, [inputs, WIDEST_AMOUNT])
+    assert len(measured) >= 3
+    narrow = [m for m in measured if m["width"] < m["needed"]]
+    assert narrow == [], f"narrower than {WIDEST_AMOUNT!r} needs: {narrow[:3]}"
+    if path == "/budgets":
+        assert_over_budget_rows_read_well(phone.page)
+
+
+def test_over_budget_rows_read_at_aa_contrast(desktop):
+    desktop.open("/budgets")
+    assert_over_budget_rows_read_well(desktop.page)
+    assert desktop.console == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_gauge_and_bar_labels_are_whole_and_readable(browser, live_server, household, viewport):
+    browsing = Browsing(browser, live_server.url, viewport, dark=False)
+    try:
+        browsing.open("/")
+        assert_gauge_labels_whole(browsing.page, f"#{ids.GAUGES}")
+        labels = wait_until(browsing.page, BAR_LABELS_JS, ids.CHART_CATEGORY)
+        small = [label for label in labels if label["px"] < 11]
+        assert small == [], f"bar labels drawn below 11 px: {small}"
+        assert all(label["inside"] for label in labels), labels
+        browsing.open("/budgets")
+        assert_gauge_labels_whole(browsing.page, f"#{ids.BUDGET_GAUGES}")
+        assert browsing.console == []
+    finally:
+        browsing.context.close()
+
+
+def test_the_sign_in_page_keeps_the_chosen_theme(desktop):
+    desktop.page.goto(desktop.base_url + "/logout")
+    desktop.page.click("#logout-submit")
+    desktop.page.wait_for_url("**/login?signed_out=1")
+    # Set by a script in <head>, before the body is parsed: no light flash first.
+    desktop.page.goto(desktop.base_url + "/login", wait_until="domcontentloaded")
+    assert desktop.theme() in (("dark",) if desktop.dark else (None, "light"))
+    background = desktop.page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert (background == "rgb(43, 48, 53)") is desktop.dark, background
+    assert desktop.console == []
+
+
+def test_the_grid_with_a_receipt_link_logs_no_warning(desktop):
+    desktop.open("/transactions")
+    link = desktop.page.locator(f"#{ids.GRID} .ag-cell[col-id='receipt_link'] a").first
+    link.wait_for()
+    assert link.get_attribute("href").startswith("/receipts/")
+    assert desktop.console == []
