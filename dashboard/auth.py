@@ -55,7 +55,11 @@ class SignedInUser(UserMixin):
 
 
 def user_by_id(user_id: int) -> SignedInUser | None:
-    found = users.session_user(get_engine(), user_id)
+    """The user with this id, for a login (no session of theirs is checked)."""
+    return _signed_in(users.session_user(get_engine(), user_id))
+
+
+def _signed_in(found: users.SessionUser | None) -> SignedInUser | None:
     if found is None:
         return None
     # The same row read gives the request its data_version: one query fewer per callback.
@@ -92,6 +96,10 @@ def init_app(server: Flask, settings: Settings) -> None:
         storage_uri=settings.redis_url or "memory://",
         storage_options=_limiter_storage_options(settings),
         strategy="fixed-window",
+        # Redis down: count in this process meanwhile (limits still hold, per worker) rather
+        # than fail the sign-in page; an error between check and count is logged, not a 500.
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
     )
     limiter.init_app(server)
     server.extensions["ft_limiter"] = limiter
@@ -116,9 +124,7 @@ def guard() -> Response | None:
     rule = request.url_rule.rule if request.url_rule is not None else None
     if request.endpoint in SESSIONLESS_ENDPOINTS or is_static_bundle(rule):
         return None
-    # The login page stores its CSRF token: better a 503 now than a failed write afterwards.
-    if session_store.store_unavailable(will_write=request.endpoint == "login"):
-        raise session_store.SessionStoreUnavailable()
+    session_store.raise_if_unreadable()
     signed_in = _session_is_valid() or _demo_sign_in(rule)
     if not signed_in and request.endpoint != "login":
         return _login_required(rule)
@@ -263,7 +269,8 @@ def _demo_is_public() -> bool:
 
 
 def _load_user(user_id: str) -> SignedInUser | None:
-    return user_by_id(int(user_id)) if user_id.isdigit() else None
+    """Flask-Login's loader: the user, only while this request's session is live."""
+    return _signed_in(session_store.live_user(int(user_id))) if user_id.isdigit() else None
 
 
 def _limit_failures(limiter: Limiter, limit: str, key_func):

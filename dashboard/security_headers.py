@@ -11,12 +11,10 @@ import logging
 
 from dash import Dash
 from flask import Flask, Response, jsonify, render_template, request
-from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from dashboard.session_store import SessionStoreUnavailable
 from dashboard.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -26,7 +24,6 @@ STATIC_BUNDLE_PREFIXES = ("/assets/", "/_dash-component-suites/")
 STATIC_BUNDLE_RULES = {"/_favicon.ico"}
 # Dash's own JSON endpoints: they answer errors as JSON, never as a page.
 DATA_ENDPOINT_PREFIXES = ("/_dash-", "/_reload-hash")
-SIGN_IN_UNAVAILABLE_RETRY_S = 30
 DATABASE_UNAVAILABLE_RETRY_S = 10
 # What a database that is down, restarting or overloaded raises (PEP 249's OperationalError:
 # "not necessarily under the control of the programmer"), and a pool with no free connection.
@@ -87,15 +84,6 @@ def error_response(
     return response
 
 
-def sign_in_unavailable() -> Response:
-    return error_response(
-        503,
-        "Sign-in service unavailable",
-        "Sign-in service unavailable, try again shortly.",
-        headers={"Retry-After": str(SIGN_IN_UNAVAILABLE_RETRY_S)},
-    )
-
-
 def database_unavailable(error: Exception) -> Response:
     """503 while the database does not answer: one log line per request, not a traceback."""
     cause = getattr(error, "orig", None) or error
@@ -133,7 +121,6 @@ def init_app(app: Dash, settings: Settings) -> None:
         return response
 
     server.register_error_handler(HTTPException, _http_error)
-    server.register_error_handler(SessionStoreUnavailable, lambda _error: sign_in_unavailable())
     for error_class in DATABASE_UNAVAILABLE_ERRORS:
         server.register_error_handler(error_class, database_unavailable)
     server.register_error_handler(InternalServerError, _server_error)
@@ -146,8 +133,6 @@ def _http_error(error: HTTPException) -> Response:
 def _server_error(error: InternalServerError) -> Response:
     # Errors raised outside a view (saving the session) arrive here wrapped, whatever their kind.
     original = getattr(error, "original_exception", None)
-    if isinstance(original, SessionStoreUnavailable | RedisError):
-        return sign_in_unavailable()
     if isinstance(original, DATABASE_UNAVAILABLE_ERRORS):
         return database_unavailable(original)
     return error_response(

@@ -55,12 +55,15 @@ from data.backup_archive import (
 )
 from data.db import is_postgresql
 from data.migrate import alembic_config, head_revision, upgrade_to_head
-from data.schema import metadata, receipts, users
+from data.schema import metadata, receipts, user_sessions, users
 from data.seed import reset_id_sequences
 
 __all__ = ["BackupSummary", "restore_backup", "write_backup"]
 
 ROWS_PER_BATCH = 1_000
+# Sessions are not data: restored, they would revive the sign-ins of the installation (or the
+# moment) the backup came from, on this one. A backup neither writes nor restores them.
+BACKED_UP_TABLES = [table for table in metadata.sorted_tables if table is not user_sessions]
 T = TypeVar("T")
 
 
@@ -88,7 +91,7 @@ def write_backup(engine: Engine, receipts_dir: Path, out_path: Path) -> BackupSu
             "schema_revision": revision,
             "created_at": created_at,
             "row_counts": row_counts,
-            "columns": {t.name: [c.name for c in t.columns] for t in metadata.sorted_tables},
+            "columns": {t.name: [c.name for c in t.columns] for t in BACKED_UP_TABLES},
             "members": {member: file_sha256(path) for member, path in files.items()},
             "missing_receipts": missing,
         }
@@ -120,7 +123,7 @@ def _dump_snapshot(engine: Engine, staging: Path) -> tuple[str, dict[str, int], 
             )
         row_counts = {
             table.name: _dump_table(conn, table, staging / table_member(table.name))
-            for table in metadata.sorted_tables
+            for table in BACKED_UP_TABLES
         }
         names = conn.execute(select(receipts.c.storage_name).order_by(receipts.c.id)).scalars()
         return revision, row_counts, list(names)
@@ -178,7 +181,7 @@ def restore_backup(engine: Engine, receipts_dir: Path, backup_path: Path) -> Bac
                 for member, info in members.items():
                     if member.startswith(RECEIPTS_PREFIX):
                         written.append(restore_file(tar, info, receipts_dir))
-                for table in metadata.sorted_tables:
+                for table in BACKED_UP_TABLES:
                     if table.name in manifest["columns"]:
                         _restore_table(conn, tar, manifest, members[table_member(table.name)])
                 if is_postgresql(engine):

@@ -66,6 +66,28 @@ users = Table(
     Column("session_epoch", Integer, nullable=False, server_default=text("0")),
 )
 
+# Sessions: the record behind the cookie (Redis holds a copy when configured, read first). Kept in
+# the database so that a Redis outage signs nobody out, and so that ending a session is a DELETE
+# every request sees: the signed-in user is loaded joined to this row (data/users.py).
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    # sha256 (hex) of the random id in the cookie: a dump of this table never yields a cookie.
+    Column("id_hash", String(64), primary_key=True),
+    # NULL: an anonymous session (the login form's CSRF token). Set once, at the session's start:
+    # a login always starts a new session.
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    # The session's values, as Flask's tagged JSON.
+    Column("data", Text, nullable=False),
+    # Bumped by each write: a Redis copy of another version is stale.
+    Column("version", Integer, nullable=False),
+    # Unix seconds (the idle timeout after the last write): an integer compares the same way on
+    # both dialects, where time zones in SQLite's DATETIME text would not.
+    Column("expires_at", BigInteger, nullable=False),
+    Index(None, "user_id"),
+    Index(None, "expires_at"),
+)
+
 accounts = Table(
     "accounts",
     metadata,

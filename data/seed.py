@@ -166,7 +166,8 @@ def _move_dates(conn: Connection, user_id: int, months: int) -> None:
 
 def reset_id_sequences(conn: Connection) -> None:
     """Explicit ids leave the serial sequences at 1: point each one past the largest id."""
-    for table in metadata.sorted_tables:
+    # Tables keyed otherwise (user_sessions: by a hash) have no sequence.
+    for table in (t for t in metadata.sorted_tables if "id" in t.c):
         next_id = func.coalesce(select(func.max(table.c.id)).scalar_subquery(), 0) + 1
         sequence = func.pg_get_serial_sequence(table.name, "id")
         conn.execute(select(func.setval(sequence, cast(next_id, BigInteger), False)))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
 
-from data.schema import users
+from data.schema import user_sessions, users
 from data.validation import NotFound
 
 
@@ -27,6 +27,8 @@ class SessionUser(NamedTuple):
     display_name: str
     session_epoch: int
     data_version: int
+    # The version of the session row read with it; None when read without one (at login).
+    session_version: int | None = None
 
 
 def user_currency(engine: Engine, user_id: int) -> str:
@@ -58,21 +60,45 @@ def credentials_for_login(engine: Engine, username: str) -> Credentials | None:
     return None if row is None else Credentials(*row)
 
 
+SESSION_USER_COLUMNS = (
+    users.c.id,
+    users.c.username,
+    users.c.display_name,
+    users.c.session_epoch,
+    users.c.data_version,
+)
+
+
 def session_user(engine: Engine, user_id: int) -> SessionUser | None:
-    query = select(
-        users.c.id,
-        users.c.username,
-        users.c.display_name,
-        users.c.session_epoch,
-        users.c.data_version,
-    ).where(users.c.id == user_id)
+    query = select(*SESSION_USER_COLUMNS).where(users.c.id == user_id)
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else SessionUser(*row)
+
+
+def live_session_user(
+    engine: Engine, user_id: int, session_hash: str, now: int
+) -> SessionUser | None:
+    """The user of a live session: the row read on every signed-in request, joined to the
+    session's own row so that a session ended anywhere (logout, password change, expiry) is
+    refused at once, whatever copy Redis serves, and at no extra round trip."""
+    query = (
+        select(*SESSION_USER_COLUMNS, user_sessions.c.version)
+        .select_from(users.join(user_sessions, user_sessions.c.user_id == users.c.id))
+        .where(
+            users.c.id == user_id,
+            user_sessions.c.id_hash == session_hash,
+            user_sessions.c.expires_at > now,
+        )
+    )
     with engine.connect() as conn:
         row = conn.execute(query).first()
     return None if row is None else SessionUser(*row)
 
 
 def set_password_hash(engine: Engine, user_id: int, password_hash: str) -> None:
-    """A new password, which ends every session of this user (their epoch moves on)."""
+    """A new password, which ends every session of this user: their rows go, in the same
+    transaction, and their epoch moves on."""
     change = (
         update(users)
         .where(users.c.id == user_id)
@@ -81,6 +107,7 @@ def set_password_hash(engine: Engine, user_id: int, password_hash: str) -> None:
     with engine.begin() as conn:
         if conn.execute(change).rowcount != 1:
             raise NotFound("No such user.")
+        conn.execute(delete(user_sessions).where(user_sessions.c.user_id == user_id))
 
 
 def upgrade_password_hash(engine: Engine, user_id: int, old_hash: str, new_hash: str) -> bool:

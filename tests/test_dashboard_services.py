@@ -136,4 +136,9 @@ def test_reads_work_and_nothing_raises_with_redis_unreachable(engine, tmp_path):
         assert services.cache_ping() is False
     response = app.server.test_client().get("/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "degraded", "database": "ok", "cache": "down"}
+    assert response.get_json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "down",
+        "sessions": "ok",
+    }

@@ -20,11 +20,12 @@ import pytest
 from sqlalchemy import BigInteger, Engine, cast, event, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
-from data.backup import restore_backup, write_backup
+from data.backup import BACKED_UP_TABLES, restore_backup, write_backup
 from data.db import make_engine
 from data.demo import load_demo
 from data.migrate import head_revision, upgrade_to_head
-from data.schema import accounts, categories, metadata, receipts, transactions, users
+from data.schema import accounts, categories, receipts, transactions, user_sessions, users
+from data.sessions import insert_session
 from data.writes import (
     TransactionInput,
     attach_receipt,
@@ -35,6 +36,7 @@ from data.writes import (
 from tests.conftest import make_user
 
 TODAY = date(2027, 3, 15)
+ENTRY_KEY = "7d444840-9dc0-4d8c-9f2b-0c2a1b6e3f55"
 RECEIPT_CONTENTS = (b"%PDF-1.4 the first receipt\n", bytes(range(256)) * 40)
 
 
@@ -74,6 +76,9 @@ def populate(engine: Engine, receipts_dir: Path) -> int:
         )
     with engine.begin() as conn:
         conn.execute(update(categories).where(categories.c.id == 1).values(parent_id=2))
+    # An entry of the form, stored with its submission key: the key is backed up with the row.
+    keyed = TransactionInput(1, TODAY, -321, "Entered in the form")
+    create_transaction(engine, user_id, keyed, submission_key=ENTRY_KEY)
     return user_id
 
 
@@ -91,7 +96,7 @@ def contents(engine: Engine) -> dict[str, list[tuple]]:
                 tuple(normalized(v) for v in row)
                 for row in conn.execute(select(table).order_by(table.c.id))
             ]
-            for table in metadata.sorted_tables
+            for table in BACKED_UP_TABLES
         }
 
 
@@ -170,7 +175,7 @@ def test_round_trip_restores_every_row_and_receipt_identically(engine, target, t
     assert {name: len(rows) for name, rows in after.items()} == backup.row_counts
     assert restored.row_counts == backup.row_counts
     assert backup.row_counts["receipts"] == 2 and backup.row_counts["transactions"] > 1000
-    for table in metadata.sorted_tables:
+    for table in BACKED_UP_TABLES:
         assert after[table.name] == before[table.name], table.name
     assert account_totals(target) == account_totals(engine)
     version = select(users.c.data_version).where(users.c.id == user_id)
@@ -183,6 +188,28 @@ def test_round_trip_restores_every_row_and_receipt_identically(engine, target, t
     assert receipt_files(restored_receipts) == receipt_files(source_receipts)
     assert backup.receipt_files == 2 and backup.missing_receipts == ()
     assert backup.schema_revision == head_revision()
+    with target.connect() as conn:
+        keys = select(transactions.c.submission_key).where(transactions.c.payee.like("Entered%"))
+        assert conn.execute(keys).scalars().all() == [ENTRY_KEY]
+
+
+def test_sessions_are_neither_backed_up_nor_restored(engine, target, tmp_path):
+    """Restored sessions would sign in, on the new installation, whoever was signed in when
+    the backup was made."""
+    user_id = populate(engine, tmp_path / "receipts")
+    insert_session(engine, "a" * 64, user_id, "{}", expires_at=2**40)
+    backup = write_backup(engine, tmp_path / "receipts", tmp_path / "b.tar.gz")
+    with tarfile.open(backup.path, "r:gz") as tar:
+        names = tar.getnames()
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert "tables/user_sessions.jsonl" not in names
+    assert "user_sessions" not in manifest["columns"]
+    assert "user_sessions" not in backup.row_counts
+
+    restore_backup(target, tmp_path / "restored-receipts", backup.path)
+    with target.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(user_sessions)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(users)).scalar_one() == 1
 
 
 def test_restored_database_hands_out_fresh_ids(engine, target, tmp_path):
@@ -227,7 +254,7 @@ def test_the_file_holds_a_manifest_then_one_checksummed_jsonl_per_table(small_ba
         manifest = json.load(tar.extractfile("manifest.json"))
         members = {name: tar.extractfile(name).read() for name in names[1:]}
 
-    assert names == ["manifest.json"] + [f"tables/{t.name}.jsonl" for t in metadata.sorted_tables]
+    assert names == ["manifest.json"] + [f"tables/{t.name}.jsonl" for t in BACKED_UP_TABLES]
     assert manifest["format_version"] == 1
     assert manifest["schema_revision"] == head_revision()
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", manifest["created_at"])

@@ -124,7 +124,10 @@ def with_ids(ids: Ledger, changes: dict[str, object]) -> dict[str, object]:
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:
     with engine.connect() as conn:
         return {
-            table.name: [tuple(found) for found in conn.execute(select(table).order_by(table.c.id))]
+            table.name: [
+                tuple(found)
+                for found in conn.execute(select(table).order_by(*table.primary_key.columns))
+            ]
             for table in metadata.sorted_tables
         }
 

@@ -1,5 +1,6 @@
-"""Fixtures of the security suite: a user with data that must never leak, both session stores,
-a Redis that does not answer, and the body of a real Dash callback request."""
+"""Fixtures of the security suite: a user with data that must never leak, sessions with and
+without Redis copies, a Redis that does not answer, and the body of a real Dash callback
+request."""
 
 from __future__ import annotations
 
@@ -42,10 +43,11 @@ def secret_user(engine, login_user_id) -> int:
     return user_id
 
 
-@pytest.fixture(params=["file-store", "redis-store"])
+@pytest.fixture(params=["database-only", "redis-copies"])
 def store_options(request) -> dict:
-    """Settings for each session store: files under the instance path, or a real Redis."""
-    if request.param == "file-store":
+    """Settings for both session set-ups: the database alone (the embedded default), or the
+    database with copies in a real Redis."""
+    if request.param == "database-only":
         return {}
     request.applymarker(pytest.mark.redis)
     return {
@@ -56,7 +58,7 @@ def store_options(request) -> dict:
 
 @pytest.fixture
 def store_app(engine, tmp_path, store_options):
-    """The app on the parametrised database and session store."""
+    """The app on the parametrised database and session set-up."""
     return build_app(db_url_of(engine), tmp_path, **store_options)
 
 

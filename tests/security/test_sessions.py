@@ -1,14 +1,20 @@
-"""Server-side sessions, on the file store and on a real Redis: a new id at login, dead at
-logout, all of a user's sessions ended by a password change, idle and absolute timeouts."""
+"""Server-side sessions, on the database alone and with copies in a real Redis: a new id at
+login, dead at logout, all of a user's sessions ended by a password change, idle and absolute
+timeouts, and nothing stored from which a cookie could be rebuilt."""
 
 from __future__ import annotations
 
+import hashlib
+import socket
 import time
 
 import pytest
+from sqlalchemy import select
 
 from dashboard import passwords
-from dashboard.session_store import COOKIE_NAME, LOGIN_AT, SEEN_AT
+from dashboard.session_store import COOKIE_NAME, EPOCH, LOGIN_AT, SEEN_AT
+from data import sessions, users
+from data.schema import user_sessions
 from tests.conftest import TEST_PASSWORD, AuthActions, build_app, make_login_user
 from tests.security.conftest import db_url_of
 
@@ -110,8 +116,13 @@ def test_the_cookie_is_http_only_same_site_lax_and_secure_when_configured(
         assert ("Secure" in cookie) is secure
 
 
+def _session_rows(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return conn.execute(select(user_sessions.c.id_hash, user_sessions.c.user_id)).all()
+
+
 @pytest.mark.redis
-def test_sessions_live_in_redis_under_their_own_prefix(
+def test_sessions_are_rows_under_the_ids_hash_with_a_copy_in_redis_under_their_own_prefix(
     engine, tmp_path, redis_url, redis_key_prefix, login_user_id
 ):
     import redis
@@ -121,31 +132,56 @@ def test_sessions_live_in_redis_under_their_own_prefix(
     )
     actions = logged_in(app)
     sid = session_id(actions.client)
+    id_hash = hashlib.sha256(sid.encode()).hexdigest()
+    assert _session_rows(engine) == [(id_hash, login_user_id)]
     client = redis.Redis.from_url(redis_url)
-    key = f"{redis_key_prefix}session:{sid}"
+    key = f"{redis_key_prefix}session:{id_hash}"
     assert client.exists(key) == 1
     assert 0 < client.ttl(key) <= 2 * 3600
+    # Neither a dump of the table nor of Redis holds the cookie's value.
+    assert not [k for k in client.scan_iter(match=redis_key_prefix + "*") if sid.encode() in k]
+    assert sid.encode() not in client.get(key)
     actions.logout()
     assert client.exists(key) == 0
+    assert _session_rows(engine) == []
     client.close()
 
 
-def test_an_unreachable_session_store_is_a_503_page_and_health_still_answers(
-    engine, tmp_path, unreachable_redis_url, login_user_id
+def test_a_new_session_prunes_expired_rows(store_app, engine, login_user_id):
+    store_app.server.session_interface.prune_every = 1
+    sessions.insert_session(engine, "e" * 64, login_user_id, "{}", int(time.time()) - 1)
+    actions = logged_in(store_app)
+    id_hash = hashlib.sha256(session_id(actions.client).encode()).hexdigest()
+    assert _session_rows(engine) == [(id_hash, login_user_id)]
+
+
+def test_a_session_that_changes_hands_without_a_login_gets_a_new_id(
+    store_app, engine, login_user_id
 ):
-    app = build_app(db_url_of(engine), tmp_path, redis_url=unreachable_redis_url)
+    client = store_app.server.test_client()
+    client.get("/login")
+    before = session_id(client)
+    epoch = users.session_user(engine, login_user_id).session_epoch
+    with client.session_transaction() as values:
+        # What a login that forgot to rotate the id would leave behind.
+        values.update({"_user_id": str(login_user_id), EPOCH: epoch, LOGIN_AT: int(time.time())})
+        values[SEEN_AT] = values[LOGIN_AT]
+    after = session_id(client)
+    assert after and after != before
+    assert is_logged_in(client)
+    assert not is_logged_in(replay(store_app, before))
+
+
+def test_a_database_that_does_not_answer_is_the_503_page_not_a_500(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"postgresql://postgres@127.0.0.1:{probe.getsockname()[1]}/nowhere"
+    app = build_app(dead, tmp_path)
     client = app.server.test_client()
-    client.set_cookie(COOKIE_NAME, "a-session-id-from-before-the-outage")
-    for response in (client.get("/"), client.get("/login"), client.get("/transactions")):
-        assert response.status_code == 503
-        assert response.headers["Retry-After"]
-        page = response.get_data(as_text=True)
-        assert "Sign-in service unavailable, try again shortly" in page
-        assert "Traceback" not in page and "ConnectionError" not in page
+    client.set_cookie(COOKIE_NAME, "x" * 43)
+    page = client.get("/")
+    assert page.status_code == 503
+    assert "The database is not answering right now" in page.get_data(as_text=True)
     callback = client.post("/_dash-update-component", json={})
-    assert callback.status_code == 503
-    assert callback.get_json() == {"error": "Sign-in service unavailable"}
-    fresh = app.server.test_client()
-    assert fresh.get("/login").status_code == 503
-    assert fresh.get("/health/live").status_code == 200
-    assert fresh.get("/health").status_code == 200
+    assert (callback.status_code, callback.get_json()) == (503, {"error": "Service unavailable"})
+    assert client.get("/health/live").status_code == 200

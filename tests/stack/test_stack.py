@@ -45,7 +45,7 @@ def attribution(stack, private_pg) -> Iterator[WorkerAttribution]:
 def test_health_routes_report_database_and_cache_ok(stack):
     health = requests.get(stack.url + "/health", timeout=10)
     assert health.status_code == 200
-    assert health.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert health.json() == {"status": "ok", "database": "ok", "cache": "ok", "sessions": "ok"}
     assert health.headers["Cache-Control"] == "no-store"
     for path in ("/health/live", "/health/ready"):
         response = requests.get(stack.url + path, timeout=10)
@@ -166,5 +166,6 @@ def _submit_entry(client: DashClient, account: str, category: str, amount: str, 
         f"{ids.ENTRY_CATEGORY}.value": category,
         f"{ids.ENTRY_PAYEE}.value": payee,
         f"{ids.REFRESH_STORE}.data": 0,
+        f"{ids.ENTRY_SUBMISSION_KEY}.data": str(uuid.uuid4()),
     }
     return outputs_of(client.update(ENTRY_SUBMIT_OUTPUT, values))[ENTRY_SUBMIT_OUTPUT]

@@ -1,9 +1,10 @@
 """Services going away under a running gunicorn: Redis and PostgreSQL stop and come back.
 
-What the app promises (DESIGN.md, "Failures are answers"): a down cache only degrades, a down
-session store is a clear 503 for what needs a session, a down database is a 503 from /health and
-/health/ready and a clear 503 page, never a traceback; and everything recovers without a
-restart of gunicorn.
+What the app promises (DESIGN.md, "Failures are answers"): a down Redis only degrades (the cache
+and the session copies fall back to the database, signed-in people keep working), a down
+database is a 503 from /health and /health/ready and a clear 503 page, never a traceback; and
+everything recovers without a restart of gunicorn. (tests/stack/test_stack_redis_outage.py: the
+same Redis outage under six concurrent writers, and revocation across it.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ pytestmark = pytest.mark.stack
 RECOVERY_TIMEOUT_S = 15
 # Enough requests, each on a new connection, for both workers to have answered some.
 REQUESTS_AFTER_RECOVERY = 8
-SIGN_IN_UNAVAILABLE = "Sign-in service unavailable"
 DATABASE_UNAVAILABLE = "The database is not answering right now."
 STYLESHEET = "/assets/vendor/bootstrap.min.css"
 
@@ -53,30 +53,29 @@ def test_redis_restart_degrades_then_recovers(
 
     private_redis.stop()
     try:
-        assert _health(stack) == (200, {"status": "degraded", "database": "ok", "cache": "down"})
+        degraded = {"status": "degraded", "database": "ok", "cache": "down", "sessions": "ok"}
+        assert _health(stack) == (200, degraded)
+        # Ready all the same: every request still works, from the database.
         ready = _get(stack, "/health/ready")
-        assert (ready.status_code, ready.json()) == (503, {"status": "unavailable"})
-        # Sessions live in Redis: what needs one is a clear 503, never a traceback.
+        assert (ready.status_code, ready.json()) == (200, {"status": "ok"})
+        # Sessions are recorded in the database: the signed-in user keeps working.
         page = demo_client.get("/")
-        assert page.status_code == 503 and SIGN_IN_UNAVAILABLE in page.text
-        assert page.headers.get("Retry-After")
-        callback = kpi_response(demo_client, store)
-        assert (callback.status_code, callback.json()) == (503, {"error": SIGN_IN_UNAVAILABLE})
-        # What needs no session is served as ever.
+        assert page.status_code == 200
+        assert kpi_texts(kpi_response(demo_client, store)) == before
         assert _get(stack, STYLESHEET).status_code == 200
-        login_page = DashClient(stack.url).get("/login")
-        assert login_page.status_code == 503 and SIGN_IN_UNAVAILABLE in login_page.text
-        for response in (page, callback, login_page):
-            _no_traceback(response)
+        newcomer = DashClient(stack.url)
+        newcomer.login(DEMO_USERNAME, DEMO_PASSWORD)
+        assert kpi_texts(kpi_response(newcomer, filters_store(newcomer))) == before
+        newcomer.close()
+        _no_traceback(page)
     finally:
         private_redis.start()
 
     wait_for(
-        lambda: _health(stack) == (200, {"status": "ok", "database": "ok", "cache": "ok"}),
+        lambda: _health(stack) == (200, {**degraded, "status": "ok", "cache": "ok"}),
         RECOVERY_TIMEOUT_S,
         "/health to report the cache ok again",
     )
-    # compose runs Redis with AOF: the session outlived the restart.
     for _ in range(REQUESTS_AFTER_RECOVERY):
         assert kpi_texts(kpi_response(demo_client, store)) == before
     fresh = DashClient(stack.url)
@@ -102,7 +101,12 @@ def test_postgres_restart_is_a_503_then_recovers_without_restarting_gunicorn(
     try:
         wait_for(lambda: _health(stack)[0] == 503, 10, "/health to answer 503")
         health = _get(stack, "/health")
-        assert health.json() == {"status": "down", "database": "down", "cache": "ok"}
+        assert health.json() == {
+            "status": "down",
+            "database": "down",
+            "cache": "ok",
+            "sessions": "down",
+        }
         ready = _get(stack, "/health/ready")
         assert (ready.status_code, ready.json()) == (503, {"status": "unavailable"})
         assert _get(stack, "/health/live").status_code == 200
@@ -117,8 +121,9 @@ def test_postgres_restart_is_a_503_then_recovers_without_restarting_gunicorn(
     finally:
         private_pg.start()
 
+    everything_ok = {"status": "ok", "database": "ok", "cache": "ok", "sessions": "ok"}
     wait_for(
-        lambda: _health(stack) == (200, {"status": "ok", "database": "ok", "cache": "ok"}),
+        lambda: _health(stack) == (200, everything_ok),
         RECOVERY_TIMEOUT_S,
         "/health to report the database ok again",
     )
