@@ -36,8 +36,10 @@ def _env_bool(name: str, default: bool) -> bool:
 
 bind = f"0.0.0.0:{_env_int('PORT', 8000, minimum=1)}"
 workers = _env_int("WEB_CONCURRENCY", 2, minimum=1)
-# threads > 1 makes gunicorn use its gthread worker: Dash callbacks mostly wait on PostgreSQL.
+# Threads, because Dash callbacks mostly wait on PostgreSQL: gunicorn's gthread worker, stopping
+# without leaving new connections to be reset (see gunicorn_worker.py).
 threads = _env_int("GUNICORN_THREADS", 4, minimum=1)
+worker_class = "gunicorn_worker.DrainingThreadWorker"
 timeout = _env_int("GUNICORN_TIMEOUT", 30, minimum=1)
 # Time for in-flight requests to finish after SIGTERM. Compose's stop_grace_period and the
 # pod's terminationGracePeriodSeconds are set above it, so nothing is killed mid-request.
