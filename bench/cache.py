@@ -8,8 +8,8 @@ import redis
 
 
 class BenchCache:
-    """Keys under `ft-bench-<random>:`; sessions live under `<prefix>session:` (see
-    dashboard/session_store.py) and survive a flush, so "cold" never logs the user out."""
+    """Keys under `ft-bench-<random>:`; the session copies under `<prefix>session:` (see
+    dashboard/session_copies.py) survive a flush, so "cold" measures the read models alone."""
 
     def __init__(self, redis_url: str) -> None:
         self.url = redis_url
