@@ -9,6 +9,7 @@ model, the filters store and the search box as state; the entry form submits wit
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -157,6 +158,8 @@ class OverviewRequests:
             f"{ids.ENTRY_CATEGORY}.value": str(self.household.category_ids["Groceries"]),
             f"{ids.ENTRY_PAYEE}.value": payee,
             f"{ids.REFRESH_STORE}.data": 0,
+            # A new entry each time, as the page makes a new key after each save.
+            f"{ids.ENTRY_SUBMISSION_KEY}.data": str(uuid.uuid4()),
         }
         body = self._body(ENTRY_FEEDBACK, values, [f"{ids.ENTRY_FORM}.n_submit"])
         return Request("add-transaction", body)

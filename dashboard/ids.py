@@ -52,6 +52,9 @@ ENTRY_MEMO = "entry-memo"
 ENTRY_SUBMIT = "entry-submit"
 ENTRY_FEEDBACK = "entry-feedback"
 ENTRY_ERRORS = "entry-errors"
+# The key of the entry the form is about to store: a retry sends it again (see
+# dashboard/callbacks/transaction_saving.py).
+ENTRY_SUBMISSION_KEY = "entry-submission-key"
 EDIT_MODAL = "edit-modal"
 EDIT_ID = "edit-transaction-id"
 EDIT_DATE = "edit-date"

@@ -3,7 +3,8 @@ rows are gone, the upload size limit, and the authorised download route.
 
 Order of operations, so a failure never leaves a row without its file:
 - store: the file is written (fsynced, renamed into place) first, then its row is committed;
-  if the row is refused or the database fails, the file is removed again.
+  if the row is refused or the database fails, the file is removed again. An entry saved with
+  its receipt records both in one DB transaction (staged_receipt).
 - replace, remove, delete: the rows go in one DB transaction; the old files are unlinked only
   after that commit. A crash between the commit and the unlink leaves an orphan file that no
   row names: it is never served (downloads go through a row) nor backed up (backups list rows),
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from string import Template
 
@@ -34,7 +36,7 @@ from dashboard.receipt_storage import remove_files, stored_path, write_file
 from dashboard.security_headers import error_response
 from dashboard.settings import Settings
 from data import queries, writes
-from data.lookups import get_receipt
+from data.lookups import get_receipt, receipt_stored_as
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +86,36 @@ def check_upload(contents: object, filename: object) -> CleanReceipt:
     return clean_receipt(contents, filename, get_settings().receipt_max_bytes)
 
 
+def _row_values(storage_name: str, receipt: CleanReceipt) -> dict[str, object]:
+    return {
+        "storage_name": storage_name,
+        "original_name": receipt.display_name,
+        "content_type": receipt.kind.content_type,
+        "size_bytes": receipt.size_bytes,
+        "sha256": receipt.sha256,
+    }
+
+
+@contextmanager
+def staged_receipt(user_id: int, receipt: CleanReceipt | None) -> Iterator[dict | None]:
+    """Write the receipt's file for a write that records it in its own DB transaction (an entry
+    saved with its receipt): yields the row values, None without a receipt. The file is removed
+    again if the body raises, or if no row of this user names it afterwards (a replayed entry,
+    answered with the receipt its first attempt stored)."""
+    if receipt is None:
+        yield None
+        return
+    directory = receipts_dir()
+    storage_name = write_file(directory, receipt.data, receipt.kind.extension)
+    try:
+        yield _row_values(storage_name, receipt)
+    except BaseException:
+        remove_files(directory, [storage_name])
+        raise
+    if not receipt_stored_as(get_engine(), user_id, storage_name):
+        remove_files(directory, [storage_name])
+
+
 def store_receipt(
     user_id: int, transaction_id: int, receipt: CleanReceipt, replace: bool = False
 ) -> int:
@@ -91,13 +123,7 @@ def store_receipt(
     returns the new receipt's id. Any failure removes the file again and is raised."""
     directory = receipts_dir()
     storage_name = write_file(directory, receipt.data, receipt.kind.extension)
-    file = {
-        "storage_name": storage_name,
-        "original_name": receipt.display_name,
-        "content_type": receipt.kind.content_type,
-        "size_bytes": receipt.size_bytes,
-        "sha256": receipt.sha256,
-    }
+    file = _row_values(storage_name, receipt)
     try:
         if replace:
             receipt_id, old_name = writes.replace_receipt(

@@ -187,6 +187,8 @@ def entry_form() -> dbc.Card:
                         row,
                         html.Div(id=ids.ENTRY_ERRORS, className="mt-2"),
                         html.Div(id=ids.ENTRY_FEEDBACK, className="mt-2"),
+                        # Filled in the browser: the key that makes a retry store nothing new.
+                        dcc.Store(id=ids.ENTRY_SUBMISSION_KEY),
                     ],
                     id=ids.ENTRY_FORM,
                 )

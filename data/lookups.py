@@ -159,6 +159,24 @@ def get_receipt(engine: Engine, user_id: int, receipt_id: object) -> dict[str, A
     return dict(row) if row is not None else None
 
 
+def submission_key_of(engine: Engine, user_id: int, transaction_id: int) -> str | None:
+    """The entry form's key this transaction was stored with (see data/submissions.py)."""
+    query = select(transactions.c.submission_key).where(
+        transactions.c.user_id == user_id, transactions.c.id == transaction_id
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one_or_none()
+
+
+def receipt_stored_as(engine: Engine, user_id: int, storage_name: str) -> bool:
+    """Whether a receipt row of this user names this stored file."""
+    query = select(receipts.c.id).where(
+        receipts.c.user_id == user_id, receipts.c.storage_name == storage_name
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).first() is not None
+
+
 def transactions_page(
     engine: Engine,
     user_id: int,

@@ -43,7 +43,7 @@ def attach_receipt(
         # Replacing here would orphan the old file: replace_receipt returns its name instead.
         if txn.receipt_id is not None:
             errors.add("transaction_id", "This transaction already has a receipt.")
-        return _link_new_receipt(conn, user_id, txn.id, file, errors)
+        return link_new_receipt(conn, user_id, txn.id, file, errors)
 
 
 def replace_receipt(
@@ -56,7 +56,7 @@ def replace_receipt(
         bump_version(conn, user_id)
         txn = owned_row(conn, txns, user_id, transaction_id, "transaction")
         old_name = _unlink_receipt(conn, user_id, txn)
-        return _link_new_receipt(conn, user_id, txn.id, file, FieldErrors()), old_name
+        return link_new_receipt(conn, user_id, txn.id, file, FieldErrors()), old_name
 
 
 def detach_receipt(engine: Engine, user_id: int, transaction_id: int) -> str | None:
@@ -68,9 +68,11 @@ def detach_receipt(engine: Engine, user_id: int, transaction_id: int) -> str | N
         return _unlink_receipt(conn, user_id, txn)
 
 
-def _link_new_receipt(
+def link_new_receipt(
     conn: Connection, user_id: int, transaction_id: int, file: dict, errors: FieldErrors
 ) -> int:
+    """Record a stored receipt file and link it to the transaction, inside the caller's DB
+    transaction (also data/writes.py's, for a receipt entered with its transaction)."""
     values = v.check_receipt(errors, **file)
     same_file = select(receipts.c.id).where(receipts.c.storage_name == values["storage_name"])
     if values["storage_name"] and conn.execute(same_file).first():

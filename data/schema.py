@@ -36,6 +36,9 @@ metadata = MetaData(
     }
 )
 
+# A submission key is a UUID in its 36-character text form; see transactions.submission_key.
+SUBMISSION_KEY_LENGTH = 36
+SUBMISSION_KEY_INDEX = "uq_transactions_user_id_submission_key"
 ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan")
 CATEGORY_KINDS = ("income", "expense", "transfer")
 
@@ -166,7 +169,14 @@ transactions = Table(
     Column("import_fingerprint", String(64), nullable=True),
     _created_at(),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The entry form's key of the submission that created this row (a transfer's outflow leg):
+    # a retried or replayed submission meets the unique index below and stores nothing new.
+    # NULL (imports, demo data, older rows) is never a duplicate on either dialect.
+    Column("submission_key", String(SUBMISSION_KEY_LENGTH), nullable=True),
     UniqueConstraint("user_id", "import_fingerprint"),
+    # A unique index rather than a constraint: SQLite adds one in place, without the table copy
+    # that batch mode would need for a constraint on an existing table.
+    Index(SUBMISSION_KEY_INDEX, "user_id", "submission_key", unique=True),
     Index(None, "user_id", "date"),
     Index(None, "user_id", "category_id", "date"),
     Index(None, "user_id", "account_id", "date"),

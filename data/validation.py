@@ -32,6 +32,11 @@ _CURRENCY_RE = re.compile(r"[A-Z]{3}", re.ASCII)
 _COLOR_RE = re.compile(r"#[0-9a-f]{6}", re.ASCII)
 _STORAGE_NAME_RE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}", re.ASCII)
 _SHA256_RE = re.compile(r"[0-9a-f]{64}", re.ASCII)
+# A UUID's canonical text form (what the browser's crypto.randomUUID() gives), any case.
+_SUBMISSION_KEY_RE = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII | re.IGNORECASE
+)
+SUBMISSION_KEY_INVALID = "This form has expired: reload the page, then enter it again."
 
 
 class ValidationError(ValueError):
@@ -190,6 +195,14 @@ def clean_sha256(value: object) -> str:
     if not isinstance(value, str) or not _SHA256_RE.fullmatch(value):
         raise Invalid("Expected 64 lowercase hex digits.")
     return value
+
+
+def clean_submission_key(value: object) -> str:
+    """The entry form's key of one submission, as stored: a UUID in lower case. It only tells
+    a retry from a new entry of the same user; it grants nothing, so any UUID will do."""
+    if not isinstance(value, str) or not _SUBMISSION_KEY_RE.fullmatch(value):
+        raise Invalid(SUBMISSION_KEY_INVALID)
+    return value.lower()
 
 
 def clean_size(value: object) -> int:

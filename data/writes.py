@@ -8,14 +8,16 @@ with bump_version (see data/ownership.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from data import validation as v
 from data.ownership import bump_version, insert_id, owned_row, update_owned
-from data.receipt_writes import attach_receipt, detach_receipt, replace_receipt
+from data.receipt_writes import attach_receipt, detach_receipt, link_new_receipt, replace_receipt
 from data.schema import accounts, budgets, categories, receipts
 from data.schema import transactions as txns
 from data.setup_writes import (
@@ -26,6 +28,12 @@ from data.setup_writes import (
     rename_category,
     set_account_archived,
     set_category_archived,
+)
+from data.submissions import (
+    KEY_OF_ANOTHER_KIND,
+    checked_key,
+    first_submission,
+    violates_submission_key,
 )
 from data.validation import FieldErrors, NotFound, ValidationError
 
@@ -64,19 +72,48 @@ class TransactionInput:
 
 
 def create_transaction(
-    engine: Engine, user_id: int, txn: TransactionInput, receipt_id: int | None = None
+    engine: Engine,
+    user_id: int,
+    txn: TransactionInput,
+    receipt_id: int | None = None,
+    *,
+    submission_key: str | None = None,
+    receipt_file: Mapping[str, object] | None = None,
 ) -> int:
-    with engine.begin() as conn:
-        bump_version(conn, user_id)
-        errors = FieldErrors()
-        values, _account = _transaction_values(conn, user_id, txn, None, errors)
-        if receipt_id is not None:
-            receipt = owned_row(conn, receipts, user_id, receipt_id, "receipt")
-            values["receipt_id"] = receipt.id
-            if conn.execute(select(txns.c.id).where(txns.c.receipt_id == receipt.id)).first():
-                errors.add("receipt_id", "That receipt belongs to another transaction.")
-        errors.raise_if_any()
-        return insert_id(conn, txns, user_id=user_id, **values)
+    """Store a transaction; returns its id.
+
+    submission_key: the entry form's key of this submission. A later call with the same user
+    and key (a retry of a request whose answer was lost, a replay, a double click) stores
+    nothing and returns the id the first call stored, whatever else it carries.
+    receipt_file: the row values of a receipt file the caller has written, recorded and linked
+    in the same DB transaction, so the transaction is never stored without it.
+    """
+    if receipt_id is not None and receipt_file is not None:
+        raise TypeError("give a receipt_id or a receipt_file, not both")
+    key = None
+    try:
+        with engine.begin() as conn:
+            bump_version(conn, user_id)
+            errors = FieldErrors()
+            values, _account = _transaction_values(conn, user_id, txn, None, errors)
+            key = checked_key(submission_key, errors)
+            if receipt_id is not None:
+                receipt = owned_row(conn, receipts, user_id, receipt_id, "receipt")
+                values["receipt_id"] = receipt.id
+                if conn.execute(select(txns.c.id).where(txns.c.receipt_id == receipt.id)).first():
+                    errors.add("receipt_id", "That receipt belongs to another transaction.")
+            errors.raise_if_any()
+            txn_id = insert_id(conn, txns, user_id=user_id, submission_key=key, **values)
+            if receipt_file is not None:
+                link_new_receipt(conn, user_id, txn_id, dict(receipt_file), FieldErrors())
+            return txn_id
+    except IntegrityError as conflict:
+        if key is None or not violates_submission_key(conflict):
+            raise
+    first = first_submission(engine, user_id, key)
+    if first.transfer_peer_id is not None:
+        raise ValidationError({"submission_key": KEY_OF_ANOTHER_KIND})
+    return first.id
 
 
 def update_transaction(
@@ -123,35 +160,55 @@ def create_transfer(
     amount_minor: int,
     payee: str = "Transfer",
     memo: str = "",
+    *,
+    submission_key: str | None = None,
+    receipt_file: Mapping[str, object] | None = None,
 ) -> tuple[int, int]:
-    """Two linked legs, -amount on the source and +amount on the target; returns (out, in)."""
-    with engine.begin() as conn:
-        bump_version(conn, user_id)
-        source = owned_row(conn, accounts, user_id, from_account_id, "account")
-        target = owned_row(conn, accounts, user_id, to_account_id, "account")
-        errors = FieldErrors()
-        v.check_transfer_accounts(source, target, errors)
-        amount = errors.check(
-            "amount_minor",
-            v.clean_amount,
-            amount_minor,
-            source.currency,
-            zero_ok=False,
-            negative_ok=False,
-        )
-        leg = {
-            "user_id": user_id,
-            "date": errors.check("date", v.clean_date, date),
-            "payee": errors.check("payee", v.clean_text, payee, v.PAYEE_MAX),
-            "memo": errors.check("memo", v.clean_text, memo, v.MEMO_MAX, multiline=True),
-        }
-        errors.raise_if_any()
-        out_id = insert_id(conn, txns, **leg, account_id=source.id, amount_minor=-amount)
-        in_id = insert_id(
-            conn, txns, **leg, account_id=target.id, amount_minor=amount, transfer_peer_id=out_id
-        )
-        update_owned(conn, txns, user_id, out_id, transfer_peer_id=in_id)
-        return out_id, in_id
+    """Two linked legs, -amount on the source and +amount on the target; returns (out, in).
+
+    The outflow leg carries the submission key and the receipt (see create_transaction): a
+    later call with the same key stores nothing and returns the legs the first call stored.
+    """
+    key = None
+    try:
+        with engine.begin() as conn:
+            bump_version(conn, user_id)
+            source = owned_row(conn, accounts, user_id, from_account_id, "account")
+            target = owned_row(conn, accounts, user_id, to_account_id, "account")
+            errors = FieldErrors()
+            v.check_transfer_accounts(source, target, errors)
+            amount = errors.check(
+                "amount_minor",
+                v.clean_amount,
+                amount_minor,
+                source.currency,
+                zero_ok=False,
+                negative_ok=False,
+            )
+            leg = {
+                "user_id": user_id,
+                "date": errors.check("date", v.clean_date, date),
+                "payee": errors.check("payee", v.clean_text, payee, v.PAYEE_MAX),
+                "memo": errors.check("memo", v.clean_text, memo, v.MEMO_MAX, multiline=True),
+            }
+            key = checked_key(submission_key, errors)
+            errors.raise_if_any()
+            out_id = insert_id(
+                conn, txns, **leg, account_id=source.id, amount_minor=-amount, submission_key=key
+            )
+            inflow = {"account_id": target.id, "amount_minor": amount, "transfer_peer_id": out_id}
+            in_id = insert_id(conn, txns, **leg, **inflow)
+            update_owned(conn, txns, user_id, out_id, transfer_peer_id=in_id)
+            if receipt_file is not None:
+                link_new_receipt(conn, user_id, out_id, dict(receipt_file), FieldErrors())
+            return out_id, in_id
+    except IntegrityError as conflict:
+        if key is None or not violates_submission_key(conflict):
+            raise
+    first = first_submission(engine, user_id, key)
+    if first.transfer_peer_id is None:
+        raise ValidationError({"submission_key": KEY_OF_ANOTHER_KIND})
+    return first.id, first.transfer_peer_id
 
 
 def set_budget(

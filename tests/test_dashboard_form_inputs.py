@@ -4,6 +4,7 @@ filtered (issue 9, items 1 and 2). The browser side is tests/e2e/test_form_input
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
@@ -45,6 +46,7 @@ def table_rows(engine, table) -> list[tuple]:
 
 
 def submit(home, mode="transaction", date_value="2024-05-01", payee="Shop", memo=""):
+    """The entry form's callback, with a fresh submission key: only the typed fields can fail."""
     amount = "10" if mode == "transfer" else "-10"
     return entry.submit_entry(
         home["user"],
@@ -57,6 +59,7 @@ def submit(home, mode="transaction", date_value="2024-05-01", payee="Shop", memo
         payee,
         memo,
         3,
+        submission_key=str(uuid.uuid4()),
     )
 
 

@@ -8,6 +8,7 @@ import hashlib
 import io
 import re
 import stat
+import uuid
 from datetime import date
 from types import SimpleNamespace
 
@@ -204,6 +205,7 @@ def test_the_entry_form_saves_a_transaction_with_its_receipt(app, engine, ledger
         outcome = entry.submit_entry(
             ledger.user, "transaction", TODAY.isoformat(), "-4.20", str(ledger.account), "",
             NO_CATEGORY, "Kiosk", "", 7, data_url(image_bytes("PNG"), "image/png"), "kiosk.png",
+            submission_key=str(uuid.uuid4()),
         )  # fmt: skip
     assert outcome.saved and outcome.error == "" and outcome.refresh == 8
     [row] = receipt_rows(engine)
@@ -218,6 +220,7 @@ def test_a_transfer_keeps_its_receipt_on_the_outflow_leg(app, engine, ledger):
         outcome = entry.submit_entry(
             ledger.user, "transfer", TODAY.isoformat(), "50", str(ledger.account),
             str(savings), NO_CATEGORY, "", "", 0, data_url(pdf_bytes()), "slip.pdf",
+            submission_key=str(uuid.uuid4()),
         )  # fmt: skip
     assert outcome.saved
     [row] = receipt_rows(engine)
@@ -231,11 +234,11 @@ def test_a_refused_receipt_stores_no_transaction_and_shows_both_messages(app, en
     with as_user(app, ledger.user):
         only_receipt = entry.submit_entry(
             ledger.user, "transaction", TODAY.isoformat(), "-1", str(ledger.account), "",
-            NO_CATEGORY, "", "", 0, html, "photo.jpg",
+            NO_CATEGORY, "", "", 0, html, "photo.jpg", submission_key=str(uuid.uuid4()),
         )  # fmt: skip
         both = entry.submit_entry(
             ledger.user, "transaction", TODAY.isoformat(), "abc", str(ledger.account), "",
-            NO_CATEGORY, "", "", 0, html, "photo.jpg",
+            NO_CATEGORY, "", "", 0, html, "photo.jpg", submission_key=str(uuid.uuid4()),
         )  # fmt: skip
     assert only_receipt == entry.FormOutcome(saved=False, field_errors={"receipt": NOT_ALLOWED})
     assert both.field_errors["receipt"] == NOT_ALLOWED and "amount" in both.field_errors

@@ -3,6 +3,7 @@ request acting as a user, on real databases."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
@@ -99,6 +100,7 @@ def add(engine, home, amount, payee="", category=None, account=None, day=TODAY, 
 
 
 def submit(home, amount, mode="transaction", **fields):
+    """The entry form's callback; each call is a new entry (its own key) unless `key` is given."""
     values = {
         "date_value": TODAY.isoformat(),
         "account": str(home["checking"]),
@@ -106,6 +108,7 @@ def submit(home, amount, mode="transaction", **fields):
         "category": NO_CATEGORY,
         "payee": "",
         "memo": "",
+        "key": str(uuid.uuid4()),
         **fields,
     }
     return entry.submit_entry(
@@ -119,6 +122,7 @@ def submit(home, amount, mode="transaction", **fields):
         values["payee"],
         values["memo"],
         5,
+        submission_key=values["key"],
     )
 
 
@@ -483,10 +487,18 @@ def test_another_users_transaction_is_not_found_and_left_alone(app, engine, hous
             alice, bobs, TODAY.isoformat(), "-1", str(bobs_account), "", "", "", 0
         )
         deleted = deleting.delete_transaction(alice, bobs, 0)
-        undone = deleting.undo_delete(alice, {"legs": [{**deleting._leg(_row(engine, bobs))}]}, 0)
+        snapshot = {"legs": [deleting._leg(_row(engine, bobs))], "key": str(uuid.uuid4())}
+        undone = deleting.undo_delete(alice, snapshot, 0)
     assert view == {"found": False, "id": None, "error": edit.NOT_FOUND}
     assert saved == entry.FormOutcome(saved=False, error=edit.NOT_FOUND)
-    assert deleted["deleted"] is False and deleted["message"] == edit.NOT_FOUND
+    # What a repeated delete of one's own gone transaction answers: the same for an id that was
+    # never alice's, so the answer tells her nothing of bob's rows.
+    assert deleted == {
+        "deleted": True,
+        "message": deleting.ALREADY_DELETED,
+        "undo": None,
+        "refresh": 1,
+    }
     assert undone == {"restored": False, "message": "Could not undo: No such account."}
     assert rows_of(engine, bob) == before and rows_of(engine, alice) == []
 

@@ -36,6 +36,7 @@ from data.writes import (
 from tests.conftest import make_user
 
 TODAY = date(2027, 3, 15)
+ENTRY_KEY = "7d444840-9dc0-4d8c-9f2b-0c2a1b6e3f55"
 RECEIPT_CONTENTS = (b"%PDF-1.4 the first receipt\n", bytes(range(256)) * 40)
 
 
@@ -75,6 +76,9 @@ def populate(engine: Engine, receipts_dir: Path) -> int:
         )
     with engine.begin() as conn:
         conn.execute(update(categories).where(categories.c.id == 1).values(parent_id=2))
+    # An entry of the form, stored with its submission key: the key is backed up with the row.
+    keyed = TransactionInput(1, TODAY, -321, "Entered in the form")
+    create_transaction(engine, user_id, keyed, submission_key=ENTRY_KEY)
     return user_id
 
 
@@ -184,6 +188,9 @@ def test_round_trip_restores_every_row_and_receipt_identically(engine, target, t
     assert receipt_files(restored_receipts) == receipt_files(source_receipts)
     assert backup.receipt_files == 2 and backup.missing_receipts == ()
     assert backup.schema_revision == head_revision()
+    with target.connect() as conn:
+        keys = select(transactions.c.submission_key).where(transactions.c.payee.like("Entered%"))
+        assert conn.execute(keys).scalars().all() == [ENTRY_KEY]
 
 
 def test_sessions_are_neither_backed_up_nor_restored(engine, target, tmp_path):

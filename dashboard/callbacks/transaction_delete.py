@@ -7,6 +7,8 @@ form, with every id looked up together with the user.
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
@@ -20,7 +22,11 @@ from dashboard.extensions import get_engine
 from dashboard.forms import parse_id, parse_iso_date
 from dashboard.pages.transactions import UNDO_MESSAGE
 from data import queries, writes
-from data.validation import NotFound, ValidationError
+from data.lookups import submission_key_of
+from data.validation import Invalid, NotFound, ValidationError, clean_submission_key
+
+# A second delete of a transaction that is gone: what the first answered, without undo.
+ALREADY_DELETED = "Transaction deleted."
 
 
 def _leg(txn: dict[str, Any]) -> dict[str, Any]:
@@ -35,32 +41,40 @@ def _leg(txn: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_snapshot(user_id: int, txn: dict[str, Any]) -> dict[str, Any]:
-    """What undo needs to re-create the transaction: both legs for a transfer, outflow first."""
+    """What undo needs to re-create the transaction: both legs for a transfer, outflow first,
+    and the submission key of the outflow leg (see undo_delete)."""
     legs = [txn]
     if txn["transfer_peer_id"] is not None:
         peer = queries.get_transaction(get_engine(), user_id, int(txn["transfer_peer_id"]))
         legs = sorted([txn, peer] if peer else [txn], key=lambda leg: leg["amount_minor"])
-    return {"legs": [_leg(leg) for leg in legs]}
+    key = submission_key_of(get_engine(), user_id, int(legs[0]["id"]))
+    return {"legs": [_leg(leg) for leg in legs], "key": key or str(uuid.uuid4())}
 
 
 def delete_transaction(user_id: int, transaction_id: Any, refresh: Any) -> dict[str, Any]:
     """Delete (both legs of a transfer, and their receipt files); returns the message and the
-    undo snapshot. Undo brings the transaction back without its receipt."""
-    txn = find_transaction(user_id, transaction_id)
+    undo snapshot. Undo brings the transaction back without its receipt.
+
+    Deleting is idempotent: a transaction that is already gone (a retried request whose first
+    answer was lost, the same confirmation sent twice) is answered as deleted, not as an error.
+    Only the attempt that still found it can offer undo: after it, nothing of the row is left.
+    """
+    wanted = parse_id(transaction_id)
+    txn = None if wanted is None else find_transaction(user_id, wanted)
+    if wanted is None:
+        return {"deleted": False, "message": NOT_FOUND, "undo": None, "refresh": None}
     if txn is None:
-        return {"deleted": False, "message": NOT_FOUND, "undo": None, "refresh": None}
+        return _deleted(ALREADY_DELETED, None, refresh)
     snapshot = delete_snapshot(user_id, txn)
-    try:
+    # NotFound: a concurrent attempt deleted it since it was read; this one answers the same.
+    with contextlib.suppress(NotFound):
         receipts.delete_transaction(user_id, int(txn["id"]))
-    except NotFound:
-        return {"deleted": False, "message": NOT_FOUND, "undo": None, "refresh": None}
     noun = "Transfer" if len(snapshot["legs"]) == 2 else "Transaction"
-    return {
-        "deleted": True,
-        "message": f"{noun} deleted.",
-        "undo": snapshot,
-        "refresh": next_refresh(refresh),
-    }
+    return _deleted(f"{noun} deleted.", snapshot, refresh)
+
+
+def _deleted(message: str, snapshot: dict[str, Any] | None, refresh: Any) -> dict[str, Any]:
+    return {"deleted": True, "message": message, "undo": snapshot, "refresh": next_refresh(refresh)}
 
 
 def _snapshot_input(leg: Any) -> writes.TransactionInput | None:
@@ -87,6 +101,14 @@ def _snapshot_input(leg: Any) -> writes.TransactionInput | None:
     )
 
 
+def _snapshot_key(snapshot: Any) -> str | None:
+    """The snapshot's submission key, as stored; None if it has none or a malformed one."""
+    try:
+        return clean_submission_key(snapshot.get("key") if isinstance(snapshot, dict) else None)
+    except Invalid:
+        return None
+
+
 def _snapshot_legs(snapshot: Any) -> list[writes.TransactionInput] | None:
     """One transaction, or a transfer's outflow then inflow; None for anything else."""
     raw_legs = snapshot.get("legs") if isinstance(snapshot, dict) else None
@@ -100,27 +122,32 @@ def _snapshot_legs(snapshot: Any) -> list[writes.TransactionInput] | None:
     return legs
 
 
-def _restore(user_id: int, legs: list[writes.TransactionInput]) -> None:
+def _restore(user_id: int, legs: list[writes.TransactionInput], key: str) -> None:
     engine = get_engine()
     if len(legs) == 1:
-        writes.create_transaction(engine, user_id, legs[0])
+        writes.create_transaction(engine, user_id, legs[0], submission_key=key)
         return
     out, into = legs
     _, in_id = writes.create_transfer(
         engine, user_id, out.account_id, into.account_id, out.date, into.amount_minor,
-        out.payee, out.memo,
+        out.payee, out.memo, submission_key=key,
     )  # fmt: skip
     if (into.payee, into.memo) != (out.payee, out.memo):
         writes.update_transaction(engine, user_id, in_id, into)
 
 
 def undo_delete(user_id: int, snapshot: Any, refresh: Any) -> dict[str, Any]:
-    """Re-create what was deleted, from the snapshot delete_transaction returned."""
-    legs = _snapshot_legs(snapshot)
-    if legs is None:
+    """Re-create what was deleted, from the snapshot delete_transaction returned.
+
+    The restored row takes back the submission key it was entered with (a fresh one if it had
+    none), so undo is idempotent too: a retried or repeated undo meets the restored row and
+    restores nothing more. And a late retry of the entry that first stored it still finds it.
+    """
+    legs, key = _snapshot_legs(snapshot), _snapshot_key(snapshot)
+    if legs is None or key is None:
         return {"restored": False, "message": "There is nothing to undo."}
     try:
-        _restore(user_id, legs)
+        _restore(user_id, legs, key)
     except ValidationError as refused:
         reason = " ".join(refused.field_errors.values())
         return {"restored": False, "message": f"Could not undo: {reason}"}
@@ -157,7 +184,8 @@ def register(app: Dash) -> None:
         result = delete_transaction(current_user_id(), transaction_id, refresh)
         if not result["deleted"]:
             return [no_update, result["message"], *([no_update] * 5)]
-        return [False, "", True, result["message"], SHOWN, result["undo"], result["refresh"]]
+        undo_style = SHOWN if result["undo"] else HIDDEN
+        return [False, "", True, result["message"], undo_style, result["undo"], result["refresh"]]
 
     @app.callback(
         Output(UNDO_MESSAGE, "children", allow_duplicate=True),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard import ids, receipts, services
@@ -21,11 +20,11 @@ from dashboard.callbacks.transaction_common import (
     id_set,
     outcome_outputs,
 )
+from dashboard.callbacks.transaction_saving import ENTRY_KEY_JS, save_entry, submission_key_errors
 from dashboard.components import empty_state
 from dashboard.extensions import get_engine
 from dashboard.forms import (
     NO_CATEGORY,
-    TransferForm,
     form_field_errors,
     parse_transaction_form,
     parse_transfer_form,
@@ -45,8 +44,7 @@ from dashboard.transaction_forms import (
     TRANSFER_AMOUNT_HELP,
     feedback_id,
 )
-from data import queries, writes
-from data.money import format_money
+from data import queries
 from data.validation import PAYEE_MAX, NotFound, ValidationError
 
 logger = logging.getLogger(__name__)
@@ -56,7 +54,7 @@ PAYEE_SUGGESTIONS = 100
 INVALID_CAPABLE = tuple(name for name in ENTRY_FIELDS if name != "receipt")
 # After a save these start over; date and account stay for the next entry.
 CLEARED_AFTER_SAVE = {"amount": "", "category": NO_CATEGORY, "payee": "", "memo": ""}
-RECEIPT_NOT_STORED = "The receipt could not be stored: attach it again from the grid."
+RECEIPT_NOT_STORED = "The receipt could not be stored, so nothing was saved. Try again."
 
 
 def _kept_or(value: Any, options: list[dict[str, str]], fallback: str | None) -> str | None:
@@ -114,38 +112,6 @@ def checked_receipt(contents: Any, filename: Any) -> tuple[CleanReceipt | None, 
         return None, {"receipt": str(refused)}
 
 
-def attach_new_receipt(user_id: int, transaction_id: int, receipt: CleanReceipt) -> str:
-    """Store the receipt of a just-saved transaction; an error message if that failed."""
-    try:
-        receipts.store_receipt(user_id, transaction_id, receipt)
-    except (OSError, NotFound, ValidationError):
-        logger.exception("receipt of transaction %s not stored", transaction_id)
-        return RECEIPT_NOT_STORED
-    return ""
-
-
-def _save_transfer(user_id: int, transfer: TransferForm, accounts: pd.DataFrame) -> tuple[str, int]:
-    """Store the transfer; (the message, the outflow leg's id)."""
-    out_id, _in_id = writes.create_transfer(
-        get_engine(),
-        user_id,
-        transfer.from_account_id,
-        transfer.to_account_id,
-        transfer.date,
-        transfer.amount_minor,
-        transfer.payee,
-        transfer.memo,
-    )
-    names = dict(zip(accounts["id"].astype(int), accounts["name"], strict=True))
-    currency = account_currencies(accounts)[transfer.from_account_id]
-    message = (
-        f"Moved {format_money(transfer.amount_minor, currency)} from "
-        f"{names[transfer.from_account_id]} to {names[transfer.to_account_id]} "
-        f"on {transfer.date.isoformat()}."
-    )
-    return message, out_id
-
-
 def submit_entry(
     user_id: int,
     mode: Any,
@@ -159,9 +125,11 @@ def submit_entry(
     refresh: Any,
     receipt_contents: Any = None,
     receipt_filename: Any = None,
+    submission_key: Any = None,
 ) -> FormOutcome:
-    """Parse, then store only if every field and the receipt (if any) are valid; field
-    messages otherwise. A transfer's receipt goes with its outflow leg."""
+    """Parse, then store only if every field, the receipt (if any) and the page's submission
+    key are valid; field messages otherwise. A transfer's receipt goes with its outflow leg.
+    A retry with the key of a stored entry stores nothing and answers as its first attempt."""
     accounts = services.list_accounts(user_id)
     currencies = account_currencies(accounts)
     if mode == "transfer":
@@ -174,25 +142,22 @@ def submit_entry(
             date_value, amount, account, category, payee, memo, currencies, category_ids
         )
     receipt, receipt_error = checked_receipt(receipt_contents, receipt_filename)
-    if isinstance(parsed, dict) or receipt_error:
+    key_error = submission_key_errors(submission_key)
+    if isinstance(parsed, dict) or receipt_error or key_error:
         field_errors = parsed if isinstance(parsed, dict) else {}
-        return FormOutcome(saved=False, field_errors={**field_errors, **receipt_error})
+        return FormOutcome(saved=False, field_errors={**field_errors, **receipt_error, **key_error})
     try:
-        if isinstance(parsed, TransferForm):
-            message, transaction_id = _save_transfer(user_id, parsed, accounts)
-        else:
-            transaction_id = writes.create_transaction(get_engine(), user_id, parsed)
-            money = format_money(parsed.amount_minor, currencies[parsed.account_id])
-            at = f" · {parsed.payee}" if parsed.payee else ""
-            message = f"Added {money}{at} on {parsed.date.isoformat()}."
+        message = save_entry(user_id, parsed, receipt, submission_key)
+    except OSError:
+        logger.exception("receipt file of an entry not written")
+        return FormOutcome(saved=False, error=RECEIPT_NOT_STORED)
     except ValidationError as refused:
         return FormOutcome(saved=False, field_errors=form_field_errors(refused.field_errors))
     except NotFound:
         return FormOutcome(
             saved=False, error="That account or category no longer exists. Reload the page."
         )
-    error = "" if receipt is None else attach_new_receipt(user_id, transaction_id, receipt)
-    return FormOutcome(saved=True, message=message, error=error, refresh=next_refresh(refresh))
+    return FormOutcome(saved=True, message=message, refresh=next_refresh(refresh))
 
 
 def register(app: Dash) -> None:
@@ -259,6 +224,7 @@ def register(app: Dash) -> None:
         State(ids.REFRESH_STORE, "data"),
         State(ENTRY_RECEIPT, "contents"),
         State(ENTRY_RECEIPT, "filename"),
+        State(ids.ENTRY_SUBMISSION_KEY, "data"),
         prevent_initial_call=True,
     )
     def _submit(n_submit, *values):
@@ -282,6 +248,16 @@ def register(app: Dash) -> None:
         Input(ENTRY_RECEIPT, "contents"),
         State(ENTRY_RECEIPT, "filename"),
         prevent_initial_call=True,
+    )
+
+    app.clientside_callback(
+        ENTRY_KEY_JS,
+        Output(ids.ENTRY_SUBMISSION_KEY, "data"),
+        Input(ids.ENTRY_FEEDBACK, "children"),
+        # No callback sets an id: this input makes the call when the form appears, which the
+        # feedback alone would not (it waits for the submit callback, which answers no_update).
+        Input(ids.ENTRY_SUBMISSION_KEY, "id"),
+        State(ids.ENTRY_SUBMISSION_KEY, "data"),
     )
 
     # After a save the cursor goes back to the amount: ready for the next entry.

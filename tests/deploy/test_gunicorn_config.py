@@ -45,6 +45,8 @@ def test_gunicorn_defaults(load_gunicorn_conf):
     assert conf["worker_tmp_dir"] == "/dev/shm"
     assert conf["accesslog"] == "-" and conf["errorlog"] == "-"
     assert conf["graceful_timeout"] >= 1
+    # No worker recycling unless an operator asks for it (see gunicorn.conf.py for why).
+    assert (conf["max_requests"], conf["max_requests_jitter"]) == (0, 0)
 
 
 def test_shutdown_leaves_gunicorn_its_graceful_timeout(load_gunicorn_conf, compose, k8s):
@@ -65,10 +67,12 @@ def test_gunicorn_reads_the_environment(load_gunicorn_conf):
         GUNICORN_TIMEOUT="60",
         GUNICORN_PRELOAD="true",
         STATEMENT_TIMEOUT_MS="50000",
+        GUNICORN_MAX_REQUESTS="5000",
     )
     assert conf["bind"] == "0.0.0.0:9000"
     assert (conf["workers"], conf["threads"], conf["timeout"]) == (3, 8, 60)
     assert conf["preload_app"] is True
+    assert (conf["max_requests"], conf["max_requests_jitter"]) == (5000, 2500)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +88,10 @@ def test_gunicorn_refuses_a_timeout_not_above_the_statement_timeout(
     assert "\n" not in message
 
 
-@pytest.mark.parametrize(("name", "value"), [("WEB_CONCURRENCY", "two"), ("GUNICORN_PRELOAD", "?")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("WEB_CONCURRENCY", "two"), ("GUNICORN_PRELOAD", "?"), ("GUNICORN_MAX_REQUESTS", "-1")],
+)
 def test_gunicorn_refuses_a_malformed_value(load_gunicorn_conf, name, value):
     with pytest.raises(SystemExit, match=name):
         load_gunicorn_conf(**{name: value})

@@ -36,6 +36,7 @@ NOT_EXERCISED = {
     "transactions-grid-sync.data <- filters-store.data": "clientside: tells the grid to reload",
     "entry-focus-signal.data <- entry-feedback.children": "clientside: moves the focus",
     "entry-receipt-name.children <- entry-receipt.contents": "clientside: the file's size check",
+    "entry-submission-key.data <- entry-feedback.children": "clientside: makes the entry's key",
     "edit-receipt-name.children <- edit-receipt.contents": "clientside: the file's size check",
 }
 
@@ -48,6 +49,9 @@ def _png_data_url() -> str:
 
 
 PNG_UPLOAD = _png_data_url()
+# Submission keys (the entry form's, an undo snapshot's): two, since one key stores one entry.
+ENTRY_KEY = "0b7e3c52-6f1d-4c8a-9e2b-5d4f3a1c0e9d"
+UNDO_KEY = "5a1f9c3e-2b7d-4e6a-8c0f-1d3b5e7a9c2f"
 
 
 class Unknown(Exception):
@@ -105,6 +109,8 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "entry-memo.value": "Probe",
         "entry-receipt.contents": PNG_UPLOAD,
         "entry-receipt.filename": "Probe.png",
+        # Keys are the same for every household: a key names only its own user's rows.
+        "entry-submission-key.data": ENTRY_KEY,
         "edit-transaction-id.data": h.purchase,
         "edit-date.value": day,
         "edit-amount.value": "-2.00",
@@ -123,7 +129,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "receipt-remove-confirm.submit_n_clicks": 1,
         "delete-confirm.submit_n_clicks": 1,
         "undo-button.n_clicks": 1,
-        "undo-store.data": {"legs": legs},
+        "undo-store.data": {"legs": legs, "key": UNDO_KEY},
         "budget-month-store.data": month,
         "budget-prev-month.n_clicks": 1,
         "budget-next-month.n_clicks": 1,

@@ -124,6 +124,8 @@ def add_transaction(client, account: int, category: int, payee: str):
         f"{ids.ENTRY_CATEGORY}.value": category,
         f"{ids.ENTRY_PAYEE}.value": payee,
         f"{ids.REFRESH_STORE}.data": 0,
+        # One new entry per call (issue 9 item 12: the page sends a key with each entry).
+        f"{ids.ENTRY_SUBMISSION_KEY}.data": str(uuid.uuid4()),
     }
     return TestClientDash(client).update(ENTRY_OUTPUT, values)
 

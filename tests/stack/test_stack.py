@@ -166,5 +166,6 @@ def _submit_entry(client: DashClient, account: str, category: str, amount: str, 
         f"{ids.ENTRY_CATEGORY}.value": category,
         f"{ids.ENTRY_PAYEE}.value": payee,
         f"{ids.REFRESH_STORE}.data": 0,
+        f"{ids.ENTRY_SUBMISSION_KEY}.data": str(uuid.uuid4()),
     }
     return outputs_of(client.update(ENTRY_SUBMIT_OUTPUT, values))[ENTRY_SUBMIT_OUTPUT]

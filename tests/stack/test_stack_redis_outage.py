@@ -113,6 +113,8 @@ def _submit(client: DashClient, account: str, category: str, payee: str) -> Atte
         f"{ids.ENTRY_CATEGORY}.value": category,
         f"{ids.ENTRY_PAYEE}.value": payee,
         f"{ids.REFRESH_STORE}.data": 0,
+        # One new entry per call (issue 9 item 12: the page sends a key with each entry).
+        f"{ids.ENTRY_SUBMISSION_KEY}.data": str(uuid.uuid4()),
     }
     started = time.monotonic()
     try:
