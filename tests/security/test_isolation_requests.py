@@ -95,6 +95,8 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "chart-top-payees.clickData": click,
         "transactions-grid.getRowsRequest": {"startRow": 0, "endRow": 100, "sortModel": []},
         "transactions-grid.cellClicked": {"rowId": str(h.purchase), "colId": "payee"},
+        # What assets/dashAgGridFunctions.js sends when Enter is pressed on a row.
+        "transactions-grid.eventData": {"data": {"rowId": str(h.purchase)}, "timestamp": 1},
         "transactions-grid.dashGridOptions": {},
         "transactions-search.value": "SECRET",
         "entry-mode.value": "transaction",
