@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -16,11 +17,23 @@ from dashboard.forms import month_start, parse_filters
 from data.money import format_money
 from data.queries import Filters
 
-FILTER_INPUTS = (
-    Input(ids.FILTERS_STORE, "data"),
-    Input(ids.CROSS_FILTER_STORE, "data"),
-    Input(ids.THEME_SWITCH, "value"),
-)
+FILTER_INPUTS = {
+    "filter_store": Input(ids.FILTERS_STORE, "data"),
+    "cross_store": Input(ids.CROSS_FILTER_STORE, "data"),
+}
+THEMED_FILTER_INPUTS = {**FILTER_INPUTS, "dark": Input(ids.THEME_SWITCH, "value")}
+KPI_CARDS = {
+    "income": ids.KPI_INCOME,
+    "spending": ids.KPI_SPENDING,
+    "net": ids.KPI_NET,
+    "savings_rate": ids.KPI_SAVINGS_RATE,
+}
+# "income_value", "income_delta", ...: the text of each KPI card and its 'vs previous' line.
+KPI_OUTPUTS = {
+    f"{name}_{part}": Output(f"{card}-{part}", "children")
+    for name, card in KPI_CARDS.items()
+    for part in ("value", "delta")
+}
 RECENT_ROWS = 12
 
 
@@ -40,22 +53,22 @@ def _delta(current: int | float | None, previous: int | float | None, money: boo
     return f"{text} vs previous period"
 
 
-def kpis(user_id: int, filters: Filters) -> tuple:
-    """Values and 'vs previous period' lines for income, spending, net and savings rate."""
+def kpis(user_id: int, filters: Filters) -> dict[str, str]:
+    """Values and 'vs previous period' lines for income, spending, net and savings rate, keyed
+    as KPI_OUTPUTS."""
     currency = services.user_currency(user_id)
     now = services.totals(user_id, filters)
     before = services.totals(user_id, filters.previous_period())
+    values: dict[str, str] = {}
+    for name in ("income", "spending", "net"):
+        values[f"{name}_value"] = format_money(now[f"{name}_minor"], currency)
+        values[f"{name}_delta"] = _delta(
+            now[f"{name}_minor"], before[f"{name}_minor"], True, currency
+        )
     rate = now["savings_rate"]
-    return (
-        format_money(now["income_minor"], currency),
-        _delta(now["income_minor"], before["income_minor"], True, currency),
-        format_money(now["spending_minor"], currency),
-        _delta(now["spending_minor"], before["spending_minor"], True, currency),
-        format_money(now["net_minor"], currency),
-        _delta(now["net_minor"], before["net_minor"], True, currency),
-        "—" if rate is None else f"{rate * 100:.1f}%",
-        _delta(rate, before["savings_rate"], False, currency),
-    )
+    values["savings_rate_value"] = "—" if rate is None else f"{rate * 100:.1f}%"
+    values["savings_rate_delta"] = _delta(rate, before["savings_rate"], False, currency)
+    return values
 
 
 def empty_banner(user_id: int) -> Any:
@@ -84,14 +97,14 @@ def monthly_chart(user_id: int, filters: Filters, theme: str, cross: dict):
     )
 
 
-def stacked_chart(user_id: int, filters: Filters, theme: str):
+def stacked_chart(user_id: int, filters: Filters, theme: str, _cross: dict):
     wide = services.spending_by_month_category(user_id, filters)
     categories = services.list_categories(user_id, True)
     colors = dict(zip(categories["name"], categories["color"], strict=True))
     return figures.spending_over_time(wide, colors, services.user_currency(user_id), theme)
 
 
-def net_worth_chart(user_id: int, filters: Filters, theme: str):
+def net_worth_chart(user_id: int, filters: Filters, theme: str, _cross: dict):
     balances = services.balances_by_month(user_id, filters)
     return figures.net_worth(balances, services.user_currency(user_id), theme)
 
@@ -222,73 +235,81 @@ def toggle_cross_filter(cross: dict | None, source: str, click: dict | None) -> 
     return cross
 
 
-def _filters(filter_store: Any, cross_store: Any) -> Filters:
-    return parse_filters(filter_store, cross_store, date.today())
+def as_dict(store: Any) -> dict:
+    """A store's content as a dict: what the client sent may be anything."""
+    return store if isinstance(store, dict) else {}
+
+
+def chart_filters(
+    filter_store: Any, cross_store: Any, own_dimension: str | None, today: date
+) -> Filters:
+    """What one chart shows: every filter, except the cross-filter dimension its own click sets,
+    so the clicked bar stays among the others (highlighted) and a second click can clear it."""
+    cross = as_dict(cross_store)
+    if own_dimension is not None:
+        cross = {**cross, own_dimension: None}
+    return parse_filters(filter_store, cross, today)
+
+
+def cross_filter_after_click(cross: Any, source: Any, clicks: dict[str, Any]) -> Any:
+    """The cross-filter store after a click on the chart `source`; no_update for no click."""
+    click = clicks.get(source) if isinstance(source, str) else None
+    if not click:
+        return no_update
+    return toggle_cross_filter(as_dict(cross), source, click)
+
+
+ChartBuilder = Callable[[int, Filters, str, dict], Any]
+
+# Each chart: how it is built, and the cross-filter dimension a click on it sets (which its own
+# data ignores, see chart_filters). The net worth chart is not clickable.
+CHARTS: dict[str, tuple[ChartBuilder, str | None]] = {
+    ids.CHART_CATEGORY: (category_chart, "category_id"),
+    ids.CHART_MONTHLY: (monthly_chart, "month"),
+    ids.CHART_STACKED: (stacked_chart, "month"),
+    ids.CHART_NET_WORTH: (net_worth_chart, None),
+    ids.CHART_PAYEES: (payees_chart, "payee"),
+}
+CLICKABLE_CHARTS = tuple(chart for chart, (_, own) in CHARTS.items() if own is not None)
+
+
+def chart_callback(build: ChartBuilder, own_dimension: str | None) -> Callable[..., Any]:
+    def update_chart(filter_store: Any, cross_store: Any, dark: Any) -> Any:
+        filters = chart_filters(filter_store, cross_store, own_dimension, date.today())
+        return build(current_user_id(), filters, theme_name(dark), as_dict(cross_store))
+
+    return update_chart
 
 
 def register(app: Dash) -> None:
-    kpi_outputs = [
-        Output(f"{card}-{part}", "children")
-        for card in (ids.KPI_INCOME, ids.KPI_SPENDING, ids.KPI_NET, ids.KPI_SAVINGS_RATE)
-        for part in ("value", "delta")
-    ]
-
-    @app.callback(*kpi_outputs, *FILTER_INPUTS[:2])
-    def _kpis(filter_store, cross_store):
-        return kpis(current_user_id(), _filters(filter_store, cross_store))
+    @app.callback(output=KPI_OUTPUTS, inputs=FILTER_INPUTS)
+    def _kpis(filter_store: Any, cross_store: Any) -> dict[str, str]:
+        return kpis(current_user_id(), parse_filters(filter_store, cross_store, date.today()))
 
     @app.callback(Output(ids.OVERVIEW_EMPTY, "children"), Input(ids.URL, "pathname"))
-    def _empty(_pathname):
+    def _empty(_pathname: Any) -> Any:
         return empty_banner(current_user_id())
 
-    @app.callback(Output(ids.CHART_CATEGORY, "figure"), *FILTER_INPUTS)
-    def _category(filter_store, cross_store, dark):
-        filters = _filters(filter_store, {**(cross_store or {}), "category_id": None})
-        return category_chart(current_user_id(), filters, theme_name(dark), cross_store or {})
-
-    @app.callback(Output(ids.CHART_MONTHLY, "figure"), *FILTER_INPUTS)
-    def _monthly(filter_store, cross_store, dark):
-        filters = _filters(filter_store, {**(cross_store or {}), "month": None})
-        return monthly_chart(current_user_id(), filters, theme_name(dark), cross_store or {})
-
-    @app.callback(Output(ids.CHART_STACKED, "figure"), *FILTER_INPUTS)
-    def _stacked(filter_store, cross_store, dark):
-        filters = _filters(filter_store, {**(cross_store or {}), "month": None})
-        return stacked_chart(current_user_id(), filters, theme_name(dark))
-
-    @app.callback(Output(ids.CHART_NET_WORTH, "figure"), *FILTER_INPUTS)
-    def _net_worth(filter_store, cross_store, dark):
-        return net_worth_chart(
-            current_user_id(), _filters(filter_store, cross_store), theme_name(dark)
+    for chart, (build, own_dimension) in CHARTS.items():
+        app.callback(output=Output(chart, "figure"), inputs=THEMED_FILTER_INPUTS)(
+            chart_callback(build, own_dimension)
         )
 
-    @app.callback(Output(ids.CHART_PAYEES, "figure"), *FILTER_INPUTS)
-    def _payees(filter_store, cross_store, dark):
-        filters = _filters(filter_store, {**(cross_store or {}), "payee": None})
-        return payees_chart(current_user_id(), filters, theme_name(dark), cross_store or {})
-
-    @app.callback(Output(ids.GAUGES, "children"), *FILTER_INPUTS)
-    def _gauges(filter_store, cross_store, dark):
-        filters = _filters(filter_store, cross_store)
+    @app.callback(output=Output(ids.GAUGES, "children"), inputs=THEMED_FILTER_INPUTS)
+    def _gauges(filter_store: Any, cross_store: Any, dark: Any) -> Any:
+        filters = parse_filters(filter_store, cross_store, date.today())
         return gauges(current_user_id(), filters, theme_name(dark), date.today())
 
-    @app.callback(Output(ids.OVERVIEW_TRANSACTIONS, "children"), *FILTER_INPUTS[:2])
-    def _recent(filter_store, cross_store):
-        return recent_transactions(current_user_id(), _filters(filter_store, cross_store))
+    @app.callback(output=Output(ids.OVERVIEW_TRANSACTIONS, "children"), inputs=FILTER_INPUTS)
+    def _recent(filter_store: Any, cross_store: Any) -> Any:
+        filters = parse_filters(filter_store, cross_store, date.today())
+        return recent_transactions(current_user_id(), filters)
 
     @app.callback(
-        Output(ids.CROSS_FILTER_STORE, "data", allow_duplicate=True),
-        Input(ids.CHART_CATEGORY, "clickData"),
-        Input(ids.CHART_MONTHLY, "clickData"),
-        Input(ids.CHART_STACKED, "clickData"),
-        Input(ids.CHART_PAYEES, "clickData"),
-        State(ids.CROSS_FILTER_STORE, "data"),
+        output=Output(ids.CROSS_FILTER_STORE, "data", allow_duplicate=True),
+        inputs={"clicks": {chart: Input(chart, "clickData") for chart in CLICKABLE_CHARTS}},
+        state={"cross": State(ids.CROSS_FILTER_STORE, "data")},
         prevent_initial_call=True,
     )
-    def _cross_filter(*args):
-        cross = args[-1]
-        source = ctx.triggered_id
-        click = ctx.triggered[0]["value"] if ctx.triggered else None
-        if source is None or not click:
-            return no_update
-        return toggle_cross_filter(cross, source, click)
+    def _cross_filter(clicks: dict[str, Any], cross: Any) -> Any:
+        return cross_filter_after_click(cross, ctx.triggered_id, clicks)

@@ -1,0 +1,236 @@
+"""The overview's callbacks as plain functions: cross-filter toggling, the chips that undo it,
+the filters each chart gets, and the KPIs keyed by the outputs they fill (real SQLite)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from dash import no_update
+
+from dashboard import ids
+from dashboard.callbacks import overview
+from dashboard.callbacks.shell import chips, remove_chip
+from data.setup_writes import create_account, create_category
+from data.writes import TransactionInput, create_transaction
+from tests.conftest import as_user, make_user
+
+TODAY = date(2025, 3, 15)
+STORE = {"preset": "custom", "start": "2025-01-01", "end": "2025-03-31"}
+CATEGORY_CLICK = {"points": [{"y": "Groceries", "x": 60.0, "customdata": [7]}]}
+MONTH_CLICK = {"points": [{"x": "2025-02-01", "y": 120.0}]}
+PAYEE_CLICK = {"points": [{"y": "Market", "x": 60.0}]}
+
+# The overview's unit tests need one dialect: the SQL behind them is tested on both elsewhere.
+sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+def test_a_category_click_sets_the_category_and_a_second_click_clears_it():
+    cross = overview.toggle_cross_filter({}, ids.CHART_CATEGORY, CATEGORY_CLICK)
+    assert cross == {"category_id": 7, "category": "Groceries"}
+
+    again = overview.toggle_cross_filter(cross, ids.CHART_CATEGORY, CATEGORY_CLICK)
+    assert again == {}
+    assert cross == {"category_id": 7, "category": "Groceries"}, "the store passed in is kept"
+
+
+def test_a_category_click_without_an_integer_id_sets_nothing():
+    click = {"points": [{"y": "Groceries", "customdata": ["7"]}]}
+    assert overview.toggle_cross_filter({"month": "2025-02"}, ids.CHART_CATEGORY, click) == {
+        "month": "2025-02"
+    }
+
+
+@pytest.mark.parametrize("chart", [ids.CHART_MONTHLY, ids.CHART_STACKED])
+def test_a_month_click_sets_the_month_keeps_the_rest_and_toggles_off(chart):
+    cross = overview.toggle_cross_filter({"payee": "Market"}, chart, MONTH_CLICK)
+    assert cross == {"payee": "Market", "month": "2025-02"}
+    assert overview.toggle_cross_filter(cross, chart, MONTH_CLICK) == {"payee": "Market"}
+
+
+def test_a_click_on_a_point_without_a_month_clears_the_month():
+    click = {"points": [{"x": "Feb"}]}
+    assert overview.toggle_cross_filter({"month": "2025-02"}, ids.CHART_MONTHLY, click) == {}
+
+
+def test_a_payee_click_sets_the_payee_and_a_second_click_clears_it():
+    cross = overview.toggle_cross_filter(None, ids.CHART_PAYEES, PAYEE_CLICK)
+    assert cross == {"payee": "Market"}
+    assert overview.toggle_cross_filter(cross, ids.CHART_PAYEES, PAYEE_CLICK) == {}
+
+
+def test_a_click_without_points_changes_nothing():
+    cross = {"payee": "Market"}
+    assert overview.toggle_cross_filter(cross, ids.CHART_PAYEES, {"points": []}) == cross
+
+
+def test_the_triggering_charts_click_is_the_one_applied():
+    clicks = {ids.CHART_CATEGORY: CATEGORY_CLICK, ids.CHART_PAYEES: PAYEE_CLICK}
+    assert overview.cross_filter_after_click({}, ids.CHART_PAYEES, clicks) == {"payee": "Market"}
+    assert overview.cross_filter_after_click({}, ids.CHART_MONTHLY, clicks) is no_update
+    assert overview.cross_filter_after_click({}, None, clicks) is no_update
+    assert overview.cross_filter_after_click(["junk"], ids.CHART_PAYEES, clicks) == {
+        "payee": "Market"
+    }
+
+
+def test_every_clickable_chart_sets_a_dimension_and_net_worth_is_not_clickable():
+    assert set(overview.CLICKABLE_CHARTS) == {
+        ids.CHART_CATEGORY,
+        ids.CHART_MONTHLY,
+        ids.CHART_STACKED,
+        ids.CHART_PAYEES,
+    }
+
+
+def test_chips_show_each_cross_filter_and_a_clear_all_button():
+    cross = {"category_id": 7, "category": "Groceries", "month": "2025-02", "payee": "Market"}
+    items = chips(cross)
+    remove_ids = [child.id for chip in items[:-1] for child in chip.children[1:]]
+    assert [chip.children[0] for chip in items[:-1]] == [
+        "Category: Groceries",
+        "Month: 2025-02",
+        "Payee: Market",
+    ]
+    assert [i["key"] for i in remove_ids] == ["category", "month", "payee"]
+    assert items[-1].id == ids.CLEAR_CHIPS
+    assert chips({}) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "left"),
+    [
+        ("category", {"month": "2025-02", "payee": "Market"}),
+        ("month", {"category_id": 7, "category": "Groceries", "payee": "Market"}),
+        ("payee", {"category_id": 7, "category": "Groceries", "month": "2025-02"}),
+    ],
+)
+def test_a_chips_remove_button_clears_only_its_dimension(key, left):
+    cross = {"category_id": 7, "category": "Groceries", "month": "2025-02", "payee": "Market"}
+    trigger = {"type": ids.CHIP_REMOVE, "key": key}
+    assert remove_chip([1], None, cross, trigger) == left
+
+
+def test_clear_all_clears_every_cross_filter():
+    cross = {"category_id": 7, "category": "Groceries", "month": "2025-02", "payee": "Market"}
+    assert remove_chip([], 1, cross, ids.CLEAR_CHIPS) == {}
+
+
+def test_each_chart_ignores_its_own_dimension_and_keeps_the_others():
+    cross = {"category_id": 7, "category": "Groceries", "month": "2025-02", "payee": "Market"}
+    every = overview.chart_filters(STORE, cross, None, TODAY)
+    assert (every.date_from, every.date_to) == (date(2025, 2, 1), date(2025, 2, 28))
+    assert (every.category_ids, every.payee) == ((7,), "Market")
+
+    by_category = overview.chart_filters(STORE, cross, "category_id", TODAY)
+    assert (by_category.category_ids, by_category.payee) == ((), "Market")
+    assert by_category.date_from == date(2025, 2, 1)
+
+    by_month = overview.chart_filters(STORE, cross, "month", TODAY)
+    assert (by_month.date_from, by_month.date_to) == (date(2025, 1, 1), date(2025, 3, 31))
+    assert by_month.category_ids == (7,)
+
+    by_payee = overview.chart_filters(STORE, cross, "payee", TODAY)
+    assert by_payee.payee is None and by_payee.category_ids == (7,)
+
+
+def test_the_charts_own_dimensions_are_the_ones_their_clicks_set():
+    dimensions = {chart: own for chart, (_, own) in overview.CHARTS.items()}
+    for chart, click in (
+        (ids.CHART_CATEGORY, CATEGORY_CLICK),
+        (ids.CHART_MONTHLY, MONTH_CLICK),
+        (ids.CHART_STACKED, MONTH_CLICK),
+        (ids.CHART_PAYEES, PAYEE_CLICK),
+    ):
+        assert dimensions[chart] in overview.toggle_cross_filter({}, chart, click)
+    assert dimensions[ids.CHART_NET_WORTH] is None
+
+
+def test_malformed_stores_mean_no_filter_rather_than_an_error():
+    filters = overview.chart_filters(["junk"], "junk", "month", TODAY)
+    assert filters.category_ids == () and filters.payee is None
+
+
+@pytest.fixture
+def household(engine):
+    user_id = make_user(engine, "alice")
+    account = create_account(engine, user_id, "Checking", "checking")
+    groceries = create_category(engine, user_id, "Groceries", "expense")
+    salary = create_category(engine, user_id, "Salary", "income")
+    for day, amount, payee, category in (
+        (date(2025, 2, 5), 200000, "Employer", salary),
+        (date(2025, 2, 10), -5000, "Market", groceries),
+        (date(2025, 3, 5), 200000, "Employer", salary),
+        (date(2025, 3, 10), -6000, "Market", groceries),
+    ):
+        txn = TransactionInput(
+            account_id=account, date=day, amount_minor=amount, payee=payee, category_id=category
+        )
+        create_transaction(engine, user_id, txn)
+    return {"user": user_id, "groceries": groceries}
+
+
+@sqlite_only
+def test_kpis_are_keyed_by_the_outputs_they_fill(app, household):
+    store = {"preset": "custom", "start": "2025-03-01", "end": "2025-03-31"}
+    with as_user(app, household["user"]):
+        values = overview.kpis(household["user"], overview.chart_filters(store, {}, None, TODAY))
+    assert set(values) == set(overview.KPI_OUTPUTS)
+    assert values["income_value"] == "€2,000.00"
+    assert values["spending_value"] == "€60.00"
+    assert values["spending_delta"] == "+€10.00 vs previous period"
+    assert values["net_value"] == "€1,940.00"
+    assert values["savings_rate_value"] == "97.0%"
+    assert values["savings_rate_delta"] == "-0.5 pts vs previous period"
+
+
+@sqlite_only
+def test_a_category_click_narrows_the_kpis_to_that_category(app, household):
+    store = {"preset": "custom", "start": "2025-03-01", "end": "2025-03-31"}
+    cross = overview.toggle_cross_filter(
+        {},
+        ids.CHART_CATEGORY,
+        {"points": [{"y": "Groceries", "customdata": [household["groceries"]]}]},
+    )
+    with as_user(app, household["user"]):
+        values = overview.kpis(household["user"], overview.chart_filters(store, cross, None, TODAY))
+    assert (values["income_value"], values["spending_value"]) == ("€0.00", "€60.00")
+
+
+def _callback_key(app, output_id: str, input_id: str) -> str:
+    [key] = [
+        key
+        for key, spec in app.callback_map.items()
+        if key.startswith(output_id) and any(i["id"] == input_id for i in spec["inputs"])
+    ]
+    return key
+
+
+@sqlite_only
+def test_the_registered_cross_filter_callback_applies_the_triggering_click(app, logged_in_client):
+    """The dict-keyed wiring as the browser calls it: four clickData inputs, one state."""
+    key = _callback_key(app, ids.CROSS_FILTER_STORE, ids.CHART_PAYEES)
+    clicks = {ids.CHART_CATEGORY: CATEGORY_CLICK, ids.CHART_PAYEES: PAYEE_CLICK}
+    body = {
+        "output": key,
+        "outputs": {"id": ids.CROSS_FILTER_STORE, "property": "data"},
+        "inputs": [
+            {"id": chart, "property": "clickData", "value": clicks.get(chart)}
+            for chart in (
+                ids.CHART_CATEGORY,
+                ids.CHART_MONTHLY,
+                ids.CHART_STACKED,
+                ids.CHART_PAYEES,
+            )
+        ],
+        "state": [
+            {"id": ids.CROSS_FILTER_STORE, "property": "data", "value": {"month": "2025-02"}}
+        ],
+        "changedPropIds": [f"{ids.CHART_PAYEES}.clickData"],
+    }
+    headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    reply = logged_in_client.post("/_dash-update-component", json=body, headers=headers)
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    stored = json.loads(reply.get_data(as_text=True))["response"][ids.CROSS_FILTER_STORE]["data"]
+    assert stored == {"month": "2025-02", "payee": "Market"}
