@@ -219,10 +219,8 @@ def test_a_missing_or_malformed_key_stores_nothing_and_says_why(app, engine, hom
     assert outcome == entry.FormOutcome(
         saved=False, field_errors={"submission_key": SUBMISSION_KEY_INVALID}
     )
-    feedback, error, *_rest = entry.outcome_outputs(
-        outcome, entry.ENTRY_FIELDS, entry.INVALID_CAPABLE
-    )
-    assert feedback == "" and SUBMISSION_KEY_INVALID in str(error)
+    shown = entry.entry_submitted(outcome)
+    assert shown["feedback"] == "" and SUBMISSION_KEY_INVALID in str(shown["errors"])
     assert stored(engine, home["user"]) == []
 
 

@@ -248,22 +248,26 @@ def test_an_empty_grid_says_whether_nothing_exists_or_nothing_matches(app, engin
 def test_a_user_without_accounts_is_sent_to_settings_instead_of_the_form(app, engine):
     user_id = make_user(engine, "newbie")
     with as_user(app, user_id):
-        empty, style, accounts, *_rest = entry.entry_options(user_id, None, None)
-    assert "Add an account first" in text_of(empty)
-    assert [n.href for n in walk(empty) if getattr(n, "href", None)] == ["/settings"]
-    assert style == {"display": "none"} and accounts == []
+        options = entry.entry_options(user_id, None, None)
+    assert set(options) == set(entry.OPTIONS_OUTPUTS)
+    assert "Add an account first" in text_of(options["empty"])
+    assert [n.href for n in walk(options["empty"]) if getattr(n, "href", None)] == ["/settings"]
+    assert options["card_style"] == {"display": "none"} and options["account_options"] == []
 
 
 def test_entry_options_list_active_accounts_and_categories_by_kind(app, engine, household):
     home = household
     writes.set_account_archived(engine, home["user"], home["yen"], True)
     with as_user(app, home["user"]):
-        empty, style, accounts, account, _to, to_account, categories, _payees = entry.entry_options(
-            home["user"], "999", None
-        )
-    assert empty is None and style == {}
-    assert [o["label"] for o in accounts] == ["Checking", "Savings"]
-    assert (account, to_account) == (str(home["checking"]), str(home["savings"]))
+        options = entry.entry_options(home["user"], "999", None)
+    assert set(options) == set(entry.OPTIONS_OUTPUTS)
+    assert options["empty"] is None and options["card_style"] == {}
+    assert [o["label"] for o in options["account_options"]] == ["Checking", "Savings"]
+    assert (options["account"], options["to_account"]) == (
+        str(home["checking"]),
+        str(home["savings"]),
+    )
+    categories = options["category_options"]
     assert categories[0] == {"label": "No category", "value": NO_CATEGORY}
     labels = [o["label"] for o in categories]
     assert labels == ["No category", "── Expense ──", "Food", "── Income ──", "Salary"]
@@ -338,15 +342,16 @@ def test_an_invalid_amount_shows_its_message_and_stores_nothing(app, engine, hou
         saved=False, field_errors={"amount": "Use at most 2 decimals for EUR."}
     )
     assert rows_of(engine, household["user"]) == before
-    feedback, error, *messages_and_flags = entry.outcome_outputs(
-        outcome, page.ENTRY_FIELDS, entry.INVALID_CAPABLE
-    )
-    split = len(page.ENTRY_FIELDS)
-    messages = dict(zip(page.ENTRY_FIELDS, messages_and_flags[:split], strict=True))
-    flags = dict(zip(entry.INVALID_CAPABLE, messages_and_flags[split:], strict=True))
-    assert feedback == "" and error == ""
-    assert messages["amount"] == "Use at most 2 decimals for EUR." and messages["payee"] == ""
+    shown = entry.entry_submitted(outcome)
+    assert set(shown) == set(entry.SUBMIT_OUTPUTS)
+    assert shown["feedback"] == "" and shown["errors"] == ""
+    assert shown["amount_message"] == "Use at most 2 decimals for EUR."
+    assert shown["payee_message"] == ""
+    flags = {name: shown[f"{name}_invalid"] for name in entry.INVALID_CAPABLE}
     assert flags == {name: name == "amount" for name in entry.INVALID_CAPABLE}
+    # A refusal keeps what was typed and the refresh store as they are.
+    assert shown["amount_value"] is no_update and shown["refresh"] is no_update
+    assert shown["receipt"] is no_update
 
 
 def test_a_valid_entry_stores_the_exact_amount_and_bumps_the_refresh(app, engine, household):
@@ -390,7 +395,7 @@ def test_a_known_payee_is_suggested_and_brings_its_last_category(app, engine, ho
     add(engine, home, -500, "Bakery")
     add(engine, home, -100, "Butcher", home["food"])
     with as_user(app, home["user"]):
-        *_rest, payees = entry.entry_options(home["user"], None, None)
+        payees = entry.entry_options(home["user"], None, None)["payee_options"]
         assert [option.value for option in payees] == ["Bakery", "Butcher"]
         assert entry.category_for_payee(home["user"], " Bakery ") == str(home["food"])
         assert entry.category_for_payee(home["user"], "bakery") is None
@@ -398,10 +403,15 @@ def test_a_known_payee_is_suggested_and_brings_its_last_category(app, engine, ho
 
 
 def test_entry_mode_shows_the_transfer_fields():
-    label, to_style, category_style, hint = entry.entry_mode_view("transfer")
-    assert (label, to_style, category_style) == ("From account", {}, {"display": "none"})
-    assert hint == page.TRANSFER_AMOUNT_HELP
-    assert entry.entry_mode_view("transaction")[1:3] == ({"display": "none"}, {})
+    transfer = entry.entry_mode_view("transfer")
+    assert transfer == {
+        "account_label": "From account",
+        "to_account_style": {},
+        "category_style": {"display": "none"},
+        "amount_help": page.TRANSFER_AMOUNT_HELP,
+    }
+    plain = entry.entry_mode_view("transaction")
+    assert (plain["to_account_style"], plain["category_style"]) == ({"display": "none"}, {})
 
 
 # The edit modal.
@@ -421,6 +431,33 @@ def test_edit_is_prefilled_and_saves(app, engine, household):
     assert rows_of(engine, home["user"]) == [
         (home["checking"], TODAY, -2000, "Baker", "rolls", None, False)
     ]
+
+
+def test_the_edit_modal_and_its_save_fill_their_outputs_by_name(app, engine, household):
+    home = household
+    txn = add(engine, home, -1250, "Bakery", home["food"], memo="bread")
+    with as_user(app, home["user"]):
+        shown = edit.edit_modal(home["user"], str(txn))
+        missing = edit.edit_modal(home["user"], "999999")
+    assert set(shown) == set(missing) == set(edit.OPEN_OUTPUTS)
+    assert (shown["is_open"], shown["id"], shown["amount"], shown["memo"]) == (
+        True,
+        txn,
+        "-12.50",
+        "bread",
+    )
+    assert (shown["save_disabled"], shown["errors"], shown["amount_invalid"]) == (False, "", False)
+    assert (missing["is_open"], missing["id"], missing["errors"]) == (True, None, edit.NOT_FOUND)
+    assert missing["fields_style"] == {"display": "none"} and missing["save_disabled"]
+    assert missing["amount"] is no_update and missing["receipt_current"] is no_update
+
+    refused = edit.edit_saved(edit.FormOutcome(saved=False, field_errors={"amount": "No."}))
+    saved = edit.edit_saved(edit.FormOutcome(saved=True, message="Transaction saved.", refresh=3))
+    assert set(refused) == set(saved) == set(edit.SAVE_OUTPUTS)
+    assert refused["is_open"] is no_update and refused["refresh"] is no_update
+    assert (refused["amount_message"], refused["amount_invalid"]) == ("No.", True)
+    assert (saved["is_open"], saved["undo_open"], saved["refresh"]) == (False, True, 3)
+    assert saved["undo_message"] == "Transaction saved." and saved["amount_message"] == ""
 
 
 def test_edit_errors_show_on_their_fields_and_change_nothing(app, engine, household):

@@ -4,15 +4,25 @@ table of pattern-matching (ALL) inputs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from dash import ctx
+from dash import ctx, no_update
 from dash.exceptions import PreventUpdate
 
 
 def user_acted() -> bool:
     """A real click or Enter: Dash also calls back when a control appears with a re-render."""
     return bool(ctx.triggered) and bool(ctx.triggered[0]["value"])
+
+
+def outputs_with(outputs: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Every output of a dict-keyed callback: the values given by name, no_update for the
+    others. A name that is not an output is a mistake in our code, so it raises."""
+    unknown = set(values) - set(outputs)
+    if unknown:
+        raise KeyError(f"not an output of this callback: {sorted(unknown)}")
+    return {name: values.get(name, no_update) for name in outputs}
 
 
 def next_refresh(current: Any) -> int:

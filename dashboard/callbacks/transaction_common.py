@@ -9,9 +9,10 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import Output, html
 
 from dashboard.forms import NO_CATEGORY
+from dashboard.transaction_forms import feedback_id
 
 KIND_ORDER = ("expense", "income", "transfer")
 SHOWN, HIDDEN = {}, {"display": "none"}
@@ -56,8 +57,23 @@ def category_options(categories: pd.DataFrame) -> list[dict[str, Any]]:
     return options
 
 
-def outcome_outputs(outcome: FormOutcome, fields: dict[str, str], invalid_capable) -> list:
-    """The feedback, general error, field messages and invalid flags for one outcome."""
+def outcome_outputs(
+    errors_id: str, fields: dict[str, str], invalid_capable: tuple[str, ...], **flags: Any
+) -> dict[str, Output]:
+    """A form's message outputs by name: "errors" (the general message), "<field>_message"
+    under each field and "<field>_invalid" (its red border); `flags` go to every Output."""
+    outputs = {"errors": Output(errors_id, "children", **flags)}
+    for name, field_id in fields.items():
+        outputs[f"{name}_message"] = Output(feedback_id(field_id), "children", **flags)
+    for name in invalid_capable:
+        outputs[f"{name}_invalid"] = Output(fields[name], "invalid", **flags)
+    return outputs
+
+
+def outcome_values(
+    outcome: FormOutcome, fields: dict[str, str], invalid_capable: tuple[str, ...]
+) -> dict[str, Any]:
+    """The feedback (a success alert), then the values of outcome_outputs for one outcome."""
     feedback = (
         dbc.Alert(
             [html.I(className="bi bi-check-circle me-2"), outcome.message],
@@ -70,7 +86,12 @@ def outcome_outputs(outcome: FormOutcome, fields: dict[str, str], invalid_capabl
     )
     unknown = [msg for name, msg in outcome.field_errors.items() if name not in fields]
     general = " ".join(filter(None, [outcome.error, *unknown]))
-    error = dbc.Alert(general, color="danger", className="py-2 mb-0") if general else ""
-    messages = [outcome.field_errors.get(name, "") for name in fields]
-    flags = [name in outcome.field_errors for name in invalid_capable]
-    return [feedback, error, *messages, *flags]
+    values: dict[str, Any] = {
+        "feedback": feedback,
+        "errors": dbc.Alert(general, color="danger", className="py-2 mb-0") if general else "",
+    }
+    for name in fields:
+        values[f"{name}_message"] = outcome.field_errors.get(name, "")
+    for name in invalid_capable:
+        values[f"{name}_invalid"] = name in outcome.field_errors
+    return values

@@ -16,7 +16,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids, receipts, services
 from dashboard.auth import current_user_id
-from dashboard.callbacks.common import next_refresh
+from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import (
     HIDDEN,
     SHOWN,
@@ -26,6 +26,7 @@ from dashboard.callbacks.transaction_common import (
     category_options,
     id_set,
     outcome_outputs,
+    outcome_values,
 )
 from dashboard.extensions import get_engine
 from dashboard.forms import (
@@ -55,6 +56,56 @@ INVALID_CAPABLE = tuple(EDIT_FIELDS)
 NO_RECEIPT = "No receipt attached."
 # The grid's receipt column is a link: a click on it opens the file, not the modal.
 RECEIPT_COLUMN = "receipt_link"
+
+# The callbacks' outputs and form fields by name; each function below returns (or takes) a
+# dict with these keys, so no value's meaning is its position.
+OPEN_OUTPUTS = {
+    "is_open": Output(ids.EDIT_MODAL, "is_open"),
+    "id": Output(ids.EDIT_ID, "data"),
+    "fields_style": Output(EDIT_FIELDS_BOX, "style"),
+    "save_disabled": Output(ids.EDIT_SAVE, "disabled"),
+    "delete_disabled": Output(ids.EDIT_DELETE, "disabled"),
+    "date": Output(ids.EDIT_DATE, "value"),
+    "amount": Output(ids.EDIT_AMOUNT, "value"),
+    "account_options": Output(ids.EDIT_ACCOUNT, "options"),
+    "account": Output(ids.EDIT_ACCOUNT, "value"),
+    "category_options": Output(ids.EDIT_CATEGORY, "options"),
+    "category": Output(ids.EDIT_CATEGORY, "value"),
+    "category_disabled": Output(ids.EDIT_CATEGORY, "disabled"),
+    "payee": Output(ids.EDIT_PAYEE, "value"),
+    "memo": Output(ids.EDIT_MEMO, "value"),
+    "confirm": Output(ids.DELETE_CONFIRM, "message"),
+    **outcome_outputs(ids.EDIT_ERRORS, EDIT_FIELDS, INVALID_CAPABLE),
+    "receipt_current": Output(EDIT_RECEIPT_CURRENT, "children"),
+    "receipt_remove_style": Output(EDIT_RECEIPT_REMOVE, "style"),
+    "receipt_message": Output(feedback_id(EDIT_RECEIPT), "children"),
+}
+# The values open_edit returns that go to the output of the same name.
+SHOWN_AS_IS = (
+    "id", "date", "amount", "account_options", "account", "category_options", "category",
+    "category_disabled", "payee", "memo", "confirm",
+)  # fmt: skip
+SAVE_OUTPUTS = {
+    "is_open": Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
+    **outcome_outputs(ids.EDIT_ERRORS, EDIT_FIELDS, INVALID_CAPABLE, allow_duplicate=True),
+    "undo_open": Output(ids.UNDO_TOAST, "is_open", allow_duplicate=True),
+    "undo_message": Output(UNDO_MESSAGE, "children", allow_duplicate=True),
+    "undo_button_style": Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
+    "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+}
+# Given to Dash as a copy (state=dict(...)): Dash adds the callback's inputs to the state dict
+# it is given (dash/dependencies.py), which would leak one callback's inputs into the next.
+# Keyed by save_edit's parameter names.
+SAVED_FORM = {
+    "transaction_id": State(ids.EDIT_ID, "data"),
+    "date_value": State(ids.EDIT_DATE, "value"),
+    "amount": State(ids.EDIT_AMOUNT, "value"),
+    "account": State(ids.EDIT_ACCOUNT, "value"),
+    "category": State(ids.EDIT_CATEGORY, "value"),
+    "payee": State(ids.EDIT_PAYEE, "value"),
+    "memo": State(ids.EDIT_MEMO, "value"),
+    "refresh": State(ids.REFRESH_STORE, "data"),
+}
 
 
 def row_to_open(cell: Any, key_event: Any, from_key: bool) -> Any:
@@ -183,89 +234,62 @@ def save_edit(
     return FormOutcome(saved=True, message="Transaction saved.", refresh=next_refresh(refresh))
 
 
-def register(app: Dash) -> None:
-    field_ids = list(EDIT_FIELDS.values())
-    messages_and_flags = [
-        Output(ids.EDIT_ERRORS, "children"),
-        *[Output(feedback_id(field_id), "children") for field_id in field_ids],
-        *[Output(EDIT_FIELDS[name], "invalid") for name in INVALID_CAPABLE],
-    ]
+def edit_modal(user_id: int, row_id: Any) -> dict[str, Any]:
+    """The modal opened on a row, keyed as OPEN_OUTPUTS: its values, no messages, and its
+    receipt; or 'not found' with the fields hidden and the buttons disabled."""
+    view = open_edit(user_id, row_id)
+    cleared = outcome_values(FormOutcome(saved=False), EDIT_FIELDS, INVALID_CAPABLE)
+    del cleared["feedback"]
+    values = {"is_open": True, **cleared, "receipt_message": ""}
+    if not view["found"]:
+        values |= {"id": None, "fields_style": HIDDEN, "errors": view["error"]}
+        return outputs_with(OPEN_OUTPUTS, values | {"save_disabled": True, "delete_disabled": True})
+    current, remove_style = receipt_box(view["receipt"])
+    values |= {name: view[name] for name in SHOWN_AS_IS}
+    values |= {"fields_style": SHOWN, "save_disabled": False, "delete_disabled": False}
+    values |= {"receipt_current": current, "receipt_remove_style": remove_style}
+    return outputs_with(OPEN_OUTPUTS, values)
 
+
+def edit_saved(outcome: FormOutcome) -> dict[str, Any]:
+    """After a save, keyed as SAVE_OUTPUTS: the messages; once saved the modal closes, the undo
+    toast says so (without an undo button) and the other views read again."""
+    values = outcome_values(outcome, EDIT_FIELDS, INVALID_CAPABLE)
+    del values["feedback"]
+    if outcome.saved:
+        values |= {"is_open": False, "undo_open": True, "undo_message": outcome.message}
+        values |= {"undo_button_style": HIDDEN, "refresh": outcome.refresh}
+    return outputs_with(SAVE_OUTPUTS, values)
+
+
+def register(app: Dash) -> None:
     @app.callback(
-        Output(ids.EDIT_MODAL, "is_open"),
-        Output(ids.EDIT_ID, "data"),
-        Output(EDIT_FIELDS_BOX, "style"),
-        Output(ids.EDIT_SAVE, "disabled"),
-        Output(ids.EDIT_DELETE, "disabled"),
-        Output(ids.EDIT_DATE, "value"),
-        Output(ids.EDIT_AMOUNT, "value"),
-        Output(ids.EDIT_ACCOUNT, "options"),
-        Output(ids.EDIT_ACCOUNT, "value"),
-        Output(ids.EDIT_CATEGORY, "options"),
-        Output(ids.EDIT_CATEGORY, "value"),
-        Output(ids.EDIT_CATEGORY, "disabled"),
-        Output(ids.EDIT_PAYEE, "value"),
-        Output(ids.EDIT_MEMO, "value"),
-        Output(ids.DELETE_CONFIRM, "message"),
-        *messages_and_flags,
-        Output(EDIT_RECEIPT_CURRENT, "children"),
-        Output(EDIT_RECEIPT_REMOVE, "style"),
-        Output(feedback_id(EDIT_RECEIPT), "children"),
-        Input(ids.GRID, "cellClicked"),
-        Input(ids.GRID, "eventData"),
+        output=OPEN_OUTPUTS,
+        inputs={"cell": Input(ids.GRID, "cellClicked"), "key_event": Input(ids.GRID, "eventData")},
         prevent_initial_call=True,
     )
-    def _open(cell, key_event):
+    def _open(cell: Any, key_event: Any) -> dict[str, Any]:
         from_key = any(t["prop_id"] == f"{ids.GRID}.eventData" for t in ctx.triggered)
         row_id = row_to_open(cell, key_event, from_key)
         if row_id is None:
-            return [no_update] * (18 + len(messages_and_flags))
-        view = open_edit(current_user_id(), row_id)
-        cleared = [""] * len(field_ids) + [False] * len(INVALID_CAPABLE)
-        if not view["found"]:
-            values = [no_update] * 10
-            receipt = [no_update, no_update, ""]
-            return [True, None, HIDDEN, True, True, *values, view["error"], *cleared, *receipt]
-        return [
-            True, view["id"], SHOWN, False, False, view["date"], view["amount"],
-            view["account_options"], view["account"], view["category_options"],
-            view["category"], view["category_disabled"], view["payee"], view["memo"],
-            view["confirm"], "", *cleared, *receipt_box(view["receipt"]), "",
-        ]  # fmt: skip
+            return outputs_with(OPEN_OUTPUTS, {})
+        return edit_modal(current_user_id(), row_id)
 
     @app.callback(
-        Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
-        Input(ids.EDIT_CANCEL, "n_clicks"),
+        output=Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
+        inputs={"n_clicks": Input(ids.EDIT_CANCEL, "n_clicks")},
         prevent_initial_call=True,
     )
-    def _cancel(n_clicks):
+    def _cancel(n_clicks: Any) -> Any:
         return False if n_clicks else no_update
 
     @app.callback(
-        Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
-        Output(ids.EDIT_ERRORS, "children", allow_duplicate=True),
-        *[Output(feedback_id(f), "children", allow_duplicate=True) for f in field_ids],
-        *[Output(EDIT_FIELDS[n], "invalid", allow_duplicate=True) for n in INVALID_CAPABLE],
-        Output(ids.UNDO_TOAST, "is_open", allow_duplicate=True),
-        Output(UNDO_MESSAGE, "children", allow_duplicate=True),
-        Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-        Input(ids.EDIT_SAVE, "n_clicks"),
-        State(ids.EDIT_ID, "data"),
-        State(ids.EDIT_DATE, "value"),
-        State(ids.EDIT_AMOUNT, "value"),
-        State(ids.EDIT_ACCOUNT, "value"),
-        State(ids.EDIT_CATEGORY, "value"),
-        State(ids.EDIT_PAYEE, "value"),
-        State(ids.EDIT_MEMO, "value"),
-        State(ids.REFRESH_STORE, "data"),
+        output=SAVE_OUTPUTS,
+        inputs={"n_clicks": Input(ids.EDIT_SAVE, "n_clicks")},
+        state=dict(SAVED_FORM),
         prevent_initial_call=True,
     )
-    def _save(n_clicks, *values):
+    def _save(n_clicks: Any, **form: Any) -> dict[str, Any]:
         if not n_clicks:
-            return [no_update] * (1 + len(messages_and_flags) + 4)
-        outcome = save_edit(current_user_id(), *values)
-        _feedback, *messages = outcome_outputs(outcome, EDIT_FIELDS, INVALID_CAPABLE)
-        if not outcome.saved:
-            return [no_update, *messages, no_update, no_update, no_update, no_update]
-        return [False, *messages, True, outcome.message, HIDDEN, outcome.refresh]
+            return outputs_with(SAVE_OUTPUTS, {})
+        return edit_saved(save_edit(current_user_id(), **form))

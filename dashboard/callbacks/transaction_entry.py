@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard import ids, receipts, services
 from dashboard.auth import current_user_id
-from dashboard.callbacks.common import next_refresh
+from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import (
     HIDDEN,
     FormOutcome,
@@ -19,6 +19,7 @@ from dashboard.callbacks.transaction_common import (
     category_options,
     id_set,
     outcome_outputs,
+    outcome_values,
 )
 from dashboard.callbacks.transaction_saving import ENTRY_KEY_JS, save_entry, submission_key_errors
 from dashboard.components import empty_state
@@ -56,15 +57,61 @@ INVALID_CAPABLE = tuple(name for name in ENTRY_FIELDS if name != "receipt")
 CLEARED_AFTER_SAVE = {"amount": "", "category": NO_CATEGORY, "payee": "", "memo": ""}
 RECEIPT_NOT_STORED = "The receipt could not be stored, so nothing was saved. Try again."
 
+# The callbacks' outputs and form fields by name; each function below returns (or takes) a
+# dict with these keys, so no value's meaning is its position.
+OPTIONS_OUTPUTS = {
+    "empty": Output(ENTRY_EMPTY, "children"),
+    "card_style": Output(ENTRY_CARD, "style"),
+    "account_options": Output(ids.ENTRY_ACCOUNT, "options"),
+    "account": Output(ids.ENTRY_ACCOUNT, "value"),
+    "to_account_options": Output(ids.ENTRY_TO_ACCOUNT, "options"),
+    "to_account": Output(ids.ENTRY_TO_ACCOUNT, "value"),
+    "category_options": Output(ids.ENTRY_CATEGORY, "options"),
+    "payee_options": Output(ids.ENTRY_PAYEE_OPTIONS, "children"),
+}
+MODE_OUTPUTS = {
+    "account_label": Output(ENTRY_ACCOUNT_LABEL, "children"),
+    "to_account_style": Output(ENTRY_TO_ACCOUNT_COL, "style"),
+    "category_style": Output(ENTRY_CATEGORY_COL, "style"),
+    "amount_help": Output(ENTRY_AMOUNT_HELP, "children"),
+}
+SUBMIT_OUTPUTS = {
+    "feedback": Output(ids.ENTRY_FEEDBACK, "children"),
+    **outcome_outputs(ids.ENTRY_ERRORS, ENTRY_FIELDS, INVALID_CAPABLE),
+    **{
+        f"{name}_value": Output(ENTRY_FIELDS[name], "value", allow_duplicate=True)
+        for name in CLEARED_AFTER_SAVE
+    },
+    "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+    "receipt": Output(ENTRY_RECEIPT, "contents", allow_duplicate=True),
+}
+# Given to Dash as a copy (state=dict(...)): Dash adds the callback's inputs to the state dict
+# it is given (dash/dependencies.py), which would leak one callback's inputs into the next.
+# Keyed by submit_entry's parameter names.
+SUBMITTED_FORM = {
+    "mode": State(ids.ENTRY_MODE, "value"),
+    "date_value": State(ids.ENTRY_DATE, "value"),
+    "amount": State(ids.ENTRY_AMOUNT, "value"),
+    "account": State(ids.ENTRY_ACCOUNT, "value"),
+    "to_account": State(ids.ENTRY_TO_ACCOUNT, "value"),
+    "category": State(ids.ENTRY_CATEGORY, "value"),
+    "payee": State(ids.ENTRY_PAYEE, "value"),
+    "memo": State(ids.ENTRY_MEMO, "value"),
+    "refresh": State(ids.REFRESH_STORE, "data"),
+    "receipt_contents": State(ENTRY_RECEIPT, "contents"),
+    "receipt_filename": State(ENTRY_RECEIPT, "filename"),
+    "submission_key": State(ids.ENTRY_SUBMISSION_KEY, "data"),
+}
+
 
 def _kept_or(value: Any, options: list[dict[str, str]], fallback: str | None) -> str | None:
     values = [option["value"] for option in options]
     return str(value) if str(value) in values else fallback
 
 
-def entry_options(user_id: int, account_value: Any, to_account_value: Any) -> tuple:
-    """(empty state, form style, account options and value, to-account options and value,
-    category options, payee suggestions). A user without accounts gets the empty state."""
+def entry_options(user_id: int, account_value: Any, to_account_value: Any) -> dict[str, Any]:
+    """The form's choices, keyed as OPTIONS_OUTPUTS; a chosen account stays chosen. A user
+    without accounts gets the empty state instead of the form."""
     accounts = services.list_accounts(user_id)
     if accounts.empty:
         empty = empty_state(
@@ -73,7 +120,16 @@ def entry_options(user_id: int, account_value: Any, to_account_value: Any) -> tu
             "Add an account",
             "/settings",
         )
-        return empty, HIDDEN, [], None, [], None, [], []
+        return {
+            "empty": empty,
+            "card_style": HIDDEN,
+            "account_options": [],
+            "account": None,
+            "to_account_options": [],
+            "to_account": None,
+            "category_options": [],
+            "payee_options": [],
+        }
     options = account_options(accounts)
     account = _kept_or(account_value, options, options[0]["value"])
     others = [option["value"] for option in options if option["value"] != account]
@@ -83,14 +139,33 @@ def entry_options(user_id: int, account_value: Any, to_account_value: Any) -> tu
         html.Option(value=payee)
         for payee in services.payee_suggestions(user_id, "", PAYEE_SUGGESTIONS)
     ]
-    return None, {}, options, account, options, to_account, categories, payees
+    return {
+        "empty": None,
+        "card_style": {},
+        "account_options": options,
+        "account": account,
+        "to_account_options": options,
+        "to_account": to_account,
+        "category_options": categories,
+        "payee_options": payees,
+    }
 
 
-def entry_mode_view(mode: Any) -> tuple[str, dict, dict, str]:
-    """(account label, to-account column style, category column style, amount help)."""
-    if mode == "transfer":
-        return "From account", {}, HIDDEN, TRANSFER_AMOUNT_HELP
-    return "Account", HIDDEN, {}, AMOUNT_HELP
+def entry_mode_view(mode: Any) -> dict[str, Any]:
+    """The labels and shown columns of a transfer or a transaction, keyed as MODE_OUTPUTS."""
+    transfer = mode == "transfer"
+    return {
+        "account_label": "From account" if transfer else "Account",
+        "to_account_style": {} if transfer else HIDDEN,
+        "category_style": HIDDEN if transfer else {},
+        "amount_help": TRANSFER_AMOUNT_HELP if transfer else AMOUNT_HELP,
+    }
+
+
+def payee_category(user_id: int, payee: Any, mode: Any) -> Any:
+    """The category select after the payee field is left: the payee's last one, if any."""
+    category = None if mode == "transfer" else category_for_payee(user_id, payee)
+    return no_update if category is None else category
 
 
 def category_for_payee(user_id: int, payee: Any) -> str | None:
@@ -160,83 +235,57 @@ def submit_entry(
     return FormOutcome(saved=True, message=message, refresh=next_refresh(refresh))
 
 
+def entry_submitted(outcome: FormOutcome) -> dict[str, Any]:
+    """What the page shows after a submit, keyed as SUBMIT_OUTPUTS: the messages; after a save
+    the cleared fields, the next refresh and no receipt; a refused file is dropped (the message
+    says why, the drop zone is ready for another); the rest is left as it is."""
+    values = outcome_values(outcome, ENTRY_FIELDS, INVALID_CAPABLE)
+    if outcome.saved:
+        values |= {f"{name}_value": value for name, value in CLEARED_AFTER_SAVE.items()}
+        values |= {"refresh": outcome.refresh, "receipt": None}
+    elif "receipt" in outcome.field_errors:
+        values["receipt"] = None
+    return outputs_with(SUBMIT_OUTPUTS, values)
+
+
 def register(app: Dash) -> None:
     @app.callback(
-        Output(ENTRY_EMPTY, "children"),
-        Output(ENTRY_CARD, "style"),
-        Output(ids.ENTRY_ACCOUNT, "options"),
-        Output(ids.ENTRY_ACCOUNT, "value"),
-        Output(ids.ENTRY_TO_ACCOUNT, "options"),
-        Output(ids.ENTRY_TO_ACCOUNT, "value"),
-        Output(ids.ENTRY_CATEGORY, "options"),
-        Output(ids.ENTRY_PAYEE_OPTIONS, "children"),
-        Input(ids.URL, "pathname"),
-        Input(ids.REFRESH_STORE, "data"),
-        State(ids.ENTRY_ACCOUNT, "value"),
-        State(ids.ENTRY_TO_ACCOUNT, "value"),
+        output=OPTIONS_OUTPUTS,
+        inputs={
+            "_pathname": Input(ids.URL, "pathname"),
+            "_refresh": Input(ids.REFRESH_STORE, "data"),
+        },
+        state={
+            "account": State(ids.ENTRY_ACCOUNT, "value"),
+            "to_account": State(ids.ENTRY_TO_ACCOUNT, "value"),
+        },
     )
-    def _options(_pathname, _refresh, account, to_account):
+    def _options(_pathname: Any, _refresh: Any, account: Any, to_account: Any) -> dict[str, Any]:
         return entry_options(current_user_id(), account, to_account)
 
-    @app.callback(
-        Output(ENTRY_ACCOUNT_LABEL, "children"),
-        Output(ENTRY_TO_ACCOUNT_COL, "style"),
-        Output(ENTRY_CATEGORY_COL, "style"),
-        Output(ENTRY_AMOUNT_HELP, "children"),
-        Input(ids.ENTRY_MODE, "value"),
+    app.callback(output=MODE_OUTPUTS, inputs={"mode": Input(ids.ENTRY_MODE, "value")})(
+        entry_mode_view
     )
-    def _mode(mode):
-        return entry_mode_view(mode)
 
     @app.callback(
-        Output(ids.ENTRY_CATEGORY, "value", allow_duplicate=True),
-        Input(ids.ENTRY_PAYEE, "n_blur"),
-        State(ids.ENTRY_PAYEE, "value"),
-        State(ids.ENTRY_MODE, "value"),
+        output=Output(ids.ENTRY_CATEGORY, "value", allow_duplicate=True),
+        inputs={"_blur": Input(ids.ENTRY_PAYEE, "n_blur")},
+        state={"payee": State(ids.ENTRY_PAYEE, "value"), "mode": State(ids.ENTRY_MODE, "value")},
         prevent_initial_call=True,
     )
-    def _payee_category(_blur, payee, mode):
-        category = None if mode == "transfer" else category_for_payee(current_user_id(), payee)
-        return no_update if category is None else category
-
-    field_ids = list(ENTRY_FIELDS.values())
-    cleared = [
-        Output(ENTRY_FIELDS[name], "value", allow_duplicate=True) for name in CLEARED_AFTER_SAVE
-    ]
+    def _payee_category(_blur: Any, payee: Any, mode: Any) -> Any:
+        return payee_category(current_user_id(), payee, mode)
 
     @app.callback(
-        Output(ids.ENTRY_FEEDBACK, "children"),
-        Output(ids.ENTRY_ERRORS, "children"),
-        *[Output(feedback_id(field_id), "children") for field_id in field_ids],
-        *[Output(ENTRY_FIELDS[name], "invalid") for name in INVALID_CAPABLE],
-        *cleared,
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-        Output(ENTRY_RECEIPT, "contents", allow_duplicate=True),
-        Input(ids.ENTRY_FORM, "n_submit"),
-        State(ids.ENTRY_MODE, "value"),
-        State(ids.ENTRY_DATE, "value"),
-        State(ids.ENTRY_AMOUNT, "value"),
-        State(ids.ENTRY_ACCOUNT, "value"),
-        State(ids.ENTRY_TO_ACCOUNT, "value"),
-        State(ids.ENTRY_CATEGORY, "value"),
-        State(ids.ENTRY_PAYEE, "value"),
-        State(ids.ENTRY_MEMO, "value"),
-        State(ids.REFRESH_STORE, "data"),
-        State(ENTRY_RECEIPT, "contents"),
-        State(ENTRY_RECEIPT, "filename"),
-        State(ids.ENTRY_SUBMISSION_KEY, "data"),
+        output=SUBMIT_OUTPUTS,
+        inputs={"n_submit": Input(ids.ENTRY_FORM, "n_submit")},
+        state=dict(SUBMITTED_FORM),
         prevent_initial_call=True,
     )
-    def _submit(n_submit, *values):
+    def _submit(n_submit: Any, **form: Any) -> dict[str, Any]:
         if not n_submit:
-            return [no_update] * (2 + len(field_ids) + len(INVALID_CAPABLE) + len(cleared) + 2)
-        outcome = submit_entry(current_user_id(), *values)
-        outputs = outcome_outputs(outcome, ENTRY_FIELDS, INVALID_CAPABLE)
-        # A refused file is dropped: the message says why, the drop zone is ready for another.
-        receipt = None if outcome.saved or "receipt" in outcome.field_errors else no_update
-        if outcome.saved:
-            return [*outputs, *CLEARED_AFTER_SAVE.values(), outcome.refresh, receipt]
-        return [*outputs, *([no_update] * len(cleared)), no_update, receipt]
+            return outputs_with(SUBMIT_OUTPUTS, {})
+        return entry_submitted(submit_entry(current_user_id(), **form))
 
     app.clientside_callback(
         receipts.upload_check_js(
