@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 import pytest
-from dash import dcc, html
+from dash import dcc, html, no_update
 
 from dashboard import figures, ids, services
 from dashboard.callbacks import budgets as cb
@@ -116,13 +116,15 @@ def test_editing_a_limit_changes_the_status_and_the_gauge(app, engine, household
     with as_user(app, user_id):
         added = cb.add_limit("2025-03", groceries, "100", TODAY)
         assert added.saved and "€100.00" in added.message
-        table, gauge_row, _options = cb.budget_page("2025-03", False, TODAY)
+        page = cb.budget_page("2025-03", False, TODAY)
+        table, gauge_row, _options = page["table"], page["gauges"], page["new_category_options"]
         [before] = gauges(gauge_row)
 
         edited = cb.save_limit("2025-03", groceries, "250.00", TODAY)
         assert edited.saved and edited.field_error == ""
         status = services.budget_status(user_id, MARCH, TODAY)
-        table, gauge_row, _options = cb.budget_page("2025-03", False, TODAY)
+        page = cb.budget_page("2025-03", False, TODAY)
+        table, gauge_row, _options = page["table"], page["gauges"], page["new_category_options"]
         [after] = gauges(gauge_row)
 
     assert status["limit_minor"].tolist() == [25000]
@@ -191,7 +193,8 @@ def test_an_empty_value_clears_the_limit(app, engine, household):
     writes.set_budget(engine, user_id, dining, MARCH, 5000)
     with as_user(app, user_id):
         outcome = cb.save_limit("2025-03", groceries, "  ", TODAY)
-        _table, _gauges, options = cb.budget_page("2025-03", False, TODAY)
+        page = cb.budget_page("2025-03", False, TODAY)
+        _table, _gauges, options = page["table"], page["gauges"], page["new_category_options"]
     assert outcome.saved and outcome.message == "Removed the Groceries limit for March 2025."
     assert limits(engine, user_id, MARCH) == {dining: 5000}
     # The cleared category can get a limit again from the add control.
@@ -238,7 +241,8 @@ def test_an_over_budget_row_stands_out_with_class_icon_and_words(app, engine, ho
     writes.set_budget(engine, user_id, groceries, MARCH, 5000)
     writes.set_budget(engine, user_id, dining, MARCH, 5000)
     with as_user(app, user_id):
-        table, gauge_row, _options = cb.budget_page("2025-03", False, TODAY)
+        page = cb.budget_page("2025-03", False, TODAY)
+        table, gauge_row, _options = page["table"], page["gauges"], page["new_category_options"]
     rows = {texts(row.children[0]).split(" ")[0]: row for row in body_rows(table)}
     over, fine = rows["Groceries"], rows["Dining"]
     # Its colours (assets/budgets.css) are checked for contrast in tests/e2e/test_phone_and_theme.
@@ -256,21 +260,50 @@ def test_past_months_say_how_they_ended(app, engine, household):
     user_id, groceries = household["user"], household["groceries"]
     writes.set_budget(engine, user_id, groceries, MARCH, 10000)
     with as_user(app, user_id):
-        table, _gauges, _options = cb.budget_page("2025-03", False, date(2025, 5, 2))
+        page = cb.budget_page("2025-03", False, date(2025, 5, 2))
+        table, _gauges, _options = page["table"], page["gauges"], page["new_category_options"]
     assert "Groceries ended the month €40.00 under." in texts(table)
 
 
 def test_empty_states_lead_to_settings_or_to_the_copy_and_add_controls(app, engine):
     user_id = make_user(engine, "newbie")
     with as_user(app, user_id):
-        nothing, no_gauges, no_options = cb.budget_page(None, False, TODAY)
+        page = cb.budget_page(None, False, TODAY)
+        nothing, no_gauges, no_options = page["table"], page["gauges"], page["new_category_options"]
         food = writes.create_category(engine, user_id, "Food", "expense")
         writes.create_category(engine, user_id, "Salary", "income")
-        unbudgeted, _gauges, options = cb.budget_page(None, False, TODAY)
+        page = cb.budget_page(None, False, TODAY)
+        unbudgeted, _gauges, options = page["table"], page["gauges"], page["new_category_options"]
     assert any(getattr(n, "href", None) == "/settings" for n in walk(nothing))
     assert no_gauges is None and no_options == []
     assert "No limits for March 2025 yet" in texts(unbudgeted)
     assert options == [{"label": "Food", "value": food}]
+
+
+def test_what_the_page_shows_after_each_write_is_keyed_by_its_outputs():
+    no_message = cb.Outcome(False, field_error="Enter a number.")
+    refused = cb.limit_added(no_message, 3)
+    assert set(refused) == set(cb.ADD_OUTPUTS)
+    assert (refused["error"], refused["invalid"], refused["feedback"]) == (
+        "Enter a number.",
+        True,
+        None,
+    ), "a refusal without a message clears the last one"
+    assert refused["value"] is no_update and refused["refresh"] is no_update
+
+    added = cb.limit_added(cb.Outcome(True, "Added."), 3)
+    assert (added["error"], added["invalid"], added["value"], added["refresh"]) == (
+        "",
+        False,
+        "",
+        4,
+    )
+    assert added["feedback"].children == "Added."
+
+    unchanged = cb.after_write(cb.SAVE_OUTPUTS, cb.Outcome(False), 3)
+    assert all(value is no_update for value in unchanged.values())
+    copied = cb.limits_copied(cb.Outcome(True, "Copied 2 limits."), 7)
+    assert set(copied) == set(cb.COPY_OUTPUTS) and copied["refresh"] == 8
 
 
 def test_add_limit_needs_a_category(app, engine, household):
@@ -288,7 +321,8 @@ def test_next_refresh_counts_up_from_anything():
 def test_the_demo_household_renders_a_row_and_a_gauge_per_budget(demo_app):
     today = date.today()
     with as_user(demo_app, 1):
-        table, gauge_row, _options = cb.budget_page(None, False, today)
+        page = cb.budget_page(None, False, today)
+        table, gauge_row, _options = page["table"], page["gauges"], page["new_category_options"]
         status = services.budget_status(1, today.replace(day=1), today)
     assert not status.empty
     assert len(body_rows(table)) == len(gauges(gauge_row)) == len(status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from dash import no_update
 
 from dashboard import ids
 from dashboard.callbacks import settings as cb
@@ -31,10 +32,13 @@ def category_rows(engine, user_id: int) -> list[tuple]:
 def test_a_new_user_is_told_to_start_with_an_account(app, engine):
     user_id = make_user(engine, "newbie")
     with as_user(app, user_id):
-        _accounts, _categories, hint = cb.settings_tables()
+        tables = cb.settings_tables()
+        hint = tables["start_here"]
         assert "Start here: add your first account" in texts(hint)
         assert cb.add_account("Wallet", "cash", "", "").saved
-        accounts, _categories, hint = cb.settings_tables()
+        tables = cb.settings_tables()
+        accounts = tables["accounts"]
+        hint = tables["start_here"]
     assert hint is None
     assert "Wallet" in [getattr(n, "value", None) for n in walk(accounts)]
 
@@ -44,7 +48,8 @@ def test_add_account_parses_the_opening_balance_and_shows_the_balance(app, engin
     with as_user(app, user_id):
         assert cb.default_currency() == "EUR"
         outcome = cb.add_account("  Everyday  ", "credit_card", "", "-1,234.56")
-        accounts, _categories, _hint = cb.settings_tables()
+        tables = cb.settings_tables()
+        accounts = tables["accounts"]
     assert outcome == cb.FormOutcome(True, "Added the account Everyday.")
     assert account_rows(engine, user_id) == [("Everyday", "credit_card", "EUR", -123456, False)]
     assert "-€1,234.56" in texts(accounts) and "Credit card" in texts(accounts)
@@ -97,9 +102,10 @@ def test_add_account_reports_field_errors_and_adds_nothing(
     assert not outcome.saved
     assert outcome.field_errors == errors
     assert account_rows(engine, user_id) == before
-    messages, invalid, _alert = cb.form_outputs(outcome, NEW_ACCOUNT_FIELDS)
+    shown = cb.form_outputs(outcome, NEW_ACCOUNT_FIELDS)
+    messages = [shown[f"{name}_message"] for name in NEW_ACCOUNT_FIELDS]
     assert [m for m in messages if m] == list(errors.values())
-    assert sum(invalid) == len(errors)
+    assert sum(shown[f"{name}_invalid"] for name in NEW_ACCOUNT_FIELDS) == len(errors)
 
 
 def test_rename_archive_and_unarchive_an_account(app, engine):
@@ -117,7 +123,8 @@ def test_rename_archive_and_unarchive_an_account(app, engine):
         }
         archived = cb.set_account_archived(checking, True)
         rows_archived = account_rows(engine, user_id)
-        accounts, _categories, _hint = cb.settings_tables()
+        tables = cb.settings_tables()
+        accounts = tables["accounts"]
         restored = cb.set_account_archived(checking, False)
     assert archived == cb.FormOutcome(True, "Archived the account Main.")
     assert ("Main", "checking", "EUR", 0, True) in rows_archived
@@ -144,7 +151,8 @@ def test_add_rename_archive_a_category(app, engine):
         [category_id] = queries.list_categories(engine, user_id)["id"].tolist()
         renamed = cb.rename_category(category_id, "Food")
         archived = cb.set_category_archived(category_id, True)
-        _accounts, categories, _hint = cb.settings_tables()
+        tables = cb.settings_tables()
+        categories = tables["categories"]
     assert added == cb.FormOutcome(True, "Added the category Groceries.")
     assert renamed.saved and archived.saved
     assert category_rows(engine, user_id) == [("Food", "expense", "#ff8800", True)]
@@ -178,7 +186,8 @@ def test_add_category_reports_field_errors_and_adds_nothing(app, engine, name, k
         outcome = cb.add_category(name, kind, color)
     assert outcome.field_errors == errors
     assert category_rows(engine, user_id) == before
-    messages, _invalid, _alert = cb.form_outputs(outcome, NEW_CATEGORY_FIELDS)
+    shown = cb.form_outputs(outcome, NEW_CATEGORY_FIELDS)
+    messages = [shown[f"{name}_message"] for name in NEW_CATEGORY_FIELDS]
     assert [m for m in messages if m] == list(errors.values())
 
 
@@ -221,10 +230,27 @@ def test_another_users_ids_are_not_found_and_nothing_changes(app, engine):
 
 def test_form_outputs_put_unknown_fields_in_the_alert():
     outcome = cb.FormOutcome(False, "", {"name": "Enter a name.", "parent_id": "Wrong parent."})
-    messages, invalid, alert = cb.form_outputs(outcome, NEW_CATEGORY_FIELDS)
-    assert messages == ["Enter a name.", "", ""]
-    assert invalid == [True, False, False]
-    assert "Wrong parent." in texts(alert)
+    shown = cb.form_outputs(outcome, NEW_CATEGORY_FIELDS)
+    assert [shown[f"{name}_message"] for name in NEW_CATEGORY_FIELDS] == ["Enter a name.", "", ""]
+    assert [shown[f"{name}_invalid"] for name in NEW_CATEGORY_FIELDS] == [True, False, False]
+    assert "Wrong parent." in texts(shown["feedback"])
+
+
+def test_an_add_form_is_emptied_and_refreshes_only_after_a_save():
+    outputs = cb.form_outputs_of(cb.ACCOUNT_FORM)
+    refused = cb.form_submitted(
+        cb.FormOutcome(False, "", {"type": "Choose a type."}), cb.ACCOUNT_FORM, outputs, 2
+    )
+    assert set(refused) == set(outputs)
+    assert refused["type_message"] == "Choose a type." and refused["type_invalid"]
+    assert refused["name_value"] is no_update and refused["refresh"] is no_update
+    saved = cb.form_submitted(cb.FormOutcome(True, "Added."), cb.ACCOUNT_FORM, outputs, 2)
+    assert (saved["name_value"], saved["opening_balance_minor_value"], saved["refresh"]) == (
+        "",
+        "",
+        3,
+    )
+    assert "currency_value" not in saved, "the chosen currency stays for the next account"
 
 
 def test_the_archive_button_acts_on_a_click_only(app, engine, logged_in_client, login_user_id):

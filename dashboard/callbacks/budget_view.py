@@ -23,8 +23,9 @@ from dashboard.pages.budgets import (
 from data.money import format_amount, format_money
 
 
-def budget_page(stored: Any, dark: Any, today: date) -> tuple[Any, Any, list[dict]]:
-    """The month's rows, its gauges, and the expense categories that can still get a limit."""
+def budget_page(stored: Any, dark: Any, today: date) -> dict[str, Any]:
+    """The month's rows ("table"), its gauges ("gauges"), and the expense categories that can
+    still get a limit ("new_category_options")."""
     user_id = current_user_id()
     month = month_from_store(stored, today)
     currency = services.user_currency(user_id)
@@ -39,11 +40,15 @@ def budget_page(stored: Any, dark: Any, today: date) -> tuple[Any, Any, list[dic
     ]
     if status.empty:
         notice = no_categories() if expense.empty else no_limits(f"{month:%B %Y}")
-        return notice, None, options
+        return {"table": notice, "gauges": None, "new_category_options": options}
     theme = "dark" if dark else "light"
     lines = [_budget_line(row, currency, month, today) for row in status.itertuples()]
     gauges = [_gauge(row, currency, theme) for row in status.itertuples()]
-    return budget_table(lines), gauge_panel(gauges), options
+    return {
+        "table": budget_table(lines),
+        "gauges": gauge_panel(gauges),
+        "new_category_options": options,
+    }
 
 
 def _percent(spent: int, limit: int) -> int:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -27,7 +27,13 @@ from dashboard.callbacks.budget_month import (
     shift_month,
 )
 from dashboard.callbacks.budget_view import budget_page
-from dashboard.callbacks.common import edited_row, next_refresh, row_messages, user_acted
+from dashboard.callbacks.common import (
+    edited_row,
+    next_refresh,
+    outputs_with,
+    row_messages,
+    user_acted,
+)
 from dashboard.extensions import get_engine
 from dashboard.forms import add_months
 from dashboard.pages.budgets import BUDGET_LIMIT_ERROR, BUDGET_LIMIT_INPUT, BUDGET_NEW_LIMIT_ERROR
@@ -150,6 +156,60 @@ def _refused(error: Exception) -> Outcome:
     return Outcome(False, "Could not save right now. Please try again.")
 
 
+# The callbacks' outputs by name; each function below returns a dict with these keys.
+PAGE_OUTPUTS = {
+    "table": Output(ids.BUDGET_TABLE, "children"),
+    "gauges": Output(ids.BUDGET_GAUGES, "children"),
+    "new_category_options": Output(ids.BUDGET_NEW_CATEGORY, "options"),
+}
+SAVE_OUTPUTS = {
+    "errors": Output({"type": BUDGET_LIMIT_ERROR, "category": ALL}, "children"),
+    "invalid": Output({"type": BUDGET_LIMIT_INPUT, "category": ALL}, "invalid"),
+    "feedback": Output(ids.BUDGET_FEEDBACK, "children", allow_duplicate=True),
+    "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+}
+ADD_OUTPUTS = {
+    "error": Output(BUDGET_NEW_LIMIT_ERROR, "children"),
+    "invalid": Output(ids.BUDGET_NEW_LIMIT, "invalid"),
+    "value": Output(ids.BUDGET_NEW_LIMIT, "value"),
+    "feedback": Output(ids.BUDGET_FEEDBACK, "children", allow_duplicate=True),
+    "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+}
+COPY_OUTPUTS = {
+    "feedback": Output(ids.BUDGET_FEEDBACK, "children", allow_duplicate=True),
+    "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+}
+# Given to Dash as a copy (state=dict(...)): Dash adds the callback's inputs to the state dict
+# it is given (dash/dependencies.py), which would leak one callback's inputs into the next.
+MONTH_STATE = {"stored": State(ids.BUDGET_MONTH_STORE, "data")}
+WRITE_STATE = {**MONTH_STATE, "refresh": State(ids.REFRESH_STORE, "data")}
+
+
+def after_write(outputs: dict[str, Output], outcome: Outcome, refresh: Any) -> dict[str, Any]:
+    """The feedback of a write (if it says something: an edit that wrote nothing leaves the last
+    message) and, once written, the next refresh."""
+    values: dict[str, Any] = {}
+    if outcome.message:
+        values["feedback"] = feedback(outcome)
+    if outcome.saved:
+        values["refresh"] = next_refresh(refresh)
+    return outputs_with(outputs, values)
+
+
+def limit_added(outcome: Outcome, refresh: Any) -> dict[str, Any]:
+    """Keyed as ADD_OUTPUTS: the field's message; once added, the field is emptied."""
+    values = after_write(ADD_OUTPUTS, outcome, refresh) | {"feedback": feedback(outcome)}
+    values |= {"error": outcome.field_error, "invalid": bool(outcome.field_error)}
+    if outcome.saved:
+        values["value"] = ""
+    return values
+
+
+def limits_copied(outcome: Outcome, refresh: Any) -> dict[str, Any]:
+    """Keyed as COPY_OUTPUTS: what the copy did (an empty answer clears the last message)."""
+    return after_write(COPY_OUTPUTS, outcome, refresh) | {"feedback": feedback(outcome)}
+
+
 def _category_name(user_id: int, category_id: Any) -> str | None:
     """The name of this user's category with that id (archived ones too), else None."""
     if not isinstance(category_id, int) or isinstance(category_id, bool):
@@ -160,89 +220,78 @@ def _category_name(user_id: int, category_id: Any) -> str | None:
 
 
 def register(app: Dash) -> None:
-    @app.callback(Output(ids.BUDGET_MONTH_LABEL, "children"), Input(ids.BUDGET_MONTH_STORE, "data"))
-    def _label(stored):
+    @app.callback(
+        output=Output(ids.BUDGET_MONTH_LABEL, "children"),
+        inputs={"stored": Input(ids.BUDGET_MONTH_STORE, "data")},
+    )
+    def _label(stored: Any) -> str:
         return month_label(stored, date.today())
 
     @app.callback(
-        Output(ids.BUDGET_MONTH_STORE, "data"),
-        Input(ids.BUDGET_PREV, "n_clicks"),
-        Input(ids.BUDGET_NEXT, "n_clicks"),
-        State(ids.BUDGET_MONTH_STORE, "data"),
+        output=Output(ids.BUDGET_MONTH_STORE, "data"),
+        inputs={
+            "_prev": Input(ids.BUDGET_PREV, "n_clicks"),
+            "_next": Input(ids.BUDGET_NEXT, "n_clicks"),
+        },
+        state=dict(MONTH_STATE),
         prevent_initial_call=True,
     )
-    def _navigate(_previous, _next, stored):
+    def _navigate(_prev: Any, _next: Any, stored: Any) -> str:
         if not user_acted():
             raise PreventUpdate
         step = -1 if ctx.triggered_id == ids.BUDGET_PREV else 1
         return shift_month(stored, step, date.today())
 
     @app.callback(
-        Output(ids.BUDGET_TABLE, "children"),
-        Output(ids.BUDGET_GAUGES, "children"),
-        Output(ids.BUDGET_NEW_CATEGORY, "options"),
-        Input(ids.BUDGET_MONTH_STORE, "data"),
-        Input(ids.REFRESH_STORE, "data"),
-        Input(ids.THEME_SWITCH, "value"),
+        output=PAGE_OUTPUTS,
+        inputs={
+            "stored": Input(ids.BUDGET_MONTH_STORE, "data"),
+            "_refresh": Input(ids.REFRESH_STORE, "data"),
+            "dark": Input(ids.THEME_SWITCH, "value"),
+        },
     )
-    def _page(stored, _refresh, dark):
+    def _page(stored: Any, _refresh: Any, dark: Any) -> dict[str, Any]:
         return budget_page(stored, dark, date.today())
 
     @app.callback(
-        Output({"type": BUDGET_LIMIT_ERROR, "category": ALL}, "children"),
-        Output({"type": BUDGET_LIMIT_INPUT, "category": ALL}, "invalid"),
-        Output(ids.BUDGET_FEEDBACK, "children", allow_duplicate=True),
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-        Input({"type": BUDGET_LIMIT_INPUT, "category": ALL}, "value"),
-        State(ids.BUDGET_MONTH_STORE, "data"),
-        State(ids.REFRESH_STORE, "data"),
+        output=SAVE_OUTPUTS,
+        inputs={"_values": Input({"type": BUDGET_LIMIT_INPUT, "category": ALL}, "value")},
+        state=dict(WRITE_STATE),
         prevent_initial_call=True,
     )
-    def _save(_values, stored, refresh):
+    def _save(_values: Any, stored: Any, refresh: Any) -> dict[str, Any]:
         category_id = edited_row().get("category")
         outcome = save_limit(stored, category_id, ctx.triggered[0]["value"], date.today())
-        errors, invalid = row_messages(outcome.field_error, "category", category_id)
-        refreshed = next_refresh(refresh) if outcome.saved else no_update
-        return errors, invalid, feedback(outcome) or no_update, refreshed
+        errors, invalid = row_messages(outcome.field_error, "category", category_id, "errors")
+        return after_write(SAVE_OUTPUTS, outcome, refresh) | {"errors": errors, "invalid": invalid}
 
     @app.callback(
-        Output(BUDGET_NEW_LIMIT_ERROR, "children"),
-        Output(ids.BUDGET_NEW_LIMIT, "invalid"),
-        Output(ids.BUDGET_NEW_LIMIT, "value"),
-        Output(ids.BUDGET_FEEDBACK, "children", allow_duplicate=True),
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-        Input(ids.BUDGET_ADD, "n_clicks"),
-        Input(ids.BUDGET_NEW_LIMIT, "n_submit"),
-        State(ids.BUDGET_NEW_CATEGORY, "value"),
-        State(ids.BUDGET_NEW_LIMIT, "value"),
-        State(ids.BUDGET_MONTH_STORE, "data"),
-        State(ids.REFRESH_STORE, "data"),
+        output=ADD_OUTPUTS,
+        inputs={
+            "_clicks": Input(ids.BUDGET_ADD, "n_clicks"),
+            "_submits": Input(ids.BUDGET_NEW_LIMIT, "n_submit"),
+        },
+        state={
+            "category_id": State(ids.BUDGET_NEW_CATEGORY, "value"),
+            "text": State(ids.BUDGET_NEW_LIMIT, "value"),
+            **WRITE_STATE,
+        },
         prevent_initial_call=True,
     )
-    def _add(_clicks, _submits, category_id, text, stored, refresh):
+    def _add(
+        _clicks: Any, _submits: Any, category_id: Any, text: Any, stored: Any, refresh: Any
+    ) -> dict[str, Any]:
         if not user_acted():
             raise PreventUpdate
-        outcome = add_limit(stored, category_id, text, date.today())
-        if not outcome.saved:
-            return (
-                outcome.field_error,
-                bool(outcome.field_error),
-                no_update,
-                feedback(outcome),
-                no_update,
-            )
-        return "", False, "", feedback(outcome), next_refresh(refresh)
+        return limit_added(add_limit(stored, category_id, text, date.today()), refresh)
 
     @app.callback(
-        Output(ids.BUDGET_FEEDBACK, "children", allow_duplicate=True),
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-        Input(ids.BUDGET_COPY, "n_clicks"),
-        State(ids.BUDGET_MONTH_STORE, "data"),
-        State(ids.REFRESH_STORE, "data"),
+        output=COPY_OUTPUTS,
+        inputs={"_clicks": Input(ids.BUDGET_COPY, "n_clicks")},
+        state=dict(WRITE_STATE),
         prevent_initial_call=True,
     )
-    def _copy(_clicks, stored, refresh):
+    def _copy(_clicks: Any, stored: Any, refresh: Any) -> dict[str, Any]:
         if not user_acted():
             raise PreventUpdate
-        outcome = copy_last_month(stored, date.today())
-        return feedback(outcome), next_refresh(refresh) if outcome.saved else no_update
+        return limits_copied(copy_last_month(stored, date.today()), refresh)

@@ -41,9 +41,12 @@ def edited_row() -> dict:
     return trigger
 
 
-def row_messages(message: str, key: str, row_id: Any) -> tuple[list[str], list[bool]]:
-    """The message and invalid flag of each row of the first (ALL) output: only the row whose
-    id[key] is row_id gets the message."""
-    targets = [output["id"][key] for output in ctx.outputs_list[0]]
+def row_messages(
+    message: str, key: str, row_id: Any, output: str | None = None
+) -> tuple[list[str], list[bool]]:
+    """The message and invalid flag of each row of an (ALL) output: the one named `output` of a
+    dict-keyed callback, else the first. Only the row whose id[key] is row_id gets the message."""
+    rows = ctx.outputs_grouping[output] if output else ctx.outputs_list[0]
+    targets = [row["id"][key] for row in rows]
     messages = [message if target == row_id else "" for target in targets]
     return messages, [bool(text) for text in messages]

@@ -21,7 +21,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids, services
 from dashboard.auth import current_user_id
-from dashboard.callbacks.common import edited_row, next_refresh, row_messages, user_acted
+from dashboard.callbacks.common import (
+    edited_row,
+    next_refresh,
+    outputs_with,
+    row_messages,
+    user_acted,
+)
 from dashboard.callbacks.settings_view import default_currency, settings_tables
 from dashboard.extensions import get_engine
 from dashboard.pages.settings import (
@@ -53,8 +59,23 @@ class FormOutcome:
     field_errors: dict[str, str] = field(default_factory=dict)
 
 
-def add_account(name: Any, account_type: Any, currency: Any, opening: Any) -> FormOutcome:
+@dataclass(frozen=True)
+class AddForm:
+    """An add form: its button, its fields (write field name -> input id), its alert, the
+    fields emptied after a save, and the function that adds (taking the fields by name)."""
+
+    submit: str
+    fields: dict[str, str]
+    feedback: str
+    cleared: tuple[str, ...]
+    add: Callable[..., FormOutcome]
+
+
+# The add forms' parameters are named as their fields (NEW_ACCOUNT_FIELDS, NEW_CATEGORY_FIELDS):
+# the form's callback passes the fields' values by those names.
+def add_account(name: Any, type: Any, currency: Any, opening_balance_minor: Any) -> FormOutcome:
     """A new account; a blank opening balance is zero, a blank currency the user's."""
+    account_type, opening = type, opening_balance_minor
     user_id = current_user_id()
     code = currency.strip().upper() if isinstance(currency, str) else ""
     parse_currency = code if _CURRENCY_RE.fullmatch(code) else services.user_currency(user_id)
@@ -104,11 +125,38 @@ def alert(outcome: FormOutcome, extra: str = "") -> Any:
     return dbc.Alert(text, color=color, dismissable=True, class_name="py-2 mb-2")
 
 
-def form_outputs(outcome: FormOutcome, fields: dict[str, str]) -> tuple[list, list, Any]:
-    """Messages and invalid flags per form field, and the form's alert (with any other error)."""
-    messages = [outcome.field_errors.get(name, "") for name in fields]
+def form_outputs(outcome: FormOutcome, fields: dict[str, str]) -> dict[str, Any]:
+    """Per form field its message ("<field>_message") and red border ("<field>_invalid"), and
+    the form's alert ("feedback", with any error of another field)."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        values[f"{name}_message"] = outcome.field_errors.get(name, "")
+        values[f"{name}_invalid"] = bool(outcome.field_errors.get(name))
     unplaced = [text for name, text in outcome.field_errors.items() if name not in fields]
-    return messages, [bool(text) for text in messages], alert(outcome, " ".join(unplaced))
+    values["feedback"] = alert(outcome, " ".join(unplaced))
+    return values
+
+
+def refreshed(outcome: FormOutcome, refresh: Any) -> Any:
+    """The refresh store after a write: the next value once something changed."""
+    return next_refresh(refresh) if outcome.saved else no_update
+
+
+def row_message(outcome: FormOutcome) -> str:
+    """The message under an edited row's name: its name's error, or why nothing was written."""
+    return outcome.field_errors.get("name") or ("" if outcome.saved else outcome.message)
+
+
+def form_submitted(
+    outcome: FormOutcome, form: AddForm, outputs: dict[str, Output], refresh: Any
+) -> dict[str, Any]:
+    """After an add form's submit, keyed as its outputs: the messages and alert; after a save
+    its `cleared` fields are emptied and the other views read again."""
+    values = form_outputs(outcome, form.fields)
+    if outcome.saved:
+        values |= {f"{name}_value": "" for name in form.cleared}
+        values["refresh"] = next_refresh(refresh)
+    return outputs_with(outputs, values)
 
 
 def _filled(value: Any) -> bool:
@@ -167,106 +215,109 @@ def _set_archived(noun: str, row_id: Any, archived: bool) -> FormOutcome:
     return outcome or FormOutcome(True, f"{done} the {noun} {row.name}.")
 
 
-def _row_outputs(outcome: FormOutcome, row_id: Any) -> tuple[list, list]:
-    """Per-row name errors and invalid flags: only the edited row gets the message."""
-    message = outcome.field_errors.get("name") or ("" if outcome.saved else outcome.message)
-    return row_messages(message, "id", row_id)
+# Given to Dash as a copy (state=dict(...)): Dash adds the callback's inputs to the state dict
+# it is given (dash/dependencies.py), which would leak one callback's inputs into the next.
+REFRESH_STATE = {"refresh": State(ids.REFRESH_STORE, "data")}
+WRITE_OUTPUTS = {
+    "feedback": Output(ids.SETTINGS_FEEDBACK, "children", allow_duplicate=True),
+    "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+}
+TABLE_OUTPUTS = {
+    "accounts": Output(ids.ACCOUNTS_TABLE, "children"),
+    "categories": Output(ids.CATEGORIES_TABLE, "children"),
+    "start_here": Output(SETTINGS_START_HERE, "children"),
+}
+ACCOUNT_FORM = AddForm(
+    ids.NEW_ACCOUNT_SUBMIT,
+    NEW_ACCOUNT_FIELDS,
+    ids.NEW_ACCOUNT_FEEDBACK,
+    ("name", "opening_balance_minor"),
+    add_account,
+)
+CATEGORY_FORM = AddForm(
+    ids.NEW_CATEGORY_SUBMIT, NEW_CATEGORY_FIELDS, ids.NEW_CATEGORY_FEEDBACK, ("name",), add_category
+)
+
+
+def form_outputs_of(form: AddForm) -> dict[str, Output]:
+    """An add form's outputs by name, as form_submitted fills them."""
+    fields = form.fields.items()
+    outputs = {f"{name}_message": Output(error_id(i), "children") for name, i in fields}
+    outputs |= {f"{name}_invalid": Output(i, "invalid") for name, i in fields}
+    outputs["feedback"] = Output(form.feedback, "children")
+    outputs |= {f"{name}_value": Output(form.fields[name], "value") for name in form.cleared}
+    outputs["refresh"] = Output(ids.REFRESH_STORE, "data", allow_duplicate=True)
+    return outputs
 
 
 def _register_rename(app: Dash, input_type: str, error_type: str, rename: Callable) -> None:
+    rows = {"type": input_type, "id": ALL}
+
     @app.callback(
-        Output({"type": error_type, "id": ALL}, "children"),
-        Output({"type": input_type, "id": ALL}, "invalid"),
-        Output(ids.SETTINGS_FEEDBACK, "children", allow_duplicate=True),
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-        Input({"type": input_type, "id": ALL}, "value"),
-        State(ids.REFRESH_STORE, "data"),
+        output={
+            "errors": Output({"type": error_type, "id": ALL}, "children"),
+            "invalid": Output(rows, "invalid"),
+            **WRITE_OUTPUTS,
+        },
+        inputs={"_names": Input(rows, "value")},
+        state=dict(REFRESH_STATE),
         prevent_initial_call=True,
     )
-    def _rename_row(_names, refresh):
-        trigger = edited_row()
-        outcome = rename(trigger.get("id"), ctx.triggered[0]["value"])
-        errors, invalid = _row_outputs(outcome, trigger.get("id"))
-        refreshed = next_refresh(refresh) if outcome.saved else no_update
-        return errors, invalid, alert(outcome) or no_update, refreshed
+    def _rename_row(_names: Any, refresh: Any) -> dict[str, Any]:
+        row_id = edited_row().get("id")
+        outcome = rename(row_id, ctx.triggered[0]["value"])
+        errors, invalid = row_messages(row_message(outcome), "id", row_id, "errors")
+        feedback = alert(outcome) or no_update
+        return {"errors": errors, "invalid": invalid, "feedback": feedback} | {
+            "refresh": refreshed(outcome, refresh)
+        }
 
 
 def _register_archive(app: Dash, button_type: str, set_archived: Callable) -> None:
     @app.callback(
-        Output(ids.SETTINGS_FEEDBACK, "children", allow_duplicate=True),
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-        Input({"type": button_type, "id": ALL, "action": ALL}, "n_clicks"),
-        State(ids.REFRESH_STORE, "data"),
+        output=WRITE_OUTPUTS,
+        inputs={"_clicks": Input({"type": button_type, "id": ALL, "action": ALL}, "n_clicks")},
+        state=dict(REFRESH_STATE),
         prevent_initial_call=True,
     )
-    def _archive(_clicks, refresh):
+    def _archive(_clicks: Any, refresh: Any) -> dict[str, Any]:
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not user_acted():
             raise PreventUpdate
         outcome = set_archived(trigger.get("id"), trigger.get("action") == "archive")
-        return alert(outcome), next_refresh(refresh) if outcome.saved else no_update
+        return {"feedback": alert(outcome), "refresh": refreshed(outcome, refresh)}
 
 
-def _register_form(
-    app: Dash, submit: str, fields: dict[str, str], form_feedback: str, cleared: list[str], add
-) -> None:
-    """An add form: its fields' messages, its alert, and the `cleared` fields emptied on a save."""
-    inputs = list(fields.values())
+def _register_form(app: Dash, form: AddForm) -> None:
+    outputs = form_outputs_of(form)
 
     @app.callback(
-        *[Output(error_id(field_id), "children") for field_id in inputs],
-        *[Output(field_id, "invalid") for field_id in inputs],
-        Output(form_feedback, "children"),
-        *[Output(field_id, "value") for field_id in cleared],
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-        Input(submit, "n_clicks"),
-        *[State(field_id, "value") for field_id in inputs],
-        State(ids.REFRESH_STORE, "data"),
+        output=outputs,
+        inputs={"_clicks": Input(form.submit, "n_clicks")},
+        state={
+            "fields": {name: State(i, "value") for name, i in form.fields.items()},
+            **REFRESH_STATE,
+        },
         prevent_initial_call=True,
     )
-    def _submit(_clicks, *values):
+    def _submit(_clicks: Any, fields: dict[str, Any], refresh: Any) -> dict[str, Any]:
         if not user_acted():
             raise PreventUpdate
-        *field_values, refresh = values
-        outcome = add(*field_values)
-        messages, invalid, message = form_outputs(outcome, fields)
-        if not outcome.saved:
-            return *messages, *invalid, message, *[no_update] * len(cleared), no_update
-        return *messages, *invalid, message, *[""] * len(cleared), next_refresh(refresh)
+        return form_submitted(form.add(**fields), form, outputs, refresh)
 
 
 def register(app: Dash) -> None:
-    @app.callback(
-        Output(ids.ACCOUNTS_TABLE, "children"),
-        Output(ids.CATEGORIES_TABLE, "children"),
-        Output(SETTINGS_START_HERE, "children"),
-        Input(ids.REFRESH_STORE, "data"),
-    )
-    def _tables(_refresh):
+    @app.callback(output=TABLE_OUTPUTS, inputs={"_refresh": Input(ids.REFRESH_STORE, "data")})
+    def _tables(_refresh: Any) -> dict[str, Any]:
         return settings_tables()
 
     # On the page load only: a refresh after a write must not reset what the user chose.
     @app.callback(Output(ids.NEW_ACCOUNT_CURRENCY, "value"), Input(ids.URL, "pathname"))
-    def _currency(_pathname):
+    def _currency(_pathname: Any) -> str:
         return default_currency()
 
-    account_cleared = [ids.NEW_ACCOUNT_NAME, ids.NEW_ACCOUNT_OPENING]
-    _register_form(
-        app,
-        ids.NEW_ACCOUNT_SUBMIT,
-        NEW_ACCOUNT_FIELDS,
-        ids.NEW_ACCOUNT_FEEDBACK,
-        account_cleared,
-        add_account,
-    )
-    _register_form(
-        app,
-        ids.NEW_CATEGORY_SUBMIT,
-        NEW_CATEGORY_FIELDS,
-        ids.NEW_CATEGORY_FEEDBACK,
-        [ids.NEW_CATEGORY_NAME],
-        add_category,
-    )
+    _register_form(app, ACCOUNT_FORM)
+    _register_form(app, CATEGORY_FORM)
     _register_rename(app, ACCOUNT_NAME_INPUT, ACCOUNT_NAME_ERROR, rename_account)
     _register_rename(app, CATEGORY_NAME_INPUT, CATEGORY_NAME_ERROR, rename_category)
     _register_archive(app, ACCOUNT_ARCHIVE, set_account_archived)

@@ -20,8 +20,9 @@ from data.money import format_money
 _COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-def settings_tables() -> tuple[Any, Any, Any]:
-    """The accounts table (with balances), the categories table, and a new user's first hint."""
+def settings_tables() -> dict[str, Any]:
+    """The accounts table with balances ("accounts"), the categories table ("categories") and a
+    new user's first hint ("start_here")."""
     user_id = current_user_id()
     balances = services.account_balances(user_id, None, True)
     accounts = [
@@ -46,7 +47,11 @@ def settings_tables() -> tuple[Any, Any, Any]:
         for row in services.list_categories(user_id, True).itertuples()
     ]
     hint = start_here() if not accounts else None
-    return accounts_table(accounts), category_table(categories), hint
+    return {
+        "accounts": accounts_table(accounts),
+        "categories": category_table(categories),
+        "start_here": hint,
+    }
 
 
 def default_currency() -> str:
