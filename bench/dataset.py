@@ -1,10 +1,11 @@
 """The benchmark's transactions: N rows over three years, shaped like the demo household.
 
-The household is the demo's (data/demo.py): its accounts, payees, spending habits and monthly
-schedule, scaled to N. Everyday purchases are drawn habit by habit (each habit's share is its
-daily chance times the days it can happen on), the schedule runs once a month, and transfers
-move money as the demo does: savings, card payoffs, cash withdrawals. Drawing is vectorised
-with numpy, so a million rows take seconds, and the same seed always gives the same rows.
+The household is the demo's (data/demo_household.py): its accounts, payees, spending habits and
+monthly schedule, scaled to N. Everyday purchases are drawn habit by habit (each habit's share
+is its daily chance times the days it can happen on), the schedule runs once a month, and
+transfers move money as the demo does: savings, card payoffs, cash withdrawals. Drawing is
+vectorised with numpy, so a million rows take seconds, and the same seed always gives the same
+rows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data import demo
+from data import demo_household as household
+from data.months import add_months
 
 YEARS = 3
 MONTHS = 12 * YEARS
@@ -27,7 +29,7 @@ CASH_WITHDRAWALS_PER_MONTH = 2
 def month_starts(today: date) -> list[date]:
     """The first day of each of the MONTHS months that end with today's month, oldest first."""
     this_month = today.replace(day=1)
-    return [demo.add_months(this_month, k - MONTHS + 1) for k in range(MONTHS)]
+    return [add_months(this_month, k - MONTHS + 1) for k in range(MONTHS)]
 
 
 def scale_of(count: int) -> int:
@@ -48,16 +50,23 @@ def _scheduled(rng: np.random.Generator, months: list[date], today: date, scale:
     rows = []
     for index, month in enumerate(months):
         second_year = index >= len(months) - 12
-        for item in demo.SCHEDULE:
+        for item in household.SCHEDULE:
             if month.month not in item.months or item.year == (1 if second_year else 2):
                 continue
             if rng.integers(100) < item.percent:
                 day = month.replace(day=item.day or int(rng.integers(1, 29)))
                 amount = int(rng.integers(item.low, item.high + 1)) * scale
                 rows.append((day, item.account, amount, item.payee, item.memo, item.category))
-        energy = demo.ENERGY_BY_MONTH[month.month - 1] + int(rng.integers(-1_500, 1_501))
+        energy = household.ENERGY_BY_MONTH[month.month - 1] + int(rng.integers(-1_500, 1_501))
         rows.append(
-            (month.replace(day=5), demo.CHECKING, -energy * scale, "City Energy", "", "Utilities")
+            (
+                month.replace(day=5),
+                household.CHECKING,
+                -energy * scale,
+                "City Energy",
+                "",
+                "Utilities",
+            )
         )
     return [row for row in rows if row[0] <= today]
 
@@ -66,11 +75,13 @@ def _everyday(rng: np.random.Generator, first: date, today: date, count: int) ->
     """`count` purchases shared among the demo's habits by how often each one happens."""
     days = pd.date_range(first, today, freq="D")
     weekdays = days.weekday.to_numpy()
-    eligible = [days[np.isin(weekdays, sorted(habit.weekdays))] for habit in demo.HABITS]
-    weights = np.array([h.percent * len(d) for h, d in zip(demo.HABITS, eligible, strict=True)])
+    eligible = [days[np.isin(weekdays, sorted(habit.weekdays))] for habit in household.HABITS]
+    weights = np.array(
+        [h.percent * len(d) for h, d in zip(household.HABITS, eligible, strict=True)]
+    )
     counts = rng.multinomial(count, weights / weights.sum())
     parts = []
-    for habit, habit_days, k in zip(demo.HABITS, eligible, counts, strict=True):
+    for habit, habit_days, k in zip(household.HABITS, eligible, counts, strict=True):
         parts.append(
             pd.DataFrame(
                 {
@@ -89,33 +100,37 @@ def _everyday(rng: np.random.Generator, first: date, today: date, count: int) ->
 def _transfers(rows: pd.DataFrame, months: list[date], today: date, scale: int) -> pd.DataFrame:
     """Monthly savings, the card's monthly payoff and cash withdrawals that cover the wallet."""
     month_of = rows["date"].dt.to_period("M")
-    card = rows[rows["account"] == demo.CREDIT_CARD].groupby(month_of)["amount"].sum()
-    cash = rows[rows["account"] == demo.CASH].groupby(month_of)["amount"].sum()
+    card = rows[rows["account"] == household.CREDIT_CARD].groupby(month_of)["amount"].sum()
+    cash = rows[rows["account"] == household.CASH].groupby(month_of)["amount"].sum()
     legs = []
 
     def transfer(day: date, source: int, target: int, cents: int, memo: str) -> None:
         pair = len(legs) // 2
-        legs.append((day, source, -cents, f"Transfer to {demo.ACCOUNT_NAMES[target]}", memo, pair))
-        legs.append((day, target, cents, f"Transfer from {demo.ACCOUNT_NAMES[source]}", memo, pair))
+        legs.append(
+            (day, source, -cents, f"Transfer to {household.ACCOUNT_NAMES[target]}", memo, pair)
+        )
+        legs.append(
+            (day, target, cents, f"Transfer from {household.ACCOUNT_NAMES[source]}", memo, pair)
+        )
 
     for index, month in enumerate(months):
         period = pd.Period(month, "M")
         transfer(
             min(month.replace(day=26), today),
-            demo.CHECKING,
-            demo.SAVINGS,
+            household.CHECKING,
+            household.SAVINGS,
             90_000 * scale,
             "Monthly savings",
         )
         if index:
             owed = -int(card.get(period - 1, 0))
             payoff = min(month.replace(day=10), today)
-            transfer(payoff, demo.CHECKING, demo.CREDIT_CARD, max(owed, 1), "Card payoff")
+            transfer(payoff, household.CHECKING, household.CREDIT_CARD, max(owed, 1), "Card payoff")
         spent = -int(cash.get(period, 0))
         for k in range(CASH_WITHDRAWALS_PER_MONTH):
             cents = (spent // CASH_WITHDRAWALS_PER_MONTH // 5_000 + 1) * 5_000
             day = min(month.replace(day=1 + 14 * k), today)
-            transfer(day, demo.CHECKING, demo.CASH, cents, "ATM withdrawal")
+            transfer(day, household.CHECKING, household.CASH, cents, "ATM withdrawal")
     columns = ["date", "account", "amount", "payee", "memo", "pair"]
     frame = pd.DataFrame(legs, columns=columns)
     frame["date"] = pd.to_datetime(frame["date"])

@@ -18,9 +18,11 @@ from sqlalchemy import Engine, event, text
 
 from bench.cache import BenchCache
 from bench.measure import Deadline, ms
-from dashboard.forms import month_start, parse_filters
-from data import queries, users
+from dashboard.forms import parse_filters
+from data import lookups, queries, users
+from data.budget_status import budget_status
 from data.db import make_engine
+from data.months import month_start
 
 # Long enough for a full scan of a million rows; the bench's phases have their own deadlines.
 FLOOR_STATEMENT_TIMEOUT_MS = 120_000
@@ -37,14 +39,14 @@ def overview_reads(engine: Engine, user_id: int, store: dict[str, Any], today: d
     queries.spending_by_category(engine, user_id, filters)
     queries.income_spending_by_month(engine, user_id, filters)
     queries.spending_by_month_category(engine, user_id, filters)
-    queries.list_categories(engine, user_id, True)
+    lookups.list_categories(engine, user_id, True)
     queries.balances_by_month(engine, user_id, filters)
     queries.top_payees(engine, user_id, filters, 10)
-    queries.budget_status(engine, user_id, month_start(today), today, filters.account_ids)
-    queries.transactions_page(engine, user_id, filters, None, (("date", "desc"),), 0, 12)
+    budget_status(engine, user_id, month_start(today), today, filters.account_ids)
+    lookups.transactions_page(engine, user_id, filters, None, (("date", "desc"),), 0, 12)
     if load:
-        queries.list_accounts(engine, user_id)
-        queries.list_categories(engine, user_id)
+        lookups.list_accounts(engine, user_id)
+        lookups.list_categories(engine, user_id)
 
 
 def captured_sql(engine: Engine, reads) -> list[tuple[str, Any]]:

@@ -18,11 +18,11 @@ from sqlalchemy import Engine, create_engine, insert, text
 
 from bench.dataset import generate, month_starts, scale_of
 from dashboard.passwords import set_password
-from data import demo
+from data import demo_household as household
 from data.db import make_engine
 from data.migrate import upgrade_to_head
 from data.schema import budgets
-from data.writes import create_account, create_category, create_user
+from data.setup_writes import create_account, create_category, create_user
 
 USERNAME = "bench"
 # The load's COPY, foreign keys checked, and VACUUM ANALYZE of a million rows take about a minute.
@@ -82,7 +82,7 @@ def _copy_frame(rows: pd.DataFrame, household_ids: dict[str, dict], user_id: int
     peers[first] = ids[second]
     peers[second] = ids[first]
     accounts = {
-        number: household_ids["accounts"][name] for number, name in demo.ACCOUNT_NAMES.items()
+        number: household_ids["accounts"][name] for number, name in household.ACCOUNT_NAMES.items()
     }
     out = pd.DataFrame(
         {
@@ -109,11 +109,11 @@ def _setup_household(engine: Engine, password: str) -> tuple[int, dict[str, dict
     set_password(engine, user_id, password)
     accounts = {
         name: create_account(engine, user_id, name, kind, "EUR", opening)
-        for _number, name, kind, opening in demo.ACCOUNTS
+        for _number, name, kind, opening in household.ACCOUNTS
     }
     categories = {
         name: create_category(engine, user_id, name, kind, color=colour)
-        for name, kind, colour in demo.CATEGORIES
+        for name, kind, colour in household.CATEGORIES
     }
     return user_id, {"accounts": accounts, "categories": categories}
 
@@ -127,7 +127,7 @@ def _budget_rows(user_id: int, categories: dict[str, int], months: list[date], s
             "limit_minor": limits[0 if index < len(months) - 12 else 1] * scale,
         }
         for index, month in enumerate(months)
-        for name, limits in demo.BUDGETS.items()
+        for name, limits in household.BUDGETS.items()
     ]
 
 

@@ -16,11 +16,11 @@ from dashboard.passwords import (
     set_demo_password,
     set_password,
 )
-from data.demo import load_demo
 from data.migrate import upgrade_to_head
+from data.seed import load_demo
+from data.setup_writes import create_user
 from data.users import credentials_for_login, has_users
 from data.validation import ValidationError
-from data.writes import create_user
 
 
 def _new_password(from_stdin: bool) -> str:

@@ -5,15 +5,15 @@ Everything a component sends is untrusted: stores and dropdown values included.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from data.filters import Filters
 from data.money import MoneyError, parse_amount
-from data.queries import Filters
+from data.months import add_months, month_end, month_start
 from data.writes import TransactionInput
 
 DATE_PRESETS = {
@@ -34,21 +34,6 @@ DATE_FORMAT = "YYYY-MM-DD"
 _ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # A message quotes what was typed, but not a pasted page of it.
 _QUOTED_MAX = 40
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(first_of_month: date, months: int) -> date:
-    index = first_of_month.year * 12 + first_of_month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(first_of_month: date) -> date:
-    return first_of_month.replace(
-        day=calendar.monthrange(first_of_month.year, first_of_month.month)[1]
-    )
 
 
 def parse_iso_date(value: Any) -> date | None:

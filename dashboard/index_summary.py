@@ -14,8 +14,8 @@ from markupsafe import escape
 
 from dashboard import services
 from dashboard.forms import DATE_PRESETS, DEFAULT_PRESET, preset_period
+from data.filters import Filters
 from data.money import format_money
-from data.queries import Filters
 
 
 def summary_html(user_id: int, today: date) -> str:

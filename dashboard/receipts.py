@@ -35,7 +35,7 @@ from dashboard.receipt_files import (
 from dashboard.receipt_storage import remove_files, stored_path, write_file
 from dashboard.security_headers import error_response
 from dashboard.settings import Settings
-from data import queries, writes
+from data import lookups, receipt_writes, writes
 from data.lookups import get_receipt, receipt_stored_as
 
 logger = logging.getLogger(__name__)
@@ -126,12 +126,12 @@ def store_receipt(
     file = _row_values(storage_name, receipt)
     try:
         if replace:
-            receipt_id, old_name = writes.replace_receipt(
+            receipt_id, old_name = receipt_writes.replace_receipt(
                 get_engine(), user_id, transaction_id, **file
             )
         else:
             receipt_id, old_name = (
-                writes.attach_receipt(get_engine(), user_id, transaction_id, **file),
+                receipt_writes.attach_receipt(get_engine(), user_id, transaction_id, **file),
                 None,
             )
     except BaseException:
@@ -144,7 +144,7 @@ def store_receipt(
 
 def remove_receipt(user_id: int, transaction_id: int) -> bool:
     """Delete the transaction's receipt, row then file; False if it had none."""
-    old_name = writes.detach_receipt(get_engine(), user_id, transaction_id)
+    old_name = receipt_writes.detach_receipt(get_engine(), user_id, transaction_id)
     if old_name is not None:
         remove_files(receipts_dir(), [old_name])
     return old_name is not None
@@ -170,10 +170,10 @@ def receipt_summary(user_id: int, receipt_id: object) -> dict[str, object] | Non
 
 
 def _receipt_ids_of(user_id: int, transaction_id: int) -> list[int]:
-    txn = queries.get_transaction(get_engine(), user_id, transaction_id)
+    txn = lookups.get_transaction(get_engine(), user_id, transaction_id)
     legs = [txn] if txn else []
     if txn and txn["transfer_peer_id"] is not None:
-        legs.append(queries.get_transaction(get_engine(), user_id, txn["transfer_peer_id"]))
+        legs.append(lookups.get_transaction(get_engine(), user_id, txn["transfer_peer_id"]))
     return [int(leg["receipt_id"]) for leg in legs if leg and leg["receipt_id"] is not None]
 
 

@@ -7,20 +7,14 @@ to 1.15 times itself on the 26th. Without history it falls back to the linear pa
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 import pandas as pd
 from sqlalchemy import BigInteger, Engine, and_, case, cast, extract, func, select
 
+from data.classification import IS_SPENDING, WITH_CATEGORY, money_sum
 from data.lookups import read_frame
-from data.queries import (
-    _IS_SPENDING,
-    _WITH_CATEGORY,
-    _add_months,
-    _divide_half_away,
-    _money_sum,
-)
+from data.months import add_months, days_in_month, month_end
 from data.schema import budgets, categories, transactions
 
 HISTORY_MONTHS = 3
@@ -46,16 +40,16 @@ def budget_status(
     arithmetic, rounded half away from zero. One grouped query.
     """
     first = month.replace(day=1)
-    days = calendar.monthrange(first.year, first.month)[1]
+    days = days_in_month(first)
     elapsed_days = min(max((today - first).days + 1, 0), days)
     frame = _limits_spent_and_history(engine, user_id, first, elapsed_days, account_ids)
     frame["remaining_minor"] = frame["limit_minor"] - frame["spent_minor"]
     frame["elapsed_share"] = elapsed_days / days
     if 0 < elapsed_days < days:
         projected = [
-            spent + max(_divide_half_away(after, HISTORY_MONTHS), 0)
+            spent + max(divide_half_away(after, HISTORY_MONTHS), 0)
             if history > 0
-            else _divide_half_away(spent * days, elapsed_days)
+            else divide_half_away(spent * days, elapsed_days)
             for spent, after, history in zip(
                 frame["spent_minor"].tolist(),
                 frame["history_after_day_minor"].tolist(),
@@ -74,23 +68,23 @@ def _limits_spent_and_history(
 ) -> pd.DataFrame:
     """The month's limits and spending, and per category what the three months before spent
     in all and after `day` of the month: one grouped query over four months."""
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    since = _add_months(first, -HISTORY_MONTHS)
-    conditions = [_t.user_id == user_id, _t.date.between(since, last), _IS_SPENDING]
+    last = month_end(first)
+    since = add_months(first, -HISTORY_MONTHS)
+    conditions = [_t.user_id == user_id, _t.date.between(since, last), IS_SPENDING]
     if account_ids:
         conditions.append(_t.account_id.in_(account_ids))
     before = _t.date < first
     sums = (
         select(
             _t.category_id,
-            _money_sum(case((_t.date >= first, -_t.amount_minor), else_=0), "spent_minor"),
-            _money_sum(case((before, -_t.amount_minor), else_=0), "history_minor"),
-            _money_sum(
+            money_sum(case((_t.date >= first, -_t.amount_minor), else_=0), "spent_minor"),
+            money_sum(case((before, -_t.amount_minor), else_=0), "history_minor"),
+            money_sum(
                 case((and_(before, extract("day", _t.date) > day), -_t.amount_minor), else_=0),
                 "history_after_day_minor",
             ),
         )
-        .select_from(_WITH_CATEGORY)
+        .select_from(WITH_CATEGORY)
         .where(*conditions)
         .group_by(_t.category_id)
         .subquery()
@@ -114,3 +108,13 @@ def _limits_spent_and_history(
     )
     types = {"category_id": "int64", "limit_minor": "int64", **dict.fromkeys(money, "int64")}
     return read_frame(engine, query).astype(types)
+
+
+def divide_half_away(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half away from zero, exactly; 0 when denominator is 0."""
+    if denominator == 0:
+        return 0
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    return quotient if numerator >= 0 else -quotient

@@ -13,32 +13,27 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-# The household's catalogue (data/demo_household.py), importable from here too.
-from data.demo_household import ACCOUNT_NAMES as ACCOUNT_NAMES
-from data.demo_household import ACCOUNTS as ACCOUNTS
-from data.demo_household import ANY_DAY as ANY_DAY
-from data.demo_household import BUDGETS as BUDGETS
-from data.demo_household import CASH as CASH
-from data.demo_household import CATEGORIES as CATEGORIES
-from data.demo_household import CATEGORY_IDS as CATEGORY_IDS
-from data.demo_household import CELEBRATIONS as CELEBRATIONS
-from data.demo_household import CHECKING as CHECKING
-from data.demo_household import CREDIT_CARD as CREDIT_CARD
-from data.demo_household import DESTINATIONS as DESTINATIONS
-from data.demo_household import ENERGY_BY_MONTH as ENERGY_BY_MONTH
-from data.demo_household import EVERY as EVERY
-from data.demo_household import HABITS as HABITS
-from data.demo_household import ONE_OFFS as ONE_OFFS
-from data.demo_household import SATURDAY as SATURDAY
-from data.demo_household import SAVINGS as SAVINGS
-from data.demo_household import SCHEDULE as SCHEDULE
-from data.demo_household import SOFA_FROM_SAVINGS as SOFA_FROM_SAVINGS
-from data.demo_household import TRIPS as TRIPS
-from data.demo_household import WEEKDAYS as WEEKDAYS
-from data.demo_household import Habit as Habit
-from data.demo_household import Scheduled as Scheduled
+from data.demo_household import (
+    ACCOUNT_NAMES,
+    ACCOUNTS,
+    BUDGETS,
+    CASH,
+    CATEGORIES,
+    CATEGORY_IDS,
+    CELEBRATIONS,
+    CHECKING,
+    CREDIT_CARD,
+    DESTINATIONS,
+    ENERGY_BY_MONTH,
+    HABITS,
+    ONE_OFFS,
+    SAVINGS,
+    SCHEDULE,
+    SOFA_FROM_SAVINGS,
+    TRIPS,
+)
+from data.months import add_months
 from data.seed import SEED_SQL_PATH, SeedRows, render_seed_sql
-from data.seed import load_demo as load_demo  # the loader, importable from here too
 
 # Every day of the data is between the 1st and the 28th: shifting by whole months stays valid.
 ANCHOR_MONTH = date(2026, 11, 1)
@@ -78,11 +73,6 @@ class Ledger:
 
     def chance(self, percent: int) -> bool:
         return self.rng.randrange(100) < percent
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return day.replace(year=index // 12, month=index % 12 + 1)
 
 
 def demo_months() -> list[date]:

@@ -1,25 +1,22 @@
 """Small reads for forms and the grid: lists, one-row lookups, suggestions.
 
 Every function takes `engine` then `user_id`, and any id from a caller is looked up together
-with its owner, so another user's id simply finds nothing. `data.queries` re-exports these, so
-callers can keep one read-side entry point.
+with its owner, so another user's id simply finds nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import BigInteger, Engine, Select, and_, cast, func, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from data.filters import Filters
 from data.schema import accounts, budgets, categories, receipts, transactions, users
 from data.validation import as_id
-
-if TYPE_CHECKING:  # data.queries imports this module: Filters is only needed for type hints.
-    from data.queries import Filters
 
 # The escape character of every LIKE pattern built from user text.
 LIKE_ESCAPE = "\\"

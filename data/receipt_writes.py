@@ -3,7 +3,7 @@ delete it. The files themselves are the caller's (dashboard/receipts.py): a writ
 a receipt returns the storage name of its file, to be removed after the commit.
 
 One function per use case, each validated and in one DB transaction that starts with
-bump_version (see data/ownership.py). Callers import these from data.writes.
+bump_version (see data/ownership.py).
 """
 
 from __future__ import annotations

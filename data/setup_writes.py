@@ -1,7 +1,7 @@
 """Writes to what a ledger is filed under: users, accounts and categories.
 
 One function per use case, each validated and in one DB transaction that starts with
-bump_version (see data/ownership.py). Callers import these from data.writes.
+bump_version (see data/ownership.py).
 """
 
 from __future__ import annotations

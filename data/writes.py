@@ -1,9 +1,8 @@
 """The write side: one function per use case, each validated and in one DB transaction.
 
-This module holds the ledger's entries (transactions, transfers) and budgets, and re-exports
-the writes of users, accounts and categories (data/setup_writes.py) and of receipts
-(data/receipt_writes.py), so callers import every write from here. Each transaction starts
-with bump_version (see data/ownership.py).
+This module holds the ledger's entries (transactions, transfers) and budgets; the writes of
+users, accounts and categories are data/setup_writes.py's, those of receipts
+data/receipt_writes.py's. Each transaction starts with bump_version (see data/ownership.py).
 """
 
 from __future__ import annotations
@@ -17,48 +16,16 @@ from sqlalchemy.exc import IntegrityError
 
 from data import validation as v
 from data.ownership import bump_version, insert_id, owned_row, update_owned
-from data.receipt_writes import attach_receipt, detach_receipt, link_new_receipt, replace_receipt
+from data.receipt_writes import link_new_receipt
 from data.schema import accounts, budgets, categories, receipts
 from data.schema import transactions as txns
-from data.setup_writes import (
-    create_account,
-    create_category,
-    create_user,
-    rename_account,
-    rename_category,
-    set_account_archived,
-    set_category_archived,
-)
 from data.submissions import (
     KEY_OF_ANOTHER_KIND,
     checked_key,
     first_submission,
     violates_submission_key,
 )
-from data.validation import FieldErrors, NotFound, ValidationError
-
-__all__ = [
-    "NotFound",
-    "TransactionInput",
-    "ValidationError",
-    "attach_receipt",
-    "clear_budget",
-    "copy_budgets",
-    "create_account",
-    "create_category",
-    "create_transaction",
-    "create_transfer",
-    "create_user",
-    "delete_transaction",
-    "detach_receipt",
-    "rename_account",
-    "replace_receipt",
-    "rename_category",
-    "set_account_archived",
-    "set_budget",
-    "set_category_archived",
-    "update_transaction",
-]
+from data.validation import FieldErrors, ValidationError
 
 
 @dataclass(frozen=True)

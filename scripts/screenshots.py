@@ -23,8 +23,8 @@ from dashboard import create_app  # noqa: E402
 from dashboard.passwords import set_demo_password  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 from data.db import make_engine  # noqa: E402
-from data.demo import load_demo  # noqa: E402
 from data.migrate import upgrade_to_head  # noqa: E402
+from data.seed import load_demo  # noqa: E402
 
 PAGES = (("overview", "/"), ("transactions", "/transactions"), ("budgets", "/budgets"))
 CHROMIUM_ARGS = [

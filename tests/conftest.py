@@ -173,7 +173,7 @@ def app(engine, tmp_path):
 @pytest.fixture(scope="session")
 def demo_db_url(tmp_path_factory) -> str:
     """A SQLite database with the demo household loaded once for the session (read-only use)."""
-    from data.demo import load_demo
+    from data.seed import load_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     url = f"sqlite:///{path}"

@@ -11,7 +11,7 @@ from dash import dcc, html, no_update
 from dashboard import figures, ids, services
 from dashboard.callbacks import budgets as cb
 from dashboard.pages.budgets import BUDGET_LIMIT_ERROR, BUDGET_LIMIT_INPUT
-from data import queries, writes
+from data import lookups, setup_writes, writes
 from data.money import to_major_float
 from tests.conftest import as_user, make_user
 
@@ -77,7 +77,7 @@ def run_callback(client, app, input_id: str, outputs, inputs, state=(), changed=
 
 
 def limits(engine, user_id: int, month: date) -> dict[int, int]:
-    frame = queries.budgets_for_month(engine, user_id, month)
+    frame = lookups.budgets_for_month(engine, user_id, month)
     return dict(zip(frame["category_id"], frame["limit_minor"], strict=True))
 
 
@@ -85,9 +85,9 @@ def limits(engine, user_id: int, month: date) -> dict[int, int]:
 def household(engine):
     """alice with an account, two expense categories and €60.00 of groceries in March 2025."""
     user_id = make_user(engine, "alice")
-    account = writes.create_account(engine, user_id, "Checking", "checking")
-    groceries = writes.create_category(engine, user_id, "Groceries", "expense")
-    dining = writes.create_category(engine, user_id, "Dining", "expense")
+    account = setup_writes.create_account(engine, user_id, "Checking", "checking")
+    groceries = setup_writes.create_category(engine, user_id, "Groceries", "expense")
+    dining = setup_writes.create_category(engine, user_id, "Dining", "expense")
     writes.create_transaction(
         engine,
         user_id,
@@ -156,7 +156,7 @@ def test_an_invalid_limit_shows_its_message_and_stores_nothing(
 ):
     user_id, groceries, dining = household["user"], household["groceries"], household["dining"]
     writes.set_budget(engine, user_id, groceries, MARCH, 10000)
-    version = queries.data_version(engine, user_id)
+    version = lookups.data_version(engine, user_id)
     with as_user(app, user_id):
         edited = cb.save_limit("2025-03", groceries, text, TODAY)
         added = cb.add_limit("2025-03", dining, text, TODAY)
@@ -164,27 +164,27 @@ def test_an_invalid_limit_shows_its_message_and_stores_nothing(
         assert not outcome.saved
         assert outcome.field_error == message
     assert limits(engine, user_id, MARCH) == {groceries: 10000}
-    assert queries.data_version(engine, user_id) == version
+    assert lookups.data_version(engine, user_id) == version
 
 
 def test_an_unchanged_limit_writes_nothing(app, engine, household):
     """The row inputs are re-rendered after each save: re-sending the value must not write."""
     user_id, groceries = household["user"], household["groceries"]
     writes.set_budget(engine, user_id, groceries, MARCH, 123456)
-    version = queries.data_version(engine, user_id)
+    version = lookups.data_version(engine, user_id)
     with as_user(app, user_id):
         outcome = cb.save_limit("2025-03", groceries, "1,234.56", TODAY)
     assert outcome == cb.Outcome(False)
-    assert queries.data_version(engine, user_id) == version
+    assert lookups.data_version(engine, user_id) == version
 
 
 def test_an_empty_value_without_a_limit_writes_nothing(app, engine, household):
     user_id = household["user"]
-    version = queries.data_version(engine, user_id)
+    version = lookups.data_version(engine, user_id)
     with as_user(app, user_id):
         outcome = cb.save_limit("2025-03", household["dining"], "", TODAY)
     assert outcome == cb.Outcome(False)
-    assert queries.data_version(engine, user_id) == version
+    assert lookups.data_version(engine, user_id) == version
 
 
 def test_an_empty_value_clears_the_limit(app, engine, household):
@@ -220,7 +220,7 @@ def test_copy_last_month_counts_and_never_overwrites(app, engine, household):
 def test_another_users_category_is_not_found_and_nothing_changes(app, engine, household):
     alice = household["user"]
     bob = make_user(engine, "bob")
-    bobs = writes.create_category(engine, bob, "Bob's fun", "expense")
+    bobs = setup_writes.create_category(engine, bob, "Bob's fun", "expense")
     writes.set_budget(engine, bob, bobs, MARCH, 7000)
     with as_user(app, alice):
         outcomes = [
@@ -270,8 +270,8 @@ def test_empty_states_lead_to_settings_or_to_the_copy_and_add_controls(app, engi
     with as_user(app, user_id):
         page = cb.budget_page(None, False, TODAY)
         nothing, no_gauges, no_options = page["table"], page["gauges"], page["new_category_options"]
-        food = writes.create_category(engine, user_id, "Food", "expense")
-        writes.create_category(engine, user_id, "Salary", "income")
+        food = setup_writes.create_category(engine, user_id, "Food", "expense")
+        setup_writes.create_category(engine, user_id, "Salary", "income")
         page = cb.budget_page(None, False, TODAY)
         unbudgeted, _gauges, options = page["table"], page["gauges"], page["new_category_options"]
     assert any(getattr(n, "href", None) == "/settings" for n in walk(nothing))
@@ -331,7 +331,7 @@ def test_the_demo_household_renders_a_row_and_a_gauge_per_budget(demo_app):
 def test_the_limit_callback_saves_refreshes_and_ignores_rows_appearing(
     app, engine, logged_in_client, login_user_id
 ):
-    groceries = writes.create_category(engine, login_user_id, "Groceries", "expense")
+    groceries = setup_writes.create_category(engine, login_user_id, "Groceries", "expense")
     limit_id = {"category": groceries, "type": BUDGET_LIMIT_INPUT}
     error_id = {"category": groceries, "type": BUDGET_LIMIT_ERROR}
     outputs = [
@@ -370,7 +370,7 @@ def test_the_limit_callback_saves_refreshes_and_ignores_rows_appearing(
 
 
 def test_buttons_act_on_clicks_only(app, engine, logged_in_client, login_user_id):
-    writes.create_category(engine, login_user_id, "Groceries", "expense")
+    setup_writes.create_category(engine, login_user_id, "Groceries", "expense")
     outputs = [
         {"id": ids.BUDGET_FEEDBACK, "property": "children"},
         {"id": ids.REFRESH_STORE, "property": "data"},

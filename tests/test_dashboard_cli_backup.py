@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from data.backup import write_backup
-from data.demo import load_demo
+from data.receipt_writes import attach_receipt
 from data.schema import metadata, receipts, transactions
-from data.writes import attach_receipt
+from data.seed import load_demo
 from tests.conftest import build_app, make_user
 
 RECEIPT = b"%PDF-1.4 a scanned receipt\n"

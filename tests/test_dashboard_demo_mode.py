@@ -13,8 +13,9 @@ from dashboard import passwords
 from dashboard.forms import DEFAULT_PRESET, preset_period
 from dashboard.passwords import set_demo_password, set_password
 from data.db import make_engine
+from data.filters import Filters
 from data.money import format_money
-from data.queries import Filters, totals
+from data.queries import totals
 from data.users import user_id_by_username
 from tests.conftest import build_app
 

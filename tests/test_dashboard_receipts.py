@@ -31,8 +31,8 @@ from dashboard.receipt_files import (
     too_large_message,
 )
 from dashboard.settings import MIB, Settings, SettingsError
-from data import writes
-from data.queries import get_transaction
+from data import setup_writes, writes
+from data.lookups import get_transaction
 from data.schema import receipts as receipts_table
 from data.schema import transactions
 from data.validation import NotFound, ValidationError
@@ -111,7 +111,7 @@ def receipt_rows(engine) -> list:
 
 
 def make_ledger(engine, user_id: int) -> SimpleNamespace:
-    account = writes.create_account(engine, user_id, "Checking", "checking")
+    account = setup_writes.create_account(engine, user_id, "Checking", "checking")
     txn = TransactionInput(account, TODAY, -1250, "Bakery")
     return SimpleNamespace(
         user=user_id, account=account, txn=writes.create_transaction(engine, user_id, txn)
@@ -215,7 +215,7 @@ def test_the_entry_form_saves_a_transaction_with_its_receipt(app, engine, ledger
 
 
 def test_a_transfer_keeps_its_receipt_on_the_outflow_leg(app, engine, ledger):
-    savings = writes.create_account(engine, ledger.user, "Savings", "savings")
+    savings = setup_writes.create_account(engine, ledger.user, "Savings", "savings")
     with as_user(app, ledger.user):
         outcome = entry.submit_entry(
             ledger.user, "transfer", TODAY.isoformat(), "50", str(ledger.account),
@@ -287,7 +287,7 @@ def test_deleting_a_transaction_deletes_its_receipt_row_and_file(app, engine, le
 
 
 def test_deleting_a_transfer_from_either_leg_deletes_the_receipt_of_the_other(app, engine, ledger):
-    savings = writes.create_account(engine, ledger.user, "Savings", "savings")
+    savings = setup_writes.create_account(engine, ledger.user, "Savings", "savings")
     out_id, in_id = writes.create_transfer(engine, ledger.user, ledger.account, savings, TODAY, 700)
     upload(app, ledger.user, in_id, image_bytes("PNG"))
     with as_user(app, ledger.user):

@@ -10,8 +10,9 @@ import redis
 from sqlalchemy import event
 
 from dashboard import services
-from data.queries import Filters
-from data.writes import TransactionInput, create_account, create_category, create_transaction
+from data.filters import Filters
+from data.setup_writes import create_account, create_category
+from data.writes import TransactionInput, create_transaction
 from tests.conftest import as_user, build_app, make_user
 
 PERIOD = Filters(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))

@@ -8,7 +8,7 @@ from dash import no_update
 from dashboard import ids
 from dashboard.callbacks import settings as cb
 from dashboard.pages.settings import ACCOUNT_ARCHIVE, NEW_ACCOUNT_FIELDS, NEW_CATEGORY_FIELDS
-from data import queries, writes
+from data import lookups, setup_writes
 from tests.conftest import as_user, make_user
 from tests.test_dashboard_budgets import component_key, run_callback, texts, walk
 
@@ -16,7 +16,7 @@ TOO_LONG = "x" * 101
 
 
 def account_rows(engine, user_id: int) -> list[tuple]:
-    frame = queries.list_accounts(engine, user_id, True)
+    frame = lookups.list_accounts(engine, user_id, True)
     return list(
         frame[["name", "type", "currency", "opening_balance_minor", "archived"]].itertuples(
             index=False, name=None
@@ -25,7 +25,7 @@ def account_rows(engine, user_id: int) -> list[tuple]:
 
 
 def category_rows(engine, user_id: int) -> list[tuple]:
-    frame = queries.list_categories(engine, user_id, True)
+    frame = lookups.list_categories(engine, user_id, True)
     return list(frame[["name", "kind", "color", "archived"]].itertuples(index=False, name=None))
 
 
@@ -95,7 +95,7 @@ def test_add_account_reports_field_errors_and_adds_nothing(
     app, engine, name, account_type, currency, opening, errors
 ):
     user_id = make_user(engine, "alice")
-    writes.create_account(engine, user_id, "Checking", "checking")
+    setup_writes.create_account(engine, user_id, "Checking", "checking")
     before = account_rows(engine, user_id)
     with as_user(app, user_id):
         outcome = cb.add_account(name, account_type, currency, opening)
@@ -110,8 +110,8 @@ def test_add_account_reports_field_errors_and_adds_nothing(
 
 def test_rename_archive_and_unarchive_an_account(app, engine):
     user_id = make_user(engine, "alice")
-    checking = writes.create_account(engine, user_id, "Checking", "checking")
-    writes.create_account(engine, user_id, "Savings", "savings")
+    checking = setup_writes.create_account(engine, user_id, "Checking", "checking")
+    setup_writes.create_account(engine, user_id, "Savings", "savings")
     with as_user(app, user_id):
         assert cb.rename_account(checking, "Main").message == "Renamed Checking to Main."
         assert cb.rename_account(checking, "Savings").field_errors == {
@@ -137,18 +137,18 @@ def test_rename_archive_and_unarchive_an_account(app, engine):
 def test_an_unchanged_name_writes_nothing(app, engine):
     """The name inputs are re-rendered after each write: re-sending a name must not write."""
     user_id = make_user(engine, "alice")
-    checking = writes.create_account(engine, user_id, "Checking", "checking")
-    version = queries.data_version(engine, user_id)
+    checking = setup_writes.create_account(engine, user_id, "Checking", "checking")
+    version = lookups.data_version(engine, user_id)
     with as_user(app, user_id):
         assert cb.rename_account(checking, "Checking ") == cb.FormOutcome(False)
-    assert queries.data_version(engine, user_id) == version
+    assert lookups.data_version(engine, user_id) == version
 
 
 def test_add_rename_archive_a_category(app, engine):
     user_id = make_user(engine, "alice")
     with as_user(app, user_id):
         added = cb.add_category("Groceries", "expense", "#FF8800")
-        [category_id] = queries.list_categories(engine, user_id)["id"].tolist()
+        [category_id] = lookups.list_categories(engine, user_id)["id"].tolist()
         renamed = cb.rename_category(category_id, "Food")
         archived = cb.set_category_archived(category_id, True)
         tables = cb.settings_tables()
@@ -180,7 +180,7 @@ def test_add_rename_archive_a_category(app, engine):
 )
 def test_add_category_reports_field_errors_and_adds_nothing(app, engine, name, kind, color, errors):
     user_id = make_user(engine, "alice")
-    writes.create_category(engine, user_id, "Rent", "expense")
+    setup_writes.create_category(engine, user_id, "Rent", "expense")
     before = category_rows(engine, user_id)
     with as_user(app, user_id):
         outcome = cb.add_category(name, kind, color)
@@ -193,8 +193,8 @@ def test_add_category_reports_field_errors_and_adds_nothing(app, engine, name, k
 
 def test_rename_category_errors(app, engine):
     user_id = make_user(engine, "alice")
-    rent = writes.create_category(engine, user_id, "Rent", "expense")
-    writes.create_category(engine, user_id, "Food", "expense")
+    rent = setup_writes.create_category(engine, user_id, "Rent", "expense")
+    setup_writes.create_category(engine, user_id, "Food", "expense")
     with as_user(app, user_id):
         assert cb.rename_category(rent, "Food").field_errors == {
             "name": "That name is already in use."
@@ -209,8 +209,8 @@ def test_rename_category_errors(app, engine):
 def test_another_users_ids_are_not_found_and_nothing_changes(app, engine):
     alice = make_user(engine, "alice")
     bob = make_user(engine, "bob")
-    account = writes.create_account(engine, bob, "Bob's bank", "checking")
-    category = writes.create_category(engine, bob, "Bob's fun", "expense")
+    account = setup_writes.create_account(engine, bob, "Bob's bank", "checking")
+    category = setup_writes.create_category(engine, bob, "Bob's fun", "expense")
     accounts_before, categories_before = account_rows(engine, bob), category_rows(engine, bob)
     with as_user(app, alice):
         outcomes = [
@@ -254,7 +254,7 @@ def test_an_add_form_is_emptied_and_refreshes_only_after_a_save():
 
 
 def test_the_archive_button_acts_on_a_click_only(app, engine, logged_in_client, login_user_id):
-    account = writes.create_account(engine, login_user_id, "Checking", "checking")
+    account = setup_writes.create_account(engine, login_user_id, "Checking", "checking")
     button = {"action": "archive", "id": account, "type": ACCOUNT_ARCHIVE}
     outputs = [
         {"id": ids.SETTINGS_FEEDBACK, "property": "children"},

@@ -19,7 +19,7 @@ from dashboard import ids
 from dashboard.callbacks import transaction_delete as deleting
 from dashboard.callbacks import transaction_entry as entry
 from dashboard.forms import NO_CATEGORY
-from data import writes
+from data import setup_writes, writes
 from data.schema import receipts, transactions
 from data.validation import SUBMISSION_KEY_INVALID
 from tests.conftest import as_user, build_app, make_user
@@ -64,8 +64,8 @@ def home(engine) -> dict[str, int]:
     user_id = make_user(engine, "alice")
     return {
         "user": user_id,
-        "checking": writes.create_account(engine, user_id, "Checking", "checking"),
-        "savings": writes.create_account(engine, user_id, "Savings", "savings"),
+        "checking": setup_writes.create_account(engine, user_id, "Checking", "checking"),
+        "savings": setup_writes.create_account(engine, user_id, "Savings", "savings"),
     }
 
 
@@ -123,7 +123,7 @@ def entry_request(app, values: dict[str, Any]) -> dict:
 def test_the_same_entry_request_sent_twice_stores_one_row_and_gets_the_same_answer(
     app, engine, logged_in_client, login_user_id
 ):
-    account = writes.create_account(engine, login_user_id, "Checking", "checking")
+    account = setup_writes.create_account(engine, login_user_id, "Checking", "checking")
     key = new_key()
     body = entry_request(
         app,
@@ -232,8 +232,8 @@ def test_bob_replaying_alices_key_stores_his_own_entry_and_learns_nothing_of_her
     bob = make_user(engine, "bob")
     bobs_home = {
         "user": bob,
-        "checking": writes.create_account(engine, bob, "Wallet", "cash"),
-        "savings": writes.create_account(engine, bob, "Jar", "savings"),
+        "checking": setup_writes.create_account(engine, bob, "Wallet", "cash"),
+        "savings": setup_writes.create_account(engine, bob, "Jar", "savings"),
     }
     bobs = submit(app, bob, form(bobs_home, key, amount="-3", payee="Bob's kiosk"))
 

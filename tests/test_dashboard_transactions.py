@@ -27,11 +27,11 @@ from dashboard.forms import (
     parse_transfer_form,
 )
 from dashboard.pages import transactions as page
-from data import writes
+from data import receipt_writes, setup_writes, writes
 from data.db import make_engine
 from data.demo import DEMO_USER_ID
+from data.lookups import get_transaction
 from data.money import format_amount, max_abs_minor
-from data.queries import get_transaction
 from data.schema import transactions
 from data.writes import TransactionInput
 from tests.conftest import as_user, make_user
@@ -85,11 +85,11 @@ def household(engine):
     user_id = make_user(engine, "alice")
     made = {
         "user": user_id,
-        "checking": writes.create_account(engine, user_id, "Checking", "checking"),
-        "savings": writes.create_account(engine, user_id, "Savings", "savings"),
-        "yen": writes.create_account(engine, user_id, "Yen wallet", "cash", "JPY"),
-        "food": writes.create_category(engine, user_id, "Food", "expense"),
-        "salary": writes.create_category(engine, user_id, "Salary", "income"),
+        "checking": setup_writes.create_account(engine, user_id, "Checking", "checking"),
+        "savings": setup_writes.create_account(engine, user_id, "Savings", "savings"),
+        "yen": setup_writes.create_account(engine, user_id, "Yen wallet", "cash", "JPY"),
+        "food": setup_writes.create_category(engine, user_id, "Food", "expense"),
+        "salary": setup_writes.create_category(engine, user_id, "Salary", "income"),
     }
     return made
 
@@ -211,7 +211,7 @@ def test_grid_rows_label_transfers_uncategorised_rows_and_receipts(app, engine, 
     with as_user(app, home["user"]):
         writes.create_transfer(engine, home["user"], home["checking"], home["savings"], TODAY, 500)
         plain = add(engine, home, -250, "Kiosk")
-        writes.attach_receipt(
+        receipt_writes.attach_receipt(
             engine, home["user"], plain, storage_name="r1.pdf", original_name="r.pdf",
             content_type="application/pdf", size_bytes=10, sha256="a" * 64,
         )  # fmt: skip
@@ -257,7 +257,7 @@ def test_a_user_without_accounts_is_sent_to_settings_instead_of_the_form(app, en
 
 def test_entry_options_list_active_accounts_and_categories_by_kind(app, engine, household):
     home = household
-    writes.set_account_archived(engine, home["user"], home["yen"], True)
+    setup_writes.set_account_archived(engine, home["user"], home["yen"], True)
     with as_user(app, home["user"]):
         options = entry.entry_options(home["user"], "999", None)
     assert set(options) == set(entry.OPTIONS_OUTPUTS)
@@ -482,8 +482,8 @@ def test_an_archived_account_and_category_stay_choosable_for_their_transaction(
 ):
     home = household
     txn = add(engine, home, -700, "Old", home["food"], account=home["savings"])
-    writes.set_account_archived(engine, home["user"], home["savings"], True)
-    writes.set_category_archived(engine, home["user"], home["food"], True)
+    setup_writes.set_account_archived(engine, home["user"], home["savings"], True)
+    setup_writes.set_category_archived(engine, home["user"], home["food"], True)
     with as_user(app, home["user"]):
         view = edit.open_edit(home["user"], txn)
         outcome = edit.save_edit(
@@ -512,7 +512,7 @@ def test_a_transfer_leg_is_edited_without_a_category(app, engine, household):
 
 def test_another_users_transaction_is_not_found_and_left_alone(app, engine, household):
     bob = make_user(engine, "bob")
-    bobs_account = writes.create_account(engine, bob, "Bob's", "checking")
+    bobs_account = setup_writes.create_account(engine, bob, "Bob's", "checking")
     bobs = writes.create_transaction(
         engine, bob, TransactionInput(bobs_account, TODAY, -999, "Secret")
     )

@@ -22,17 +22,13 @@ from sqlalchemy.exc import IntegrityError
 
 from data.backup import BACKED_UP_TABLES, restore_backup, write_backup
 from data.db import make_engine
-from data.demo import load_demo
 from data.migrate import head_revision, upgrade_to_head
+from data.receipt_writes import attach_receipt
 from data.schema import accounts, categories, receipts, transactions, user_sessions, users
+from data.seed import load_demo
 from data.sessions import insert_session
-from data.writes import (
-    TransactionInput,
-    attach_receipt,
-    create_account,
-    create_transaction,
-    create_transfer,
-)
+from data.setup_writes import create_account
+from data.writes import TransactionInput, create_transaction, create_transfer
 from tests.conftest import make_user
 
 TODAY = date(2027, 3, 15)

@@ -15,10 +15,11 @@ from sqlalchemy import BigInteger, Engine, cast, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from data.db import make_engine, month_bucket
-from data.demo import ANCHOR_MONTH, add_months, generate_entries, load_demo, write_seed_sql
+from data.demo import ANCHOR_MONTH, generate_entries, write_seed_sql
 from data.migrate import upgrade_to_head
+from data.months import add_months
 from data.schema import accounts, budgets, categories, metadata, transactions, users
-from data.seed import SEED_SQL_PATH, seed_statements, sql_literal
+from data.seed import SEED_SQL_PATH, load_demo, seed_statements, sql_literal
 from tests.conftest import make_user
 
 TODAY = date(2027, 3, 15)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, insert, update
 
 from data import lookups
-from data.queries import Filters
+from data.filters import Filters
 from data.schema import accounts, budgets, categories, receipts, transactions, users
 from tests.conftest import make_user
 

@@ -17,7 +17,9 @@ import pytest
 from sqlalchemy import Engine, event, insert, update
 
 from data import queries
-from data.queries import Filters
+from data.budget_status import budget_status
+from data.classification import UNCATEGORISED
+from data.filters import Filters
 from data.schema import accounts, budgets, categories, transactions
 from tests.conftest import make_user
 
@@ -227,7 +229,7 @@ def test_a_refund_alone_is_negative_spending_and_no_category_or_payee(home):
 def test_spending_by_category_is_net_of_refunds_and_sorted(home):
     frame = queries.spending_by_category(home.engine, home.alice, Q1)
     assert list(frame.columns) == ["category_id", "category", "color", "spending_minor"]
-    assert frame["category"].tolist() == ["Rent", "Groceries", queries.UNCATEGORISED, "Dining"]
+    assert frame["category"].tolist() == ["Rent", "Groceries", UNCATEGORISED, "Dining"]
     assert frame["spending_minor"].tolist() == [120_000, 6_550, 700, 30]
     assert frame["category_id"].tolist()[:2] == [home.rent, home.groceries]
     assert frame["category_id"].isna().tolist() == [False, False, True, False]
@@ -270,11 +272,11 @@ def test_spending_by_month_category_is_wide_with_every_month(home):
     wide = queries.spending_by_month_category(home.engine, home.alice, Q1)
     assert wide.index.tolist() == MONTHS_Q1
     assert wide.index.name == "month"
-    assert wide.columns.tolist() == ["Rent", "Groceries", queries.UNCATEGORISED, "Dining"]
+    assert wide.columns.tolist() == ["Rent", "Groceries", UNCATEGORISED, "Dining"]
     assert wide.to_dict("list") == {
         "Rent": [120_000, 0, 0],
         "Groceries": [3_550, 0, 3_000],
-        queries.UNCATEGORISED: [700, 0, 0],
+        UNCATEGORISED: [700, 0, 0],
         "Dining": [0, 0, 30],
     }
     assert {str(dtype) for dtype in wide.dtypes} == {"int64"}
@@ -306,7 +308,7 @@ def test_top_payees_rank_net_spending_and_count_rows(home):
 
 
 def test_budget_status_of_the_current_month_projects_to_the_month_end(home):
-    frame = queries.budget_status(home.engine, home.alice, date(2024, 3, 1), date(2024, 3, 4))
+    frame = budget_status(home.engine, home.alice, date(2024, 3, 1), date(2024, 3, 4))
     assert frame.columns.tolist() == [
         "category_id", "category", "color", "limit_minor", "spent_minor",
         "remaining_minor", "elapsed_share", "projected_minor",
@@ -348,13 +350,13 @@ def test_a_bill_paid_early_in_the_month_projects_to_itself_not_to_the_pace(engin
         month=date(2024, 4, 1),
         limit_minor=120_000,
     )
-    frame = queries.budget_status(engine, alice, date(2024, 4, 1), date(2024, 4, 20))
+    frame = budget_status(engine, alice, date(2024, 4, 1), date(2024, 4, 20))
     # The linear pace would say 120,000 * 30 / 20 = 180,000: "60,000 over" on a paid bill.
     assert frame["projected_minor"].tolist() == [120_000]
 
 
 def test_budget_status_of_a_past_month_projects_what_was_spent(home):
-    frame = queries.budget_status(home.engine, home.alice, date(2024, 1, 17), date(2024, 3, 4))
+    frame = budget_status(home.engine, home.alice, date(2024, 1, 17), date(2024, 3, 4))
     assert frame["category"].tolist() == ["Groceries", "Rent"]
     assert frame["spent_minor"].tolist() == [3_550, 120_000]
     assert frame["remaining_minor"].tolist() == [1_450, -20_000]
@@ -363,14 +365,14 @@ def test_budget_status_of_a_past_month_projects_what_was_spent(home):
 
 
 def test_budget_status_of_a_future_month_projects_nothing(home):
-    frame = queries.budget_status(home.engine, home.alice, date(2024, 3, 1), date(2024, 2, 15))
+    frame = budget_status(home.engine, home.alice, date(2024, 3, 1), date(2024, 2, 15))
     assert frame["spent_minor"].tolist() == [30, 3_000, 0]
     assert frame["elapsed_share"].tolist() == [0.0, 0.0, 0.0]
     assert frame["projected_minor"].tolist() == [0, 0, 0]
 
 
 def test_budget_status_counts_a_month_without_rows_as_nothing_spent(home):
-    frame = queries.budget_status(home.engine, home.alice, date(2024, 2, 1), date(2024, 2, 29))
+    frame = budget_status(home.engine, home.alice, date(2024, 2, 1), date(2024, 2, 29))
     assert frame[["category", "limit_minor", "spent_minor", "projected_minor"]].to_dict(
         "records"
     ) == [{"category": "Groceries", "limit_minor": 8_000, "spent_minor": 0, "projected_minor": 0}]
@@ -378,11 +380,11 @@ def test_budget_status_counts_a_month_without_rows_as_nothing_spent(home):
 
 
 def test_budget_status_honours_accounts_and_owner(home):
-    on_savings = queries.budget_status(
+    on_savings = budget_status(
         home.engine, home.alice, date(2024, 1, 1), date(2024, 3, 4), account_ids=(home.savings,)
     )
     assert on_savings["spent_minor"].tolist() == [0, 0]
-    bob = queries.budget_status(home.engine, home.bob, date(2024, 3, 1), date(2024, 3, 4))
+    bob = budget_status(home.engine, home.bob, date(2024, 3, 1), date(2024, 3, 4))
     assert bob[["category_id", "limit_minor", "spent_minor"]].to_dict("records") == [
         {"category_id": home.bob_groceries, "limit_minor": 1, "spent_minor": 0}
     ]
@@ -468,6 +470,6 @@ def test_aggregates_are_single_grouped_selects(home, aggregate):
 
 def test_budget_status_is_one_grouped_select(home):
     with statements(home.engine) as seen:
-        queries.budget_status(home.engine, home.alice, date(2024, 3, 1), date(2024, 3, 4))
+        budget_status(home.engine, home.alice, date(2024, 3, 1), date(2024, 3, 4))
     assert len(seen) == 1
     assert "GROUP BY" in seen[0].upper()

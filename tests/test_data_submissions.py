@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from data import writes
+from data import setup_writes, writes
 from data.db import make_engine
 from data.schema import receipts, transactions, users
 from data.submissions import KEY_OF_ANOTHER_KIND
-from data.validation import SUBMISSION_KEY_INVALID
-from data.writes import TransactionInput, ValidationError
+from data.validation import SUBMISSION_KEY_INVALID, ValidationError
+from data.writes import TransactionInput
 from tests.conftest import make_user
 
 DAY = date(2024, 3, 5)
@@ -46,8 +46,8 @@ def home(engine) -> dict[str, int]:
     user_id = make_user(engine, "alice")
     return {
         "user": user_id,
-        "checking": writes.create_account(engine, user_id, "Checking", "checking"),
-        "savings": writes.create_account(engine, user_id, "Savings", "savings"),
+        "checking": setup_writes.create_account(engine, user_id, "Checking", "checking"),
+        "savings": setup_writes.create_account(engine, user_id, "Savings", "savings"),
     }
 
 
@@ -204,7 +204,7 @@ def test_keys_are_per_user_bob_replaying_alices_key_stores_his_own_row(engine, h
     key = new_key()
     alices = writes.create_transaction(engine, home["user"], spend(home), submission_key=key)
     bob = make_user(engine, "bob")
-    bobs_account = writes.create_account(engine, bob, "Wallet", "cash")
+    bobs_account = setup_writes.create_account(engine, bob, "Wallet", "cash")
     bobs_entry = TransactionInput(bobs_account, DAY, -300, "Kiosk")
 
     bobs = writes.create_transaction(engine, bob, bobs_entry, submission_key=key)

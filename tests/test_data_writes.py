@@ -18,11 +18,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, Table, func, select, update
 
-from data import writes
+from data import receipt_writes, setup_writes, writes
 from data.money import max_abs_minor
 from data.ownership import bump_version
 from data.schema import accounts, budgets, categories, metadata, receipts, transactions, users
-from data.writes import NotFound, TransactionInput, ValidationError
+from data.validation import NotFound, ValidationError
+from data.writes import TransactionInput
 from tests.conftest import make_user
 
 JAN = date(2024, 1, 10)
@@ -31,14 +32,19 @@ TODAY = date.today()
 EUR_CAP = max_abs_minor("EUR")
 
 
+# Each write is imported from the module where it lives.
+WRITE_MODULES = (writes, setup_writes, receipt_writes)
+
+
 class Writer:
-    """data.writes with the engine and the user filled in: alice.create_account("Cash", "cash")."""
+    """The writes with the engine and the user filled in: alice.create_account("Cash", "cash")."""
 
     def __init__(self, engine: Engine, user_id: int) -> None:
         self.engine, self.user_id = engine, user_id
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        return partial(getattr(writes, name), self.engine, self.user_id)
+        module = next(module for module in WRITE_MODULES if hasattr(module, name))
+        return partial(getattr(module, name), self.engine, self.user_id)
 
 
 @dataclass(frozen=True)
@@ -168,10 +174,12 @@ def assert_not_found(engine: Engine, write: Callable[[], object]) -> None:
 
 
 def test_create_user_stores_the_cleaned_row(engine):
-    carol = row(engine, users, writes.create_user(engine, " carol.b-1 ", "Carol B", "usd", "$h$1"))
+    carol = row(
+        engine, users, setup_writes.create_user(engine, " carol.b-1 ", "Carol B", "usd", "$h$1")
+    )
     assert (carol.username, carol.display_name, carol.currency) == ("carol.b-1", "Carol B", "USD")
     assert (carol.password_hash, carol.data_version) == ("$h$1", 0)
-    assert row(engine, users, writes.create_user(engine, "dave")).password_hash is None
+    assert row(engine, users, setup_writes.create_user(engine, "dave")).password_hash is None
 
 
 @pytest.mark.parametrize(
@@ -188,13 +196,15 @@ def test_create_user_stores_the_cleaned_row(engine):
 )
 def test_create_user_refuses_bad_input(engine, user_id, username, display_name, currency, fields):
     assert_refused(
-        engine, lambda: writes.create_user(engine, username, display_name, currency), *fields
+        engine, lambda: setup_writes.create_user(engine, username, display_name, currency), *fields
     )
 
 
 def test_create_user_refuses_an_empty_password_hash(engine):
     assert_refused(
-        engine, lambda: writes.create_user(engine, "carol", password_hash=" "), "password_hash"
+        engine,
+        lambda: setup_writes.create_user(engine, "carol", password_hash=" "),
+        "password_hash",
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from dashboard.forms import add_months, month_start
+from data.months import add_months, month_start
 from data.validation import EARLIEST_DATE, MAX_DAYS_AHEAD
 
 

@@ -12,7 +12,6 @@ from dashboard import figures, services
 from dashboard.auth import current_user_id
 from dashboard.callbacks.budget_month import month_from_store
 from dashboard.components import gauge_graph
-from dashboard.forms import month_start
 from dashboard.pages.budgets import (
     BudgetLine,
     budget_table,
@@ -21,6 +20,7 @@ from dashboard.pages.budgets import (
     no_limits,
 )
 from data.money import format_amount, format_money
+from data.months import month_start
 
 
 def budget_page(stored: Any, dark: Any, today: date) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from dashboard import figures, ids, services
 from dashboard.auth import current_user_id
 from dashboard.callbacks.transactions import category_label
 from dashboard.components import empty_state, gauge_graph
-from dashboard.forms import month_start, parse_filters
+from dashboard.forms import parse_filters
+from data.filters import Filters
 from data.money import format_money
-from data.queries import Filters
+from data.months import month_start
 
 FILTER_INPUTS = {
     "filter_store": Input(ids.FILTERS_STORE, "data"),

@@ -42,7 +42,7 @@ from dashboard.pages.settings import (
     SETTINGS_START_HERE,
     error_id,
 )
-from data import writes
+from data import setup_writes, validation
 from data.money import MoneyError, parse_amount
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def add_account(name: Any, type: Any, currency: Any, opening_balance_minor: Any)
     except MoneyError as error:
         return FormOutcome(False, field_errors={"opening_balance_minor": str(error)})
     outcome = _attempt(
-        lambda: writes.create_account(
+        lambda: setup_writes.create_account(
             get_engine(), user_id, name, account_type, code or None, opening_minor
         ),
         "account",
@@ -95,7 +95,9 @@ def add_account(name: Any, type: Any, currency: Any, opening_balance_minor: Any)
 def add_category(name: Any, kind: Any, color: Any) -> FormOutcome:
     user_id = current_user_id()
     outcome = _attempt(
-        lambda: writes.create_category(get_engine(), user_id, name, kind, None, color or None),
+        lambda: setup_writes.create_category(
+            get_engine(), user_id, name, kind, None, color or None
+        ),
         "category",
     )
     return outcome or FormOutcome(True, f"Added the category {str(name).strip()}.")
@@ -167,9 +169,9 @@ def _attempt(write: Callable[[], Any], noun: str) -> FormOutcome | None:
     """Run a write; None if it succeeded, else what went wrong as an outcome to show."""
     try:
         write()
-    except writes.NotFound:
+    except validation.NotFound:
         return FormOutcome(False, f"That {noun} was not found.")
-    except writes.ValidationError as error:
+    except validation.ValidationError as error:
         return FormOutcome(False, "", error.field_errors)
     except SQLAlchemyError:
         logger.exception("settings write failed")
@@ -178,10 +180,16 @@ def _attempt(write: Callable[[], Any], noun: str) -> FormOutcome | None:
 
 
 _NOUNS = {
-    "account": (lambda user_id: services.list_accounts(user_id, True), writes.rename_account),
-    "category": (lambda user_id: services.list_categories(user_id, True), writes.rename_category),
+    "account": (lambda user_id: services.list_accounts(user_id, True), setup_writes.rename_account),
+    "category": (
+        lambda user_id: services.list_categories(user_id, True),
+        setup_writes.rename_category,
+    ),
 }
-_ARCHIVERS = {"account": writes.set_account_archived, "category": writes.set_category_archived}
+_ARCHIVERS = {
+    "account": setup_writes.set_account_archived,
+    "category": setup_writes.set_category_archived,
+}
 
 
 def _current_row(noun: str, user_id: int, row_id: Any) -> Any:

@@ -21,7 +21,7 @@ from dashboard.callbacks.transaction_edit import NOT_FOUND, find_transaction
 from dashboard.extensions import get_engine
 from dashboard.forms import parse_id, parse_iso_date
 from dashboard.pages.transactions import UNDO_MESSAGE
-from data import queries, writes
+from data import lookups, writes
 from data.lookups import submission_key_of
 from data.validation import Invalid, NotFound, ValidationError, clean_submission_key
 
@@ -45,7 +45,7 @@ def delete_snapshot(user_id: int, txn: dict[str, Any]) -> dict[str, Any]:
     and the submission key of the outflow leg (see undo_delete)."""
     legs = [txn]
     if txn["transfer_peer_id"] is not None:
-        peer = queries.get_transaction(get_engine(), user_id, int(txn["transfer_peer_id"]))
+        peer = lookups.get_transaction(get_engine(), user_id, int(txn["transfer_peer_id"]))
         legs = sorted([txn, peer] if peer else [txn], key=lambda leg: leg["amount_minor"])
     key = submission_key_of(get_engine(), user_id, int(legs[0]["id"]))
     return {"legs": [_leg(leg) for leg in legs], "key": key or str(uuid.uuid4())}

@@ -44,7 +44,7 @@ from dashboard.transaction_forms import (
     EDIT_RECEIPT_REMOVE,
     feedback_id,
 )
-from data import queries, writes
+from data import lookups, writes
 from data.money import format_amount
 from data.validation import NotFound, ValidationError
 
@@ -126,7 +126,7 @@ def find_transaction(user_id: int, transaction_id: Any) -> dict[str, Any] | None
     wanted = parse_id(transaction_id)
     if wanted is None:
         return None
-    return queries.get_transaction(get_engine(), user_id, wanted)
+    return lookups.get_transaction(get_engine(), user_id, wanted)
 
 
 def _with_current(frame: pd.DataFrame, everything: pd.DataFrame, current_id: Any) -> pd.DataFrame:

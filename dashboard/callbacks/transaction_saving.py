@@ -18,7 +18,7 @@ from dashboard import receipts
 from dashboard.extensions import get_engine
 from dashboard.forms import TransferForm
 from dashboard.receipt_files import CleanReceipt
-from data import queries, writes
+from data import lookups, writes
 from data.money import format_money
 from data.validation import Invalid, clean_submission_key
 
@@ -85,13 +85,13 @@ def save_entry(
 def saved_message(user_id: int, transaction_id: int) -> str:
     """What the form says about a stored entry, read from its rows (a transfer from both)."""
     engine = get_engine()
-    txn = queries.get_transaction(engine, user_id, transaction_id)
+    txn = lookups.get_transaction(engine, user_id, transaction_id)
     if txn is None:
         # Deleted between its save and this read (another tab): it was saved all the same.
         return "Saved."
     day = str(txn["date"])[:10]
     peer_id = txn["transfer_peer_id"]
-    peer = None if peer_id is None else queries.get_transaction(engine, user_id, peer_id)
+    peer = None if peer_id is None else lookups.get_transaction(engine, user_id, peer_id)
     if peer is not None:
         moved = format_money(-int(txn["amount_minor"]), txn["currency"])
         return f"Moved {moved} from {txn['account']} to {peer['account']} on {day}."

@@ -27,8 +27,9 @@ from dashboard.callbacks import (
 from dashboard.forms import parse_filters
 from dashboard.pages.transactions import GRID_BLOCK_SIZE, GRID_SYNC_SIGNAL
 from dashboard.receipts import receipt_url
+from data.classification import UNCATEGORISED
+from data.filters import Filters
 from data.money import format_money
-from data.queries import UNCATEGORISED, Filters
 from data.validation import EARLIEST_DATE, MAX_DAYS_AHEAD
 
 # Grid column id -> the data layer's sort key.

@@ -17,8 +17,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from data.db import make_engine
-from data.demo import load_demo
 from data.migrate import upgrade_to_head
+from data.seed import load_demo
 from tests.conftest import IN_CI, build_app
 
 CHROMIUM = os.environ.get("FT_CHROMIUM", "/usr/bin/chromium")

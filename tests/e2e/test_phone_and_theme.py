@@ -15,9 +15,9 @@ from datetime import date
 import pytest
 
 from dashboard import ids
-from dashboard.forms import month_start
 from dashboard.passwords import DEMO_USERNAME
-from data import users, writes
+from data import receipt_writes, setup_writes, users, writes
+from data.months import month_start
 from data.writes import TransactionInput
 from tests.e2e.conftest import TIMEOUT_MS, login, wait_until
 
@@ -161,18 +161,18 @@ def household(live_server) -> dict[str, int]:
     engine = live_server.app.server.extensions["ft_engine"]
     user_id = users.user_id_by_username(engine, DEMO_USERNAME)
     today = date.today()
-    account = writes.create_account(engine, user_id, "Phone test account", "checking", "EUR")
+    account = setup_writes.create_account(engine, user_id, "Phone test account", "checking", "EUR")
     created = {}
     for name, limit, spent in (
         ("Over the top", 100, 5_000),
         ("Ends at 150", 15_000, 6_067),
         ("Ends at 1000", 100_000, 91_301),
     ):
-        category = writes.create_category(engine, user_id, name, "expense")
+        category = setup_writes.create_category(engine, user_id, name, "expense")
         writes.set_budget(engine, user_id, category, month_start(today), limit)
         txn = TransactionInput(account, today, -spent, f"{name} shop", "", category)
         created[name] = writes.create_transaction(engine, user_id, txn)
-    writes.attach_receipt(
+    receipt_writes.attach_receipt(
         engine,
         user_id,
         created["Over the top"],

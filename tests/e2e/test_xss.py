@@ -13,10 +13,10 @@ from datetime import date
 import pytest
 
 from dashboard import ids
-from dashboard.forms import month_start
 from dashboard.pages.transactions import EDIT_RECEIPT_CURRENT
 from dashboard.passwords import DEMO_USERNAME
-from data import users, writes
+from data import receipt_writes, setup_writes, users, writes
+from data.months import month_start
 from data.writes import TransactionInput
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_entry_and_budgets import open_page
@@ -58,8 +58,8 @@ def stored_payloads(live_server) -> None:
     engine = live_server.app.server.extensions["ft_engine"]
     user_id = users.user_id_by_username(engine, DEMO_USERNAME)
     today = date.today()
-    account = writes.create_account(engine, user_id, IMG, "checking", "EUR")
-    category = writes.create_category(engine, user_id, IMG, "expense")
+    account = setup_writes.create_account(engine, user_id, IMG, "checking", "EUR")
+    category = setup_writes.create_category(engine, user_id, IMG, "expense")
 
     def spend(payee: str, memo: str, amount: int) -> int:
         txn = TransactionInput(account, today, amount, payee, memo, category)
@@ -70,7 +70,7 @@ def stored_payloads(live_server) -> None:
     spend(JS_URL, "", -3333)
     writes.set_budget(engine, user_id, category, month_start(today), 50_000)
     # Only the row: the page shows the receipt's name, the file is read on download alone.
-    writes.attach_receipt(
+    receipt_writes.attach_receipt(
         engine,
         user_id,
         img_payee,

@@ -18,10 +18,10 @@ from dash import Dash
 from sqlalchemy import Engine, select
 
 from dashboard import services
-from dashboard.forms import add_months, month_start
-from data import queries, writes
+from data import lookups, queries, receipt_writes, setup_writes, validation, writes
+from data.filters import Filters
 from data.money import format_amount
-from data.queries import Filters
+from data.months import add_months, month_start
 from data.schema import metadata, receipts, user_sessions, users
 from data.writes import TransactionInput
 from tests.conftest import as_user, build_app, make_login_user
@@ -83,13 +83,15 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     """The same writes for every user, so two households end at the same data_version."""
     today = date.today()
     this_month = month_start(today)
-    checking = writes.create_account(
+    checking = setup_writes.create_account(
         engine, user_id, f"{tag}-SECRET-CHECKING", "checking", "EUR", money.opening
     )
-    savings = writes.create_account(engine, user_id, f"{tag}-SECRET-SAVINGS", "savings", "EUR")
-    groceries = writes.create_category(engine, user_id, f"{tag}-SECRET-GROCERIES", "expense")
-    fun = writes.create_category(engine, user_id, f"{tag}-SECRET-FUN", "expense")
-    salary = writes.create_category(engine, user_id, f"{tag}-SECRET-SALARY", "income")
+    savings = setup_writes.create_account(
+        engine, user_id, f"{tag}-SECRET-SAVINGS", "savings", "EUR"
+    )
+    groceries = setup_writes.create_category(engine, user_id, f"{tag}-SECRET-GROCERIES", "expense")
+    fun = setup_writes.create_category(engine, user_id, f"{tag}-SECRET-FUN", "expense")
+    salary = setup_writes.create_category(engine, user_id, f"{tag}-SECRET-SALARY", "income")
     purchase = writes.create_transaction(
         engine,
         user_id,
@@ -105,7 +107,7 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     transfer_out, transfer_in = writes.create_transfer(
         engine, user_id, checking, savings, today, money.transfer, f"{tag}-SECRET-TRANSFER"
     )
-    receipt = writes.attach_receipt(
+    receipt = receipt_writes.attach_receipt(
         engine,
         user_id,
         purchase,
@@ -215,14 +217,14 @@ def alice_leaks(body: str) -> list[str]:
 
 
 def data_version(engine: Engine, user_id: int) -> int:
-    return queries.data_version(engine, user_id)
+    return lookups.data_version(engine, user_id)
 
 
 def test_the_leak_detector_finds_alice_in_her_own_views(engine):
     # The control for every "no leak" assertion: alice's own reads do show her data.
     alice, _bob = alice_and_bob(engine)
     everything = Filters(date(2000, 1, 1), date.today())
-    page = queries.transactions_page(engine, alice.user_id, everything)
+    page = lookups.transactions_page(engine, alice.user_id, everything)
     assert alice_leaks(" ".join(page.rows["payee"])) == [ALICE_MARK]
     totals = queries.totals(engine, alice.user_id, everything)
     assert alice_leaks(str(totals["net_minor"])) and alice_leaks(format_amount(page.total_minor))
@@ -253,7 +255,7 @@ def _read_models(user_id: int, filters: Filters) -> dict:
 
 
 def _uncached(engine: Engine, user_id: int, filters: Filters) -> dict:
-    page = queries.transactions_page(engine, user_id, filters, None, (("date", "desc"),), 0, 50)
+    page = lookups.transactions_page(engine, user_id, filters, None, (("date", "desc"),), 0, 50)
     return {
         "totals": queries.totals(engine, user_id, filters),
         "by_category": queries.spending_by_category(engine, user_id, filters).to_dict("records"),
@@ -297,20 +299,20 @@ def test_receipt_rows_stay_with_their_owner_in_the_data_layer(engine):
         "size_bytes": 10,
         "sha256": "f" * 64,
     }
-    with pytest.raises(writes.NotFound):
-        writes.attach_receipt(engine, bob.user_id, alice.purchase, **stored)
+    with pytest.raises(validation.NotFound):
+        receipt_writes.attach_receipt(engine, bob.user_id, alice.purchase, **stored)
     reuse = TransactionInput(bob.checking, date.today(), -100, "Reuse", "", None)
-    with pytest.raises(writes.NotFound):
+    with pytest.raises(validation.NotFound):
         writes.create_transaction(engine, bob.user_id, reuse, receipt_id=alice.receipt)
-    with pytest.raises(writes.NotFound):
-        writes.replace_receipt(engine, bob.user_id, alice.purchase, **stored)
+    with pytest.raises(validation.NotFound):
+        receipt_writes.replace_receipt(engine, bob.user_id, alice.purchase, **stored)
     # Removing a receipt, or its transaction, deletes the row: bob's must not reach alice's.
-    with pytest.raises(writes.NotFound):
-        writes.detach_receipt(engine, bob.user_id, alice.purchase)
-    with pytest.raises(writes.NotFound):
+    with pytest.raises(validation.NotFound):
+        receipt_writes.detach_receipt(engine, bob.user_id, alice.purchase)
+    with pytest.raises(validation.NotFound):
         writes.delete_transaction(engine, bob.user_id, alice.purchase)
-    assert queries.get_transaction(engine, bob.user_id, alice.purchase) is None
-    page = queries.transactions_page(engine, bob.user_id, Filters(date(2000, 1, 1), date.today()))
+    assert lookups.get_transaction(engine, bob.user_id, alice.purchase) is None
+    page = lookups.transactions_page(engine, bob.user_id, Filters(date(2000, 1, 1), date.today()))
     assert set(page.rows["receipt_id"].dropna()) == {bob.receipt}
     assert owned_rows(engine, alice.user_id) == before
     assert cross_owner_references(engine) == []

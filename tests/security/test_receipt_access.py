@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import insert
 
+from data.receipt_writes import attach_receipt
 from data.schema import receipts
-from data.writes import attach_receipt
 from tests.conftest import AuthActions, make_login_user
 from tests.security.test_guard import is_public
 from tests.test_dashboard_receipts import (

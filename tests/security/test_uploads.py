@@ -29,7 +29,7 @@ from dashboard.receipt_files import (
     TOO_MANY_PIXELS,
     too_large_message,
 )
-from data.queries import get_transaction
+from data.lookups import get_transaction
 from data.schema import receipts
 from tests.conftest import AuthActions, build_app, make_login_user, make_user
 from tests.security.conftest import db_url_of

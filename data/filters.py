@@ -1,0 +1,61 @@
+"""What the dashboard shows: the filters every read model takes, and their WHERE conditions.
+
+Its own module because the read modules (queries, lookups) and the dashboard's form parsing all
+need it, and none of them should have to import another to get it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from sqlalchemy.sql.elements import ColumnElement
+
+from data.months import add_months, whole_months
+from data.schema import transactions
+
+_t = transactions.c
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard shows: an inclusive date range, accounts, categories and a payee.
+
+    Hashable and part of cache keys, so the id tuples are sorted and deduplicated on creation
+    (any iterable is accepted): equal filters always have equal keys. Empty tuples mean all.
+    """
+
+    date_from: date
+    date_to: date
+    account_ids: tuple[int, ...] = ()
+    category_ids: tuple[int, ...] = ()
+    payee: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.date_from > self.date_to:
+            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
+        object.__setattr__(self, "account_ids", tuple(sorted(set(self.account_ids))))
+        object.__setattr__(self, "category_ids", tuple(sorted(set(self.category_ids))))
+
+    def conditions(self, user_id: int) -> list[ColumnElement[bool]]:
+        """These filters as WHERE conditions on `transactions`, the owner's first."""
+        where = [_t.user_id == user_id, _t.date.between(self.date_from, self.date_to)]
+        if self.account_ids:
+            where.append(_t.account_id.in_(self.account_ids))
+        if self.category_ids:
+            where.append(_t.category_id.in_(self.category_ids))
+        if self.payee is not None:
+            where.append(_t.payee == self.payee)
+        return where
+
+    def previous_period(self) -> Filters:
+        """The period of the same length just before, other filters kept (KPI comparisons).
+
+        Whole calendar months step back by months (March -> February), anything else by days.
+        """
+        months = whole_months(self.date_from, self.date_to)
+        if months:
+            start = add_months(self.date_from, -months)
+        else:
+            start = self.date_from - timedelta(days=(self.date_to - self.date_from).days + 1)
+        return replace(self, date_from=start, date_to=self.date_from - timedelta(days=1))

@@ -1,0 +1,97 @@
+"""The module import graph of data/ and dashboard/: no cycles, and data/ knows nothing of the web.
+
+Read from the source with ast (nothing is imported), so the test also sees imports inside
+functions and under TYPE_CHECKING: a cycle that only type hints close is still two modules
+that cannot be understood one without the other. An import of a package's submodule is an
+edge to that submodule only; the package's __init__ running first is Python's business.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("data", "dashboard")
+# data/ is the layer under the web app: it imports neither the app nor its web frameworks.
+WEB_MODULES = ("dashboard", "flask", "dash", "werkzeug", "flask_caching", "flask_login")
+
+Graph = dict[str, set[str]]
+
+
+def module_files(package: str) -> dict[str, Path]:
+    """Dotted module name -> file, for every .py of the package (migrations' versions too)."""
+    files = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        files[".".join(parts)] = path
+    return files
+
+
+def imported_names(module: str, path: Path) -> Iterator[str]:
+    """Every dotted name an import statement of the file names, relative ones resolved; for
+    `from X import Y` both X and X.Y (Y may be a submodule)."""
+    is_package = path.name == "__init__.py"
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = module.split(".")
+                anchor = anchor[: len(anchor) - node.level + (1 if is_package else 0)]
+                base = ".".join([*anchor, base] if base else anchor)
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def import_graph(packages: tuple[str, ...] = PACKAGES) -> Graph:
+    """Module -> the modules of `packages` it imports (no self-edges, no parent packages)."""
+    files = {name: path for package in packages for name, path in module_files(package).items()}
+    graph: Graph = {}
+    for module, path in files.items():
+        targets = {name for name in imported_names(module, path) if name in files}
+        # `from data import validation` names the package and its submodule: keep the module.
+        targets -= {name for name in targets if any(t.startswith(name + ".") for t in targets)}
+        graph[module] = targets - {module}
+    return graph
+
+
+def cycles(graph: Graph) -> list[list[str]]:
+    """Every elementary cycle, each once, starting at its smallest module (small graphs only)."""
+    found: list[list[str]] = []
+
+    def walk(start: str, node: str, path: list[str]) -> None:
+        for target in sorted(graph.get(node, ())):
+            if target == start:
+                found.append([*path])
+            elif target > start and target not in path:
+                walk(start, target, [*path, target])
+
+    for start in sorted(graph):
+        walk(start, start, [start])
+    return found
+
+
+def test_data_and_dashboard_have_no_import_cycles() -> None:
+    found = cycles(import_graph())
+    assert found == [], "\n".join(" -> ".join([*cycle, cycle[0]]) for cycle in found)
+
+
+def test_data_imports_nothing_of_the_web() -> None:
+    offending = sorted(
+        f"{module} imports {name}"
+        for module, path in module_files("data").items()
+        for name in imported_names(module, path)
+        if name.split(".")[0] in WEB_MODULES
+    )
+    assert offending == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    # The check above is only as good as this: a two-module loop and a three-module loop.
+    graph = {"a": {"b"}, "b": {"a", "c"}, "c": {"d"}, "d": {"b"}}
+    assert cycles(graph) == [["a", "b"], ["b", "c", "d"]]
