@@ -15,7 +15,8 @@ from flask import Flask
 from redis.exceptions import RedisError
 
 from dashboard.extensions import cache, get_engine, get_settings
-from data.backup import BackupSummary, restore_backup, write_backup
+from data.backup import restore_backup, write_backup
+from data.backup_archive import BackupSummary
 
 
 def default_backup_path(instance_path: Path, now: datetime | None = None) -> Path:

@@ -58,8 +58,6 @@ from data.migrate import alembic_config, head_revision, upgrade_to_head
 from data.schema import metadata, receipts, user_sessions, users
 from data.seed import reset_id_sequences
 
-__all__ = ["BackupSummary", "restore_backup", "write_backup"]
-
 ROWS_PER_BATCH = 1_000
 # Sessions are not data: restored, they would revive the sign-ins of the installation (or the
 # moment) the backup came from, on this one. A backup neither writes nor restores them.

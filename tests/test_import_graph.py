@@ -1,4 +1,5 @@
-"""The module import graph of data/ and dashboard/: no cycles, and data/ knows nothing of the web.
+"""The module import graph of data/ and dashboard/: no cycles, data/ knows nothing of the web,
+and every name of data/ is imported from the module that defines it (no re-export façades).
 
 Read from the source with ast (nothing is imported), so the test also sees imports inside
 functions and under TYPE_CHECKING: a cycle that only type hints close is still two modules
@@ -14,6 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("data", "dashboard")
+# Where data/'s names are imported from: everything but the virtualenv and the migrations.
+IMPORTERS = ("bench", "dashboard", "data", "scripts", "tests")
 # data/ is the layer under the web app: it imports neither the app nor its web frameworks.
 WEB_MODULES = ("dashboard", "flask", "dash", "werkzeug", "flask_caching", "flask_login")
 
@@ -89,6 +92,63 @@ def test_data_imports_nothing_of_the_web() -> None:
         if name.split(".")[0] in WEB_MODULES
     )
     assert offending == []
+
+
+def defined_names(path: Path) -> set[str]:
+    """Names a module binds itself at top level (functions, classes, assignments), not imports."""
+    names: set[str] = set()
+    pending: list[ast.AST] = list(ast.parse(path.read_text(encoding="utf-8")).body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif not isinstance(node, ast.Import | ast.ImportFrom):
+            pending.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def reexported_imports() -> list[str]:
+    """`from data.X import name` or `X.name` (after `from data import X`) where data.X does not
+    define name but only imports it."""
+    modules = module_files("data")
+    defined = {module: defined_names(path) for module, path in modules.items()}
+    found = []
+    for package in IMPORTERS:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            # `from data import writes as w`: w.name is a name taken from data.writes too.
+            aliases = {
+                alias.asname or alias.name: f"data.{alias.name}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.module == "data"
+                for alias in node.names
+                if f"data.{alias.name}" in defined
+            }
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module in defined:
+                    source, names = node.module, [alias.name for alias in node.names]
+                elif (
+                    isinstance(node, ast.Attribute)
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id in aliases
+                ):
+                    source, names = aliases[node.value.id], [node.attr]
+                else:
+                    continue
+                found += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} takes {name} via {source}"
+                    for name in names
+                    if name not in defined[source] and f"{source}.{name}" not in modules
+                ]
+    return found
+
+
+def test_data_names_are_imported_from_where_they_live() -> None:
+    assert reexported_imports() == []
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
