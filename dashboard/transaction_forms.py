@@ -96,8 +96,8 @@ def receipt_upload(upload_id: str, name_id: str) -> dcc.Upload:
     )
 
 
-def entry_form() -> dbc.Card:
-    mode = dbc.RadioItems(
+def _entry_mode() -> dbc.RadioItems:
+    return dbc.RadioItems(
         id=ids.ENTRY_MODE,
         options=[
             {"label": "Income or expense", "value": "transaction"},
@@ -107,6 +107,10 @@ def entry_form() -> dbc.Card:
         inline=True,
         className="mb-2",
     )
+
+
+def _entry_fields() -> list[tuple[Any, dict[str, Any]]]:
+    """Each field of the entry form, with its column's own props (an id, a style)."""
     amount_help = dbc.FormText(AMOUNT_HELP, id=ENTRY_AMOUNT_HELP)
     payee = html.Div(
         [
@@ -114,7 +118,7 @@ def entry_form() -> dbc.Card:
             html.Datalist(id=ids.ENTRY_PAYEE_OPTIONS),
         ]
     )
-    cols = [
+    return [
         (
             _field("Date", _date_picker(ids.ENTRY_DATE, date.today().isoformat()), ids.ENTRY_DATE),
             {},
@@ -159,24 +163,27 @@ def entry_form() -> dbc.Card:
             {},
         ),
     ]
-    row = dbc.Row(
-        [dbc.Col(field, xs=12, sm=6, lg=3, **extra) for field, extra in cols]
-        + [
-            dbc.Col(
-                dbc.Button(
-                    [html.I(className="bi bi-plus-lg me-1"), "Add"],
-                    id=ids.ENTRY_SUBMIT,
-                    type="submit",
-                    color="primary",
-                    className="w-100 entry-submit",
-                ),
-                xs=12,
-                lg="auto",
-                className="d-flex align-items-start entry-submit-col",
-            )
-        ],
-        className="g-2",
+
+
+def _entry_submit() -> dbc.Col:
+    return dbc.Col(
+        dbc.Button(
+            [html.I(className="bi bi-plus-lg me-1"), "Add"],
+            id=ids.ENTRY_SUBMIT,
+            type="submit",
+            color="primary",
+            className="w-100 entry-submit",
+        ),
+        xs=12,
+        lg="auto",
+        className="d-flex align-items-start entry-submit-col",
     )
+
+
+def entry_form() -> dbc.Card:
+    mode = _entry_mode()
+    columns = [dbc.Col(field, xs=12, sm=6, lg=3, **extra) for field, extra in _entry_fields()]
+    row = dbc.Row([*columns, _entry_submit()], className="g-2")
     return dbc.Card(
         [
             dbc.CardHeader(html.Span("Add a transaction", className="fw-semibold")),

@@ -18,7 +18,7 @@ from dashboard.callbacks import transaction_entry as entry
 from dashboard.callbacks import transactions as grid
 from dashboard.callbacks.shell import update_filters
 from dashboard.forms import NO_CATEGORY
-from data import setup_writes, writes
+from data import writes
 from data.schema import accounts, categories, transactions
 from data.writes import TransactionInput
 from tests.conftest import as_user, make_user
@@ -34,9 +34,9 @@ def home(engine):
     user_id = make_user(engine, "alice")
     return {
         "user": user_id,
-        "checking": setup_writes.create_account(engine, user_id, "Checking", "checking"),
-        "savings": setup_writes.create_account(engine, user_id, "Savings", "savings"),
-        "food": setup_writes.create_category(engine, user_id, "Food", "expense"),
+        "checking": writes.create_account(engine, user_id, "Checking", "checking"),
+        "savings": writes.create_account(engine, user_id, "Savings", "savings"),
+        "food": writes.create_category(engine, user_id, "Food", "expense"),
     }
 
 
@@ -106,13 +106,13 @@ def test_a_custom_range_date_that_is_not_one_changes_no_filter(field, typed):
     start, end = (typed, end) if field == ids.DATE_FROM else (start, typed)
     answer = update_filters("last_12_months", start, end, [1], [], field, TODAY)
     label = "From" if field == ids.DATE_FROM else "To"
-    assert answer == (
-        no_update,
-        no_update,
-        no_update,
-        no_update,
-        f"{label}: Not a date: {typed}. Use YYYY-MM-DD.",
-    )
+    assert answer == {
+        "store": no_update,
+        "preset": no_update,
+        "start_text": no_update,
+        "end_text": no_update,
+        "message": f"{label}: Not a date: {typed}. Use YYYY-MM-DD.",
+    }
 
 
 def test_a_custom_range_that_is_not_one_holds_back_other_filter_changes_too():
@@ -120,34 +120,35 @@ def test_a_custom_range_that_is_not_one_holds_back_other_filter_changes_too():
     answer = update_filters(
         "custom", "2023-02-30", "2024-02-10", [1], [], ids.ACCOUNTS_FILTER, TODAY
     )
-    assert answer[:4] == (no_update,) * 4 and "Not a date: 2023-02-30" in answer[4]
+    assert "Not a date: 2023-02-30" in answer.pop("message")
+    assert all(value is no_update for value in answer.values())
 
 
 def test_a_typed_custom_range_filters_by_it_and_keeps_the_text():
-    store, preset, start, end, message = update_filters(
+    answer = update_filters(
         "last_12_months", "2024-01-05", "2024-02-10", [1], [2], ids.DATE_TO, TODAY
     )
-    assert store == {
+    assert answer["store"] == {
         "preset": "custom",
         "start": "2024-01-05",
         "end": "2024-02-10",
         "account_ids": [1],
         "category_ids": [2],
     }
-    assert (preset, start, end, message) == ("custom", no_update, no_update, "")
+    assert answer["preset"] == "custom" and answer["message"] == ""
+    assert answer["start_text"] is no_update and answer["end_text"] is no_update
 
 
 def test_a_preset_fills_the_dates_and_clears_the_message():
-    store, preset, start, end, message = update_filters(
-        "this_month", "2023-02-30", "nonsense", None, None, ids.PRESET, TODAY
-    )
-    assert (store["start"], store["end"], start, end) == (
+    answer = update_filters("this_month", "2023-02-30", "nonsense", None, None, ids.PRESET, TODAY)
+    store = answer["store"]
+    assert (store["start"], store["end"], answer["start_text"], answer["end_text"]) == (
         "2024-06-01",
         "2024-06-15",
         "2024-06-01",
         "2024-06-15",
     )
-    assert (preset, message) == ("this_month", "")
+    assert (answer["preset"], answer["message"]) == ("this_month", "")
 
 
 # Item 2: long texts are refused with the limit and the length, never cut.

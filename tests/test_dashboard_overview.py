@@ -112,6 +112,11 @@ def test_a_chips_remove_button_clears_only_its_dimension(key, left):
     assert remove_chip([1], None, cross, trigger) == left
 
 
+def test_a_chips_remove_button_on_a_malformed_store_leaves_no_filter():
+    trigger = {"type": ids.CHIP_REMOVE, "key": "month"}
+    assert remove_chip([1], None, ["junk"], trigger) == {}
+
+
 def test_clear_all_clears_every_cross_filter():
     cross = {"category_id": 7, "category": "Groceries", "month": "2025-02", "payee": "Market"}
     assert remove_chip([], 1, cross, ids.CLEAR_CHIPS) == {}

@@ -35,10 +35,10 @@ from dashboard.callbacks.common import (
     user_acted,
 )
 from dashboard.extensions import get_engine
+from dashboard.forms import add_months
 from dashboard.pages.budgets import BUDGET_LIMIT_ERROR, BUDGET_LIMIT_INPUT, BUDGET_NEW_LIMIT_ERROR
-from data import validation, writes
+from data import writes
 from data.money import MoneyError, format_money, parse_amount
-from data.months import add_months
 
 logger = logging.getLogger(__name__)
 
@@ -141,15 +141,15 @@ def feedback(outcome: Outcome) -> Any:
     )
 
 
-WRITE_ERRORS = (validation.ValidationError, validation.NotFound, SQLAlchemyError)
+WRITE_ERRORS = (writes.ValidationError, writes.NotFound, SQLAlchemyError)
 NOT_FOUND = Outcome(False, "That category was not found.", "Not found.")
 
 
 def _refused(error: Exception) -> Outcome:
     """A refused or failed write as a message; only an unexpected database failure is logged."""
-    if isinstance(error, validation.NotFound):
+    if isinstance(error, writes.NotFound):
         return NOT_FOUND
-    if isinstance(error, validation.ValidationError):
+    if isinstance(error, writes.ValidationError):
         text = " ".join(dict.fromkeys(error.field_errors.values()))
         return Outcome(False, text, text)
     logger.exception("budget write failed")
@@ -219,7 +219,9 @@ def _category_name(user_id: int, category_id: Any) -> str | None:
     return None if names.empty else str(names.iloc[0])
 
 
-def register(app: Dash) -> None:
+def _register_month(app: Dash) -> None:
+    """The month navigator and the month's rows, gauges and choices."""
+
     @app.callback(
         output=Output(ids.BUDGET_MONTH_LABEL, "children"),
         inputs={"stored": Input(ids.BUDGET_MONTH_STORE, "data")},
@@ -252,6 +254,10 @@ def register(app: Dash) -> None:
     )
     def _page(stored: Any, _refresh: Any, dark: Any) -> dict[str, Any]:
         return budget_page(stored, dark, date.today())
+
+
+def _register_writes(app: Dash) -> None:
+    """The limit edits, the add form and the copy from last month."""
 
     @app.callback(
         output=SAVE_OUTPUTS,
@@ -295,3 +301,8 @@ def register(app: Dash) -> None:
         if not user_acted():
             raise PreventUpdate
         return limits_copied(copy_last_month(stored, date.today()), refresh)
+
+
+def register(app: Dash) -> None:
+    _register_month(app)
+    _register_writes(app)

@@ -10,9 +10,23 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids, services
 from dashboard.auth import current_user_id
+from dashboard.callbacks.common import outputs_with
 from dashboard.forms import DEFAULT_PRESET, custom_range, preset_period
 
 PAGES_WITHOUT_FILTERS = {"/budgets", "/settings"}
+
+# The callbacks' outputs by name; each function below returns a dict with these keys.
+FILTER_OUTPUTS = {
+    "store": Output(ids.FILTERS_STORE, "data"),
+    "preset": Output(ids.PRESET, "value"),
+    "start_text": Output(ids.DATE_FROM, "value"),
+    "end_text": Output(ids.DATE_TO, "value"),
+    "message": Output(ids.DATE_RANGE_FEEDBACK, "children"),
+}
+OPTION_OUTPUTS = {
+    "accounts": Output(ids.ACCOUNTS_FILTER, "options"),
+    "categories": Output(ids.CATEGORIES_FILTER, "options"),
+}
 
 
 def update_filters(
@@ -23,20 +37,21 @@ def update_filters(
     category_ids: list | None,
     triggered: str | None,
     today: date,
-) -> tuple[Any, Any, Any, Any, str]:
-    """(filters store, preset, from text, to text, message). A preset fills the dates; typing a
-    date means 'custom'. A custom range that is not two dates in order changes nothing (no
-    filter, no preset, no field is rewritten) and the message says why."""
+) -> dict[str, Any]:
+    """The filters store, the preset, the from and to texts and the message, keyed as
+    FILTER_OUTPUTS. A preset fills the dates; typing a date means 'custom'. A custom range that
+    is not two dates in order changes nothing (no filter, no preset, no field is rewritten) and
+    the message says why."""
     preset = "custom" if triggered in (ids.DATE_FROM, ids.DATE_TO) else preset or DEFAULT_PRESET
     if preset == "custom":
         period = custom_range(start, end)
         if isinstance(period, str):
-            return no_update, no_update, no_update, no_update, period
+            return outputs_with(FILTER_OUTPUTS, {"message": period})
         # What was typed stays as typed: it is a valid day already.
-        texts: tuple[Any, Any] = (no_update, no_update)
+        texts: dict[str, Any] = {}
     else:
         period = preset_period(preset, today)
-        texts = (period[0].isoformat(), period[1].isoformat())
+        texts = {"start_text": period[0].isoformat(), "end_text": period[1].isoformat()}
     store = {
         "preset": preset,
         "start": period[0].isoformat(),
@@ -44,21 +59,22 @@ def update_filters(
         "account_ids": account_ids or [],
         "category_ids": category_ids or [],
     }
-    return store, preset, *texts, ""
+    return outputs_with(FILTER_OUTPUTS, {"store": store, "preset": preset, **texts, "message": ""})
 
 
-def filter_options(_pathname: str | None, _refresh: Any) -> tuple[list, list]:
+def filter_options(_pathname: str | None, _refresh: Any) -> dict[str, list]:
+    """The filter bar's choices, keyed as OPTION_OUTPUTS (transfers are no spending category)."""
     user_id = current_user_id()
     accounts = services.list_accounts(user_id)
     categories = services.list_categories(user_id)
-    return (
-        [{"label": row.name, "value": int(row.id)} for row in accounts.itertuples()],
-        [
+    return {
+        "accounts": [{"label": row.name, "value": int(row.id)} for row in accounts.itertuples()],
+        "categories": [
             {"label": row.name, "value": int(row.id)}
             for row in categories.itertuples()
             if row.kind != "transfer"
         ],
-    )
+    }
 
 
 def chips(cross: dict | None) -> list:
@@ -96,7 +112,8 @@ def chips(cross: dict | None) -> list:
 
 
 def remove_chip(_clicks: list, _clear: Any, cross: dict | None, triggered: Any) -> dict:
-    cross = dict(cross or {})
+    """The cross-filter after a chip's remove button (that dimension goes) or 'Clear all'."""
+    cross = dict(cross if isinstance(cross, dict) else {})
     if triggered == ids.CLEAR_CHIPS:
         return {}
     if isinstance(triggered, dict) and triggered.get("type") == ids.CHIP_REMOVE:
@@ -111,47 +128,51 @@ def remove_chip(_clicks: list, _clear: Any, cross: dict | None, triggered: Any) 
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(ids.FILTERS_STORE, "data"),
-        Output(ids.PRESET, "value"),
-        Output(ids.DATE_FROM, "value"),
-        Output(ids.DATE_TO, "value"),
-        Output(ids.DATE_RANGE_FEEDBACK, "children"),
-        Input(ids.PRESET, "value"),
-        Input(ids.DATE_FROM, "value"),
-        Input(ids.DATE_TO, "value"),
-        Input(ids.ACCOUNTS_FILTER, "value"),
-        Input(ids.CATEGORIES_FILTER, "value"),
+        output=FILTER_OUTPUTS,
+        inputs={
+            "preset": Input(ids.PRESET, "value"),
+            "start": Input(ids.DATE_FROM, "value"),
+            "end": Input(ids.DATE_TO, "value"),
+            "account_ids": Input(ids.ACCOUNTS_FILTER, "value"),
+            "category_ids": Input(ids.CATEGORIES_FILTER, "value"),
+        },
     )
-    def _update_filters(preset, start, end, accounts, categories):
-        return update_filters(
-            preset, start, end, accounts, categories, ctx.triggered_id, date.today()
-        )
+    def _update_filters(**bar: Any) -> dict[str, Any]:
+        return update_filters(**bar, triggered=ctx.triggered_id, today=date.today())
 
     app.callback(
-        Output(ids.ACCOUNTS_FILTER, "options"),
-        Output(ids.CATEGORIES_FILTER, "options"),
-        Input(ids.URL, "pathname"),
-        Input(ids.REFRESH_STORE, "data"),
+        output=OPTION_OUTPUTS,
+        inputs={
+            "_pathname": Input(ids.URL, "pathname"),
+            "_refresh": Input(ids.REFRESH_STORE, "data"),
+        },
     )(filter_options)
 
     app.callback(Output(ids.CHIPS, "children"), Input(ids.CROSS_FILTER_STORE, "data"))(chips)
 
     @app.callback(
-        Output(ids.CROSS_FILTER_STORE, "data", allow_duplicate=True),
-        Input({"type": ids.CHIP_REMOVE, "key": ALL}, "n_clicks"),
-        Input(ids.CLEAR_CHIPS, "n_clicks"),
-        State(ids.CROSS_FILTER_STORE, "data"),
+        output=Output(ids.CROSS_FILTER_STORE, "data", allow_duplicate=True),
+        inputs={
+            "clicks": Input({"type": ids.CHIP_REMOVE, "key": ALL}, "n_clicks"),
+            "clear": Input(ids.CLEAR_CHIPS, "n_clicks"),
+        },
+        state={"cross": State(ids.CROSS_FILTER_STORE, "data")},
         prevent_initial_call=True,
     )
-    def _remove_chip(clicks, clear, cross):
+    def _remove_chip(clicks: Any, clear: Any, cross: Any) -> Any:
         if not any(clicks or []) and not clear:
             return no_update
         return remove_chip(clicks, clear, cross, ctx.triggered_id)
 
     @app.callback(Output(ids.FILTER_BAR, "style"), Input(ids.URL, "pathname"))
-    def _filter_bar_visibility(pathname):
+    def _filter_bar_visibility(pathname: Any) -> dict[str, str]:
         return {"display": "none"} if pathname in PAGES_WITHOUT_FILTERS else {}
 
+    _register_frame_controls(app)
+
+
+def _register_frame_controls(app: Dash) -> None:
+    """The theme switch (set in the browser) and the navbar's toggler on phones."""
     app.clientside_callback(
         """
         function(dark) {

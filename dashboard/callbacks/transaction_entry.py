@@ -45,7 +45,7 @@ from dashboard.transaction_forms import (
     TRANSFER_AMOUNT_HELP,
     feedback_id,
 )
-from data import lookups
+from data import queries
 from data.validation import PAYEE_MAX, NotFound, ValidationError
 
 logger = logging.getLogger(__name__)
@@ -173,7 +173,7 @@ def category_for_payee(user_id: int, payee: Any) -> str | None:
     # A payee longer than any stored one has no category; cut, it could match another payee.
     if not isinstance(payee, str) or not payee.strip() or len(payee.strip()) > PAYEE_MAX:
         return None
-    category_id = lookups.last_category_for_payee(get_engine(), user_id, payee.strip())
+    category_id = queries.last_category_for_payee(get_engine(), user_id, payee.strip())
     return None if category_id is None else str(category_id)
 
 
@@ -248,7 +248,9 @@ def entry_submitted(outcome: FormOutcome) -> dict[str, Any]:
     return outputs_with(SUBMIT_OUTPUTS, values)
 
 
-def register(app: Dash) -> None:
+def _register_server_side(app: Dash) -> None:
+    """The form's choices, its mode, the payee's category and the submit."""
+
     @app.callback(
         output=OPTIONS_OUTPUTS,
         inputs={
@@ -287,6 +289,9 @@ def register(app: Dash) -> None:
             return outputs_with(SUBMIT_OUTPUTS, {})
         return entry_submitted(submit_entry(current_user_id(), **form))
 
+
+def _register_browser_side(app: Dash) -> None:
+    """What runs in the browser: the receipt's size check, the submission key, the focus."""
     app.clientside_callback(
         receipts.upload_check_js(
             app.server.extensions["ft_settings"].receipt_max_bytes, RECEIPT_PROMPT, False
@@ -322,3 +327,8 @@ def register(app: Dash) -> None:
         Input(ids.ENTRY_FEEDBACK, "children"),
         prevent_initial_call=True,
     )
+
+
+def register(app: Dash) -> None:
+    _register_server_side(app)
+    _register_browser_side(app)

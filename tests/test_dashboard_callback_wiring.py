@@ -1,0 +1,57 @@
+"""How the dict-keyed callbacks are wired: each is triggered by its own inputs only.
+
+Dash merges a callback's inputs into the `state` dict it is given, so a state dict shared by
+two callbacks would make the second one also fire on the first one's input (the copy of last
+month's limits on every limit edit). The modules hand Dash a copy; this holds them to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import ids
+from dashboard.pages.budgets import BUDGET_LIMIT_INPUT
+from dashboard.pages.settings import (
+    ACCOUNT_ARCHIVE,
+    ACCOUNT_NAME_INPUT,
+    CATEGORY_ARCHIVE,
+    CATEGORY_NAME_INPUT,
+)
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+def pattern(**parts: str) -> str:
+    """A pattern-matching id with ALL wildcards, as Dash writes it in its dependencies."""
+    values = {key: '["ALL"]' if value == "ALL" else f'"{value}"' for key, value in parts.items()}
+    return "{" + ",".join(f'"{key}":{values[key]}' for key in sorted(values)) + "}"
+
+
+def triggers(app, output_id: str) -> list[list[str]]:
+    """The inputs of every callback that writes output_id."""
+    return sorted(
+        sorted(f"{i['id']}.{i['property']}" for i in spec["inputs"])
+        for key, spec in app.callback_map.items()
+        if f"..{output_id}." in f".{key}" or key.startswith(f"{output_id}.")
+    )
+
+
+def test_the_budget_writes_are_triggered_by_their_own_controls_only(app):
+    assert triggers(app, ids.BUDGET_FEEDBACK) == sorted(
+        [
+            [f"{pattern(category='ALL', type=BUDGET_LIMIT_INPUT)}.value"],
+            sorted([f"{ids.BUDGET_ADD}.n_clicks", f"{ids.BUDGET_NEW_LIMIT}.n_submit"]),
+            [f"{ids.BUDGET_COPY}.n_clicks"],
+        ]
+    )
+
+
+def test_the_settings_writes_are_triggered_by_their_own_controls_only(app):
+    assert triggers(app, ids.SETTINGS_FEEDBACK) == sorted(
+        [
+            [f"{pattern(id='ALL', type=ACCOUNT_NAME_INPUT)}.value"],
+            [f"{pattern(id='ALL', type=CATEGORY_NAME_INPUT)}.value"],
+            [f"{pattern(action='ALL', id='ALL', type=ACCOUNT_ARCHIVE)}.n_clicks"],
+            [f"{pattern(action='ALL', id='ALL', type=CATEGORY_ARCHIVE)}.n_clicks"],
+        ]
+    )
