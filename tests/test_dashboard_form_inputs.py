@@ -18,7 +18,7 @@ from dashboard.callbacks import transaction_entry as entry
 from dashboard.callbacks import transactions as grid
 from dashboard.callbacks.shell import update_filters
 from dashboard.forms import NO_CATEGORY
-from data import writes
+from data import setup_writes, writes
 from data.schema import accounts, categories, transactions
 from data.writes import TransactionInput
 from tests.conftest import as_user, make_user
@@ -34,9 +34,9 @@ def home(engine):
     user_id = make_user(engine, "alice")
     return {
         "user": user_id,
-        "checking": writes.create_account(engine, user_id, "Checking", "checking"),
-        "savings": writes.create_account(engine, user_id, "Savings", "savings"),
-        "food": writes.create_category(engine, user_id, "Food", "expense"),
+        "checking": setup_writes.create_account(engine, user_id, "Checking", "checking"),
+        "savings": setup_writes.create_account(engine, user_id, "Savings", "savings"),
+        "food": setup_writes.create_category(engine, user_id, "Food", "expense"),
     }
 
 

@@ -35,10 +35,10 @@ from dashboard.callbacks.common import (
     user_acted,
 )
 from dashboard.extensions import get_engine
-from dashboard.forms import add_months
 from dashboard.pages.budgets import BUDGET_LIMIT_ERROR, BUDGET_LIMIT_INPUT, BUDGET_NEW_LIMIT_ERROR
-from data import writes
+from data import validation, writes
 from data.money import MoneyError, format_money, parse_amount
+from data.months import add_months
 
 logger = logging.getLogger(__name__)
 
@@ -141,15 +141,15 @@ def feedback(outcome: Outcome) -> Any:
     )
 
 
-WRITE_ERRORS = (writes.ValidationError, writes.NotFound, SQLAlchemyError)
+WRITE_ERRORS = (validation.ValidationError, validation.NotFound, SQLAlchemyError)
 NOT_FOUND = Outcome(False, "That category was not found.", "Not found.")
 
 
 def _refused(error: Exception) -> Outcome:
     """A refused or failed write as a message; only an unexpected database failure is logged."""
-    if isinstance(error, writes.NotFound):
+    if isinstance(error, validation.NotFound):
         return NOT_FOUND
-    if isinstance(error, writes.ValidationError):
+    if isinstance(error, validation.ValidationError):
         text = " ".join(dict.fromkeys(error.field_errors.values()))
         return Outcome(False, text, text)
     logger.exception("budget write failed")

@@ -45,7 +45,7 @@ from dashboard.transaction_forms import (
     TRANSFER_AMOUNT_HELP,
     feedback_id,
 )
-from data import queries
+from data import lookups
 from data.validation import PAYEE_MAX, NotFound, ValidationError
 
 logger = logging.getLogger(__name__)
@@ -173,7 +173,7 @@ def category_for_payee(user_id: int, payee: Any) -> str | None:
     # A payee longer than any stored one has no category; cut, it could match another payee.
     if not isinstance(payee, str) or not payee.strip() or len(payee.strip()) > PAYEE_MAX:
         return None
-    category_id = queries.last_category_for_payee(get_engine(), user_id, payee.strip())
+    category_id = lookups.last_category_for_payee(get_engine(), user_id, payee.strip())
     return None if category_id is None else str(category_id)
 
 
