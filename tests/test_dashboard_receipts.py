@@ -13,6 +13,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from dash import no_update
 from PIL import ExifTags, Image, PngImagePlugin
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
@@ -392,3 +393,35 @@ def test_the_size_limit_sets_flask_max_content_length_for_one_base64_upload(engi
     )
     assert app.server.config["MAX_CONTENT_LENGTH"] == 4000 + MIB
     assert too_large_message(10 * MIB) == "That file is larger than 10 MB. Upload a smaller one."
+
+
+def test_the_receipt_and_delete_views_fill_their_outputs_by_name():
+    refused = attaching.uploaded_view({"done": False, "error": "Too big."})
+    assert set(refused) == set(attaching.UPLOAD_OUTPUTS)
+    assert refused["message"] == "Too big." and refused["current"] is no_update
+    assert (refused["contents"], refused["name"]) == (None, attaching.RECEIPT_PROMPT)
+    receipt = {"name": "r.png", "url": "/receipts/1"}
+    shown = attaching.receipt_view(
+        {"done": True, "receipt": receipt, "confirm": "Delete?", "refresh": 4}
+    )
+    assert set(shown) == set(attaching.RECEIPT_OUTPUTS)
+    assert (shown["message"], shown["confirm"], shown["refresh"]) == ("", "Delete?", 4)
+    assert shown["remove_style"] == {}
+
+    kept = deleting.deleted_view({"deleted": False, "message": "Not found."})
+    assert set(kept) == set(deleting.DELETE_OUTPUTS)
+    assert kept["errors"] == "Not found." and kept["modal_open"] is no_update
+    gone = deleting.deleted_view(
+        {"deleted": True, "message": "Deleted.", "undo": {"legs": []}, "refresh": 2}
+    )
+    assert (gone["modal_open"], gone["undo_open"], gone["undo"], gone["refresh"]) == (
+        False,
+        True,
+        {"legs": []},
+        2,
+    )
+    failed = deleting.undone_view({"restored": False, "message": "Could not undo: gone"})
+    assert set(failed) == set(deleting.UNDO_OUTPUTS)
+    assert (failed["undo"], failed["refresh"]) == (None, no_update)
+    restored = deleting.undone_view({"restored": True, "message": "Restored.", "refresh": 3})
+    assert (restored["undo_message"], restored["refresh"]) == ("Restored.", 3)

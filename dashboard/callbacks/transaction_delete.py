@@ -11,11 +11,11 @@ import contextlib
 import uuid
 from typing import Any
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State
 
 from dashboard import ids, receipts
 from dashboard.auth import current_user_id
-from dashboard.callbacks.common import next_refresh
+from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import HIDDEN, SHOWN
 from dashboard.callbacks.transaction_edit import NOT_FOUND, find_transaction
 from dashboard.extensions import get_engine
@@ -156,51 +156,81 @@ def undo_delete(user_id: int, snapshot: Any, refresh: Any) -> dict[str, Any]:
     return {"restored": True, "message": "Restored.", "refresh": next_refresh(refresh)}
 
 
+# The callbacks' outputs by name; deleted_view and undone_view return dicts with these keys.
+DELETE_OUTPUTS = {
+    "modal_open": Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
+    "errors": Output(ids.EDIT_ERRORS, "children", allow_duplicate=True),
+    "undo_open": Output(ids.UNDO_TOAST, "is_open", allow_duplicate=True),
+    "undo_message": Output(UNDO_MESSAGE, "children", allow_duplicate=True),
+    "undo_button_style": Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
+    "undo": Output(ids.UNDO_STORE, "data", allow_duplicate=True),
+    "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+}
+UNDO_OUTPUTS = {
+    "undo_message": Output(UNDO_MESSAGE, "children", allow_duplicate=True),
+    "undo_button_style": Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
+    "undo": Output(ids.UNDO_STORE, "data", allow_duplicate=True),
+    "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+}
+
+
+def deleted_view(result: dict[str, Any]) -> dict[str, Any]:
+    """After a confirmed delete, keyed as DELETE_OUTPUTS: the modal closes and the toast offers
+    the undo (when there is one); a refusal shows its message in the modal."""
+    if not result["deleted"]:
+        return outputs_with(DELETE_OUTPUTS, {"errors": result["message"]})
+    return {
+        "modal_open": False,
+        "errors": "",
+        "undo_open": True,
+        "undo_message": result["message"],
+        "undo_button_style": SHOWN if result["undo"] else HIDDEN,
+        "undo": result["undo"],
+        "refresh": result["refresh"],
+    }
+
+
+def undone_view(result: dict[str, Any]) -> dict[str, Any]:
+    """After an undo, keyed as UNDO_OUTPUTS: its message; the undo is spent either way."""
+    values = {"undo_message": result["message"], "undo_button_style": HIDDEN, "undo": None}
+    if result["restored"]:
+        values["refresh"] = result["refresh"]
+    return outputs_with(UNDO_OUTPUTS, values)
+
+
 def register(app: Dash) -> None:
     @app.callback(
-        Output(ids.DELETE_CONFIRM, "displayed"),
-        Input(ids.EDIT_DELETE, "n_clicks"),
+        output=Output(ids.DELETE_CONFIRM, "displayed"),
+        inputs={"n_clicks": Input(ids.EDIT_DELETE, "n_clicks")},
         prevent_initial_call=True,
     )
-    def _ask_delete(n_clicks):
+    def _ask_delete(n_clicks: Any) -> bool:
         return bool(n_clicks)
 
     @app.callback(
-        Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
-        Output(ids.EDIT_ERRORS, "children", allow_duplicate=True),
-        Output(ids.UNDO_TOAST, "is_open", allow_duplicate=True),
-        Output(UNDO_MESSAGE, "children", allow_duplicate=True),
-        Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
-        Output(ids.UNDO_STORE, "data", allow_duplicate=True),
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-        Input(ids.DELETE_CONFIRM, "submit_n_clicks"),
-        State(ids.EDIT_ID, "data"),
-        State(ids.REFRESH_STORE, "data"),
+        output=DELETE_OUTPUTS,
+        inputs={"confirmed": Input(ids.DELETE_CONFIRM, "submit_n_clicks")},
+        state={
+            "transaction_id": State(ids.EDIT_ID, "data"),
+            "refresh": State(ids.REFRESH_STORE, "data"),
+        },
         prevent_initial_call=True,
     )
-    def _delete(confirmed, transaction_id, refresh):
+    def _delete(confirmed: Any, transaction_id: Any, refresh: Any) -> dict[str, Any]:
         if not confirmed:
-            return [no_update] * 7
-        result = delete_transaction(current_user_id(), transaction_id, refresh)
-        if not result["deleted"]:
-            return [no_update, result["message"], *([no_update] * 5)]
-        undo_style = SHOWN if result["undo"] else HIDDEN
-        return [False, "", True, result["message"], undo_style, result["undo"], result["refresh"]]
+            return outputs_with(DELETE_OUTPUTS, {})
+        return deleted_view(delete_transaction(current_user_id(), transaction_id, refresh))
 
     @app.callback(
-        Output(UNDO_MESSAGE, "children", allow_duplicate=True),
-        Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
-        Output(ids.UNDO_STORE, "data", allow_duplicate=True),
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-        Input(ids.UNDO_BUTTON, "n_clicks"),
-        State(ids.UNDO_STORE, "data"),
-        State(ids.REFRESH_STORE, "data"),
+        output=UNDO_OUTPUTS,
+        inputs={"n_clicks": Input(ids.UNDO_BUTTON, "n_clicks")},
+        state={
+            "snapshot": State(ids.UNDO_STORE, "data"),
+            "refresh": State(ids.REFRESH_STORE, "data"),
+        },
         prevent_initial_call=True,
     )
-    def _undo(n_clicks, snapshot, refresh):
+    def _undo(n_clicks: Any, snapshot: Any, refresh: Any) -> dict[str, Any]:
         if not n_clicks:
-            return [no_update] * 4
-        result = undo_delete(current_user_id(), snapshot, refresh)
-        if not result["restored"]:
-            return [result["message"], HIDDEN, None, no_update]
-        return [result["message"], HIDDEN, None, result["refresh"]]
+            return outputs_with(UNDO_OUTPUTS, {})
+        return undone_view(undo_delete(current_user_id(), snapshot, refresh))

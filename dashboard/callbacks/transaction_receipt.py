@@ -7,11 +7,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State
 
 from dashboard import ids, receipts
 from dashboard.auth import current_user_id
-from dashboard.callbacks.common import next_refresh
+from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_edit import (
     NOT_FOUND,
     delete_confirm,
@@ -81,23 +81,43 @@ def remove_receipt(user_id: int, transaction_id: Any, refresh: Any) -> dict[str,
     return _receipt_result(user_id, int(txn["id"]), refresh)
 
 
-def _receipt_outputs(result: dict[str, Any]) -> list:
-    """The receipt box, remove style, message, delete question and refresh of one result."""
+# The callbacks' outputs by name; receipt_view and uploaded_view return dicts with these keys.
+RECEIPT_OUTPUTS = {
+    "current": Output(EDIT_RECEIPT_CURRENT, "children", allow_duplicate=True),
+    "remove_style": Output(EDIT_RECEIPT_REMOVE, "style", allow_duplicate=True),
+    "message": Output(feedback_id(EDIT_RECEIPT), "children", allow_duplicate=True),
+    "confirm": Output(ids.DELETE_CONFIRM, "message", allow_duplicate=True),
+    "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+}
+UPLOAD_OUTPUTS = {
+    **RECEIPT_OUTPUTS,
+    # Emptied once handled, so choosing the same file again is a new upload.
+    "contents": Output(EDIT_RECEIPT, "contents", allow_duplicate=True),
+    "name": Output(EDIT_RECEIPT_NAME, "children", allow_duplicate=True),
+}
+
+
+def receipt_view(result: dict[str, Any]) -> dict[str, Any]:
+    """Keyed as RECEIPT_OUTPUTS: the receipt box, the remove button, the message, the delete
+    question (which mentions a receipt) and the refresh; a failure shows only its message."""
     if not result["done"]:
-        return [no_update, no_update, result["error"], no_update, no_update]
+        return outputs_with(RECEIPT_OUTPUTS, {"message": result["error"]})
     box, remove_style = receipt_box(result["receipt"])
-    return [box, remove_style, "", result["confirm"], result["refresh"]]
+    return {
+        "current": box,
+        "remove_style": remove_style,
+        "message": "",
+        "confirm": result["confirm"],
+        "refresh": result["refresh"],
+    }
+
+
+def uploaded_view(result: dict[str, Any]) -> dict[str, Any]:
+    """Keyed as UPLOAD_OUTPUTS: receipt_view, and the upload emptied for the next file."""
+    return receipt_view(result) | {"contents": None, "name": RECEIPT_PROMPT}
 
 
 def register(app: Dash) -> None:
-    receipt_outputs = [
-        Output(EDIT_RECEIPT_CURRENT, "children", allow_duplicate=True),
-        Output(EDIT_RECEIPT_REMOVE, "style", allow_duplicate=True),
-        Output(feedback_id(EDIT_RECEIPT), "children", allow_duplicate=True),
-        Output(ids.DELETE_CONFIRM, "message", allow_duplicate=True),
-        Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-    ]
-
     # Choosing a file attaches it at once, once the browser has checked its size.
     app.clientside_callback(
         receipts.upload_check_js(
@@ -113,39 +133,40 @@ def register(app: Dash) -> None:
     )
 
     @app.callback(
-        *receipt_outputs,
-        # Emptied once handled, so choosing the same file again is a new upload.
-        Output(EDIT_RECEIPT, "contents", allow_duplicate=True),
-        Output(EDIT_RECEIPT_NAME, "children", allow_duplicate=True),
-        Input(EDIT_RECEIPT_READY, "data"),
-        State(EDIT_RECEIPT, "contents"),
-        State(EDIT_RECEIPT, "filename"),
-        State(ids.EDIT_ID, "data"),
-        State(ids.REFRESH_STORE, "data"),
+        output=UPLOAD_OUTPUTS,
+        inputs={"ready": Input(EDIT_RECEIPT_READY, "data")},
+        state={
+            "contents": State(EDIT_RECEIPT, "contents"),
+            "filename": State(EDIT_RECEIPT, "filename"),
+            "transaction_id": State(ids.EDIT_ID, "data"),
+            "refresh": State(ids.REFRESH_STORE, "data"),
+        },
         prevent_initial_call=True,
     )
-    def _upload(ready, contents, filename, transaction_id, refresh):
+    def _upload(ready: Any, contents: Any, filename: Any, transaction_id: Any, refresh: Any) -> Any:
         if not ready or not contents:
-            return [no_update] * (len(receipt_outputs) + 2)
+            return outputs_with(UPLOAD_OUTPUTS, {})
         result = upload_receipt(current_user_id(), transaction_id, contents, filename, refresh)
-        return [*_receipt_outputs(result), None, RECEIPT_PROMPT]
+        return uploaded_view(result)
 
     @app.callback(
-        Output(RECEIPT_REMOVE_CONFIRM, "displayed"),
-        Input(EDIT_RECEIPT_REMOVE, "n_clicks"),
+        output=Output(RECEIPT_REMOVE_CONFIRM, "displayed"),
+        inputs={"n_clicks": Input(EDIT_RECEIPT_REMOVE, "n_clicks")},
         prevent_initial_call=True,
     )
-    def _ask_remove(n_clicks):
+    def _ask_remove(n_clicks: Any) -> bool:
         return bool(n_clicks)
 
     @app.callback(
-        *receipt_outputs,
-        Input(RECEIPT_REMOVE_CONFIRM, "submit_n_clicks"),
-        State(ids.EDIT_ID, "data"),
-        State(ids.REFRESH_STORE, "data"),
+        output=RECEIPT_OUTPUTS,
+        inputs={"confirmed": Input(RECEIPT_REMOVE_CONFIRM, "submit_n_clicks")},
+        state={
+            "transaction_id": State(ids.EDIT_ID, "data"),
+            "refresh": State(ids.REFRESH_STORE, "data"),
+        },
         prevent_initial_call=True,
     )
-    def _remove(confirmed, transaction_id, refresh):
+    def _remove(confirmed: Any, transaction_id: Any, refresh: Any) -> dict[str, Any]:
         if not confirmed:
-            return [no_update] * len(receipt_outputs)
-        return _receipt_outputs(remove_receipt(current_user_id(), transaction_id, refresh))
+            return outputs_with(RECEIPT_OUTPUTS, {})
+        return receipt_view(remove_receipt(current_user_id(), transaction_id, refresh))
