@@ -245,6 +245,17 @@ def test_an_empty_grid_says_whether_nothing_exists_or_nothing_matches(app, engin
     assert grid.overlay_update(shown, None) is no_update
 
 
+def test_the_grid_callback_fills_its_outputs_by_name():
+    rows = {"rowData": [], "rowCount": 0}
+    page = grid.GridPage(response=rows, totals="0 transactions", empty=grid.NONE_YET)
+    shown = grid.grid_outputs(page, {})
+    assert set(shown) == set(grid.ROWS_OUTPUTS)
+    assert (shown["response"], shown["totals"]) == (rows, "0 transactions")
+    assert shown["grid_options"] is not no_update, "a new empty message patches the grid"
+    unchanged = grid.grid_outputs(page._replace(empty=None), {})
+    assert unchanged["grid_options"] is no_update
+
+
 def test_a_user_without_accounts_is_sent_to_settings_instead_of_the_form(app, engine):
     user_id = make_user(engine, "newbie")
     with as_user(app, user_id):

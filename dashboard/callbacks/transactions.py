@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from string import Template
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from dash import Dash, Input, Output, Patch, State, html, no_update
@@ -24,6 +24,7 @@ from dashboard.callbacks import (
     transaction_entry,
     transaction_receipt,
 )
+from dashboard.callbacks.common import outputs_with
 from dashboard.forms import parse_filters
 from dashboard.pages.transactions import GRID_BLOCK_SIZE, GRID_SYNC_SIGNAL
 from dashboard.receipts import receipt_url
@@ -153,6 +154,15 @@ def totals_line(user_id: int, total_count: int, total_minor: int, empty: str | N
     ]
 
 
+class GridPage(NamedTuple):
+    """One getRowsRequest's answer: the rows for the grid, the totals line, and why the grid is
+    empty (None when it is not)."""
+
+    response: dict[str, Any]
+    totals: Any
+    empty: str | None
+
+
 def grid_page(
     user_id: int,
     request: Any,
@@ -160,12 +170,14 @@ def grid_page(
     cross_store: Any,
     search: Any,
     today: date,
-) -> tuple[dict[str, Any], Any, str | None]:
-    """One getRowsRequest -> (getRowsResponse, totals line, why it is empty or None)."""
+) -> GridPage:
+    """One getRowsRequest -> its GridPage."""
     text = search_text(search)
     refused = search_too_long(text)
     if refused:
-        return {"rowData": [], "rowCount": 0}, html.Span(refused, className="text-danger"), refused
+        return GridPage(
+            {"rowData": [], "rowCount": 0}, html.Span(refused, className="text-danger"), refused
+        )
     filters = parse_filters(filter_store, cross_store, today)
     offset, limit = grid_window(request)
     sort = grid_sort(request.get("sortModel") if isinstance(request, dict) else None)
@@ -173,7 +185,7 @@ def grid_page(
     total_count, total_minor = int(page.total_count), int(page.total_minor)
     response = {"rowData": grid_rows(page.rows), "rowCount": total_count}
     empty = empty_message(user_id, today) if total_count == 0 else None
-    return response, totals_line(user_id, total_count, total_minor, empty), empty
+    return GridPage(response, totals_line(user_id, total_count, total_minor, empty), empty)
 
 
 def overlay_update(grid_options: Any, empty: str | None) -> Any:
@@ -209,25 +221,44 @@ function(filters, cross, search, refresh, dark) {
 """).substitute(theme=ids.THEME_SWITCH, grid=ids.GRID, refresh=ids.REFRESH_STORE)
 
 
+# The grid callback's outputs by name; grid_outputs returns a dict with these keys.
+ROWS_OUTPUTS = {
+    "response": Output(ids.GRID, "getRowsResponse"),
+    "totals": Output(ids.GRID_TOTALS, "children"),
+    "grid_options": Output(ids.GRID, "dashGridOptions"),
+}
+
+
+def grid_outputs(page: GridPage, grid_options: Any) -> dict[str, Any]:
+    """Keyed as ROWS_OUTPUTS: the rows, the totals line and, if it changes, the empty message."""
+    return {
+        "response": page.response,
+        "totals": page.totals,
+        "grid_options": overlay_update(grid_options, page.empty),
+    }
+
+
 def register(app: Dash) -> None:
     @app.callback(
-        Output(ids.GRID, "getRowsResponse"),
-        Output(ids.GRID_TOTALS, "children"),
-        Output(ids.GRID, "dashGridOptions"),
-        Input(ids.GRID, "getRowsRequest"),
-        State(ids.FILTERS_STORE, "data"),
-        State(ids.CROSS_FILTER_STORE, "data"),
-        State(ids.SEARCH, "value"),
-        State(ids.GRID, "dashGridOptions"),
+        output=ROWS_OUTPUTS,
+        inputs={"request": Input(ids.GRID, "getRowsRequest")},
+        state={
+            "filter_store": State(ids.FILTERS_STORE, "data"),
+            "cross_store": State(ids.CROSS_FILTER_STORE, "data"),
+            "search": State(ids.SEARCH, "value"),
+            "grid_options": State(ids.GRID, "dashGridOptions"),
+        },
         prevent_initial_call=True,
     )
-    def _rows(request, filter_store, cross_store, search, grid_options):
+    def _rows(
+        request: Any, filter_store: Any, cross_store: Any, search: Any, grid_options: Any
+    ) -> dict[str, Any]:
         if not request:
-            return no_update, no_update, no_update
-        response, totals, empty = grid_page(
+            return outputs_with(ROWS_OUTPUTS, {})
+        page = grid_page(
             current_user_id(), request, filter_store, cross_store, search, date.today()
         )
-        return response, totals, overlay_update(grid_options, empty)
+        return grid_outputs(page, grid_options)
 
     app.clientside_callback(
         _SYNC_GRID_JS,
