@@ -102,7 +102,7 @@ def _transfers(rows: pd.DataFrame, months: list[date], today: date, scale: int) 
     month_of = rows["date"].dt.to_period("M")
     card = rows[rows["account"] == household.CREDIT_CARD].groupby(month_of)["amount"].sum()
     cash = rows[rows["account"] == household.CASH].groupby(month_of)["amount"].sum()
-    legs = []
+    legs: list[tuple[date, int, int, str, str, int]] = []
 
     def transfer(day: date, source: int, target: int, cents: int, memo: str) -> None:
         pair = len(legs) // 2

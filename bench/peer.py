@@ -103,7 +103,7 @@ def measure_fava(fava: Path, ledger: Path, scratch: Path, deadline: Deadline) ->
         found["load_and_first_page_s"] = round(time.perf_counter() - started, 2)
         if status != 200:
             return {"skipped": f"Fava answered {status} to its first income statement view"}
-        warm = []
+        warm: list[float] = []
         while len(warm) < WARM_VIEWS and (not warm or deadline.left() > 4 * max(warm)):
             warm.append(_view(base, max(deadline.left(), 1))[1])
         found["warm_p50_ms"] = ms(warm, 50)

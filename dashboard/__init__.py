@@ -32,7 +32,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     app = Dash(
         __name__,
         title="Finance Tracker",
-        update_title=None,
+        # "" as documented (None works too but is typed str): the tab title never changes.
+        update_title="",
         # Served from assets/vendor, never a CDN: a self-hosted finance app calls no third party.
         external_stylesheets=[
             "/assets/vendor/bootstrap.min.css",

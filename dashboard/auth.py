@@ -24,10 +24,12 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as BaseResponse
 
 from dashboard import passwords, services, session_store
 from dashboard.extensions import get_engine, get_settings
@@ -89,12 +91,18 @@ def init_app(server: Flask, settings: Settings) -> None:
     server.before_request(guard)
     if settings.trusted_proxy_hops:
         # The per-address login limit must count the client, not the proxy in front.
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.trusted_proxy_hops)
+        # Wrapping wsgi_app is Flask's documented way to add WSGI middleware; mypy refuses any
+        # assignment to a method.
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app, x_for=settings.trusted_proxy_hops
+        )
 
     limiter = Limiter(
         _address_key,
         storage_uri=settings.redis_url or "memory://",
-        storage_options=_limiter_storage_options(settings),
+        # Flask-Limiter types these as dict[str, str | int] but hands them to redis-py, whose
+        # socket timeouts are floats (0.25 s by default here).
+        storage_options=_limiter_storage_options(settings),  # type: ignore[arg-type]
         strategy="fixed-window",
         # Redis down: count in this process meanwhile (limits still hold, per worker) rather
         # than fail the sign-in page; an error between check and count is logged, not a 500.
@@ -119,7 +127,7 @@ def init_app(server: Flask, settings: Settings) -> None:
     server.register_error_handler(429, _too_many_attempts)
 
 
-def guard() -> Response | None:
+def guard() -> BaseResponse | None:
     """The one before_request check: sessions, login and same-origin, for every route."""
     rule = request.url_rule.rule if request.url_rule is not None else None
     if request.endpoint in SESSIONLESS_ENDPOINTS or is_static_bundle(rule):
@@ -164,7 +172,7 @@ def _demo_sign_in(rule: str | None) -> bool:
     return True
 
 
-def _login_required(rule: str | None) -> Response:
+def _login_required(rule: str | None) -> BaseResponse:
     if is_data_endpoint(rule) or request.path.startswith("/_"):
         response = jsonify(error="login required")
         response.status_code = 401
@@ -202,7 +210,7 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def login() -> Response | str:
+def login() -> ResponseReturnValue:
     next_path = safe_next(request.values.get("next"))
     # Only a POST signs in: a HEAD (an uptime check's) is a GET without the body, not an attempt.
     if request.method != "POST":
@@ -222,7 +230,7 @@ def login() -> Response | str:
     return redirect(next_path)
 
 
-def logout() -> Response | str:
+def logout() -> ResponseReturnValue:
     """GET (and HEAD) asks (the navbar's link); only the POST, with its CSRF token, logs out."""
     if request.method != "POST":
         return render_template("logout.html")

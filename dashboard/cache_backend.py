@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 from flask_caching.backends.rediscache import RedisCache
@@ -59,10 +60,12 @@ class ResilientRedisCache(RedisCache):
     def has(self, key: str) -> bool:
         return self._guard("has", False, super().has, key)
 
-    def set(self, key: str, value: Any, timeout: int | None = None) -> Any:
+    def set(self, key: str, value: Any, timeout: int | timedelta | None = None) -> Any:
         return self._guard("set", False, super().set, key, value, timeout)
 
-    def set_many(self, mapping: dict[str, Any], timeout: int | None = None) -> list[Any]:
+    def set_many(
+        self, mapping: dict[str, Any], timeout: int | timedelta | None = None
+    ) -> list[Any]:
         return self._guard("set_many", [], super().set_many, mapping, timeout)
 
     def delete(self, key: str) -> bool:

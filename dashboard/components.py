@@ -5,12 +5,14 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.html_attrs import html_attrs
+
 # A table with this class shows each row as a card on phones, each cell named by its
 # data-label; a WIDE cell spans the whole card (assets/app.css).
 CARDS_ON_PHONES = "table-cards"
 WIDE = "cell-wide"
 
-GRAPH_CONFIG = {
+GRAPH_CONFIG: dcc.Graph.Config = {
     "displaylogo": False,
     "responsive": True,
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
@@ -89,11 +91,13 @@ def progress_bar(percent: int, name: str, color: str, class_name: str = "") -> h
         ),
         className=f"progress {class_name}".strip(),
         role="progressbar",
-        **{
-            "aria-label": name,
-            "aria-valuenow": shown,
-            "aria-valuemin": 0,
-            "aria-valuemax": 100,
-            "aria-valuetext": f"{percent}%",
-        },
+        **html_attrs(
+            {
+                "aria-label": name,
+                "aria-valuenow": shown,
+                "aria-valuemin": 0,
+                "aria-valuemax": 100,
+                "aria-valuetext": f"{percent}%",
+            }
+        ),
     )

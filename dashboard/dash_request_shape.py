@@ -143,7 +143,8 @@ def _check_outputs(sent: object, output: str) -> None:
     """`outputs`: a list with one entry per output of a multi-output callback, else one entry."""
     declared = [item.rsplit(".", 1) for item in _split_outputs(output)]
     if not output.startswith(".."):
-        _check_entry("outputs", sent, *declared[0], output=True)
+        id_text, prop = declared[0]
+        _check_entry("outputs", sent, id_text, prop, output=True)
         return
     if not isinstance(sent, list) or len(sent) != len(declared):
         raise MalformedRequest(f"'outputs' must be a list of {len(declared)} entries")

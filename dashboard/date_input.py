@@ -16,6 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.forms import DATE_FORMAT
+from dashboard.html_attrs import html_attrs
 
 
 def calendar_button_id(field_id: str) -> str:
@@ -36,11 +37,11 @@ def date_input(field_id: str, value: str | None, name: str, **input_props: Any) 
     )
     # type="button": inside a form a plain <button> would submit it.
     button = html.Button(
-        html.I(className="bi bi-calendar3", **{"aria-hidden": "true"}),
+        html.I(className="bi bi-calendar3", **html_attrs({"aria-hidden": "true"})),
         id=calendar_button_id(field_id),
         type="button",
         title=f"Pick {name} from a calendar",
         className="btn btn-outline-secondary date-input-calendar",
-        **{"aria-label": f"Pick {name} from a calendar", "data-date-input": field_id},
+        **html_attrs({"aria-label": f"Pick {name} from a calendar", "data-date-input": field_id}),
     )
     return dbc.InputGroup([text, button], class_name="date-input flex-nowrap")

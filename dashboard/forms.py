@@ -230,7 +230,8 @@ def parse_transaction_form(
             errors["category"] = "Choose a category from the list."
     payee_text = _optional_text(payee, "payee", errors)
     memo_text = _optional_text(memo, "memo", errors)
-    if errors:
+    # Each of these is None only with its message in errors; naming them narrows their types.
+    if errors or account_id is None or day is None or amount is None:
         return errors
     return TransactionInput(
         account_id=account_id,
@@ -265,7 +266,8 @@ def parse_transfer_form(
         errors["amount"] = "Enter a positive amount: it moves from the first account to the second."
     payee_text = _optional_text(payee, "payee", errors) or TRANSFER_PAYEE
     memo_text = _optional_text(memo, "memo", errors)
-    if errors:
+    # Each of these is None only with its message in errors; naming them narrows their types.
+    if errors or from_id is None or to_id is None or day is None or amount is None:
         return errors
     return TransferForm(from_id, to_id, day, amount, payee_text, memo_text)
 

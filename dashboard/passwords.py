@@ -62,20 +62,14 @@ def authenticate(engine: Engine, username: str, password: str) -> int | None:
     """The user's id if the password is theirs, else None: unknown user, no password set yet
     and wrong password alike, each after exactly one hash verification."""
     credentials = users.credentials_for_login(engine, username)
-    usable = (
-        credentials is not None
-        and credentials.password_hash is not None
-        and len(password) <= MAX_LENGTH
-    )
-    if not usable:
+    password_hash = credentials.password_hash if credentials is not None else None
+    if credentials is None or password_hash is None or len(password) > MAX_LENGTH:
         _verify(_dummy_hash(), password[:MAX_LENGTH])
         return None
-    if not _verify(credentials.password_hash, password):
+    if not _verify(password_hash, password):
         return None
-    if hasher.check_needs_rehash(credentials.password_hash):
-        users.upgrade_password_hash(
-            engine, credentials.id, credentials.password_hash, hash_password(password)
-        )
+    if hasher.check_needs_rehash(password_hash):
+        users.upgrade_password_hash(engine, credentials.id, password_hash, hash_password(password))
     return credentials.id
 
 

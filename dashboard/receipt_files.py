@@ -160,7 +160,10 @@ def clean_receipt(contents: object, filename: object, max_bytes: int) -> CleanRe
 
 def clean_image(data: bytes, kind: FileKind) -> bytes:
     """The picture re-encoded from its pixels, upright, with no metadata and nothing else."""
-    formats = [kind.pillow_format]
+    image_format = kind.pillow_format
+    if image_format is None:  # a PDF: clean_pdf's job, never this function's
+        raise ValueError(f"{kind.extension} files are not pictures")
+    formats = [image_format]
     try:
         with Image.open(io.BytesIO(data), formats=formats) as probe:
             _check_pixels(probe.size)
@@ -169,7 +172,7 @@ def clean_image(data: bytes, kind: FileKind) -> bytes:
             image.load()
             pixels = _pixels_only(ImageOps.exif_transpose(image), kind)
         out = io.BytesIO()
-        pixels.save(out, kind.pillow_format, **SAVE_OPTIONS[kind.pillow_format])
+        pixels.save(out, image_format, **SAVE_OPTIONS[image_format])
     except ReceiptRefused:
         raise
     except Image.DecompressionBombError:

@@ -19,7 +19,7 @@ import re
 import secrets
 import time
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import redis
 from flask import Flask, Request, Response, current_app, session
@@ -27,6 +27,7 @@ from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from flask_login import login_user, logout_user
 from werkzeug.datastructures import CallbackDict
+from werkzeug.local import LocalProxy
 
 from dashboard.extensions import get_engine
 from dashboard.security_headers import DATABASE_UNAVAILABLE_ERRORS
@@ -204,6 +205,7 @@ class RecordedSessionInterface(SessionInterface):
         data = self.serializer.dumps(dict(session))
         expires_at = now + self.idle_timeout_s
         engine = get_engine()
+        version: int | None
         if session.is_new:
             version = sessions.insert_session(engine, session.id_hash, owner_id, data, expires_at)
             if next(self._inserts) % self.prune_every == 0:
@@ -248,10 +250,22 @@ def _owner_of(values: StoredSession) -> int | None:
     return int(user_id) if isinstance(user_id, str) and user_id.isdigit() else None
 
 
+def _stored_session() -> StoredSession:
+    """The object behind flask.session, which Flask types as the bare SessionMixin although it
+    is a proxy: a StoredSession, the only kind RecordedSessionInterface.open_session makes."""
+    proxy = cast("LocalProxy[SessionMixin]", session)
+    return cast(StoredSession, proxy._get_current_object())
+
+
+def _interface() -> RecordedSessionInterface:
+    """The app's session interface, typed by Flask as the base class; install() sets ours."""
+    return cast(RecordedSessionInterface, current_app.session_interface)
+
+
 def raise_if_unreadable() -> None:
     """The database error met reading this request's session, raised where its 503 handler
     answers (the guard), not inside Flask's session opening, where it would be a 500."""
-    failure = session._get_current_object().failure
+    failure = _stored_session().failure
     if failure is not None:
         raise failure
 
@@ -262,7 +276,7 @@ def live_user(user_id: int) -> SessionUser | None:
     The row came with the session when the database served it; after a Redis read it is one
     query joined to the session's row, whose version tells whether the copy was stale.
     """
-    current = session._get_current_object()
+    current = _stored_session()
     if not isinstance(current, StoredSession) or current.is_new:
         return None
     if current.loaded_user is not None:
@@ -270,7 +284,7 @@ def live_user(user_id: int) -> SessionUser | None:
     found = users.live_session_user(get_engine(), user_id, current.id_hash, int(time.time()))
     if found is None or found.session_version == current.version:
         return found
-    return found if current_app.session_interface.refresh(current) else None
+    return found if _interface().refresh(current) else None
 
 
 def start_session(user: Any, now: float) -> None:
@@ -279,14 +293,14 @@ def start_session(user: Any, now: float) -> None:
     login_user(user)
     session[EPOCH] = user.session_epoch
     session[LOGIN_AT] = session[SEEN_AT] = int(now)
-    current_app.session_interface.regenerate(session._get_current_object())
+    _interface().regenerate(_stored_session())
 
 
 def end_session() -> None:
     """Log out and delete the session's row and copy; its cookie is cleared in the response."""
     if session:
         # A fresh id first, so whatever this request still writes never lands under the old one.
-        current_app.session_interface.regenerate(session._get_current_object())
+        _interface().regenerate(_stored_session())
     logout_user()
     session.clear()
 

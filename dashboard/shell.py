@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
 from dashboard.date_input import date_input
 from dashboard.forms import DATE_PRESETS, DEFAULT_PRESET
+from dashboard.html_attrs import html_attrs
 
 NAV_ITEMS = (
     ("/", "Overview", "bi-speedometer2"),
@@ -61,7 +64,8 @@ def navbar() -> dbc.Navbar:
 
 
 # Filters last for the browser tab's session: a reload keeps them, a new tab starts fresh.
-_REMEMBERED = {"persistence": True, "persistence_type": "session"}
+# Any: unpacked into dcc.Dropdown, whose typed props mypy would check each key against.
+_REMEMBERED: dict[str, Any] = {"persistence": True, "persistence_type": "session"}
 
 
 def _filter_column(component, lg: int) -> dbc.Col:
@@ -90,7 +94,7 @@ def _custom_range() -> html.Div:
             html.Div(
                 id=ids.DATE_RANGE_FEEDBACK,
                 className="invalid-feedback d-block",
-                **{"aria-live": "polite"},
+                **html_attrs({"aria-live": "polite"}),
             ),
         ]
     )

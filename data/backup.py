@@ -44,6 +44,7 @@ from data.backup_archive import (
     as_utc,
     file_sha256,
     json_value,
+    member_file,
     open_archive,
     read_manifest,
     receipt_member,
@@ -114,7 +115,7 @@ def _dump_snapshot(engine: Engine, staging: Path) -> tuple[str, dict[str, int], 
     (staging / "tables").mkdir()
     with _read_snapshot(engine) as conn:
         revision = MigrationContext.configure(conn).get_current_revision()
-        if revision != head_revision():
+        if revision is None or revision != head_revision():
             raise ValueError(
                 f"the database is at schema revision {revision}, not {head_revision()}: "
                 "run the migrate command first"
@@ -253,7 +254,7 @@ def _restore_table(
 def _table_rows(
     tar: tarfile.TarFile, info: tarfile.TarInfo, table: Table, columns: set[str], conn: Connection
 ) -> Iterator[dict[str, object]]:
-    for line in tar.extractfile(info):
+    for line in member_file(tar, info):
         record = json.loads(line)
         if set(record) != columns:
             raise ValueError(f"a row of {table.name} does not have the manifest's columns")

@@ -153,10 +153,19 @@ def open_archive(path: Path) -> Iterator[tarfile.TarFile]:
         yield tar
 
 
+def member_file(tar: tarfile.TarFile, member: str | tarfile.TarInfo) -> IO[bytes]:
+    """The member's contents; ValueError if it is no regular file (tarfile gives None then)."""
+    contents = tar.extractfile(member)
+    if contents is None:
+        name = member if isinstance(member, str) else member.name
+        raise ValueError(f"the backup's {name} is not a file")
+    return contents
+
+
 def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
     """The manifest, if it is one this code knows how to read; ValueError otherwise."""
     try:
-        manifest = json.load(tar.extractfile(MANIFEST))
+        manifest = json.load(member_file(tar, MANIFEST))
     except (KeyError, ValueError, tarfile.TarError):
         manifest = None
     if not _well_formed(manifest):
@@ -195,7 +204,7 @@ def verified_members(tar: tarfile.TarFile, manifest: dict[str, Any]) -> dict[str
             raise ValueError(f"the backup holds an unexpected member: {info.name}")
         if info.name.startswith(RECEIPTS_PREFIX):
             _storage_name(info.name)
-        if _stream_sha256(tar.extractfile(info)) != expected[info.name]:
+        if _stream_sha256(member_file(tar, info)) != expected[info.name]:
             raise ValueError(f"checksum mismatch for {info.name}: the backup is damaged or altered")
         found[info.name] = info
     absent = sorted(set(expected) - set(found))
@@ -222,7 +231,7 @@ def restore_file(tar: tarfile.TarFile, info: tarfile.TarInfo, receipts_dir: Path
     fd, temporary = tempfile.mkstemp(dir=receipts_dir, prefix=".restoring-")
     try:
         with os.fdopen(fd, "wb") as out:
-            shutil.copyfileobj(tar.extractfile(info), out, _CHUNK_BYTES)
+            shutil.copyfileobj(member_file(tar, info), out, _CHUNK_BYTES)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, target)

@@ -252,7 +252,7 @@ def build_seed_rows() -> SeedRows:
                 e.amount,
                 e.payee,
                 e.memo,
-                CATEGORY_IDS.get(e.category),
+                CATEGORY_IDS.get(e.category) if e.category is not None else None,
             )
             for e in entries
         ],

@@ -8,6 +8,8 @@ lookups are data/lookups.py's; the budget read model is data/budget_status.py's.
 
 from __future__ import annotations
 
+from typing import Literal, TypedDict
+
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, select
 
@@ -29,7 +31,20 @@ _t = transactions.c
 _c = categories.c
 
 
-def totals(engine: Engine, user_id: int, filters: Filters) -> dict[str, int | float | None]:
+# The money keys of Totals, for code that goes through them by name.
+MoneyTotal = Literal["income_minor", "spending_minor", "net_minor"]
+
+
+class Totals(TypedDict):
+    """Money in minor units; savings_rate is net / income, None unless income > 0."""
+
+    income_minor: int
+    spending_minor: int
+    net_minor: int
+    savings_rate: float | None
+
+
+def totals(engine: Engine, user_id: int, filters: Filters) -> Totals:
     """income_minor, spending_minor, net_minor and savings_rate (None unless income > 0)."""
     query = (
         select(

@@ -82,7 +82,8 @@ def render_seed_sql(rows: SeedRows, anchor_month: date) -> str:
 
 def seed_statements(sql: str) -> list[str]:
     """The statements of a seed file: comment lines dropped, each ends on a line ending in ';'."""
-    statements, current = [], []
+    statements: list[str] = []
+    current: list[str] = []
     for line in sql.splitlines():
         if not current and (not line.strip() or line.startswith("--")):
             continue

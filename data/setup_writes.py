@@ -57,7 +57,7 @@ def create_account(
         code = errors.check(
             "currency", v.clean_currency, user_currency if currency is None else currency
         )
-        values = {
+        values: dict[str, object] = {
             "name": _unique_name(conn, accounts, user_id, name, errors),
             "type": errors.check("type", v.clean_choice, type, ACCOUNT_TYPES),
             "currency": code,

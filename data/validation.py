@@ -84,7 +84,8 @@ def as_id(value: object) -> int | None:
     """The value as a row id, or None if no row can have it (wrong type, out of range)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         return None
-    return int(value) if 1 <= value <= MAX_INTEGER else None
+    number = int(value)
+    return number if 1 <= number <= MAX_INTEGER else None
 
 
 def clean_text(value: object, max_length: int, multiline: bool = False) -> str:
@@ -208,9 +209,10 @@ def clean_submission_key(value: object) -> str:
 def clean_size(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise Invalid("Expected a size in bytes.")
-    if not 1 <= value <= MAX_INTEGER:
-        raise Invalid("The file is empty." if value < 1 else "The file is too large.")
-    return int(value)
+    size = int(value)
+    if not 1 <= size <= MAX_INTEGER:
+        raise Invalid("The file is empty." if size < 1 else "The file is too large.")
+    return size
 
 
 def check_transaction(

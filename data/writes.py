@@ -99,7 +99,9 @@ def update_transaction(
         errors.raise_if_any()
         update_owned(conn, txns, user_id, current.id, **values, updated_at=func.now())
         if peer is not None:
-            mirrored = {"date": values["date"], "amount_minor": -values["amount_minor"]}
+            amount = values["amount_minor"]
+            assert isinstance(amount, int)  # check_transaction cleaned it; errors raised above
+            mirrored = {"date": values["date"], "amount_minor": -amount}
             update_owned(conn, txns, user_id, peer.id, **mirrored, updated_at=func.now())
 
 
@@ -160,6 +162,7 @@ def create_transfer(
             }
             key = checked_key(submission_key, errors)
             errors.raise_if_any()
+            assert amount is not None  # clean_amount returns an int or records an error
             out_id = insert_id(
                 conn, txns, **leg, account_id=source.id, amount_minor=-amount, submission_key=key
             )
@@ -195,6 +198,7 @@ def set_budget(
             "limit_minor", v.clean_amount, limit_minor, currency, negative_ok=False
         )
         errors.raise_if_any()
+        assert first_day is not None and limit is not None  # else raise_if_any raised
         _put_budget(conn, user_id, category.id, first_day, limit)
 
 
@@ -205,6 +209,7 @@ def clear_budget(engine: Engine, user_id: int, category_id: int, month: date) ->
         errors = FieldErrors()
         first_day = errors.check("month", v.clean_month, month)
         errors.raise_if_any()
+        assert first_day is not None  # clean_month returns a date or records an error
         conn.execute(delete(budgets).where(*_budget_key(user_id, category.id, first_day)))
 
 
@@ -221,6 +226,7 @@ def copy_budgets(
         if source is not None and source == target:
             errors.add("to_month", "Choose a month other than the one to copy from.")
         errors.raise_if_any()
+        assert target is not None  # clean_month returns a date or records an error
         limits = conn.execute(
             select(budgets.c.category_id, budgets.c.limit_minor)
             .join(categories, categories.c.id == budgets.c.category_id)

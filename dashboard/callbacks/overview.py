@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, html, no_update
@@ -16,6 +16,9 @@ from dashboard.components import empty_state, gauge_graph
 from dashboard.forms import parse_filters
 from data.filters import Filters
 from data.money import format_money
+
+if TYPE_CHECKING:  # the type only: callbacks read through dashboard.services
+    from data.queries import MoneyTotal
 from data.months import month_start
 
 FILTER_INPUTS = {
@@ -23,6 +26,12 @@ FILTER_INPUTS = {
     "cross_store": Input(ids.CROSS_FILTER_STORE, "data"),
 }
 THEMED_FILTER_INPUTS = {**FILTER_INPUTS, "dark": Input(ids.THEME_SWITCH, "value")}
+# The KPI cards that show money, each with the total it shows.
+MONEY_KPIS: tuple[tuple[str, MoneyTotal], ...] = (
+    ("income", "income_minor"),
+    ("spending", "spending_minor"),
+    ("net", "net_minor"),
+)
 KPI_CARDS = {
     "income": ids.KPI_INCOME,
     "spending": ids.KPI_SPENDING,
@@ -61,11 +70,9 @@ def kpis(user_id: int, filters: Filters) -> dict[str, str]:
     now = services.totals(user_id, filters)
     before = services.totals(user_id, filters.previous_period())
     values: dict[str, str] = {}
-    for name in ("income", "spending", "net"):
-        values[f"{name}_value"] = format_money(now[f"{name}_minor"], currency)
-        values[f"{name}_delta"] = _delta(
-            now[f"{name}_minor"], before[f"{name}_minor"], True, currency
-        )
+    for name, total in MONEY_KPIS:
+        values[f"{name}_value"] = format_money(now[total], currency)
+        values[f"{name}_delta"] = _delta(now[total], before[total], True, currency)
     rate = now["savings_rate"]
     values["savings_rate_value"] = "—" if rate is None else f"{rate * 100:.1f}%"
     values["savings_rate_delta"] = _delta(rate, before["savings_rate"], False, currency)

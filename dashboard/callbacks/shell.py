@@ -12,6 +12,7 @@ from dashboard import ids, services
 from dashboard.auth import current_user_id
 from dashboard.callbacks.common import outputs_with
 from dashboard.forms import DEFAULT_PRESET, custom_range, preset_period
+from dashboard.html_attrs import html_attrs
 
 PAGES_WITHOUT_FILTERS = {"/budgets", "/settings"}
 
@@ -98,7 +99,7 @@ def chips(cross: dict | None) -> list:
                     id={"type": ids.CHIP_REMOVE, "key": key},
                     className="chip-remove",
                     title="Remove this filter",
-                    **{"aria-label": f"Remove {text}"},
+                    **html_attrs({"aria-label": f"Remove {text}"}),
                 ),
             ],
             color="primary",

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components import CARDS_ON_PHONES, WIDE, empty_state, progress_bar
+from dashboard.html_attrs import html_attrs
 
 TITLE = "Budgets"
 
@@ -47,7 +48,7 @@ def month_navigator() -> html.Div:
         [
             dbc.Button(
                 [
-                    html.I(className="bi bi-chevron-left", **{"aria-hidden": "true"}),
+                    html.I(className="bi bi-chevron-left", **html_attrs({"aria-hidden": "true"})),
                     html.Span("Previous month", className="visually-hidden"),
                 ],
                 id=ids.BUDGET_PREV,
@@ -59,11 +60,11 @@ def month_navigator() -> html.Div:
                 "",
                 id=ids.BUDGET_MONTH_LABEL,
                 className="h4 mb-0 mx-3 budget-month-label",
-                **{"aria-live": "polite"},
+                **html_attrs({"aria-live": "polite"}),
             ),
             dbc.Button(
                 [
-                    html.I(className="bi bi-chevron-right", **{"aria-hidden": "true"}),
+                    html.I(className="bi bi-chevron-right", **html_attrs({"aria-hidden": "true"})),
                     html.Span("Next month", className="visually-hidden"),
                 ],
                 id=ids.BUDGET_NEXT,
@@ -150,7 +151,7 @@ def layout() -> html.Div:
         [
             dcc.Store(id=ids.BUDGET_MONTH_STORE),
             header,
-            html.Div(id=ids.BUDGET_FEEDBACK, **{"aria-live": "polite"}),
+            html.Div(id=ids.BUDGET_FEEDBACK, **html_attrs({"aria-live": "polite"})),
             html.Div(id=ids.BUDGET_TABLE),
             add_limit_form(),
             html.Div(id=ids.BUDGET_GAUGES),
@@ -162,7 +163,7 @@ def layout() -> html.Div:
 def budget_row(line: BudgetLine) -> html.Tr:
     icon, state_text = STATE_ICONS[line.state]
     state = html.Span(
-        [html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}), state_text],
+        [html.I(className=f"bi {icon} me-1", **html_attrs({"aria-hidden": "true"})), state_text],
         className=f"budget-state budget-state-{line.state} small",
     )
     # The label wraps the input: pattern-matching ids cannot be named by a label's `for`.
@@ -197,12 +198,12 @@ def budget_row(line: BudgetLine) -> html.Tr:
     return html.Tr(
         [
             html.Td([html.Div(line.category, className="fw-semibold"), state], className=WIDE),
-            html.Td(limit, **{"data-label": "Limit"}),
-            html.Td(line.spent, className="text-end", **{"data-label": "Spent"}),
+            html.Td(limit, **html_attrs({"data-label": "Limit"})),
+            html.Td(line.spent, className="text-end", **html_attrs({"data-label": "Spent"})),
             html.Td(
                 line.remaining,
                 className="text-end" + (" fw-semibold budget-overspent" if line.overspent else ""),
-                **{"data-label": "Remaining"},
+                **html_attrs({"data-label": "Remaining"}),
             ),
             html.Td(
                 [progress, html.Div(line.pace, className="small text-muted mt-1 budget-pace")],
@@ -243,7 +244,7 @@ def no_categories() -> html.Div:
 def no_limits(month_label: str) -> dbc.Alert:
     return dbc.Alert(
         [
-            html.I(className="bi bi-info-circle me-2", **{"aria-hidden": "true"}),
+            html.I(className="bi bi-info-circle me-2", **html_attrs({"aria-hidden": "true"})),
             f"No limits for {month_label} yet. Copy last month's limits with the button above, "
             "or add a limit below.",
         ],

@@ -9,6 +9,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components import CARDS_ON_PHONES, WIDE
+from dashboard.html_attrs import html_attrs
 from data.schema import ACCOUNT_TYPES, CATEGORY_KINDS
 
 TITLE = "Accounts & categories"
@@ -111,7 +112,7 @@ def _archive_cell(button_type: str, row_id: int, archived: bool, name: str) -> h
                 [
                     html.I(
                         className=f"bi bi-{'box-arrow-up' if archived else 'archive'} me-1",
-                        **{"aria-hidden": "true"},
+                        **html_attrs({"aria-hidden": "true"}),
                     ),
                     action.capitalize(),
                     html.Span(f" {name}", className="visually-hidden"),
@@ -146,9 +147,14 @@ def accounts_table(lines: list[AccountLine]) -> dbc.Table | html.P:
             [
                 _name_cell((ACCOUNT_NAME_INPUT, ACCOUNT_NAME_ERROR), line.id, line.name, "account"),
                 # data-label names a cell where phones show the row as a card.
-                html.Td(ACCOUNT_TYPE_LABELS.get(line.type, line.type), **{"data-label": "Type"}),
-                html.Td(line.currency, **{"data-label": "Currency"}),
-                html.Td(line.balance, className="text-end", **{"data-label": "Balance"}),
+                html.Td(
+                    ACCOUNT_TYPE_LABELS.get(line.type, line.type),
+                    **html_attrs({"data-label": "Type"}),
+                ),
+                html.Td(line.currency, **html_attrs({"data-label": "Currency"})),
+                html.Td(
+                    line.balance, className="text-end", **html_attrs({"data-label": "Balance"})
+                ),
                 _archive_cell(ACCOUNT_ARCHIVE, line.id, line.archived, line.name),
             ],
             className="settings-archived" if line.archived else None,
@@ -167,16 +173,18 @@ def category_table(lines: list[CategoryLine]) -> dbc.Table | html.P:
                 _name_cell(
                     (CATEGORY_NAME_INPUT, CATEGORY_NAME_ERROR), line.id, line.name, "category"
                 ),
-                html.Td(KIND_LABELS.get(line.kind, line.kind), **{"data-label": "Kind"}),
+                html.Td(
+                    KIND_LABELS.get(line.kind, line.kind), **html_attrs({"data-label": "Kind"})
+                ),
                 html.Td(
                     html.Span(
                         className="color-swatch" + ("" if line.color else " color-swatch-none"),
                         style={"backgroundColor": line.color} if line.color else {},
                         title=line.color or "No colour",
                         role="img",
-                        **{"aria-label": f"Colour {line.color or 'not set'}"},
+                        **html_attrs({"aria-label": f"Colour {line.color or 'not set'}"}),
                     ),
-                    **{"data-label": "Colour"},
+                    **html_attrs({"data-label": "Colour"}),
                 ),
                 _archive_cell(CATEGORY_ARCHIVE, line.id, line.archived, line.name),
             ],
@@ -234,7 +242,9 @@ def new_account_form() -> html.Div:
             dbc.Button(
                 "Add account", id=ids.NEW_ACCOUNT_SUBMIT, color="primary", class_name="mt-2"
             ),
-            html.Div(id=ids.NEW_ACCOUNT_FEEDBACK, className="mt-2", **{"aria-live": "polite"}),
+            html.Div(
+                id=ids.NEW_ACCOUNT_FEEDBACK, className="mt-2", **html_attrs({"aria-live": "polite"})
+            ),
         ]
     )
 
@@ -263,7 +273,11 @@ def new_category_form() -> html.Div:
             dbc.Button(
                 "Add category", id=ids.NEW_CATEGORY_SUBMIT, color="primary", class_name="mt-2"
             ),
-            html.Div(id=ids.NEW_CATEGORY_FEEDBACK, className="mt-2", **{"aria-live": "polite"}),
+            html.Div(
+                id=ids.NEW_CATEGORY_FEEDBACK,
+                className="mt-2",
+                **html_attrs({"aria-live": "polite"}),
+            ),
         ]
     )
 
@@ -281,7 +295,7 @@ def layout() -> html.Div:
     return html.Div(
         [
             html.Div(id=SETTINGS_START_HERE),
-            html.Div(id=ids.SETTINGS_FEEDBACK, **{"aria-live": "polite"}),
+            html.Div(id=ids.SETTINGS_FEEDBACK, **html_attrs({"aria-live": "polite"})),
             dbc.Row(
                 [
                     dbc.Col(card("Accounts", ids.ACCOUNTS_TABLE, new_account_form()), lg=7),
