@@ -19,10 +19,11 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed system-deps services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 system-deps:
 	bash scripts/install-system-deps

@@ -87,7 +87,9 @@ class AppDriver:
 
     def overview(self, rounds: int, page_rounds: int, cold: bool, deadline: Deadline) -> dict:
         """Every overview callback, round after round, from a flushed cache or a warm one."""
-        samples, totals, walls = Samples(), defaultdict(list), []
+        samples = Samples()
+        totals: defaultdict[str, list[float]] = defaultdict(list)
+        walls: list[float] = []
         for _ in range(rounds):
             if deadline.passed():
                 break

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import closing
 from datetime import date
 from typing import Any
 
@@ -100,7 +101,7 @@ def _replay(engine: Engine, statements: list[tuple[str, Any]]) -> float:
     """Seconds to execute and fetch every statement on one raw psycopg2 connection."""
     raw = engine.raw_connection()
     try:
-        with raw.cursor() as cursor:
+        with closing(raw.cursor()) as cursor:
             started = time.perf_counter()
             for statement, parameters in statements:
                 cursor.execute(statement, parameters)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 
@@ -148,7 +149,7 @@ def load_household(database_url: str, count: int, today: date) -> Household:
         csv = _copy_frame(rows, household_ids, user_id)
         raw = engine.raw_connection()
         try:
-            with raw.cursor() as cursor:
+            with closing(raw.cursor()) as cursor:
                 cursor.copy_expert(
                     f"COPY transactions ({', '.join(COPY_COLUMNS)}) FROM STDIN "
                     "WITH (FORMAT csv, FORCE_NOT_NULL (payee, memo))",

@@ -89,7 +89,7 @@ class OverviewRequests:
 
     def _frame_wave(self) -> Wave:
         url = {f"{ids.URL}.pathname": "/"}
-        values = {
+        values: dict[str, dict[str, Any]] = {
             "page": url,
             "filters": {PRESET: LOAD_PRESET},
             "filter-options": {**url, f"{ids.REFRESH_STORE}.data": 0},

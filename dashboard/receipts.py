@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from string import Template
+from typing import TypedDict
 
 from flask import Blueprint, Flask, Response, abort, request, send_file
 
@@ -86,7 +87,17 @@ def check_upload(contents: object, filename: object) -> CleanReceipt:
     return clean_receipt(contents, filename, get_settings().receipt_max_bytes)
 
 
-def _row_values(storage_name: str, receipt: CleanReceipt) -> dict[str, object]:
+class ReceiptFileValues(TypedDict):
+    """A stored receipt file's columns, as receipt_writes.attach_receipt takes them."""
+
+    storage_name: str
+    original_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+def _row_values(storage_name: str, receipt: CleanReceipt) -> ReceiptFileValues:
     return {
         "storage_name": storage_name,
         "original_name": receipt.display_name,
@@ -97,7 +108,9 @@ def _row_values(storage_name: str, receipt: CleanReceipt) -> dict[str, object]:
 
 
 @contextmanager
-def staged_receipt(user_id: int, receipt: CleanReceipt | None) -> Iterator[dict | None]:
+def staged_receipt(
+    user_id: int, receipt: CleanReceipt | None
+) -> Iterator[ReceiptFileValues | None]:
     """Write the receipt's file for a write that records it in its own DB transaction (an entry
     saved with its receipt): yields the row values, None without a receipt. The file is removed
     again if the body raises, or if no row of this user names it afterwards (a replayed entry,
@@ -173,7 +186,9 @@ def _receipt_ids_of(user_id: int, transaction_id: int) -> list[int]:
     txn = lookups.get_transaction(get_engine(), user_id, transaction_id)
     legs = [txn] if txn else []
     if txn and txn["transfer_peer_id"] is not None:
-        legs.append(lookups.get_transaction(get_engine(), user_id, txn["transfer_peer_id"]))
+        peer = lookups.get_transaction(get_engine(), user_id, txn["transfer_peer_id"])
+        if peer:
+            legs.append(peer)
     return [int(leg["receipt_id"]) for leg in legs if leg and leg["receipt_id"] is not None]
 
 

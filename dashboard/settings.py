@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from limits import parse as parse_rate_limit
 
@@ -138,7 +139,8 @@ class Settings:
                 ) from None
         return self
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
+        # Any: a value of any field's type; validate() is what holds each to its field.
         return replace(self, **changes).validate()
 
     @classmethod

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, String, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 _engines: dict[tuple[str, int, int], Engine] = {}
@@ -42,7 +46,7 @@ def make_engine(url: str, statement_timeout_ms: int = 15_000, connect_timeout_s:
     )
 
 
-def _sqlite_on_connect(dbapi_connection, _record) -> None:
+def _sqlite_on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     # SQLite ignores foreign keys unless asked; WAL lets readers run beside one writer.
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -83,10 +87,10 @@ class month_bucket(FunctionElement):  # noqa: N801 - used like a SQL function
 
 
 @compiles(month_bucket, "postgresql")
-def _month_bucket_pg(element, compiler, **kw) -> str:
+def _month_bucket_pg(element: month_bucket, compiler: SQLCompiler, **kw: Any) -> str:
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
 
 
 @compiles(month_bucket, "sqlite")
-def _month_bucket_sqlite(element, compiler, **kw) -> str:
+def _month_bucket_sqlite(element: month_bucket, compiler: SQLCompiler, **kw: Any) -> str:
     return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"

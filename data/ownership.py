@@ -43,6 +43,8 @@ def insert_id(conn: Connection, table: Table, **values: object) -> int:
     return conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
 
 
-def update_owned(conn: Connection, table: Table, user_id: int, row_id: int, **values) -> None:
+def update_owned(
+    conn: Connection, table: Table, user_id: int, row_id: int, **values: object
+) -> None:
     owned = (table.c.id == row_id, table.c.user_id == user_id)
     conn.execute(update(table).where(*owned).values(**values))

@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import BigInteger, Date, Engine, Interval, cast, delete, func, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from data.db import is_postgresql
 from data.schema import budgets, metadata, transactions, users
@@ -143,7 +145,7 @@ def load_demo(
     return user_id
 
 
-def _months_later(conn: Connection, column, months: int):
+def _months_later(conn: Connection, column: ColumnElement[Any], months: int) -> ColumnElement[Any]:
     if conn.dialect.name == "postgresql":
         return cast(column + func.make_interval(0, months, type_=Interval), Date)
     return func.date(column, f"{months:+d} months")

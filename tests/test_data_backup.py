@@ -343,6 +343,19 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path):
     target.dispose()
 
 
+def test_a_manifest_that_is_no_regular_file_is_refused(tmp_path):
+    # tarfile reads a directory member as None: the refusal must be ValueError, not a crash.
+    bogus = tmp_path / "directory-manifest.tar.gz"
+    member = tarfile.TarInfo("manifest.json")
+    member.type = tarfile.DIRTYPE
+    with tarfile.open(bogus, "w:gz") as tar:
+        tar.addfile(member)
+    target = make_engine(f"sqlite:///{tmp_path / 'target.sqlite3'}")
+    with pytest.raises(ValueError, match="not a Finance Tracker backup"):
+        restore_backup(target, tmp_path / "receipts", bogus)
+    target.dispose()
+
+
 def test_a_restore_failing_in_the_database_removes_the_receipt_files_it_wrote(target, tmp_path):
     source = make_engine(f"sqlite:///{tmp_path / 'source.sqlite3'}")
     upgrade_to_head(source)

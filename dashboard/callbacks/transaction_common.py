@@ -15,7 +15,8 @@ from dashboard.forms import NO_CATEGORY
 from dashboard.transaction_forms import feedback_id
 
 KIND_ORDER = ("expense", "income", "transfer")
-SHOWN, HIDDEN = {}, {"display": "none"}
+SHOWN: dict[str, str] = {}
+HIDDEN = {"display": "none"}
 
 
 @dataclass(frozen=True)

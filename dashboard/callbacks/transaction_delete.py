@@ -85,20 +85,17 @@ def _snapshot_input(leg: Any) -> writes.TransactionInput | None:
     amount, raw_category = leg.get("amount_minor"), leg.get("category_id")
     category_id = None if raw_category is None else parse_id(raw_category)
     payee, memo = leg.get("payee", ""), leg.get("memo", "")
-    well_formed = (
-        account_id is not None
-        and day is not None
-        and isinstance(amount, int)
-        and not isinstance(amount, bool)
-        and (raw_category is None or category_id is not None)
-        and isinstance(payee, str)
-        and isinstance(memo, str)
-    )
-    return (
-        writes.TransactionInput(account_id, day, amount, payee, memo, category_id)
-        if well_formed
-        else None
-    )
+    if (
+        account_id is None
+        or day is None
+        or not isinstance(amount, int)
+        or isinstance(amount, bool)
+        or (raw_category is not None and category_id is None)
+        or not isinstance(payee, str)
+        or not isinstance(memo, str)
+    ):
+        return None
+    return writes.TransactionInput(account_id, day, amount, payee, memo, category_id)
 
 
 def _snapshot_key(snapshot: Any) -> str | None:
@@ -114,8 +111,8 @@ def _snapshot_legs(snapshot: Any) -> list[writes.TransactionInput] | None:
     raw_legs = snapshot.get("legs") if isinstance(snapshot, dict) else None
     if not isinstance(raw_legs, list) or not 1 <= len(raw_legs) <= 2:
         return None
-    legs = [_snapshot_input(leg) for leg in raw_legs]
-    if None in legs:
+    legs = [leg for leg in map(_snapshot_input, raw_legs) if leg is not None]
+    if len(legs) != len(raw_legs):
         return None
     if len(legs) == 2 and not legs[0].amount_minor < 0 < legs[1].amount_minor:
         return None

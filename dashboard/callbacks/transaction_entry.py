@@ -26,6 +26,7 @@ from dashboard.components import empty_state
 from dashboard.extensions import get_engine
 from dashboard.forms import (
     NO_CATEGORY,
+    TransferForm,
     form_field_errors,
     parse_transaction_form,
     parse_transfer_form,
@@ -47,6 +48,7 @@ from dashboard.transaction_forms import (
 )
 from data import lookups
 from data.validation import PAYEE_MAX, NotFound, ValidationError
+from data.writes import TransactionInput
 
 logger = logging.getLogger(__name__)
 
@@ -207,6 +209,7 @@ def submit_entry(
     A retry with the key of a stored entry stores nothing and answers as its first attempt."""
     accounts = services.list_accounts(user_id)
     currencies = account_currencies(accounts)
+    parsed: TransferForm | TransactionInput | dict[str, str]
     if mode == "transfer":
         parsed = parse_transfer_form(
             date_value, amount, account, to_account, payee, memo, currencies
