@@ -44,7 +44,7 @@ def overview_reads(engine: Engine, user_id: int, store: dict[str, Any], today: d
     queries.balances_by_month(engine, user_id, filters)
     queries.top_payees(engine, user_id, filters, 10)
     budget_status(engine, user_id, month_start(today), today, filters.account_ids)
-    lookups.transactions_page(engine, user_id, filters, None, (("date", "desc"),), 0, 12)
+    lookups.transactions_page(engine, user_id, filters, lookups.GridRequest(limit=12))
     if load:
         lookups.list_accounts(engine, user_id)
         lookups.list_categories(engine, user_id)

@@ -107,7 +107,7 @@ def run_size(count: int, options: Options, log) -> dict[str, Any]:
         stack.callback(browser.close)
         requests = OverviewRequests(browser, household)
         driver = AppDriver(server, browser, requests, cache)
-        _measure_app(result, driver, household, requests, plan, log, today)
+        _measure_app(result, driver, household, plan, log)
         result["worker_peak_rss_mb"] = round(server.peak_worker_rss_mb, 1)
         # Idle keep-alive connections would hold up gunicorn's graceful stop.
         browser.close()
@@ -126,9 +126,10 @@ def _load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
 
-def _measure_app(
-    result, driver: AppDriver, household: Household, requests, plan: Plan, log, today: date
-) -> None:
+def _measure_app(result, driver: AppDriver, household: Household, plan: Plan, log) -> None:
+    """The app's figures over `household` (its last day is "today" for writes)."""
+    requests, today = driver.requests, household.last_day
+
     def phase(seconds: float | None = None) -> Deadline:
         return Deadline(seconds or plan.phase_s)
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from data.entries import TRANSFER_PAYEE, Transaction, Transfer
 from data.filters import Filters
 from data.money import MoneyError, parse_amount
 from data.months import add_months, month_end, month_start
-from data.writes import TransactionInput
 
 DATE_PRESETS = {
     "this_month": "This month",
@@ -135,7 +135,6 @@ def parse_filters(filter_store: Any, cross_store: Any, today: date) -> Filters:
 # The transaction entry and edit forms. Field names are the form's own ("amount", "account"),
 # so a message lands next to the input the person typed into.
 ENTRY_MODES = ("transaction", "transfer")
-TRANSFER_PAYEE = "Transfer"
 # The category select's "no category" choice: "" is taken by dbc.Select's placeholder option.
 NO_CATEGORY = "none"
 _WRITE_TO_FORM_FIELD = {
@@ -149,15 +148,11 @@ _ID_TEXT_MAX = 10
 
 
 @dataclass(frozen=True)
-class TransferForm:
-    """A parsed transfer: `amount_minor` is positive and moves from one account to the other."""
+class FormChoices:
+    """What the form offered this user: accounts (with their currencies) and categories."""
 
-    from_account_id: int
-    to_account_id: int
-    date: date
-    amount_minor: int
-    payee: str
-    memo: str
+    account_currencies: Mapping[int, str]
+    category_ids: Collection[int] = ()
 
 
 def parse_id(value: Any) -> int | None:
@@ -202,38 +197,30 @@ def _account(value: Any, field: str, currencies: Mapping[int, str], errors: dict
 
 
 def parse_transaction_form(
-    date_value: Any,
-    amount_text: Any,
-    account_value: Any,
-    category_value: Any,
-    payee: Any,
-    memo: Any,
-    account_currencies: Mapping[int, str],
-    category_ids: Collection[int],
-) -> TransactionInput | dict[str, str]:
-    """The entry or edit form -> a TransactionInput, or {field: message} for every bad field.
+    form: Mapping[str, Any], choices: FormChoices
+) -> Transaction | dict[str, str]:
+    """The entry or edit form (keyed "date", "amount", "account", "category", "payee", "memo")
+    -> a Transaction, or {field: message} for every bad field.
 
     The amount is signed (negative = money out) and read in the chosen account's currency.
-    Only ids in `account_currencies` / `category_ids` (the ones offered to this user) pass.
+    Only ids in `choices` (the ones offered to this user) pass.
     """
     errors: dict[str, str] = {}
-    day = parse_iso_date(date_value)
-    if day is None:
-        errors["date"] = not_a_date(date_value)
-    account_id = _account(account_value, "account", account_currencies, errors)
-    currency = account_currencies.get(account_id or 0, "EUR")
-    amount = _signed_amount(amount_text, currency, errors)
+    day = _date(form.get("date"), errors)
+    account_id = _account(form.get("account"), "account", choices.account_currencies, errors)
+    currency = choices.account_currencies.get(account_id or 0, "EUR")
+    amount = _signed_amount(form.get("amount"), currency, errors)
     category_id = None
-    if category_value not in (None, "", NO_CATEGORY):
-        category_id = parse_id(category_value)
-        if category_id not in category_ids:
+    if form.get("category") not in (None, "", NO_CATEGORY):
+        category_id = parse_id(form.get("category"))
+        if category_id not in choices.category_ids:
             errors["category"] = "Choose a category from the list."
-    payee_text = _optional_text(payee, "payee", errors)
-    memo_text = _optional_text(memo, "memo", errors)
+    payee_text = _optional_text(form.get("payee"), "payee", errors)
+    memo_text = _optional_text(form.get("memo"), "memo", errors)
     # Each of these is None only with its message in errors; naming them narrows their types.
     if errors or account_id is None or day is None or amount is None:
         return errors
-    return TransactionInput(
+    return Transaction(
         account_id=account_id,
         date=day,
         amount_minor=amount,
@@ -244,32 +231,33 @@ def parse_transaction_form(
 
 
 def parse_transfer_form(
-    date_value: Any,
-    amount_text: Any,
-    from_value: Any,
-    to_value: Any,
-    payee: Any,
-    memo: Any,
-    account_currencies: Mapping[int, str],
-) -> TransferForm | dict[str, str]:
-    """The entry form in transfer mode -> a TransferForm, or {field: message}."""
+    form: Mapping[str, Any], account_currencies: Mapping[int, str]
+) -> Transfer | dict[str, str]:
+    """The entry form in transfer mode (the keys of a transaction's, "to_account" instead of
+    "category") -> a Transfer, or {field: message}."""
     errors: dict[str, str] = {}
-    day = parse_iso_date(date_value)
-    if day is None:
-        errors["date"] = not_a_date(date_value)
-    from_id = _account(from_value, "account", account_currencies, errors)
-    to_id = _account(to_value, "to_account", account_currencies, errors)
+    day = _date(form.get("date"), errors)
+    from_id = _account(form.get("account"), "account", account_currencies, errors)
+    to_id = _account(form.get("to_account"), "to_account", account_currencies, errors)
     if from_id is not None and from_id == to_id:
         errors["to_account"] = "Choose a different account to transfer to."
-    amount = _signed_amount(amount_text, account_currencies.get(from_id or 0, "EUR"), errors)
+    currency = account_currencies.get(from_id or 0, "EUR")
+    amount = _signed_amount(form.get("amount"), currency, errors)
     if amount is not None and amount < 0:
         errors["amount"] = "Enter a positive amount: it moves from the first account to the second."
-    payee_text = _optional_text(payee, "payee", errors) or TRANSFER_PAYEE
-    memo_text = _optional_text(memo, "memo", errors)
+    payee_text = _optional_text(form.get("payee"), "payee", errors) or TRANSFER_PAYEE
+    memo_text = _optional_text(form.get("memo"), "memo", errors)
     # Each of these is None only with its message in errors; naming them narrows their types.
     if errors or from_id is None or to_id is None or day is None or amount is None:
         return errors
-    return TransferForm(from_id, to_id, day, amount, payee_text, memo_text)
+    return Transfer(from_id, to_id, day, amount, payee_text, memo_text)
+
+
+def _date(value: Any, errors: dict[str, str]) -> date | None:
+    day = parse_iso_date(value)
+    if day is None:
+        errors["date"] = not_a_date(value)
+    return day
 
 
 def form_field_errors(write_errors: Mapping[str, str]) -> dict[str, str]:

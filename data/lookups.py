@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import BigInteger, Engine, Select, and_, cast, func, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from data.entries import Entry, Transaction, transaction_from_row
 from data.filters import Filters
 from data.schema import accounts, budgets, categories, receipts, transactions, users
 from data.validation import as_id
@@ -156,13 +157,32 @@ def get_receipt(engine: Engine, user_id: int, receipt_id: object) -> dict[str, A
     return dict(row) if row is not None else None
 
 
-def submission_key_of(engine: Engine, user_id: int, transaction_id: int) -> str | None:
-    """The entry form's key this transaction was stored with (see data/submissions.py)."""
-    query = select(transactions.c.submission_key).where(
+def stored_transaction(engine: Engine, user_id: int, transaction_id: int) -> Transaction | None:
+    """One transaction of this user as its value type (every field, shown or not), or None."""
+    query = select(transactions).where(
         transactions.c.user_id == user_id, transactions.c.id == transaction_id
     )
     with engine.connect() as conn:
-        return conn.execute(query).scalar_one_or_none()
+        row = conn.execute(query).mappings().one_or_none()
+    return None if row is None else transaction_from_row(row)
+
+
+def get_entry(engine: Engine, user_id: int, transaction_id: int) -> Entry | None:
+    """The entry a transaction of this user belongs to, as stored: the transaction, or both
+    legs of its transfer (outflow first) with the submission key they were entered with."""
+    own = (transactions.c.user_id == user_id,)
+    with engine.connect() as conn:
+        query = select(transactions).where(*own, transactions.c.id == transaction_id)
+        row = conn.execute(query).mappings().one_or_none()
+        if row is None:
+            return None
+        rows = [row]
+        if row["transfer_peer_id"] is not None:
+            peer = select(transactions).where(*own, transactions.c.id == row["transfer_peer_id"])
+            rows += conn.execute(peer).mappings().all()
+    rows.sort(key=lambda leg: leg["amount_minor"])
+    legs = tuple(transaction_from_row(leg) for leg in rows)
+    return Entry(legs, submission_key=rows[0]["submission_key"])
 
 
 def receipt_stored_as(engine: Engine, user_id: int, storage_name: str) -> bool:
@@ -174,24 +194,32 @@ def receipt_stored_as(engine: Engine, user_id: int, storage_name: str) -> bool:
         return conn.execute(query).first() is not None
 
 
+@dataclass(frozen=True)
+class GridRequest:
+    """Which rows of the filtered transactions the grid asks for.
+
+    `search` matches payee or memo, any case, as a literal substring. `sort` is a tuple of
+    (column, "asc" | "desc") over date, amount_minor, payee, account and category. limit is
+    clamped to 1..PAGE_SIZE_MAX, offset to >= 0.
+    """
+
+    search: str | None = None
+    sort: tuple[tuple[str, str], ...] = (("date", "desc"),)
+    offset: int = 0
+    limit: int = 50
+
+
 def transactions_page(
-    engine: Engine,
-    user_id: int,
-    filters: Filters,
-    search: str | None = None,
-    sort: tuple[tuple[str, str], ...] = (("date", "desc"),),
-    offset: int = 0,
-    limit: int = 50,
+    engine: Engine, user_id: int, filters: Filters, request: GridRequest = GridRequest()
 ) -> TransactionsPage:
     """A page of the filtered transactions, for the server-side grid.
 
     Transfers are listed (they are transactions) and every filter applies, categories too.
-    `search` matches payee or memo, any case, as a literal substring. `sort` is a tuple of
-    (column, "asc" | "desc") over date, amount_minor, payee, account and category; ties go to
-    the newest id, so pages never overlap. limit is clamped to 1..PAGE_SIZE_MAX, offset to >= 0.
-    Raises ValueError for an unknown sort column or direction.
+    Ties of the sort go to the newest id, so pages never overlap. Raises ValueError for an
+    unknown sort column or direction.
     """
-    order_by = _order_by(sort)
+    search, offset, limit = request.search, request.offset, request.limit
+    order_by = _order_by(request.sort)
     conditions = filters.conditions(user_id)
     if search and search.strip():
         pattern = f"%{escape_like(search.strip())}%"

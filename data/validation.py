@@ -31,6 +31,7 @@ _USERNAME_RE = re.compile(r"[A-Za-z0-9_.-]{3,64}", re.ASCII)
 _CURRENCY_RE = re.compile(r"[A-Z]{3}", re.ASCII)
 _COLOR_RE = re.compile(r"#[0-9a-f]{6}", re.ASCII)
 _STORAGE_NAME_RE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}", re.ASCII)
+_FINGERPRINT_RE = re.compile(r"[!-~]{1,64}", re.ASCII)
 _SHA256_RE = re.compile(r"[0-9a-f]{64}", re.ASCII)
 # A UUID's canonical text form (what the browser's crypto.randomUUID() gives), any case.
 _SUBMISSION_KEY_RE = re.compile(
@@ -206,6 +207,16 @@ def clean_submission_key(value: object) -> str:
     return value.lower()
 
 
+def clean_fingerprint(value: object) -> str | None:
+    """An imported statement line's mark (None for a row entered by hand): printable ASCII
+    without spaces, as long as the column allows."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _FINGERPRINT_RE.fullmatch(value):
+        raise Invalid("Expected the mark of an imported statement line.")
+    return value
+
+
 def clean_size(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise Invalid("Expected a size in bytes.")
@@ -218,7 +229,7 @@ def clean_size(value: object) -> int:
 def check_transaction(
     txn: Any, account: Row, category: Row | None, current: Row | None, errors: FieldErrors
 ) -> dict[str, Any]:
-    """A transaction's columns from a TransactionInput and the owned rows it refers to.
+    """A transaction's columns from a Transaction (data/entries.py) and the owned rows it refers to.
 
     A new transaction may not use an archived account or category; an edit may keep the one it
     has, so old entries stay editable after an account is closed.
@@ -235,8 +246,18 @@ def check_transaction(
         "amount_minor": errors.check(
             "amount_minor", clean_amount, txn.amount_minor, account.currency, zero_ok=False
         ),
+        **check_leg_text(txn, errors),
+    }
+
+
+def check_leg_text(txn: Any, errors: FieldErrors) -> dict[str, Any]:
+    """The text columns of a transaction or a transfer's leg: payee, memo, import mark."""
+    return {
         "payee": errors.check("payee", clean_text, txn.payee, PAYEE_MAX),
         "memo": errors.check("memo", clean_text, txn.memo, MEMO_MAX, multiline=True),
+        "import_fingerprint": errors.check(
+            "import_fingerprint", clean_fingerprint, txn.import_fingerprint
+        ),
     }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, up
 from sqlalchemy.exc import IntegrityError
 
 from data import validation as v
+from data.entries import Entry, Transaction, Transfer
 from data.ownership import bump_version, insert_id, owned_row, update_owned
 from data.receipt_writes import link_new_receipt
 from data.schema import accounts, budgets, categories, receipts
@@ -27,21 +28,22 @@ from data.submissions import (
 )
 from data.validation import FieldErrors, ValidationError
 
+# A restored transaction whose statement line was imported again after it was deleted.
+IMPORTED_AGAIN = "This statement line was imported again since: it is in the ledger already."
+
 
 @dataclass(frozen=True)
-class TransactionInput:
-    account_id: int
-    date: date
-    amount_minor: int
-    payee: str = ""
-    memo: str = ""
-    category_id: int | None = None
+class _Attached:
+    """A receipt stored with an entry's first leg: a stored row's id, or a new file's values."""
+
+    receipt_id: int | None
+    receipt_file: Mapping[str, object] | None
 
 
 def create_transaction(
     engine: Engine,
     user_id: int,
-    txn: TransactionInput,
+    txn: Transaction,
     receipt_id: int | None = None,
     *,
     submission_key: str | None = None,
@@ -52,40 +54,45 @@ def create_transaction(
     submission_key: the entry form's key of this submission. A later call with the same user
     and key (a retry of a request whose answer was lost, a replay, a double click) stores
     nothing and returns the id the first call stored, whatever else it carries.
+    receipt_id: a stored receipt of this user that no transaction has yet.
     receipt_file: the row values of a receipt file the caller has written, recorded and linked
     in the same DB transaction, so the transaction is never stored without it.
     """
     if receipt_id is not None and receipt_file is not None:
         raise TypeError("give a receipt_id or a receipt_file, not both")
-    key = None
-    try:
-        with engine.begin() as conn:
-            bump_version(conn, user_id)
-            errors = FieldErrors()
-            values, _account = _transaction_values(conn, user_id, txn, None, errors)
-            key = checked_key(submission_key, errors)
-            if receipt_id is not None:
-                receipt = owned_row(conn, receipts, user_id, receipt_id, "receipt")
-                values["receipt_id"] = receipt.id
-                if conn.execute(select(txns.c.id).where(txns.c.receipt_id == receipt.id)).first():
-                    errors.add("receipt_id", "That receipt belongs to another transaction.")
-            errors.raise_if_any()
-            txn_id = insert_id(conn, txns, user_id=user_id, submission_key=key, **values)
-            if receipt_file is not None:
-                link_new_receipt(conn, user_id, txn_id, dict(receipt_file), FieldErrors())
-            return txn_id
-    except IntegrityError as conflict:
-        if key is None or not violates_submission_key(conflict):
-            raise
-    first = first_submission(engine, user_id, key)
-    if first.transfer_peer_id is not None:
-        raise ValidationError({"submission_key": KEY_OF_ANOTHER_KIND})
-    return first.id
+    entry = Entry((txn,), submission_key)
+    attached = _Attached(receipt_id, receipt_file)
+    (txn_id,) = _store_entry(engine, user_id, entry, attached)
+    return txn_id
 
 
-def update_transaction(
-    engine: Engine, user_id: int, transaction_id: int, txn: TransactionInput
-) -> None:
+def create_transfer(
+    engine: Engine,
+    user_id: int,
+    transfer: Transfer,
+    *,
+    submission_key: str | None = None,
+    receipt_file: Mapping[str, object] | None = None,
+) -> tuple[int, int]:
+    """Two linked legs, -amount on the source and +amount on the target; returns (out, in).
+
+    The outflow leg carries the submission key and the receipt (see create_transaction): a
+    later call with the same key stores nothing and returns the legs the first call stored.
+    """
+    if not isinstance(transfer, Transfer):
+        raise TypeError(f"expected a Transfer, got {type(transfer).__name__}")
+    entry = Entry(transfer.legs(), submission_key)
+    out_id, in_id = _store_entry(engine, user_id, entry, _Attached(None, receipt_file))
+    return out_id, in_id
+
+
+def restore_entry(engine: Engine, user_id: int, entry: Entry) -> list[int]:
+    """Store an Entry read before it was deleted (undo): the same checks as a new entry, and
+    idempotent under its submission key. Returns the ids of its legs."""
+    return _store_entry(engine, user_id, entry, _Attached(None, None))
+
+
+def update_transaction(engine: Engine, user_id: int, transaction_id: int, txn: Transaction) -> None:
     """Edit a transaction; the other leg of a transfer follows (-amount, same date)."""
     with engine.begin() as conn:
         bump_version(conn, user_id)
@@ -118,67 +125,6 @@ def delete_transaction(engine: Engine, user_id: int, transaction_id: int) -> lis
             owned_receipts = (receipts.c.user_id == user_id, receipts.c.id.in_(receipt_ids))
             conn.execute(delete(receipts).where(*owned_receipts))
         return receipt_ids
-
-
-def create_transfer(
-    engine: Engine,
-    user_id: int,
-    from_account_id: int,
-    to_account_id: int,
-    date: date,
-    amount_minor: int,
-    payee: str = "Transfer",
-    memo: str = "",
-    *,
-    submission_key: str | None = None,
-    receipt_file: Mapping[str, object] | None = None,
-) -> tuple[int, int]:
-    """Two linked legs, -amount on the source and +amount on the target; returns (out, in).
-
-    The outflow leg carries the submission key and the receipt (see create_transaction): a
-    later call with the same key stores nothing and returns the legs the first call stored.
-    """
-    key = None
-    try:
-        with engine.begin() as conn:
-            bump_version(conn, user_id)
-            source = owned_row(conn, accounts, user_id, from_account_id, "account")
-            target = owned_row(conn, accounts, user_id, to_account_id, "account")
-            errors = FieldErrors()
-            v.check_transfer_accounts(source, target, errors)
-            amount = errors.check(
-                "amount_minor",
-                v.clean_amount,
-                amount_minor,
-                source.currency,
-                zero_ok=False,
-                negative_ok=False,
-            )
-            leg = {
-                "user_id": user_id,
-                "date": errors.check("date", v.clean_date, date),
-                "payee": errors.check("payee", v.clean_text, payee, v.PAYEE_MAX),
-                "memo": errors.check("memo", v.clean_text, memo, v.MEMO_MAX, multiline=True),
-            }
-            key = checked_key(submission_key, errors)
-            errors.raise_if_any()
-            assert amount is not None  # clean_amount returns an int or records an error
-            out_id = insert_id(
-                conn, txns, **leg, account_id=source.id, amount_minor=-amount, submission_key=key
-            )
-            inflow = {"account_id": target.id, "amount_minor": amount, "transfer_peer_id": out_id}
-            in_id = insert_id(conn, txns, **leg, **inflow)
-            update_owned(conn, txns, user_id, out_id, transfer_peer_id=in_id)
-            if receipt_file is not None:
-                link_new_receipt(conn, user_id, out_id, dict(receipt_file), FieldErrors())
-            return out_id, in_id
-    except IntegrityError as conflict:
-        if key is None or not violates_submission_key(conflict):
-            raise
-    first = first_submission(engine, user_id, key)
-    if first.transfer_peer_id is None:
-        raise ValidationError({"submission_key": KEY_OF_ANOTHER_KIND})
-    return first.id, first.transfer_peer_id
 
 
 def set_budget(
@@ -243,15 +189,133 @@ def copy_budgets(
         return len(copied)
 
 
+def _store_entry(engine: Engine, user_id: int, entry: Entry, attached: _Attached) -> list[int]:
+    """Check and insert an entry's legs in one DB transaction; returns their ids. An entry
+    whose submission key is stored already is a retry: the first one's ids, nothing stored."""
+    key = None
+    try:
+        with engine.begin() as conn:
+            bump_version(conn, user_id)
+            errors = FieldErrors()
+            rows = _entry_values(conn, user_id, entry, errors)
+            key = checked_key(entry.submission_key, errors)
+            receipt_id = _attachable_receipt(conn, user_id, attached.receipt_id, errors)
+            errors.raise_if_any()
+            return _insert_legs(conn, user_id, rows, key, receipt_id, attached.receipt_file)
+    except IntegrityError as conflict:
+        if "import_fingerprint" in str(conflict.orig):
+            raise ValidationError({"import_fingerprint": IMPORTED_AGAIN}) from conflict
+        if key is None or not violates_submission_key(conflict):
+            raise
+    first = first_submission(engine, user_id, key)
+    if (first.transfer_peer_id is not None) != entry.is_transfer:
+        raise ValidationError({"submission_key": KEY_OF_ANOTHER_KIND})
+    return [first.id] if first.transfer_peer_id is None else [first.id, first.transfer_peer_id]
+
+
+def _entry_values(
+    conn: Connection, user_id: int, entry: Entry, errors: FieldErrors
+) -> list[dict[str, object]]:
+    """The columns of each leg, checked as the entry form's fields are."""
+    if not isinstance(entry, Entry) or not all(isinstance(leg, Transaction) for leg in entry.legs):
+        raise TypeError(f"expected an Entry of Transactions, got {entry!r}")
+    if len(entry.legs) == 1:
+        rows = [_transaction_values(conn, user_id, entry.legs[0], None, errors)[0]]
+    elif len(entry.legs) == 2:
+        rows = _transfer_values(conn, user_id, entry.legs, errors)
+    else:
+        raise TypeError(f"an entry has one leg or a transfer's two, not {len(entry.legs)}")
+    for values in rows:
+        fingerprint = values["import_fingerprint"]
+        if fingerprint is not None and _imported(conn, user_id, fingerprint):
+            errors.add("import_fingerprint", IMPORTED_AGAIN)
+    return rows
+
+
+def _transfer_values(
+    conn: Connection, user_id: int, legs: tuple[Transaction, ...], errors: FieldErrors
+) -> list[dict[str, object]]:
+    out, into = legs
+    source = owned_row(conn, accounts, user_id, out.account_id, "account")
+    target = owned_row(conn, accounts, user_id, into.account_id, "account")
+    v.check_transfer_accounts(source, target, errors)
+    errors.check(
+        "amount_minor",
+        v.clean_amount,
+        into.amount_minor,
+        source.currency,
+        zero_ok=False,
+        negative_ok=False,
+    )
+    if out.amount_minor != -into.amount_minor:
+        errors.add("amount_minor", "Both legs of a transfer move the same amount.")
+    if out.date != into.date:
+        errors.add("date", "Both legs of a transfer have the same date.")
+    if out.category_id is not None or into.category_id is not None:
+        errors.add("category_id", "A transfer has no category.")
+    day = errors.check("date", v.clean_date, out.date)
+    return [
+        {
+            "account_id": account.id,
+            "date": day,
+            "amount_minor": leg.amount_minor,
+            "category_id": None,
+            **v.check_leg_text(leg, errors),
+        }
+        for leg, account in ((out, source), (into, target))
+    ]
+
+
+def _attachable_receipt(
+    conn: Connection, user_id: int, receipt_id: int | None, errors: FieldErrors
+) -> int | None:
+    if receipt_id is None:
+        return None
+    receipt = owned_row(conn, receipts, user_id, receipt_id, "receipt")
+    if conn.execute(select(txns.c.id).where(txns.c.receipt_id == receipt.id)).first():
+        errors.add("receipt_id", "That receipt belongs to another transaction.")
+    return receipt.id
+
+
+def _insert_legs(
+    conn: Connection,
+    user_id: int,
+    rows: list[dict[str, object]],
+    key: str | None,
+    receipt_id: int | None,
+    receipt_file: Mapping[str, object] | None,
+) -> list[int]:
+    """The first leg carries the key and the receipt; a second one is its transfer peer."""
+    first, *rest = rows
+    first_id = insert_id(
+        conn, txns, **first, user_id=user_id, submission_key=key, receipt_id=receipt_id
+    )
+    ids = [first_id]
+    for values in rest:
+        ids.append(insert_id(conn, txns, **values, user_id=user_id, transfer_peer_id=first_id))
+    if rest:
+        update_owned(conn, txns, user_id, first_id, transfer_peer_id=ids[1])
+    if receipt_file is not None:
+        link_new_receipt(conn, user_id, first_id, dict(receipt_file), FieldErrors())
+    return ids
+
+
+def _imported(conn: Connection, user_id: int, fingerprint: object) -> bool:
+    query = select(txns.c.id).where(
+        txns.c.user_id == user_id, txns.c.import_fingerprint == fingerprint
+    )
+    return conn.execute(query).first() is not None
+
+
 def _transaction_values(
     conn: Connection,
     user_id: int,
-    txn: TransactionInput,
+    txn: Transaction,
     current: Row | None,
     errors: FieldErrors,
 ) -> tuple[dict[str, object], Row]:
-    if not isinstance(txn, TransactionInput):
-        raise TypeError(f"expected a TransactionInput, got {type(txn).__name__}")
+    if not isinstance(txn, Transaction):
+        raise TypeError(f"expected a Transaction, got {type(txn).__name__}")
     account = owned_row(conn, accounts, user_id, txn.account_id, "account")
     category = None
     if txn.category_id is not None:

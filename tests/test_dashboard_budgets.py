@@ -12,6 +12,7 @@ from dashboard import figures, ids, services
 from dashboard.callbacks import budgets as cb
 from dashboard.pages.budgets import BUDGET_LIMIT_ERROR, BUDGET_LIMIT_INPUT
 from data import lookups, setup_writes, writes
+from data.entries import Transaction
 from data.money import to_major_float
 from tests.conftest import as_user, make_user
 
@@ -91,7 +92,7 @@ def household(engine):
     writes.create_transaction(
         engine,
         user_id,
-        writes.TransactionInput(account, date(2025, 3, 10), -6000, "Market", "", groceries),
+        Transaction(account, date(2025, 3, 10), -6000, "Market", "", groceries),
     )
     return {"user": user_id, "groceries": groceries, "dining": dining}
 

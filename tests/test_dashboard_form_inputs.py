@@ -19,8 +19,8 @@ from dashboard.callbacks import transactions as grid
 from dashboard.callbacks.shell import update_filters
 from dashboard.forms import NO_CATEGORY
 from data import setup_writes, writes
+from data.entries import Transaction
 from data.schema import accounts, categories, transactions
-from data.writes import TransactionInput
 from tests.conftest import as_user, make_user
 
 BAD_DATES = ("2023-02-30", "2023/02/30", "2023-13-01", "yesterday-ish")
@@ -48,19 +48,20 @@ def table_rows(engine, table) -> list[tuple]:
 def submit(home, mode="transaction", date_value="2024-05-01", payee="Shop", memo=""):
     """The entry form's callback, with a fresh submission key: only the typed fields can fail."""
     amount = "10" if mode == "transfer" else "-10"
-    return entry.submit_entry(
-        home["user"],
-        mode,
-        date_value,
-        amount,
-        str(home["checking"]),
-        str(home["savings"]),
-        NO_CATEGORY,
-        payee,
-        memo,
-        3,
-        submission_key=str(uuid.uuid4()),
-    )
+    form = {
+        "mode": mode, "date": date_value, "amount": amount, "account": str(home["checking"]),
+        "to_account": str(home["savings"]), "category": NO_CATEGORY, "payee": payee,
+        "memo": memo, "submission_key": str(uuid.uuid4()),
+    }  # fmt: skip
+    return entry.submit_entry(home["user"], form, 3)
+
+
+def edit_form(date_value: str, amount: str, account: int, payee: str, memo: str = "") -> dict:
+    """The edit modal's values, keyed as its save callback hands them over."""
+    return {
+        "date": date_value, "amount": amount, "account": str(account), "category": "",
+        "payee": payee, "memo": memo,
+    }  # fmt: skip
 
 
 # Item 1: dates.
@@ -79,12 +80,12 @@ def test_the_entry_form_stores_nothing_for_a_date_that_is_not_one(app, engine, h
 @pytest.mark.parametrize("typed", BAD_DATES)
 def test_the_edit_modal_changes_nothing_for_a_date_that_is_not_one(app, engine, home, typed):
     txn = writes.create_transaction(
-        engine, home["user"], TransactionInput(home["checking"], TODAY, -500, "Shop", "", None)
+        engine, home["user"], Transaction(home["checking"], TODAY, -500, "Shop", "", None)
     )
     before = table_rows(engine, transactions)
     with as_user(app, home["user"]):
         outcome = edit.save_edit(
-            home["user"], txn, typed, "-7.00", str(home["checking"]), "", "Other", "", 1
+            home["user"], txn, edit_form(typed, "-7.00", home["checking"], "Other"), 1
         )
     assert not outcome.saved
     assert outcome.field_errors == {"date": f"Not a date: {typed}. Use YYYY-MM-DD."}
@@ -99,12 +100,20 @@ def test_a_typed_date_is_stored_as_typed(app, engine, home):
         assert conn.execute(select(transactions.c.date)).scalar_one() == date(2024, 2, 29)
 
 
+def bar(preset, start, end, account_ids, category_ids) -> dict:
+    """The filter bar's values, keyed as its callback hands them to update_filters."""
+    return {
+        "preset": preset, "start": start, "end": end,
+        "account_ids": account_ids, "category_ids": category_ids,
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize("field", [ids.DATE_FROM, ids.DATE_TO])
 @pytest.mark.parametrize("typed", BAD_DATES)
 def test_a_custom_range_date_that_is_not_one_changes_no_filter(field, typed):
     start, end = ("2024-01-05", "2024-02-10")
     start, end = (typed, end) if field == ids.DATE_FROM else (start, typed)
-    answer = update_filters("last_12_months", start, end, [1], [], field, TODAY)
+    answer = update_filters(bar("last_12_months", start, end, [1], []), field, TODAY)
     label = "From" if field == ids.DATE_FROM else "To"
     assert answer == {
         "store": no_update,
@@ -118,7 +127,7 @@ def test_a_custom_range_date_that_is_not_one_changes_no_filter(field, typed):
 def test_a_custom_range_that_is_not_one_holds_back_other_filter_changes_too():
     # The range is what the person sees in the bar: filtering by some other period is not it.
     answer = update_filters(
-        "custom", "2023-02-30", "2024-02-10", [1], [], ids.ACCOUNTS_FILTER, TODAY
+        bar("custom", "2023-02-30", "2024-02-10", [1], []), ids.ACCOUNTS_FILTER, TODAY
     )
     assert "Not a date: 2023-02-30" in answer.pop("message")
     assert all(value is no_update for value in answer.values())
@@ -126,7 +135,7 @@ def test_a_custom_range_that_is_not_one_holds_back_other_filter_changes_too():
 
 def test_a_typed_custom_range_filters_by_it_and_keeps_the_text():
     answer = update_filters(
-        "last_12_months", "2024-01-05", "2024-02-10", [1], [2], ids.DATE_TO, TODAY
+        bar("last_12_months", "2024-01-05", "2024-02-10", [1], [2]), ids.DATE_TO, TODAY
     )
     assert answer["store"] == {
         "preset": "custom",
@@ -140,7 +149,9 @@ def test_a_typed_custom_range_filters_by_it_and_keeps_the_text():
 
 
 def test_a_preset_fills_the_dates_and_clears_the_message():
-    answer = update_filters("this_month", "2023-02-30", "nonsense", None, None, ids.PRESET, TODAY)
+    answer = update_filters(
+        bar("this_month", "2023-02-30", "nonsense", None, None), ids.PRESET, TODAY
+    )
     store = answer["store"]
     assert (store["start"], store["end"], answer["start_text"], answer["end_text"]) == (
         "2024-06-01",
@@ -170,13 +181,12 @@ def test_the_entry_form_refuses_a_pasted_100000_character_text(
 
 def test_the_edit_modal_refuses_a_pasted_100000_character_memo(app, engine, home):
     txn = writes.create_transaction(
-        engine, home["user"], TransactionInput(home["checking"], TODAY, -500, "Shop", "", None)
+        engine, home["user"], Transaction(home["checking"], TODAY, -500, "Shop", "", None)
     )
     before = table_rows(engine, transactions)
     with as_user(app, home["user"]):
-        outcome = edit.save_edit(
-            home["user"], txn, "2024-06-01", "-5", str(home["checking"]), "", "Shop", "m" * LONG, 1
-        )
+        typed = edit_form("2024-06-01", "-5", home["checking"], "Shop", "m" * LONG)
+        outcome = edit.save_edit(home["user"], txn, typed, 1)
     assert outcome.field_errors == {"memo": "At most 2,000 characters (this one has 100,000)."}
     assert table_rows(engine, transactions) == before
 
@@ -203,7 +213,7 @@ def test_settings_refuse_long_names_and_a_four_letter_currency(app, engine, home
 def test_a_search_over_its_limit_finds_nothing_and_says_why(app, engine, home):
     # A cut search would show rows for words the person did not type.
     writes.create_transaction(
-        engine, home["user"], TransactionInput(home["checking"], TODAY, -500, "a" * 200, "", None)
+        engine, home["user"], Transaction(home["checking"], TODAY, -500, "a" * 200, "", None)
     )
     request = {"startRow": 0, "endRow": 100, "sortModel": []}
     with as_user(app, home["user"]):
@@ -223,7 +233,7 @@ def test_a_payee_longer_than_any_stored_one_brings_no_category(app, engine, home
     writes.create_transaction(
         engine,
         home["user"],
-        TransactionInput(home["checking"], TODAY, -500, "p" * 200, "", home["food"]),
+        Transaction(home["checking"], TODAY, -500, "p" * 200, "", home["food"]),
     )
     with as_user(app, home["user"]):
         assert entry.category_for_payee(home["user"], "p" * 200) == str(home["food"])

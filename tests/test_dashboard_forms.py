@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from dashboard.forms import (
     DEFAULT_PRESET,
+    FormChoices,
     custom_range,
     not_a_date,
     parse_iso_date,
@@ -83,8 +84,10 @@ def test_the_message_asks_for_a_date_when_there_is_none_and_shortens_a_pasted_pa
 def test_the_entry_and_edit_forms_refuse_a_bad_date_and_only_that(typed):
     currencies = {1: "EUR", 2: "EUR"}
     expected = {"date": f"Not a date: {typed}. Use YYYY-MM-DD."}
-    assert parse_transaction_form(typed, "-1", "1", "", "", "", currencies, set()) == expected
-    assert parse_transfer_form(typed, "1", "1", "2", "", "", currencies) == expected
+    typed_form = {"date": typed, "amount": "-1", "account": "1"}
+    assert parse_transaction_form(typed_form, FormChoices(currencies)) == expected
+    transfer_form = {**typed_form, "amount": "1", "to_account": "2"}
+    assert parse_transfer_form(transfer_form, currencies) == expected
 
 
 def test_a_custom_range_is_two_days_in_order():

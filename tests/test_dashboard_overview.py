@@ -12,8 +12,9 @@ from dash import no_update
 from dashboard import ids
 from dashboard.callbacks import overview
 from dashboard.callbacks.shell import chips, remove_chip
+from data.entries import Transaction
 from data.setup_writes import create_account, create_category
-from data.writes import TransactionInput, create_transaction
+from data.writes import create_transaction
 from tests.conftest import as_user, make_user
 
 TODAY = date(2025, 3, 15)
@@ -169,7 +170,7 @@ def household(engine):
         (date(2025, 3, 5), 200000, "Employer", salary),
         (date(2025, 3, 10), -6000, "Market", groceries),
     ):
-        txn = TransactionInput(
+        txn = Transaction(
             account_id=account, date=day, amount_minor=amount, payee=payee, category_id=category
         )
         create_transaction(engine, user_id, txn)

@@ -33,11 +33,11 @@ from dashboard.receipt_files import (
 )
 from dashboard.settings import MIB, Settings, SettingsError
 from data import setup_writes, writes
+from data.entries import Transaction, Transfer
 from data.lookups import get_transaction
 from data.schema import receipts as receipts_table
 from data.schema import transactions
 from data.validation import NotFound, ValidationError
-from data.writes import TransactionInput
 from tests.conftest import as_user, build_app, make_user
 
 TODAY = date.today()
@@ -113,7 +113,7 @@ def receipt_rows(engine) -> list:
 
 def make_ledger(engine, user_id: int) -> SimpleNamespace:
     account = setup_writes.create_account(engine, user_id, "Checking", "checking")
-    txn = TransactionInput(account, TODAY, -1250, "Bakery")
+    txn = Transaction(account, TODAY, -1250, "Bakery")
     return SimpleNamespace(
         user=user_id, account=account, txn=writes.create_transaction(engine, user_id, txn)
     )
@@ -201,13 +201,21 @@ def test_the_receipts_directory_is_private_and_nothing_temporary_stays(app, ledg
     assert not stored_name.startswith(".")
 
 
+def entry_form(account: int, amount: str, contents: str, filename: str, **fields: str) -> dict:
+    """The entry form's values, with a receipt and a fresh submission key."""
+    return {
+        "mode": "transaction", "date": TODAY.isoformat(), "amount": amount,
+        "account": str(account), "to_account": "", "category": NO_CATEGORY, "payee": "",
+        "memo": "", "receipt_contents": contents, "receipt_filename": filename,
+        "submission_key": str(uuid.uuid4()), **fields,
+    }  # fmt: skip
+
+
 def test_the_entry_form_saves_a_transaction_with_its_receipt(app, engine, ledger):
     with as_user(app, ledger.user):
-        outcome = entry.submit_entry(
-            ledger.user, "transaction", TODAY.isoformat(), "-4.20", str(ledger.account), "",
-            NO_CATEGORY, "Kiosk", "", 7, data_url(image_bytes("PNG"), "image/png"), "kiosk.png",
-            submission_key=str(uuid.uuid4()),
-        )  # fmt: skip
+        typed = entry_form(ledger.account, "-4.20", data_url(image_bytes("PNG"), "image/png"),
+                           "kiosk.png", payee="Kiosk")  # fmt: skip
+        outcome = entry.submit_entry(ledger.user, typed, 7)
     assert outcome.saved and outcome.error == "" and outcome.refresh == 8
     [row] = receipt_rows(engine)
     linked = [t for t in _transactions(engine, ledger.user) if t["receipt_id"] == row.id]
@@ -218,11 +226,9 @@ def test_the_entry_form_saves_a_transaction_with_its_receipt(app, engine, ledger
 def test_a_transfer_keeps_its_receipt_on_the_outflow_leg(app, engine, ledger):
     savings = setup_writes.create_account(engine, ledger.user, "Savings", "savings")
     with as_user(app, ledger.user):
-        outcome = entry.submit_entry(
-            ledger.user, "transfer", TODAY.isoformat(), "50", str(ledger.account),
-            str(savings), NO_CATEGORY, "", "", 0, data_url(pdf_bytes()), "slip.pdf",
-            submission_key=str(uuid.uuid4()),
-        )  # fmt: skip
+        typed = entry_form(ledger.account, "50", data_url(pdf_bytes()), "slip.pdf",
+                           mode="transfer", to_account=str(savings))  # fmt: skip
+        outcome = entry.submit_entry(ledger.user, typed, 0)
     assert outcome.saved
     [row] = receipt_rows(engine)
     [leg] = [t for t in _transactions(engine, ledger.user) if t["receipt_id"] == row.id]
@@ -234,13 +240,11 @@ def test_a_refused_receipt_stores_no_transaction_and_shows_both_messages(app, en
     html = data_url(b"<html><script>alert(1)</script></html>", "image/jpeg")
     with as_user(app, ledger.user):
         only_receipt = entry.submit_entry(
-            ledger.user, "transaction", TODAY.isoformat(), "-1", str(ledger.account), "",
-            NO_CATEGORY, "", "", 0, html, "photo.jpg", submission_key=str(uuid.uuid4()),
-        )  # fmt: skip
+            ledger.user, entry_form(ledger.account, "-1", html, "photo.jpg"), 0
+        )
         both = entry.submit_entry(
-            ledger.user, "transaction", TODAY.isoformat(), "abc", str(ledger.account), "",
-            NO_CATEGORY, "", "", 0, html, "photo.jpg", submission_key=str(uuid.uuid4()),
-        )  # fmt: skip
+            ledger.user, entry_form(ledger.account, "abc", html, "photo.jpg"), 0
+        )
     assert only_receipt == entry.FormOutcome(saved=False, field_errors={"receipt": NOT_ALLOWED})
     assert both.field_errors["receipt"] == NOT_ALLOWED and "amount" in both.field_errors
     assert _transactions(engine, ledger.user) == before
@@ -289,7 +293,9 @@ def test_deleting_a_transaction_deletes_its_receipt_row_and_file(app, engine, le
 
 def test_deleting_a_transfer_from_either_leg_deletes_the_receipt_of_the_other(app, engine, ledger):
     savings = setup_writes.create_account(engine, ledger.user, "Savings", "savings")
-    out_id, in_id = writes.create_transfer(engine, ledger.user, ledger.account, savings, TODAY, 700)
+    out_id, in_id = writes.create_transfer(
+        engine, ledger.user, Transfer(ledger.account, savings, TODAY, 700)
+    )
     upload(app, ledger.user, in_id, image_bytes("PNG"))
     with as_user(app, ledger.user):
         deleted = deleting.delete_transaction(ledger.user, out_id, 0)

@@ -10,9 +10,10 @@ import redis
 from sqlalchemy import event
 
 from dashboard import services
+from data.entries import Transaction
 from data.filters import Filters
 from data.setup_writes import create_account, create_category
-from data.writes import TransactionInput, create_transaction
+from data.writes import create_transaction
 from tests.conftest import as_user, build_app, make_user
 
 PERIOD = Filters(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
@@ -26,7 +27,7 @@ def _household(engine, user_id: int, spent: int = -1000) -> tuple[int, int]:
 
 
 def _spend(engine, user_id: int, account: int, category: int, amount: int) -> None:
-    txn = TransactionInput(account, date(2026, 1, 5), amount, "Shop", "", category)
+    txn = Transaction(account, date(2026, 1, 5), amount, "Shop", "", category)
     create_transaction(engine, user_id, txn)
 
 

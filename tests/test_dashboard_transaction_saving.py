@@ -20,6 +20,7 @@ from dashboard.callbacks import transaction_delete as deleting
 from dashboard.callbacks import transaction_entry as entry
 from dashboard.forms import NO_CATEGORY
 from data import setup_writes, writes
+from data.entries import Transaction
 from data.schema import receipts, transactions
 from data.validation import SUBMISSION_KEY_INVALID
 from tests.conftest import as_user, build_app, make_user
@@ -73,14 +74,13 @@ def form(home: dict[str, int], key: Any, mode: str = "transaction", **changes: A
     """The entry form's values as the submit callback receives them."""
     values = {
         "mode": mode,
-        "date_value": TODAY.isoformat(),
+        "date": TODAY.isoformat(),
         "amount": "-12.50" if mode == "transaction" else "40",
         "account": str(home["checking"]),
         "to_account": str(home["savings"]),
         "category": NO_CATEGORY,
         "payee": "Bakery" if mode == "transaction" else "Transfer",
         "memo": "",
-        "refresh": 3,
         "receipt_contents": None,
         "receipt_filename": None,
         "submission_key": key,
@@ -90,7 +90,7 @@ def form(home: dict[str, int], key: Any, mode: str = "transaction", **changes: A
 
 def submit(app, user_id: int, values: dict) -> entry.FormOutcome:
     with as_user(app, user_id):
-        return entry.submit_entry(user_id, **values)
+        return entry.submit_entry(user_id, values, 3)
 
 
 # The whole request, as the browser sends it.
@@ -250,7 +250,7 @@ def test_bob_replaying_alices_key_stores_his_own_entry_and_learns_nothing_of_her
 
 def test_a_second_delete_of_the_same_transaction_answers_deleted_not_an_error(app, engine, home):
     saved = writes.create_transaction(
-        engine, home["user"], writes.TransactionInput(home["checking"], TODAY, -500, "Cafe")
+        engine, home["user"], Transaction(home["checking"], TODAY, -500, "Cafe")
     )
     with as_user(app, home["user"]):
         first = deleting.delete_transaction(home["user"], str(saved), 2)
@@ -270,7 +270,7 @@ def test_undo_restores_the_entry_with_its_key_once_however_often_it_is_sent(app,
         deleted = deleting.delete_transaction(home["user"], out_id, 0)
         restored = [deleting.undo_delete(home["user"], deleted["undo"], 1) for _ in range(2)]
 
-    assert deleted["undo"]["key"] == key
+    assert deleted["undo"]["submission_key"] == key
     assert restored == [{"restored": True, "message": "Restored.", "refresh": 2}] * 2
     assert stored(engine, home["user"]) == legs
     # A late retry of the entry that first stored it finds it again: still one transfer.
@@ -280,7 +280,7 @@ def test_undo_restores_the_entry_with_its_key_once_however_often_it_is_sent(app,
 
 def test_undo_of_an_entry_stored_without_a_key_gives_it_one(app, engine, home):
     saved = writes.create_transaction(
-        engine, home["user"], writes.TransactionInput(home["checking"], TODAY, -500, "Import")
+        engine, home["user"], Transaction(home["checking"], TODAY, -500, "Import")
     )
     with as_user(app, home["user"]):
         deleted = deleting.delete_transaction(home["user"], saved, 0)
@@ -290,7 +290,7 @@ def test_undo_of_an_entry_stored_without_a_key_gives_it_one(app, engine, home):
     assert all(result["restored"] for result in restored)
     assert keyless == {"restored": False, "message": "There is nothing to undo."}
     assert stored(engine, home["user"]) == [
-        (home["checking"], -500, "Import", deleted["undo"]["key"], False)
+        (home["checking"], -500, "Import", deleted["undo"]["submission_key"], False)
     ]
 
 

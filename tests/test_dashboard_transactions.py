@@ -19,7 +19,7 @@ from dashboard.callbacks import transaction_entry as entry
 from dashboard.callbacks import transactions as grid
 from dashboard.forms import (
     NO_CATEGORY,
-    TransferForm,
+    FormChoices,
     form_field_errors,
     parse_filters,
     parse_id,
@@ -30,10 +30,9 @@ from dashboard.pages import transactions as page
 from data import receipt_writes, setup_writes, writes
 from data.db import make_engine
 from data.demo import DEMO_USER_ID
-from data.lookups import get_transaction
+from data.entries import Transaction, Transfer
 from data.money import format_amount, max_abs_minor
 from data.schema import transactions
-from data.writes import TransactionInput
 from tests.conftest import as_user, make_user
 
 TODAY = date.today()
@@ -95,35 +94,33 @@ def household(engine):
 
 
 def add(engine, home, amount, payee="", category=None, account=None, day=TODAY, memo=""):
-    txn = TransactionInput(account or home["checking"], day, amount, payee, memo, category)
+    txn = Transaction(account or home["checking"], day, amount, payee, memo, category)
     return writes.create_transaction(engine, home["user"], txn)
 
 
 def submit(home, amount, mode="transaction", **fields):
     """The entry form's callback; each call is a new entry (its own key) unless `key` is given."""
-    values = {
-        "date_value": TODAY.isoformat(),
+    form = {
+        "mode": mode,
+        "date": TODAY.isoformat(),
+        "amount": amount,
         "account": str(home["checking"]),
         "to_account": str(home["savings"]),
         "category": NO_CATEGORY,
         "payee": "",
         "memo": "",
-        "key": str(uuid.uuid4()),
+        "submission_key": str(uuid.uuid4()),
         **fields,
     }
-    return entry.submit_entry(
-        home["user"],
-        mode,
-        values["date_value"],
-        amount,
-        values["account"],
-        values["to_account"],
-        values["category"],
-        values["payee"],
-        values["memo"],
-        5,
-        submission_key=values["key"],
-    )
+    return entry.submit_entry(home["user"], form, 5)
+
+
+def form_of(date_value, amount, account, category="", payee="", memo="", to_account=None):
+    """The entry or edit form's values, keyed as the callbacks hand them to the parsers."""
+    return {
+        "date": date_value, "amount": amount, "account": account, "category": category,
+        "payee": payee, "memo": memo, "to_account": to_account,
+    }  # fmt: skip
 
 
 # The grid, over the demo household (read-only).
@@ -209,7 +206,9 @@ def test_unknown_sort_columns_and_odd_requests_fall_back_safely():
 def test_grid_rows_label_transfers_uncategorised_rows_and_receipts(app, engine, household):
     home = household
     with as_user(app, home["user"]):
-        writes.create_transfer(engine, home["user"], home["checking"], home["savings"], TODAY, 500)
+        writes.create_transfer(
+            engine, home["user"], Transfer(home["checking"], home["savings"], TODAY, 500)
+        )
         plain = add(engine, home, -250, "Kiosk")
         receipt_writes.attach_receipt(
             engine, home["user"], plain, storage_name="r1.pdf", original_name="r.pdf",
@@ -289,21 +288,19 @@ def test_entry_options_list_active_accounts_and_categories_by_kind(app, engine, 
 
 
 def test_parse_transaction_form_reads_a_signed_amount_in_the_account_currency():
-    currencies = {1: "EUR", 2: "JPY"}
-    parsed = parse_transaction_form(
-        "2024-05-01", "-12.50", "1", "7", " Bakery ", "", currencies, {7}
-    )
-    assert parsed == TransactionInput(1, date(2024, 5, 1), -1250, "Bakery", "", 7)
+    choices = FormChoices({1: "EUR", 2: "JPY"}, {7})
+    parsed = parse_transaction_form(form_of("2024-05-01", "-12.50", "1", "7", " Bakery "), choices)
+    assert parsed == Transaction(1, date(2024, 5, 1), -1250, "Bakery", "", 7)
     assert parse_transaction_form(
-        "2024-05-01", "1,500", 2, NO_CATEGORY, "", None, currencies, {7}
-    ) == (TransactionInput(2, date(2024, 5, 1), 1500, "", "", None))
-    assert parse_transaction_form("x", "12.5", "2", "8", 3, "", currencies, {7}) == {
+        form_of("2024-05-01", "1,500", 2, NO_CATEGORY, "", None), choices
+    ) == (Transaction(2, date(2024, 5, 1), 1500, "", "", None))
+    assert parse_transaction_form(form_of("x", "12.5", "2", "8", 3), choices) == {
         "date": "Not a date: x. Use YYYY-MM-DD.",
         "amount": "JPY amounts have no decimals.",
         "category": "Choose a category from the list.",
         "payee": "Enter text.",
     }
-    assert parse_transaction_form("2024-05-01", "0", "3", "", "", "", currencies, {7}) == {
+    assert parse_transaction_form(form_of("2024-05-01", "0", "3"), choices) == {
         "account": "Choose an account.",
         "amount": "Enter an amount other than zero.",
     }
@@ -311,9 +308,11 @@ def test_parse_transaction_form_reads_a_signed_amount_in_the_account_currency():
 
 def test_parse_transfer_form_wants_a_positive_amount_and_two_accounts():
     currencies = {1: "EUR", 2: "EUR"}
-    parsed = parse_transfer_form("2024-05-01", "100", "1", "2", "", "rent", currencies)
-    assert parsed == TransferForm(1, 2, date(2024, 5, 1), 10000, "Transfer", "rent")
-    errors = parse_transfer_form("2024-05-01", "-100", "1", "1", "", "", currencies)
+    parsed = parse_transfer_form(
+        form_of("2024-05-01", "100", "1", memo="rent", to_account="2"), currencies
+    )
+    assert parsed == Transfer(1, 2, date(2024, 5, 1), 10000, "Transfer", "rent")
+    errors = parse_transfer_form(form_of("2024-05-01", "-100", "1", to_account="1"), currencies)
     assert set(errors) == {"amount", "to_account"}
     assert form_field_errors({"amount_minor": "a", "to_account_id": "b", "memo": "c"}) == {
         "amount": "a",
@@ -334,7 +333,7 @@ def test_parse_id_accepts_only_plain_positive_integers(value, expected):
 @given(st.integers(min_value=-max_abs_minor("EUR"), max_value=max_abs_minor("EUR")))
 def test_a_formatted_amount_parses_back_to_the_same_integer(minor):
     text = format_amount(minor, "EUR")
-    parsed = parse_transaction_form("2024-01-31", text, "1", "", "", "", {1: "EUR"}, ())
+    parsed = parse_transaction_form(form_of("2024-01-31", text, "1"), FormChoices({1: "EUR"}))
     if minor == 0:
         assert parsed == {"amount": "Enter an amount other than zero."}
     else:
@@ -378,7 +377,7 @@ def test_a_valid_entry_stores_the_exact_amount_and_bumps_the_refresh(app, engine
 
 def test_a_write_refusal_lands_on_its_field(app, engine, household):
     with as_user(app, household["user"]):
-        outcome = submit(household, "-1", date_value="1960-01-01")
+        outcome = submit(household, "-1", date="1960-01-01")
     assert not outcome.saved and set(outcome.field_errors) == {"date"}
     assert rows_of(engine, household["user"]) == []
 
@@ -434,7 +433,10 @@ def test_edit_is_prefilled_and_saves(app, engine, household):
     with as_user(app, home["user"]):
         view = edit.open_edit(home["user"], str(txn))
         outcome = edit.save_edit(
-            home["user"], txn, view["date"], "-20.00", view["account"], "", "Baker", "rolls", 1
+            home["user"],
+            txn,
+            form_of(view["date"], "-20.00", view["account"], "", "Baker", "rolls"),
+            1,
         )
     assert view["found"] and view["amount"] == "-12.50" and view["category"] == str(home["food"])
     assert (view["payee"], view["memo"], view["category_disabled"]) == ("Bakery", "bread", False)
@@ -476,9 +478,12 @@ def test_edit_errors_show_on_their_fields_and_change_nothing(app, engine, househ
     txn = add(engine, home, -1250, "Bakery")
     before = rows_of(engine, home["user"])
     with as_user(app, home["user"]):
-        bad_amount = edit.save_edit(home["user"], txn, TODAY.isoformat(), "abc", "", "", "", "", 1)
+        bad_amount = edit.save_edit(home["user"], txn, form_of(TODAY.isoformat(), "abc", ""), 1)
         too_long = edit.save_edit(
-            home["user"], txn, TODAY.isoformat(), "-1", str(home["checking"]), "", "p" * 201, "", 1
+            home["user"],
+            txn,
+            form_of(TODAY.isoformat(), "-1", str(home["checking"]), "", "p" * 201),
+            1,
         )
     assert bad_amount.field_errors == {
         "account": "Choose an account.",
@@ -498,7 +503,10 @@ def test_an_archived_account_and_category_stay_choosable_for_their_transaction(
     with as_user(app, home["user"]):
         view = edit.open_edit(home["user"], txn)
         outcome = edit.save_edit(
-            home["user"], txn, view["date"], "-8", view["account"], view["category"], "Old", "", 0
+            home["user"],
+            txn,
+            form_of(view["date"], "-8", view["account"], view["category"], "Old"),
+            0,
         )
     assert str(home["savings"]) in [o["value"] for o in view["account_options"]]
     assert str(home["food"]) in [o["value"] for o in view["category_options"]]
@@ -509,12 +517,12 @@ def test_an_archived_account_and_category_stay_choosable_for_their_transaction(
 def test_a_transfer_leg_is_edited_without_a_category(app, engine, household):
     home = household
     out_id, _in_id = writes.create_transfer(
-        engine, home["user"], home["checking"], home["savings"], TODAY, 1000
+        engine, home["user"], Transfer(home["checking"], home["savings"], TODAY, 1000)
     )
     with as_user(app, home["user"]):
         view = edit.open_edit(home["user"], out_id)
-        outcome = edit.save_edit(home["user"], out_id, view["date"], "-15", view["account"],
-                                 view["category"], "Transfer", "", 0)  # fmt: skip
+        typed = form_of(view["date"], "-15", view["account"], view["category"], "Transfer")
+        outcome = edit.save_edit(home["user"], out_id, typed, 0)
     assert view["category_disabled"] and view["category_options"] == edit.TRANSFER_CATEGORY
     assert "Both of its legs" in view["confirm"]
     assert outcome.saved
@@ -524,18 +532,16 @@ def test_a_transfer_leg_is_edited_without_a_category(app, engine, household):
 def test_another_users_transaction_is_not_found_and_left_alone(app, engine, household):
     bob = make_user(engine, "bob")
     bobs_account = setup_writes.create_account(engine, bob, "Bob's", "checking")
-    bobs = writes.create_transaction(
-        engine, bob, TransactionInput(bobs_account, TODAY, -999, "Secret")
-    )
+    bobs = writes.create_transaction(engine, bob, Transaction(bobs_account, TODAY, -999, "Secret"))
     before = rows_of(engine, bob)
     alice = household["user"]
     with as_user(app, alice):
         view = edit.open_edit(alice, str(bobs))
-        saved = edit.save_edit(
-            alice, bobs, TODAY.isoformat(), "-1", str(bobs_account), "", "", "", 0
-        )
+        saved = edit.save_edit(alice, bobs, form_of(TODAY.isoformat(), "-1", str(bobs_account)), 0)
         deleted = deleting.delete_transaction(alice, bobs, 0)
-        snapshot = {"legs": [deleting._leg(_row(engine, bobs))], "key": str(uuid.uuid4())}
+    with as_user(app, bob):
+        snapshot = deleting.delete_snapshot(bob, bobs)
+    with as_user(app, alice):
         undone = deleting.undo_delete(alice, snapshot, 0)
     assert view == {"found": False, "id": None, "error": edit.NOT_FOUND}
     assert saved == entry.FormOutcome(saved=False, error=edit.NOT_FOUND)
@@ -549,13 +555,6 @@ def test_another_users_transaction_is_not_found_and_left_alone(app, engine, hous
     }
     assert undone == {"restored": False, "message": "Could not undo: No such account."}
     assert rows_of(engine, bob) == before and rows_of(engine, alice) == []
-
-
-def _row(engine, transaction_id: int) -> dict:
-    owner_query = select(transactions.c.user_id).where(transactions.c.id == transaction_id)
-    with engine.connect() as conn:
-        owner = conn.execute(owner_query).scalar_one()
-    return get_transaction(engine, owner, transaction_id)
 
 
 def test_delete_then_undo_restores_the_transaction(app, engine, household):
@@ -576,11 +575,11 @@ def test_delete_then_undo_restores_the_transaction(app, engine, household):
 def test_deleting_a_transfer_removes_both_legs_and_undo_brings_both_back(app, engine, household):
     home = household
     _out, in_id = writes.create_transfer(
-        engine, home["user"], home["checking"], home["savings"], TODAY, 4200, "Move", "m"
+        engine, home["user"], Transfer(home["checking"], home["savings"], TODAY, 4200, "Move", "m")
     )
     writes.update_transaction(
         engine, home["user"], in_id,
-        TransactionInput(home["savings"], TODAY, 4200, "Incoming", "note"),
+        Transaction(home["savings"], TODAY, 4200, "Incoming", "note"),
     )  # fmt: skip
     before = rows_of(engine, home["user"])
     with as_user(app, home["user"]):
@@ -592,20 +591,30 @@ def test_deleting_a_transfer_removes_both_legs_and_undo_brings_both_back(app, en
     assert rows_of(engine, home["user"]) == before
 
 
+KEY = {"submission_key": "6f1c1c1e-8d4b-4a51-9a39-5a8e1b7e0c11"}
+
+
 @pytest.mark.parametrize(
     "snapshot",
     [
-        {"legs": [{"account_id": True, "date": "2024-01-01", "amount_minor": 1}]},
-        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1.5}]},
-        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1}] * 3},
-        {"legs": "nope"},
-        {"legs": ["x", {"account_id": 1, "date": "2024-01-01", "amount_minor": 1}]},
-        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1, "category_id": "a"}]},
+        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1}]},
+        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1}], "key": "k"},
+        {"legs": [{"account_id": True, "date": "2024-01-01", "amount_minor": 1}], **KEY},
+        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1.5}], **KEY},
+        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1}] * 3, **KEY},
+        {"legs": "nope", **KEY},
+        {"legs": ["x", {"account_id": 1, "date": "2024-01-01", "amount_minor": 1}], **KEY},
+        {"legs": [{"account_id": 1, "date": "2024-1-1", "amount_minor": 1}], **KEY},
+        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1, "x": 1}], **KEY},
+        {"legs": [{"account_id": 1, "date": "2024-01-01", "amount_minor": 1, "memo": 3}], **KEY},
+        {"legs": [{"account_id": 1, "date": "2024-01-01"}], **KEY},
+        [],
+        None,
         {
             "legs": [
-                {"account_id": 1, "date": "2024-01-01", "amount_minor": 5},
-                {"account_id": 2, "date": "2024-01-01", "amount_minor": -5},
-            ]
+                {"account_id": 1, "date": "2024-01-01", "amount_minor": 1, "category_id": "a"}
+            ],
+            **KEY,
         },
     ],
 )
@@ -614,6 +623,21 @@ def test_a_tampered_undo_snapshot_stores_nothing(app, engine, household, snapsho
         undone = deleting.undo_delete(household["user"], snapshot, 0)
     assert undone == {"restored": False, "message": "There is nothing to undo."}
     assert rows_of(engine, household["user"]) == []
+
+
+def test_a_well_formed_snapshot_is_checked_as_a_new_entry(app, engine, household):
+    home = household
+    inflow_first = {
+        "legs": [
+            {"account_id": home["checking"], "date": TODAY.isoformat(), "amount_minor": 5},
+            {"account_id": home["savings"], "date": TODAY.isoformat(), "amount_minor": -5},
+        ],
+        **KEY,
+    }
+    with as_user(app, home["user"]):
+        undone = deleting.undo_delete(home["user"], inflow_first, 0)
+    assert undone["restored"] is False and undone["message"].startswith("Could not undo: ")
+    assert rows_of(engine, home["user"]) == []
 
 
 def test_the_page_layout_pages_on_the_server():
@@ -643,3 +667,22 @@ def test_the_page_layout_pages_on_the_server():
 )
 def test_row_to_open_from_a_click_or_the_enter_key(cell, key_event, from_key, expected):
     assert edit.row_to_open(cell, key_event, from_key) == expected
+
+
+def test_editing_and_undoing_keep_what_the_form_does_not_show(app, engine, household):
+    home = household
+    imported = Transaction(home["checking"], TODAY, -990, "CARD 1234 KIOSK", "", None, "bank:7")
+    txn = writes.create_transaction(engine, home["user"], imported)
+    with as_user(app, home["user"]):
+        saved = edit.save_edit(home["user"], txn, form_of(TODAY.isoformat(), "-9.90", str(
+            home["checking"]), str(home["food"]), "Kiosk"), 1)  # fmt: skip
+        deleted = deleting.delete_transaction(home["user"], txn, 2)
+        undone = deleting.undo_delete(home["user"], deleted["undo"], 3)
+    assert saved.saved and undone["restored"]
+    with engine.connect() as conn:
+        row = conn.execute(select(transactions)).mappings().one()
+    assert (row["payee"], row["category_id"], row["import_fingerprint"]) == (
+        "Kiosk",
+        home["food"],
+        "bank:7",
+    )

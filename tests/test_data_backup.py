@@ -22,13 +22,14 @@ from sqlalchemy.exc import IntegrityError
 
 from data.backup import BACKED_UP_TABLES, restore_backup, write_backup
 from data.db import make_engine
+from data.entries import Transaction, Transfer
 from data.migrate import head_revision, upgrade_to_head
 from data.receipt_writes import attach_receipt
 from data.schema import accounts, categories, receipts, transactions, user_sessions, users
 from data.seed import load_demo
 from data.sessions import insert_session
 from data.setup_writes import create_account
-from data.writes import TransactionInput, create_transaction, create_transfer
+from data.writes import create_transaction, create_transfer
 from tests.conftest import make_user
 
 TODAY = date(2027, 3, 15)
@@ -73,7 +74,7 @@ def populate(engine: Engine, receipts_dir: Path) -> int:
     with engine.begin() as conn:
         conn.execute(update(categories).where(categories.c.id == 1).values(parent_id=2))
     # An entry of the form, stored with its submission key: the key is backed up with the row.
-    keyed = TransactionInput(1, TODAY, -321, "Entered in the form")
+    keyed = Transaction(1, TODAY, -321, "Entered in the form")
     create_transaction(engine, user_id, keyed, submission_key=ENTRY_KEY)
     return user_id
 
@@ -151,7 +152,7 @@ def small_backup(tmp_path) -> Path:
     upgrade_to_head(engine)
     user_id = make_user(engine)
     account = create_account(engine, user_id, "Checking", "checking")
-    create_transaction(engine, user_id, TransactionInput(account, date(2027, 1, 5), -1234, "Shop"))
+    create_transaction(engine, user_id, Transaction(account, date(2027, 1, 5), -1234, "Shop"))
     summary = write_backup(engine, tmp_path / "small-receipts", tmp_path / "small.tar.gz")
     engine.dispose()
     return summary.path
@@ -218,9 +219,9 @@ def test_restored_database_hands_out_fresh_ids(engine, target, tmp_path):
     # PostgreSQL would hand out id 1 again had restore not moved the sequences past the rows.
     account = create_account(target, user_id, "New account", "checking")
     new_id = create_transaction(
-        target, user_id, TransactionInput(account, TODAY, -500, "After the restore")
+        target, user_id, Transaction(account, TODAY, -500, "After the restore")
     )
-    out_id, in_id = create_transfer(target, user_id, account, 1, TODAY, 700)
+    out_id, in_id = create_transfer(target, user_id, Transfer(account, 1, TODAY, 700))
 
     assert largest < new_id < out_id < in_id
     assert make_user(target, "bob") == 2
@@ -438,7 +439,7 @@ def test_a_backup_is_one_moment_even_while_another_connection_writes(engine, tmp
         # transactions are: a backup without one snapshot would hold a payment from nowhere.
         if not wrote and "FROM accounts" in statement:
             account = create_account(writer, user_id, "Opened mid-backup", "checking")
-            payment = TransactionInput(account, TODAY, -4_200, "Mid-backup payment")
+            payment = Transaction(account, TODAY, -4_200, "Mid-backup payment")
             wrote.append(create_transaction(writer, user_id, payment))
 
     event.listen(engine, "after_cursor_execute", write_between_tables)

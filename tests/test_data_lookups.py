@@ -92,7 +92,9 @@ def home(engine) -> SimpleNamespace:
 
 def page(home, **kwargs) -> lookups.TransactionsPage:
     filters = kwargs.pop("filters", MAY)
-    return lookups.transactions_page(home.engine, home.alice, filters, **kwargs)
+    return lookups.transactions_page(
+        home.engine, home.alice, filters, lookups.GridRequest(**kwargs)
+    )
 
 
 def page_ids(home, **kwargs) -> list[int]:
@@ -313,7 +315,7 @@ def test_transactions_page_clamps_limit_and_offset(home):
             "amount_minor": -1,
         }
         conn.execute(insert(transactions), [row] * (lookups.PAGE_SIZE_MAX + 5))
-    result = lookups.transactions_page(home.engine, many, MAY, limit=10_000)
+    result = lookups.transactions_page(home.engine, many, MAY, lookups.GridRequest(limit=10_000))
     assert len(result.rows) == lookups.PAGE_SIZE_MAX
     assert result.total_count == lookups.PAGE_SIZE_MAX + 5
     assert result.total_minor == -(lookups.PAGE_SIZE_MAX + 5)

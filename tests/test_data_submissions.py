@@ -15,10 +15,10 @@ from sqlalchemy import Engine, func, select
 
 from data import setup_writes, writes
 from data.db import make_engine
+from data.entries import Transaction, Transfer
 from data.schema import receipts, transactions, users
 from data.submissions import KEY_OF_ANOTHER_KIND
 from data.validation import SUBMISSION_KEY_INVALID, ValidationError
-from data.writes import TransactionInput
 from tests.conftest import make_user
 
 DAY = date(2024, 3, 5)
@@ -72,8 +72,8 @@ def data_version(engine: Engine, user_id: int) -> int:
         return conn.execute(select(users.c.data_version).where(users.c.id == user_id)).scalar_one()
 
 
-def spend(home: dict[str, int], amount: int = -1250, payee: str = "Bakery") -> TransactionInput:
-    return TransactionInput(home["checking"], DAY, amount, payee)
+def spend(home: dict[str, int], amount: int = -1250, payee: str = "Bakery") -> Transaction:
+    return Transaction(home["checking"], DAY, amount, payee)
 
 
 def at_once(engine: Engine, attempt: Callable[[Engine], Any]) -> list[Any]:
@@ -124,8 +124,9 @@ def test_a_replayed_transfer_stores_two_legs_once(engine, home):
 
     def transfer(on: Engine = engine) -> tuple[int, int]:
         return writes.create_transfer(
-            on, home["user"], home["checking"], home["savings"], DAY, 5000, submission_key=key
-        )
+            on, home["user"], Transfer(home["checking"], home["savings"], DAY, 5000),
+            submission_key=key,
+        )  # fmt: skip
 
     first = transfer()
     assert transfer() == first
@@ -183,7 +184,7 @@ def test_a_replayed_receipt_is_recorded_once_with_the_first_transaction(engine, 
 
 def test_a_transfers_receipt_goes_with_its_outflow_leg(engine, home):
     out_id, in_id = writes.create_transfer(
-        engine, home["user"], home["checking"], home["savings"], DAY, 700,
+        engine, home["user"], Transfer(home["checking"], home["savings"], DAY, 700),
         submission_key=new_key(), receipt_file=receipt_file("slip"),
     )  # fmt: skip
     linked = {row[0]: row[5] for row in rows(engine, home["user"])}
@@ -205,7 +206,7 @@ def test_keys_are_per_user_bob_replaying_alices_key_stores_his_own_row(engine, h
     alices = writes.create_transaction(engine, home["user"], spend(home), submission_key=key)
     bob = make_user(engine, "bob")
     bobs_account = setup_writes.create_account(engine, bob, "Wallet", "cash")
-    bobs_entry = TransactionInput(bobs_account, DAY, -300, "Kiosk")
+    bobs_entry = Transaction(bobs_account, DAY, -300, "Kiosk")
 
     bobs = writes.create_transaction(engine, bob, bobs_entry, submission_key=key)
 
@@ -218,12 +219,18 @@ def test_a_key_used_for_one_kind_of_entry_is_refused_for_the_other(engine, home)
     key, other = new_key(), new_key()
     writes.create_transaction(engine, home["user"], spend(home), submission_key=key)
     writes.create_transfer(
-        engine, home["user"], home["checking"], home["savings"], DAY, 1, submission_key=other
+        engine,
+        home["user"],
+        Transfer(home["checking"], home["savings"], DAY, 1),
+        submission_key=other,
     )
     before = rows(engine, home["user"])
     with pytest.raises(ValidationError) as as_transfer:
         writes.create_transfer(
-            engine, home["user"], home["checking"], home["savings"], DAY, 1, submission_key=key
+            engine,
+            home["user"],
+            Transfer(home["checking"], home["savings"], DAY, 1),
+            submission_key=key,
         )
     with pytest.raises(ValidationError) as as_transaction:
         writes.create_transaction(engine, home["user"], spend(home), submission_key=other)

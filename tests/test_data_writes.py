@@ -19,11 +19,11 @@ import pytest
 from sqlalchemy import Engine, Table, func, select, update
 
 from data import receipt_writes, setup_writes, writes
+from data.entries import Transaction, Transfer
 from data.money import max_abs_minor
 from data.ownership import bump_version
 from data.schema import accounts, budgets, categories, metadata, receipts, transactions, users
 from data.validation import NotFound, ValidationError
-from data.writes import TransactionInput
 from tests.conftest import make_user
 
 JAN = date(2024, 1, 10)
@@ -95,7 +95,7 @@ def ledger(engine: Engine, alice: Writer) -> Ledger:
     )
     bob = Writer(engine, make_user(engine, "bob"))
     bob_account = bob.create_account("Checking", "checking")
-    bob_txn = bob.create_transaction(TransactionInput(bob_account, JAN, -500))
+    bob_txn = bob.create_transaction(Transaction(bob_account, JAN, -500))
     return Ledger(
         checking=checking,
         savings=alice.create_account("Savings", "savings"),
@@ -104,9 +104,7 @@ def ledger(engine: Engine, alice: Writer) -> Ledger:
         groceries=groceries,
         salary=alice.create_category("Salary", "income"),
         retired=retired,
-        shop=alice.create_transaction(
-            TransactionInput(checking, JAN, -1250, "Shop", "", groceries)
-        ),
+        shop=alice.create_transaction(Transaction(checking, JAN, -1250, "Shop", "", groceries)),
         other_user=bob.user_id,
         other_account=bob_account,
         other_category=bob.create_category("Groceries", "expense"),
@@ -115,8 +113,8 @@ def ledger(engine: Engine, alice: Writer) -> Ledger:
     )
 
 
-def spend(ids: Ledger, **changes: object) -> TransactionInput:
-    base = TransactionInput(ids.checking, JAN, -1250, "Corner Shop", "", ids.groceries)
+def spend(ids: Ledger, **changes: object) -> Transaction:
+    base = Transaction(ids.checking, JAN, -1250, "Corner Shop", "", ids.groceries)
     return replace(base, **changes)
 
 
@@ -407,7 +405,7 @@ def test_update_transaction_replaces_the_columns(engine, alice, ledger):
             update(transactions).where(transactions.c.id == ledger.shop).values(updated_at=long_ago)
         )
     alice.update_transaction(
-        ledger.shop, TransactionInput(ledger.savings, FEB, 4000, "Refund", "back", ledger.salary)
+        ledger.shop, Transaction(ledger.savings, FEB, 4000, "Refund", "back", ledger.salary)
     )
     stored = row(engine, transactions, ledger.shop)
     assert (stored.account_id, stored.date, stored.amount_minor) == (ledger.savings, FEB, 4000)
@@ -444,7 +442,7 @@ def test_delete_transaction_returns_and_removes_its_receipt(engine, alice, ledge
 
 
 def test_create_transfer_links_two_legs(engine, alice, ledger):
-    out_id, in_id = alice.create_transfer(ledger.checking, ledger.savings, JAN, 5000)
+    out_id, in_id = alice.create_transfer(Transfer(ledger.checking, ledger.savings, JAN, 5000))
     out_leg, in_leg = row(engine, transactions, out_id), row(engine, transactions, in_id)
     assert (out_leg.account_id, out_leg.amount_minor, out_leg.transfer_peer_id) == (
         ledger.checking,
@@ -477,15 +475,14 @@ def test_create_transfer_links_two_legs(engine, alice, ledger):
     ],
 )
 def test_create_transfer_refuses_bad_input(engine, alice, ledger, source, target, amount, fields):
-    write = partial(
-        alice.create_transfer, getattr(ledger, source), getattr(ledger, target), JAN, amount
-    )
+    transfer = Transfer(getattr(ledger, source), getattr(ledger, target), JAN, amount)
+    write = partial(alice.create_transfer, transfer)
     assert_refused(engine, write, *fields)
 
 
 @pytest.mark.parametrize("deleted_leg", [0, 1])
 def test_deleting_either_leg_deletes_both_with_their_receipts(engine, alice, ledger, deleted_leg):
-    legs = alice.create_transfer(ledger.checking, ledger.savings, JAN, 700)
+    legs = alice.create_transfer(Transfer(ledger.checking, ledger.savings, JAN, 700))
     receipt_ids = [alice.attach_receipt(leg, **receipt_fields(f"leg{leg}")) for leg in legs]
     assert alice.delete_transaction(legs[deleted_leg]) == sorted(receipt_ids)
     assert ids_of(engine, transactions, transactions.c.id.in_(legs)) == []
@@ -494,9 +491,9 @@ def test_deleting_either_leg_deletes_both_with_their_receipts(engine, alice, led
 
 
 def test_editing_a_transfer_leg_moves_the_other_leg_too(engine, alice, ledger):
-    out_id, in_id = alice.create_transfer(ledger.checking, ledger.savings, JAN, 5000)
+    out_id, in_id = alice.create_transfer(Transfer(ledger.checking, ledger.savings, JAN, 5000))
     alice.update_transaction(
-        out_id, TransactionInput(ledger.checking, FEB, -7500, "To savings", "monthly")
+        out_id, Transaction(ledger.checking, FEB, -7500, "To savings", "monthly")
     )
     out_leg, in_leg = row(engine, transactions, out_id), row(engine, transactions, in_id)
     assert (out_leg.date, out_leg.amount_minor, out_leg.payee, out_leg.memo) == (
@@ -513,7 +510,7 @@ def test_editing_a_transfer_leg_moves_the_other_leg_too(engine, alice, ledger):
     )
     assert (out_leg.transfer_peer_id, in_leg.transfer_peer_id) == (in_id, out_id)
     cash = alice.create_account("Cash", "cash")
-    alice.update_transaction(in_id, TransactionInput(cash, FEB, 7500, "Transfer"))
+    alice.update_transaction(in_id, Transaction(cash, FEB, 7500, "Transfer"))
     assert row(engine, transactions, in_id).account_id == cash
     assert row(engine, transactions, out_id).account_id == ledger.checking
 
@@ -528,9 +525,9 @@ def test_editing_a_transfer_leg_moves_the_other_leg_too(engine, alice, ledger):
     ],
 )
 def test_a_transfer_leg_stays_a_transfer(engine, alice, ledger, changes, fields):
-    out_id, _in_id = alice.create_transfer(ledger.checking, ledger.savings, JAN, 5000)
+    out_id, _in_id = alice.create_transfer(Transfer(ledger.checking, ledger.savings, JAN, 5000))
     edited = replace(
-        TransactionInput(ledger.checking, JAN, -5000, "Transfer"), **with_ids(ledger, changes)
+        Transaction(ledger.checking, JAN, -5000, "Transfer"), **with_ids(ledger, changes)
     )
     assert_refused(engine, lambda: alice.update_transaction(out_id, edited), *fields)
 
@@ -659,7 +656,9 @@ SUCCESSFUL_WRITES = {
         ids.shop, spend(ids, amount_minor=-1)
     ),
     "delete_transaction": lambda alice, ids: alice.delete_transaction(ids.shop),
-    "create_transfer": lambda alice, ids: alice.create_transfer(ids.checking, ids.savings, JAN, 1),
+    "create_transfer": lambda alice, ids: alice.create_transfer(
+        Transfer(ids.checking, ids.savings, JAN, 1)
+    ),
     "attach_receipt": lambda alice, ids: alice.attach_receipt(ids.shop, **receipt_fields()),
     "set_budget": lambda alice, ids: alice.set_budget(ids.groceries, JAN, 1),
     "clear_budget": lambda alice, ids: alice.clear_budget(ids.groceries, JAN),
@@ -698,10 +697,10 @@ OTHER_USERS_IDS = {
     ),
     "delete": lambda alice, ids: alice.delete_transaction(ids.other_txn),
     "transfer from": lambda alice, ids: alice.create_transfer(
-        ids.other_account, ids.checking, JAN, 1
+        Transfer(ids.other_account, ids.checking, JAN, 1)
     ),
     "transfer to": lambda alice, ids: alice.create_transfer(
-        ids.checking, ids.other_account, JAN, 1
+        Transfer(ids.checking, ids.other_account, JAN, 1)
     ),
     "attach": lambda alice, ids: alice.attach_receipt(ids.other_txn, **receipt_fields()),
     "set budget": lambda alice, ids: alice.set_budget(ids.other_category, JAN, 1),

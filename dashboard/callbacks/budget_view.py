@@ -58,15 +58,15 @@ def _percent(spent: int, limit: int) -> int:
     return 100 if spent > 0 else 0
 
 
-def _pace(
-    category: str, spent: int, limit: int, projected: int, currency: str, month: date, today: date
-) -> str:
+def _pace(row: Any, currency: str, month: date, today: date) -> str:
+    """How the month went, or is going, for a budget_status row of `month`."""
+    category, spent, limit = row.category, int(row.spent_minor), int(row.limit_minor)
     if month > today:
         return "This month has not started yet."
     if month < month_start(today):
         difference = format_money(abs(limit - spent), currency)
         return f"{category} ended the month {difference} {'over' if spent > limit else 'under'}."
-    return figures.pace_sentence(category, spent, limit, projected, currency)
+    return figures.pace_sentence(category, spent, limit, int(row.projected_minor), currency)
 
 
 def _budget_line(row: Any, currency: str, month: date, today: date) -> BudgetLine:
@@ -81,7 +81,7 @@ def _budget_line(row: Any, currency: str, month: date, today: date) -> BudgetLin
         remaining=format_money(remaining, currency),
         overspent=remaining < 0,
         percent=_percent(spent, limit),
-        pace=_pace(row.category, spent, limit, projected, currency, month, today),
+        pace=_pace(row, currency, month, today),
     )
 
 

@@ -15,6 +15,7 @@ from dashboard.callbacks.transactions import category_label
 from dashboard.components import empty_state, gauge_graph
 from dashboard.forms import parse_filters
 from data.filters import Filters
+from data.lookups import GridRequest
 from data.money import format_money
 
 if TYPE_CHECKING:  # the type only: callbacks read through dashboard.services
@@ -164,7 +165,7 @@ def gauges(user_id: int, filters: Filters, theme: str, today: date) -> Any:
 
 def recent_transactions(user_id: int, filters: Filters) -> Any:
     """The newest rows matching every active filter: what a chart click narrows down to."""
-    page = services.transactions_page(user_id, filters, None, (("date", "desc"),), 0, RECENT_ROWS)
+    page = services.transactions_page(user_id, filters, GridRequest(limit=RECENT_ROWS))
     if page.total_count == 0:
         return html.P("No transactions match these filters.", className="text-muted m-3")
     rows = [

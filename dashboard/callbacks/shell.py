@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -24,25 +25,26 @@ FILTER_OUTPUTS = {
     "end_text": Output(ids.DATE_TO, "value"),
     "message": Output(ids.DATE_RANGE_FEEDBACK, "children"),
 }
+# The filter bar's values, as update_filters reads them (a copy goes to Dash, which adds to it).
+FILTER_INPUTS = {
+    "preset": Input(ids.PRESET, "value"),
+    "start": Input(ids.DATE_FROM, "value"),
+    "end": Input(ids.DATE_TO, "value"),
+    "account_ids": Input(ids.ACCOUNTS_FILTER, "value"),
+    "category_ids": Input(ids.CATEGORIES_FILTER, "value"),
+}
 OPTION_OUTPUTS = {
     "accounts": Output(ids.ACCOUNTS_FILTER, "options"),
     "categories": Output(ids.CATEGORIES_FILTER, "options"),
 }
 
 
-def update_filters(
-    preset: str | None,
-    start: Any,
-    end: Any,
-    account_ids: list | None,
-    category_ids: list | None,
-    triggered: str | None,
-    today: date,
-) -> dict[str, Any]:
+def update_filters(bar: Mapping[str, Any], triggered: str | None, today: date) -> dict[str, Any]:
     """The filters store, the preset, the from and to texts and the message, keyed as
-    FILTER_OUTPUTS. A preset fills the dates; typing a date means 'custom'. A custom range that
-    is not two dates in order changes nothing (no filter, no preset, no field is rewritten) and
-    the message says why."""
+    FILTER_OUTPUTS, from the filter bar's values (keyed as FILTER_INPUTS). A preset fills the
+    dates; typing a date means 'custom'. A custom range that is not two dates in order changes
+    nothing (no filter, no preset, no field is rewritten) and the message says why."""
+    preset, start, end = bar.get("preset"), bar.get("start"), bar.get("end")
     preset = "custom" if triggered in (ids.DATE_FROM, ids.DATE_TO) else preset or DEFAULT_PRESET
     if preset == "custom":
         period = custom_range(start, end)
@@ -57,8 +59,8 @@ def update_filters(
         "preset": preset,
         "start": period[0].isoformat(),
         "end": period[1].isoformat(),
-        "account_ids": account_ids or [],
-        "category_ids": category_ids or [],
+        "account_ids": bar.get("account_ids") or [],
+        "category_ids": bar.get("category_ids") or [],
     }
     return outputs_with(FILTER_OUTPUTS, {"store": store, "preset": preset, **texts, "message": ""})
 
@@ -130,16 +132,10 @@ def remove_chip(_clicks: list, _clear: Any, cross: dict | None, triggered: Any) 
 def register(app: Dash) -> None:
     @app.callback(
         output=FILTER_OUTPUTS,
-        inputs={
-            "preset": Input(ids.PRESET, "value"),
-            "start": Input(ids.DATE_FROM, "value"),
-            "end": Input(ids.DATE_TO, "value"),
-            "account_ids": Input(ids.ACCOUNTS_FILTER, "value"),
-            "category_ids": Input(ids.CATEGORIES_FILTER, "value"),
-        },
+        inputs=dict(FILTER_INPUTS),
     )
     def _update_filters(**bar: Any) -> dict[str, Any]:
-        return update_filters(**bar, triggered=ctx.triggered_id, today=date.today())
+        return update_filters(bar, ctx.triggered_id, date.today())
 
     app.callback(
         output=OPTION_OUTPUTS,

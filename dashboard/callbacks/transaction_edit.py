@@ -9,6 +9,7 @@ looked up together with the user: another user's id is "not found".
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -31,6 +32,7 @@ from dashboard.callbacks.transaction_common import (
 from dashboard.extensions import get_engine
 from dashboard.forms import (
     NO_CATEGORY,
+    FormChoices,
     form_field_errors,
     parse_id,
     parse_transaction_form,
@@ -45,6 +47,7 @@ from dashboard.transaction_forms import (
     feedback_id,
 )
 from data import lookups, writes
+from data.entries import with_entered
 from data.money import format_amount
 from data.validation import NotFound, ValidationError
 
@@ -95,16 +98,14 @@ SAVE_OUTPUTS = {
 }
 # Given to Dash as a copy (state=dict(...)): Dash adds the callback's inputs to the state dict
 # it is given (dash/dependencies.py), which would leak one callback's inputs into the next.
-# Keyed by save_edit's parameter names.
+# Keyed as forms.parse_transaction_form reads it.
 SAVED_FORM = {
-    "transaction_id": State(ids.EDIT_ID, "data"),
-    "date_value": State(ids.EDIT_DATE, "value"),
+    "date": State(ids.EDIT_DATE, "value"),
     "amount": State(ids.EDIT_AMOUNT, "value"),
     "account": State(ids.EDIT_ACCOUNT, "value"),
     "category": State(ids.EDIT_CATEGORY, "value"),
     "payee": State(ids.EDIT_PAYEE, "value"),
     "memo": State(ids.EDIT_MEMO, "value"),
-    "refresh": State(ids.REFRESH_STORE, "data"),
 }
 
 
@@ -199,34 +200,23 @@ def open_edit(user_id: int, transaction_id: Any) -> dict[str, Any]:
 
 
 def save_edit(
-    user_id: int,
-    transaction_id: Any,
-    date_value: Any,
-    amount: Any,
-    account: Any,
-    category: Any,
-    payee: Any,
-    memo: Any,
-    refresh: Any,
+    user_id: int, transaction_id: Any, form: Mapping[str, Any], refresh: Any
 ) -> FormOutcome:
+    """Parse the modal's form (keyed as SAVED_FORM) and store it over the fields a person
+    enters; what the form does not show (an import's mark) stays as it is."""
     txn = find_transaction(user_id, transaction_id)
-    if txn is None:
+    stored = None if txn is None else lookups.stored_transaction(get_engine(), user_id, txn["id"])
+    if txn is None or stored is None:
         return FormOutcome(saved=False, error=NOT_FOUND)
     accounts, categories = edit_choices(user_id, txn)
-    parsed = parse_transaction_form(
-        date_value,
-        amount,
-        account,
-        category,
-        payee,
-        memo,
-        account_currencies(accounts),
-        id_set(categories),
-    )
+    choices = FormChoices(account_currencies(accounts), id_set(categories))
+    parsed = parse_transaction_form(form, choices)
     if isinstance(parsed, dict):
         return FormOutcome(saved=False, field_errors=parsed)
     try:
-        writes.update_transaction(get_engine(), user_id, int(txn["id"]), parsed)
+        writes.update_transaction(
+            get_engine(), user_id, int(txn["id"]), with_entered(stored, parsed)
+        )
     except ValidationError as refused:
         return FormOutcome(saved=False, field_errors=form_field_errors(refused.field_errors))
     except NotFound:
@@ -286,10 +276,16 @@ def register(app: Dash) -> None:
     @app.callback(
         output=SAVE_OUTPUTS,
         inputs={"n_clicks": Input(ids.EDIT_SAVE, "n_clicks")},
-        state=dict(SAVED_FORM),
+        state={
+            "transaction_id": State(ids.EDIT_ID, "data"),
+            "form": dict(SAVED_FORM),
+            "refresh": State(ids.REFRESH_STORE, "data"),
+        },
         prevent_initial_call=True,
     )
-    def _save(n_clicks: Any, **form: Any) -> dict[str, Any]:
+    def _save(
+        n_clicks: Any, transaction_id: Any, form: dict[str, Any], refresh: Any
+    ) -> dict[str, Any]:
         if not n_clicks:
             return outputs_with(SAVE_OUTPUTS, {})
-        return edit_saved(save_edit(current_user_id(), **form))
+        return edit_saved(save_edit(current_user_id(), transaction_id, form, refresh))

@@ -4,6 +4,7 @@ receipt, submit."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from dash import Dash, Input, Output, State, html, no_update
@@ -26,7 +27,7 @@ from dashboard.components import empty_state
 from dashboard.extensions import get_engine
 from dashboard.forms import (
     NO_CATEGORY,
-    TransferForm,
+    FormChoices,
     form_field_errors,
     parse_transaction_form,
     parse_transfer_form,
@@ -47,8 +48,8 @@ from dashboard.transaction_forms import (
     feedback_id,
 )
 from data import lookups
+from data.entries import Transaction, Transfer
 from data.validation import PAYEE_MAX, NotFound, ValidationError
-from data.writes import TransactionInput
 
 logger = logging.getLogger(__name__)
 
@@ -89,17 +90,17 @@ SUBMIT_OUTPUTS = {
 }
 # Given to Dash as a copy (state=dict(...)): Dash adds the callback's inputs to the state dict
 # it is given (dash/dependencies.py), which would leak one callback's inputs into the next.
-# Keyed by submit_entry's parameter names.
+# Keyed as forms.parse_transaction_form and parse_transfer_form read it, plus what only the
+# entry form has: its mode, the receipt and the submission key.
 SUBMITTED_FORM = {
     "mode": State(ids.ENTRY_MODE, "value"),
-    "date_value": State(ids.ENTRY_DATE, "value"),
+    "date": State(ids.ENTRY_DATE, "value"),
     "amount": State(ids.ENTRY_AMOUNT, "value"),
     "account": State(ids.ENTRY_ACCOUNT, "value"),
     "to_account": State(ids.ENTRY_TO_ACCOUNT, "value"),
     "category": State(ids.ENTRY_CATEGORY, "value"),
     "payee": State(ids.ENTRY_PAYEE, "value"),
     "memo": State(ids.ENTRY_MEMO, "value"),
-    "refresh": State(ids.REFRESH_STORE, "data"),
     "receipt_contents": State(ENTRY_RECEIPT, "contents"),
     "receipt_filename": State(ENTRY_RECEIPT, "filename"),
     "submission_key": State(ids.ENTRY_SUBMISSION_KEY, "data"),
@@ -189,37 +190,22 @@ def checked_receipt(contents: Any, filename: Any) -> tuple[CleanReceipt | None, 
         return None, {"receipt": str(refused)}
 
 
-def submit_entry(
-    user_id: int,
-    mode: Any,
-    date_value: Any,
-    amount: Any,
-    account: Any,
-    to_account: Any,
-    category: Any,
-    payee: Any,
-    memo: Any,
-    refresh: Any,
-    receipt_contents: Any = None,
-    receipt_filename: Any = None,
-    submission_key: Any = None,
-) -> FormOutcome:
-    """Parse, then store only if every field, the receipt (if any) and the page's submission
-    key are valid; field messages otherwise. A transfer's receipt goes with its outflow leg.
-    A retry with the key of a stored entry stores nothing and answers as its first attempt."""
-    accounts = services.list_accounts(user_id)
-    currencies = account_currencies(accounts)
-    parsed: TransferForm | TransactionInput | dict[str, str]
-    if mode == "transfer":
-        parsed = parse_transfer_form(
-            date_value, amount, account, to_account, payee, memo, currencies
-        )
+def submit_entry(user_id: int, form: Mapping[str, Any], refresh: Any) -> FormOutcome:
+    """Parse the form (keyed as SUBMITTED_FORM), then store only if every field, the receipt
+    (if any) and the page's submission key are valid; field messages otherwise. A transfer's
+    receipt goes with its outflow leg. A retry with the key of a stored entry stores nothing
+    and answers as its first attempt."""
+    currencies = account_currencies(services.list_accounts(user_id))
+    parsed: Transfer | Transaction | dict[str, str]
+    if form.get("mode") == "transfer":
+        parsed = parse_transfer_form(form, currencies)
     else:
         category_ids = id_set(services.list_categories(user_id))
-        parsed = parse_transaction_form(
-            date_value, amount, account, category, payee, memo, currencies, category_ids
-        )
-    receipt, receipt_error = checked_receipt(receipt_contents, receipt_filename)
+        parsed = parse_transaction_form(form, FormChoices(currencies, category_ids))
+    submission_key: Any = form.get("submission_key")
+    receipt, receipt_error = checked_receipt(
+        form.get("receipt_contents"), form.get("receipt_filename")
+    )
     key_error = submission_key_errors(submission_key)
     if isinstance(parsed, dict) or receipt_error or key_error:
         field_errors = parsed if isinstance(parsed, dict) else {}
@@ -284,13 +270,13 @@ def _register_server_side(app: Dash) -> None:
     @app.callback(
         output=SUBMIT_OUTPUTS,
         inputs={"n_submit": Input(ids.ENTRY_FORM, "n_submit")},
-        state=dict(SUBMITTED_FORM),
+        state={"form": dict(SUBMITTED_FORM), "refresh": State(ids.REFRESH_STORE, "data")},
         prevent_initial_call=True,
     )
-    def _submit(n_submit: Any, **form: Any) -> dict[str, Any]:
+    def _submit(n_submit: Any, form: dict[str, Any], refresh: Any) -> dict[str, Any]:
         if not n_submit:
             return outputs_with(SUBMIT_OUTPUTS, {})
-        return entry_submitted(submit_entry(current_user_id(), **form))
+        return entry_submitted(submit_entry(current_user_id(), form, refresh))
 
 
 def _register_browser_side(app: Dash) -> None:

@@ -16,9 +16,9 @@ from typing import Any
 
 from dashboard import receipts
 from dashboard.extensions import get_engine
-from dashboard.forms import TransferForm
 from dashboard.receipt_files import CleanReceipt
 from data import lookups, writes
+from data.entries import Transaction, Transfer
 from data.money import format_money
 from data.validation import Invalid, clean_submission_key
 
@@ -54,7 +54,7 @@ def submission_key_errors(value: Any) -> dict[str, str]:
 
 def save_entry(
     user_id: int,
-    entry: writes.TransactionInput | TransferForm,
+    entry: Transaction | Transfer,
     receipt: CleanReceipt | None,
     submission_key: str,
 ) -> str:
@@ -62,22 +62,14 @@ def save_entry(
     earlier attempt with this key stored; returns the message the form shows for it."""
     engine = get_engine()
     with receipts.staged_receipt(user_id, receipt) as receipt_file:
-        if isinstance(entry, TransferForm):
-            transaction_id, _in_id = writes.create_transfer(
-                engine,
-                user_id,
-                entry.from_account_id,
-                entry.to_account_id,
-                entry.date,
-                entry.amount_minor,
-                entry.payee,
-                entry.memo,
-                submission_key=submission_key,
-                receipt_file=receipt_file,
+        key, file = submission_key, receipt_file
+        if isinstance(entry, Transfer):
+            transaction_id, _in = writes.create_transfer(
+                engine, user_id, entry, submission_key=key, receipt_file=file
             )
         else:
             transaction_id = writes.create_transaction(
-                engine, user_id, entry, submission_key=submission_key, receipt_file=receipt_file
+                engine, user_id, entry, submission_key=key, receipt_file=file
             )
     return saved_message(user_id, transaction_id)
 

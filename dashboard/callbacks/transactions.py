@@ -30,6 +30,7 @@ from dashboard.pages.transactions import GRID_BLOCK_SIZE, GRID_SYNC_SIGNAL
 from dashboard.receipts import receipt_url
 from data.classification import UNCATEGORISED
 from data.filters import Filters
+from data.lookups import GridRequest
 from data.money import format_money
 from data.validation import EARLIEST_DATE, MAX_DAYS_AHEAD
 
@@ -125,7 +126,7 @@ def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def has_transactions(user_id: int, today: date) -> bool:
     """Whether the user has any transaction at all, whatever the filters say."""
     every_date = Filters(EARLIEST_DATE, today + timedelta(days=MAX_DAYS_AHEAD))
-    page = services.transactions_page(user_id, every_date, None, DEFAULT_SORT, 0, 1)
+    page = services.transactions_page(user_id, every_date, GridRequest(limit=1))
     return page.total_count > 0
 
 
@@ -181,7 +182,7 @@ def grid_page(
     filters = parse_filters(filter_store, cross_store, today)
     offset, limit = grid_window(request)
     sort = grid_sort(request.get("sortModel") if isinstance(request, dict) else None)
-    page = services.transactions_page(user_id, filters, text, sort, offset, limit)
+    page = services.transactions_page(user_id, filters, GridRequest(text, sort, offset, limit))
     total_count, total_minor = int(page.total_count), int(page.total_minor)
     response = {"rowData": grid_rows(page.rows), "rowCount": total_count}
     empty = empty_message(user_id, today) if total_count == 0 else None

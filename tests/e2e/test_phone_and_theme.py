@@ -17,8 +17,8 @@ import pytest
 from dashboard import ids
 from dashboard.passwords import DEMO_USERNAME
 from data import receipt_writes, setup_writes, users, writes
+from data.entries import Transaction
 from data.months import month_start
-from data.writes import TransactionInput
 from tests.e2e.conftest import TIMEOUT_MS, login, wait_until
 
 PHONE = {"width": 375, "height": 800}
@@ -170,7 +170,7 @@ def household(live_server) -> dict[str, int]:
     ):
         category = setup_writes.create_category(engine, user_id, name, "expense")
         writes.set_budget(engine, user_id, category, month_start(today), limit)
-        txn = TransactionInput(account, today, -spent, f"{name} shop", "", category)
+        txn = Transaction(account, today, -spent, f"{name} shop", "", category)
         created[name] = writes.create_transaction(engine, user_id, txn)
     receipt_writes.attach_receipt(
         engine,

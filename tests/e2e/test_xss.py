@@ -16,8 +16,8 @@ from dashboard import ids
 from dashboard.pages.transactions import EDIT_RECEIPT_CURRENT
 from dashboard.passwords import DEMO_USERNAME
 from data import receipt_writes, setup_writes, users, writes
+from data.entries import Transaction
 from data.months import month_start
-from data.writes import TransactionInput
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_entry_and_budgets import open_page
 
@@ -62,7 +62,7 @@ def stored_payloads(live_server) -> None:
     category = setup_writes.create_category(engine, user_id, IMG, "expense")
 
     def spend(payee: str, memo: str, amount: int) -> int:
-        txn = TransactionInput(account, today, amount, payee, memo, category)
+        txn = Transaction(account, today, amount, payee, memo, category)
         return writes.create_transaction(engine, user_id, txn)
 
     img_payee = spend(IMG, SCRIPT, -1111)

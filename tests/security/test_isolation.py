@@ -19,11 +19,12 @@ from sqlalchemy import Engine, select
 
 from dashboard import services
 from data import lookups, queries, receipt_writes, setup_writes, validation, writes
+from data.entries import Transaction, Transfer
 from data.filters import Filters
+from data.lookups import GridRequest
 from data.money import format_amount
 from data.months import add_months, month_start
 from data.schema import metadata, receipts, user_sessions, users
-from data.writes import TransactionInput
 from tests.conftest import as_user, build_app, make_login_user
 from tests.security.conftest import db_url_of
 
@@ -95,17 +96,19 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     purchase = writes.create_transaction(
         engine,
         user_id,
-        TransactionInput(
+        Transaction(
             checking, today, money.purchase, f"{tag}-SECRET-PAYEE", f"{tag}-SECRET-MEMO", groceries
         ),
     )
     income = writes.create_transaction(
         engine,
         user_id,
-        TransactionInput(checking, this_month, money.income, f"{tag}-SECRET-EMPLOYER", "", salary),
+        Transaction(checking, this_month, money.income, f"{tag}-SECRET-EMPLOYER", "", salary),
     )
     transfer_out, transfer_in = writes.create_transfer(
-        engine, user_id, checking, savings, today, money.transfer, f"{tag}-SECRET-TRANSFER"
+        engine,
+        user_id,
+        Transfer(checking, savings, today, money.transfer, f"{tag}-SECRET-TRANSFER"),
     )
     receipt = receipt_writes.attach_receipt(
         engine,
@@ -246,7 +249,7 @@ def cache_options(request) -> dict:
 
 
 def _read_models(user_id: int, filters: Filters) -> dict:
-    page = services.transactions_page(user_id, filters, None, (("date", "desc"),), 0, 50)
+    page = services.transactions_page(user_id, filters, GridRequest())
     return {
         "totals": services.totals(user_id, filters),
         "by_category": services.spending_by_category(user_id, filters).to_dict("records"),
@@ -255,7 +258,7 @@ def _read_models(user_id: int, filters: Filters) -> dict:
 
 
 def _uncached(engine: Engine, user_id: int, filters: Filters) -> dict:
-    page = lookups.transactions_page(engine, user_id, filters, None, (("date", "desc"),), 0, 50)
+    page = lookups.transactions_page(engine, user_id, filters, GridRequest())
     return {
         "totals": queries.totals(engine, user_id, filters),
         "by_category": queries.spending_by_category(engine, user_id, filters).to_dict("records"),
@@ -301,7 +304,7 @@ def test_receipt_rows_stay_with_their_owner_in_the_data_layer(engine):
     }
     with pytest.raises(validation.NotFound):
         receipt_writes.attach_receipt(engine, bob.user_id, alice.purchase, **stored)
-    reuse = TransactionInput(bob.checking, date.today(), -100, "Reuse", "", None)
+    reuse = Transaction(bob.checking, date.today(), -100, "Reuse", "", None)
     with pytest.raises(validation.NotFound):
         writes.create_transaction(engine, bob.user_id, reuse, receipt_id=alice.receipt)
     with pytest.raises(validation.NotFound):

@@ -131,7 +131,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "receipt-remove-confirm.submit_n_clicks": 1,
         "delete-confirm.submit_n_clicks": 1,
         "undo-button.n_clicks": 1,
-        "undo-store.data": {"legs": legs, "key": UNDO_KEY},
+        "undo-store.data": {"legs": legs, "submission_key": UNDO_KEY},
         "budget-month-store.data": month,
         "budget-prev-month.n_clicks": 1,
         "budget-next-month.n_clicks": 1,
