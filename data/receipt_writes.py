@@ -17,25 +17,9 @@ from data.schema import transactions as txns
 from data.validation import FieldErrors
 
 
-def attach_receipt(
-    engine: Engine,
-    user_id: int,
-    transaction_id: int,
-    *,
-    storage_name: str,
-    original_name: str,
-    content_type: str,
-    size_bytes: int,
-    sha256: str,
-) -> int:
-    """Record a stored receipt file and link it to a transaction that has none yet."""
-    file = {
-        "storage_name": storage_name,
-        "original_name": original_name,
-        "content_type": content_type,
-        "size_bytes": size_bytes,
-        "sha256": sha256,
-    }
+def attach_receipt(engine: Engine, user_id: int, transaction_id: int, **file: object) -> int:
+    """Record a stored receipt file and link it to a transaction that has none yet. `file`:
+    storage_name, original_name, content_type, size_bytes and sha256 (v.check_receipt)."""
     with engine.begin() as conn:
         bump_version(conn, user_id)
         txn = owned_row(conn, txns, user_id, transaction_id, "transaction")
