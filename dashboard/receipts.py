@@ -23,7 +23,6 @@ from typing import TypedDict
 
 from flask import Blueprint, Flask, Response, abort, request, send_file
 
-from dashboard.auth import current_user_id
 from dashboard.extensions import get_engine, get_settings
 from dashboard.receipt_files import (
     EXTENSION_BY_CONTENT_TYPE,
@@ -34,7 +33,8 @@ from dashboard.receipt_files import (
     too_large_message,
 )
 from dashboard.receipt_storage import remove_files, stored_path, write_file
-from dashboard.security_headers import error_response
+from dashboard.security.auth import current_user_id
+from dashboard.security.headers import error_response
 from dashboard.settings import Settings
 from data import lookups, receipt_writes, writes
 from data.lookups import get_receipt, receipt_stored_as
@@ -237,7 +237,7 @@ def _upload_too_large(_error: Exception) -> Response:
 
 def init_app(server: Flask, settings: Settings) -> None:
     """The request size limit, its 413 answer, the download route and its headers. Call it
-    before security_headers.init_app (see _download_headers)."""
+    before dashboard.security.headers.init_app (see _download_headers)."""
     server.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     server.register_error_handler(413, _upload_too_large)
     server.register_blueprint(bp)

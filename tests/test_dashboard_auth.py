@@ -1,5 +1,6 @@
-"""Login and logout, passwords, the user CLI commands and current_user_id (dashboard/auth.py,
-dashboard/passwords.py, dashboard/cli.py). The attack-shaped tests are in tests/security/."""
+"""Login and logout, passwords, the user CLI commands and current_user_id
+(dashboard/security/auth.py, dashboard/security/passwords.py, dashboard/cli.py). The
+attack-shaped tests are in tests/security/."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 from argon2 import PasswordHasher
 from werkzeug.exceptions import Unauthorized
 
-from dashboard import passwords
-from dashboard.auth import WRONG_CREDENTIALS, current_user_id, safe_next
+from dashboard.security import passwords
+from dashboard.security.auth import WRONG_CREDENTIALS, current_user_id, safe_next
 from dashboard.settings import Settings, SettingsError
 from data import users
 from tests.conftest import (

@@ -9,7 +9,6 @@ from typing import Any
 import dash_bootstrap_components as dbc
 
 from dashboard import figures, services
-from dashboard.auth import current_user_id
 from dashboard.callbacks.budget_month import month_from_store
 from dashboard.components import gauge_graph
 from dashboard.pages.budgets import (
@@ -19,6 +18,7 @@ from dashboard.pages.budgets import (
     no_categories,
     no_limits,
 )
+from dashboard.security.auth import current_user_id
 from data.money import format_amount, format_money
 from data.months import month_start
 

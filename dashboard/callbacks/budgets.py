@@ -19,7 +19,6 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids, services
-from dashboard.auth import current_user_id
 from dashboard.callbacks.budget_month import (
     month_bounds,
     month_from_store,
@@ -36,6 +35,7 @@ from dashboard.callbacks.common import (
 )
 from dashboard.extensions import get_engine
 from dashboard.pages.budgets import BUDGET_LIMIT_ERROR, BUDGET_LIMIT_INPUT, BUDGET_NEW_LIMIT_ERROR
+from dashboard.security.auth import current_user_id
 from data import validation, writes
 from data.money import MoneyError, format_money, parse_amount
 from data.months import add_months

@@ -20,7 +20,6 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids, services
-from dashboard.auth import current_user_id
 from dashboard.callbacks.common import (
     edited_row,
     next_refresh,
@@ -42,6 +41,7 @@ from dashboard.pages.settings import (
     SETTINGS_START_HERE,
     error_id,
 )
+from dashboard.security.auth import current_user_id
 from data import setup_writes, validation
 from data.money import MoneyError, parse_amount
 

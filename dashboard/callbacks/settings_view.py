@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 from dashboard import services
-from dashboard.auth import current_user_id
 from dashboard.pages.settings import (
     AccountLine,
     CategoryLine,
@@ -15,6 +14,7 @@ from dashboard.pages.settings import (
     category_table,
     start_here,
 )
+from dashboard.security.auth import current_user_id
 from data.money import format_money
 
 _COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")

@@ -14,13 +14,13 @@ from typing import Any
 from dash import Dash, Input, Output, State
 
 from dashboard import ids, receipts
-from dashboard.auth import current_user_id
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import HIDDEN, SHOWN
 from dashboard.callbacks.transaction_edit import NOT_FOUND, find_transaction
 from dashboard.extensions import get_engine
 from dashboard.forms import parse_id, parse_iso_date
 from dashboard.pages.transactions import UNDO_MESSAGE
+from dashboard.security.auth import current_user_id
 from data import lookups, writes
 from data.lookups import submission_key_of
 from data.validation import Invalid, NotFound, ValidationError, clean_submission_key

@@ -15,7 +15,6 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids, receipts, services
-from dashboard.auth import current_user_id
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import (
     HIDDEN,
@@ -36,6 +35,7 @@ from dashboard.forms import (
     parse_transaction_form,
 )
 from dashboard.pages.transactions import UNDO_MESSAGE
+from dashboard.security.auth import current_user_id
 from dashboard.transaction_forms import (
     EDIT_FIELDS,
     EDIT_FIELDS_BOX,

@@ -9,7 +9,6 @@ from typing import Any
 from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard import ids, receipts, services
-from dashboard.auth import current_user_id
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import (
     HIDDEN,
@@ -33,6 +32,7 @@ from dashboard.forms import (
 )
 from dashboard.pages.transactions import ENTRY_CARD, ENTRY_EMPTY, ENTRY_FOCUS_SIGNAL
 from dashboard.receipt_files import CleanReceipt, ReceiptRefused
+from dashboard.security.auth import current_user_id
 from dashboard.transaction_forms import (
     AMOUNT_HELP,
     ENTRY_ACCOUNT_LABEL,

@@ -10,7 +10,6 @@ from typing import Any
 from dash import Dash, Input, Output, State
 
 from dashboard import ids, receipts
-from dashboard.auth import current_user_id
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_edit import (
     NOT_FOUND,
@@ -19,6 +18,7 @@ from dashboard.callbacks.transaction_edit import (
     receipt_box,
 )
 from dashboard.receipt_files import ReceiptRefused
+from dashboard.security.auth import current_user_id
 from dashboard.transaction_forms import (
     EDIT_RECEIPT,
     EDIT_RECEIPT_CURRENT,

@@ -17,7 +17,6 @@ import pandas as pd
 from dash import Dash, Input, Output, Patch, State, html, no_update
 
 from dashboard import ids, services
-from dashboard.auth import current_user_id
 from dashboard.callbacks import (
     transaction_delete,
     transaction_edit,
@@ -28,6 +27,7 @@ from dashboard.callbacks.common import outputs_with
 from dashboard.forms import parse_filters
 from dashboard.pages.transactions import GRID_BLOCK_SIZE, GRID_SYNC_SIGNAL
 from dashboard.receipts import receipt_url
+from dashboard.security.auth import current_user_id
 from data.classification import UNCATEGORISED
 from data.filters import Filters
 from data.money import format_money

@@ -1,5 +1,6 @@
-"""The renderer's own callback requests pass the server's shape check (dash_request_shape): on
-every page, with pattern-matching rows (a chip, an account rename), not one is refused."""
+"""The renderer's own callback requests pass the server's shape check
+(dashboard/security/request_shape.py): on every page, with pattern-matching rows (a chip, an
+account rename), not one is refused."""
 
 from __future__ import annotations
 

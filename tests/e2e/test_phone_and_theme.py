@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 
 from dashboard import ids
-from dashboard.passwords import DEMO_USERNAME
+from dashboard.security.passwords import DEMO_USERNAME
 from data import receipt_writes, setup_writes, users, writes
 from data.months import month_start
 from data.writes import TransactionInput

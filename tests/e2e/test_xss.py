@@ -14,7 +14,7 @@ import pytest
 
 from dashboard import ids
 from dashboard.pages.transactions import EDIT_RECEIPT_CURRENT
-from dashboard.passwords import DEMO_USERNAME
+from dashboard.security.passwords import DEMO_USERNAME
 from data import receipt_writes, setup_writes, users, writes
 from data.months import month_start
 from data.writes import TransactionInput
