@@ -6,11 +6,12 @@ import logging
 
 from dash import Dash
 
-from dashboard import health, index_summary, receipts, routing, shell
+from dashboard import health, index_summary, routing, shell
 from dashboard.callbacks import register_all
 from dashboard.cli import register_cli
 from dashboard.extensions import cache, cache_config, init_database
 from dashboard.logging_setup import configure_logging
+from dashboard.receipts import download
 from dashboard.security import auth, headers, request_shape
 from dashboard.settings import PROJECT_ROOT, Settings
 
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     cache.init_app(server)
     auth.init_app(server, settings)
     request_shape.init_app(app)
-    receipts.init_app(server, settings)
+    download.init_app(server, settings)
     headers.init_app(app, settings)
     server.register_blueprint(health.bp)
     register_cli(server)

@@ -13,13 +13,14 @@ from typing import Any
 
 from dash import Dash, Input, Output, State
 
-from dashboard import ids, receipts
+from dashboard import ids
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import HIDDEN, SHOWN
 from dashboard.callbacks.transaction_edit import NOT_FOUND, find_transaction
 from dashboard.extensions import get_engine
 from dashboard.forms import parse_id, parse_iso_date
 from dashboard.pages.transactions import UNDO_MESSAGE
+from dashboard.receipts import stored
 from dashboard.security.auth import current_user_id
 from data import lookups, writes
 from data.lookups import submission_key_of
@@ -68,7 +69,7 @@ def delete_transaction(user_id: int, transaction_id: Any, refresh: Any) -> dict[
     snapshot = delete_snapshot(user_id, txn)
     # NotFound: a concurrent attempt deleted it since it was read; this one answers the same.
     with contextlib.suppress(NotFound):
-        receipts.delete_transaction(user_id, int(txn["id"]))
+        stored.delete_transaction(user_id, int(txn["id"]))
     noun = "Transfer" if len(snapshot["legs"]) == 2 else "Transaction"
     return _deleted(f"{noun} deleted.", snapshot, refresh)
 

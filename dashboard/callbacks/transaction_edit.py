@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from dashboard import ids, receipts, services
+from dashboard import ids, services
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import (
     HIDDEN,
@@ -35,6 +35,7 @@ from dashboard.forms import (
     parse_transaction_form,
 )
 from dashboard.pages.transactions import UNDO_MESSAGE
+from dashboard.receipts import download
 from dashboard.security.auth import current_user_id
 from dashboard.transaction_forms import (
     EDIT_FIELDS,
@@ -194,7 +195,7 @@ def open_edit(user_id: int, transaction_id: Any) -> dict[str, Any]:
         "payee": txn["payee"],
         "memo": txn["memo"],
         "confirm": delete_confirm(txn),
-        "receipt": receipts.receipt_summary(user_id, txn["receipt_id"]),
+        "receipt": download.receipt_summary(user_id, txn["receipt_id"]),
     }
 
 

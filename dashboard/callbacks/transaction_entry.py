@@ -8,7 +8,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, html, no_update
 
-from dashboard import ids, receipts, services
+from dashboard import ids, services
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import (
     HIDDEN,
@@ -31,7 +31,8 @@ from dashboard.forms import (
     parse_transfer_form,
 )
 from dashboard.pages.transactions import ENTRY_CARD, ENTRY_EMPTY, ENTRY_FOCUS_SIGNAL
-from dashboard.receipt_files import CleanReceipt, ReceiptRefused
+from dashboard.receipts import stored, upload_js
+from dashboard.receipts.files import CleanReceipt, ReceiptRefused
 from dashboard.security.auth import current_user_id
 from dashboard.transaction_forms import (
     AMOUNT_HELP,
@@ -184,7 +185,7 @@ def checked_receipt(contents: Any, filename: Any) -> tuple[CleanReceipt | None, 
     if not contents:
         return None, {}
     try:
-        return receipts.check_upload(contents, filename), {}
+        return stored.check_upload(contents, filename), {}
     except ReceiptRefused as refused:
         return None, {"receipt": str(refused)}
 
@@ -296,7 +297,7 @@ def _register_server_side(app: Dash) -> None:
 def _register_browser_side(app: Dash) -> None:
     """What runs in the browser: the receipt's size check, the submission key, the focus."""
     app.clientside_callback(
-        receipts.upload_check_js(
+        upload_js.upload_check_js(
             app.server.extensions["ft_settings"].receipt_max_bytes, RECEIPT_PROMPT, False
         ),
         Output(ENTRY_RECEIPT_NAME, "children"),

@@ -9,7 +9,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State
 
-from dashboard import ids, receipts
+from dashboard import ids
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_edit import (
     NOT_FOUND,
@@ -17,7 +17,8 @@ from dashboard.callbacks.transaction_edit import (
     find_transaction,
     receipt_box,
 )
-from dashboard.receipt_files import ReceiptRefused
+from dashboard.receipts import download, stored, upload_js
+from dashboard.receipts.files import ReceiptRefused
 from dashboard.security.auth import current_user_id
 from dashboard.transaction_forms import (
     EDIT_RECEIPT,
@@ -43,7 +44,7 @@ def _receipt_result(user_id: int, transaction_id: int, refresh: Any) -> dict[str
     return {
         "done": True,
         "error": "",
-        "receipt": receipts.receipt_summary(user_id, txn["receipt_id"]),
+        "receipt": download.receipt_summary(user_id, txn["receipt_id"]),
         "confirm": delete_confirm(txn),
         "refresh": next_refresh(refresh),
     }
@@ -57,8 +58,8 @@ def upload_receipt(
     if txn is None:
         return {"done": False, "error": NOT_FOUND}
     try:
-        receipt = receipts.check_upload(contents, filename)
-        receipts.store_receipt(user_id, int(txn["id"]), receipt, replace=True)
+        receipt = stored.check_upload(contents, filename)
+        stored.store_receipt(user_id, int(txn["id"]), receipt, replace=True)
     except ReceiptRefused as refused:
         return {"done": False, "error": str(refused)}
     except NotFound:
@@ -75,7 +76,7 @@ def remove_receipt(user_id: int, transaction_id: Any, refresh: Any) -> dict[str,
     if txn is None:
         return {"done": False, "error": NOT_FOUND}
     try:
-        receipts.remove_receipt(user_id, int(txn["id"]))
+        stored.remove_receipt(user_id, int(txn["id"]))
     except NotFound:
         return {"done": False, "error": NOT_FOUND}
     return _receipt_result(user_id, int(txn["id"]), refresh)
@@ -120,7 +121,7 @@ def uploaded_view(result: dict[str, Any]) -> dict[str, Any]:
 def register(app: Dash) -> None:
     # Choosing a file attaches it at once, once the browser has checked its size.
     app.clientside_callback(
-        receipts.upload_check_js(
+        upload_js.upload_check_js(
             app.server.extensions["ft_settings"].receipt_max_bytes, RECEIPT_PROMPT, True
         ),
         Output(EDIT_RECEIPT_NAME, "children"),

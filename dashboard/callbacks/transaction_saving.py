@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard import receipts
 from dashboard.extensions import get_engine
 from dashboard.forms import TransferForm
-from dashboard.receipt_files import CleanReceipt
+from dashboard.receipts import stored
+from dashboard.receipts.files import CleanReceipt
 from data import lookups, writes
 from data.money import format_money
 from data.validation import Invalid, clean_submission_key
@@ -61,7 +61,7 @@ def save_entry(
     """Store the entry with its receipt (a transfer's on its outflow leg), or find what an
     earlier attempt with this key stored; returns the message the form shows for it."""
     engine = get_engine()
-    with receipts.staged_receipt(user_id, receipt) as receipt_file:
+    with stored.staged_receipt(user_id, receipt) as receipt_file:
         if isinstance(entry, TransferForm):
             transaction_id, _in_id = writes.create_transfer(
                 engine,

@@ -26,7 +26,7 @@ from dashboard.callbacks import (
 from dashboard.callbacks.common import outputs_with
 from dashboard.forms import parse_filters
 from dashboard.pages.transactions import GRID_BLOCK_SIZE, GRID_SYNC_SIGNAL
-from dashboard.receipts import receipt_url
+from dashboard.receipts.download import receipt_url
 from dashboard.security.auth import current_user_id
 from data.classification import UNCATEGORISED
 from data.filters import Filters

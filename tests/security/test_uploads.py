@@ -22,7 +22,7 @@ from pypdf.generic import (
 from sqlalchemy import select
 
 from dashboard.pages.transactions import EDIT_RECEIPT, EDIT_RECEIPT_READY
-from dashboard.receipt_files import (
+from dashboard.receipts.files import (
     NOT_ALLOWED,
     PDF_ACTIVE,
     PDF_ENCRYPTED,
