@@ -7,7 +7,6 @@ from dash import no_update
 
 from dashboard import ids
 from dashboard.callbacks import settings as cb
-from dashboard.pages.settings import ACCOUNT_ARCHIVE, NEW_ACCOUNT_FIELDS, NEW_CATEGORY_FIELDS
 from data import lookups, setup_writes
 from tests.conftest import as_user, make_user
 from tests.test_dashboard_budgets import component_key, run_callback, texts, walk
@@ -102,10 +101,10 @@ def test_add_account_reports_field_errors_and_adds_nothing(
     assert not outcome.saved
     assert outcome.field_errors == errors
     assert account_rows(engine, user_id) == before
-    shown = cb.form_outputs(outcome, NEW_ACCOUNT_FIELDS)
-    messages = [shown[f"{name}_message"] for name in NEW_ACCOUNT_FIELDS]
+    shown = cb.form_outputs(outcome, ids.NEW_ACCOUNT_FIELDS)
+    messages = [shown[f"{name}_message"] for name in ids.NEW_ACCOUNT_FIELDS]
     assert [m for m in messages if m] == list(errors.values())
-    assert sum(shown[f"{name}_invalid"] for name in NEW_ACCOUNT_FIELDS) == len(errors)
+    assert sum(shown[f"{name}_invalid"] for name in ids.NEW_ACCOUNT_FIELDS) == len(errors)
 
 
 def test_rename_archive_and_unarchive_an_account(app, engine):
@@ -186,8 +185,8 @@ def test_add_category_reports_field_errors_and_adds_nothing(app, engine, name, k
         outcome = cb.add_category(name, kind, color)
     assert outcome.field_errors == errors
     assert category_rows(engine, user_id) == before
-    shown = cb.form_outputs(outcome, NEW_CATEGORY_FIELDS)
-    messages = [shown[f"{name}_message"] for name in NEW_CATEGORY_FIELDS]
+    shown = cb.form_outputs(outcome, ids.NEW_CATEGORY_FIELDS)
+    messages = [shown[f"{name}_message"] for name in ids.NEW_CATEGORY_FIELDS]
     assert [m for m in messages if m] == list(errors.values())
 
 
@@ -230,9 +229,13 @@ def test_another_users_ids_are_not_found_and_nothing_changes(app, engine):
 
 def test_form_outputs_put_unknown_fields_in_the_alert():
     outcome = cb.FormOutcome(False, "", {"name": "Enter a name.", "parent_id": "Wrong parent."})
-    shown = cb.form_outputs(outcome, NEW_CATEGORY_FIELDS)
-    assert [shown[f"{name}_message"] for name in NEW_CATEGORY_FIELDS] == ["Enter a name.", "", ""]
-    assert [shown[f"{name}_invalid"] for name in NEW_CATEGORY_FIELDS] == [True, False, False]
+    shown = cb.form_outputs(outcome, ids.NEW_CATEGORY_FIELDS)
+    assert [shown[f"{name}_message"] for name in ids.NEW_CATEGORY_FIELDS] == [
+        "Enter a name.",
+        "",
+        "",
+    ]
+    assert [shown[f"{name}_invalid"] for name in ids.NEW_CATEGORY_FIELDS] == [True, False, False]
     assert "Wrong parent." in texts(shown["feedback"])
 
 
@@ -255,7 +258,7 @@ def test_an_add_form_is_emptied_and_refreshes_only_after_a_save():
 
 def test_the_archive_button_acts_on_a_click_only(app, engine, logged_in_client, login_user_id):
     account = setup_writes.create_account(engine, login_user_id, "Checking", "checking")
-    button = {"action": "archive", "id": account, "type": ACCOUNT_ARCHIVE}
+    button = {"action": "archive", "id": account, "type": ids.ACCOUNT_ARCHIVE}
     outputs = [
         {"id": ids.SETTINGS_FEEDBACK, "property": "children"},
         {"id": ids.REFRESH_STORE, "property": "data"},
@@ -265,7 +268,9 @@ def test_the_archive_button_acts_on_a_click_only(app, engine, logged_in_client, 
 
     def press(clicks):
         inputs = [[{"id": button, "property": "n_clicks", "value": clicks}]]
-        return run_callback(logged_in_client, app, ACCOUNT_ARCHIVE, outputs, inputs, state, changed)
+        return run_callback(
+            logged_in_client, app, ids.ACCOUNT_ARCHIVE, outputs, inputs, state, changed
+        )
 
     # A re-rendered button reports no clicks: nothing happens.
     assert press(None) == (204, None)

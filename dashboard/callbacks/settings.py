@@ -29,18 +29,6 @@ from dashboard.callbacks.common import (
 )
 from dashboard.callbacks.settings_view import default_currency, settings_tables
 from dashboard.extensions import get_engine
-from dashboard.pages.settings import (
-    ACCOUNT_ARCHIVE,
-    ACCOUNT_NAME_ERROR,
-    ACCOUNT_NAME_INPUT,
-    CATEGORY_ARCHIVE,
-    CATEGORY_NAME_ERROR,
-    CATEGORY_NAME_INPUT,
-    NEW_ACCOUNT_FIELDS,
-    NEW_CATEGORY_FIELDS,
-    SETTINGS_START_HERE,
-    error_id,
-)
 from dashboard.security.auth import current_user_id
 from data import setup_writes, validation
 from data.money import MoneyError, parse_amount
@@ -71,8 +59,8 @@ class AddForm:
     add: Callable[..., FormOutcome]
 
 
-# The add forms' parameters are named as their fields (NEW_ACCOUNT_FIELDS, NEW_CATEGORY_FIELDS):
-# the form's callback passes the fields' values by those names.
+# The add forms' parameters are named as their fields (ids.NEW_ACCOUNT_FIELDS,
+# ids.NEW_CATEGORY_FIELDS): the form's callback passes the fields' values by those names.
 def add_account(name: Any, type: Any, currency: Any, opening_balance_minor: Any) -> FormOutcome:
     """A new account; a blank opening balance is zero, a blank currency the user's."""
     account_type, opening = type, opening_balance_minor
@@ -233,24 +221,28 @@ WRITE_OUTPUTS = {
 TABLE_OUTPUTS = {
     "accounts": Output(ids.ACCOUNTS_TABLE, "children"),
     "categories": Output(ids.CATEGORIES_TABLE, "children"),
-    "start_here": Output(SETTINGS_START_HERE, "children"),
+    "start_here": Output(ids.SETTINGS_START_HERE, "children"),
 }
 ACCOUNT_FORM = AddForm(
     ids.NEW_ACCOUNT_SUBMIT,
-    NEW_ACCOUNT_FIELDS,
+    ids.NEW_ACCOUNT_FIELDS,
     ids.NEW_ACCOUNT_FEEDBACK,
     ("name", "opening_balance_minor"),
     add_account,
 )
 CATEGORY_FORM = AddForm(
-    ids.NEW_CATEGORY_SUBMIT, NEW_CATEGORY_FIELDS, ids.NEW_CATEGORY_FEEDBACK, ("name",), add_category
+    ids.NEW_CATEGORY_SUBMIT,
+    ids.NEW_CATEGORY_FIELDS,
+    ids.NEW_CATEGORY_FEEDBACK,
+    ("name",),
+    add_category,
 )
 
 
 def form_outputs_of(form: AddForm) -> dict[str, Output]:
     """An add form's outputs by name, as form_submitted fills them."""
     fields = form.fields.items()
-    outputs = {f"{name}_message": Output(error_id(i), "children") for name, i in fields}
+    outputs = {f"{name}_message": Output(ids.error_id(i), "children") for name, i in fields}
     outputs |= {f"{name}_invalid": Output(i, "invalid") for name, i in fields}
     outputs["feedback"] = Output(form.feedback, "children")
     outputs |= {f"{name}_value": Output(form.fields[name], "value") for name in form.cleared}
@@ -326,7 +318,7 @@ def register(app: Dash) -> None:
 
     _register_form(app, ACCOUNT_FORM)
     _register_form(app, CATEGORY_FORM)
-    _register_rename(app, ACCOUNT_NAME_INPUT, ACCOUNT_NAME_ERROR, rename_account)
-    _register_rename(app, CATEGORY_NAME_INPUT, CATEGORY_NAME_ERROR, rename_category)
-    _register_archive(app, ACCOUNT_ARCHIVE, set_account_archived)
-    _register_archive(app, CATEGORY_ARCHIVE, set_category_archived)
+    _register_rename(app, ids.ACCOUNT_NAME_INPUT, ids.ACCOUNT_NAME_ERROR, rename_account)
+    _register_rename(app, ids.CATEGORY_NAME_INPUT, ids.CATEGORY_NAME_ERROR, rename_category)
+    _register_archive(app, ids.ACCOUNT_ARCHIVE, set_account_archived)
+    _register_archive(app, ids.CATEGORY_ARCHIVE, set_category_archived)

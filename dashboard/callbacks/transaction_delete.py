@@ -19,7 +19,6 @@ from dashboard.callbacks.transaction_common import HIDDEN, SHOWN
 from dashboard.callbacks.transaction_edit import NOT_FOUND, find_transaction
 from dashboard.extensions import get_engine
 from dashboard.forms import parse_id, parse_iso_date
-from dashboard.pages.transactions import UNDO_MESSAGE
 from dashboard.receipts import stored
 from dashboard.security.auth import current_user_id
 from data import lookups, writes
@@ -159,13 +158,13 @@ DELETE_OUTPUTS = {
     "modal_open": Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
     "errors": Output(ids.EDIT_ERRORS, "children", allow_duplicate=True),
     "undo_open": Output(ids.UNDO_TOAST, "is_open", allow_duplicate=True),
-    "undo_message": Output(UNDO_MESSAGE, "children", allow_duplicate=True),
+    "undo_message": Output(ids.UNDO_MESSAGE, "children", allow_duplicate=True),
     "undo_button_style": Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
     "undo": Output(ids.UNDO_STORE, "data", allow_duplicate=True),
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
 }
 UNDO_OUTPUTS = {
-    "undo_message": Output(UNDO_MESSAGE, "children", allow_duplicate=True),
+    "undo_message": Output(ids.UNDO_MESSAGE, "children", allow_duplicate=True),
     "undo_button_style": Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
     "undo": Output(ids.UNDO_STORE, "data", allow_duplicate=True),
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
