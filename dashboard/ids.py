@@ -137,7 +137,7 @@ BUDGET_ADD_FORM = "budget-add-form"
 BUDGET_LIMIT_INPUT = "budget-limit-input"
 BUDGET_LIMIT_ERROR = "budget-limit-error"
 
-# Settings.
+# Accounts & categories (/accounts).
 ACCOUNTS_TABLE = "settings-accounts"
 CATEGORIES_TABLE = "settings-categories"
 NEW_ACCOUNT_NAME = "new-account-name"
@@ -151,8 +151,8 @@ NEW_CATEGORY_KIND = "new-category-kind"
 NEW_CATEGORY_COLOR = "new-category-color"
 NEW_CATEGORY_SUBMIT = "new-category-submit"
 NEW_CATEGORY_FEEDBACK = "new-category-feedback"
-SETTINGS_FEEDBACK = "settings-feedback"
-SETTINGS_START_HERE = "settings-start-here"
+ACCOUNTS_FEEDBACK = "settings-feedback"
+ACCOUNTS_START_HERE = "settings-start-here"
 # Pattern-matching ids of the table rows: {"type": ..., "id": row_id} and, for the archive
 # buttons, "action": "archive" | "unarchive" (the button says what it does, so a stale page
 # can never flip a row the wrong way).

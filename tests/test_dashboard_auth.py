@@ -91,8 +91,8 @@ def test_usernames_are_matched_regardless_of_case(auth, login_user_id):
 
 
 def test_a_logged_in_visit_to_login_goes_on_to_next(logged_in_client):
-    response = logged_in_client.get("/login?next=/settings")
-    assert (response.status_code, response.headers["Location"]) == (302, "/settings")
+    response = logged_in_client.get("/login?next=/accounts")
+    assert (response.status_code, response.headers["Location"]) == (302, "/accounts")
 
 
 def test_logout_asks_first_then_signs_out(logged_in_client, auth):

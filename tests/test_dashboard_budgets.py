@@ -273,7 +273,7 @@ def test_empty_states_lead_to_settings_or_to_the_copy_and_add_controls(app, engi
         setup_writes.create_category(engine, user_id, "Salary", "income")
         page = cb.budget_page(None, False, TODAY)
         unbudgeted, _gauges, options = page["table"], page["gauges"], page["new_category_options"]
-    assert any(getattr(n, "href", None) == "/settings" for n in walk(nothing))
+    assert any(getattr(n, "href", None) == "/accounts" for n in walk(nothing))
     assert no_gauges is None and no_options == []
     assert "No limits for March 2025 yet" in texts(unbudgeted)
     assert options == [{"label": "Food", "value": food}]

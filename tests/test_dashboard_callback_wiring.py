@@ -40,7 +40,7 @@ def test_the_budget_writes_are_triggered_by_their_own_controls_only(app):
 
 
 def test_the_settings_writes_are_triggered_by_their_own_controls_only(app):
-    assert triggers(app, ids.SETTINGS_FEEDBACK) == sorted(
+    assert triggers(app, ids.ACCOUNTS_FEEDBACK) == sorted(
         [
             [f"{pattern(id='ALL', type=ids.ACCOUNT_NAME_INPUT)}.value"],
             [f"{pattern(id='ALL', type=ids.CATEGORY_NAME_INPUT)}.value"],

@@ -264,7 +264,7 @@ def test_a_user_without_accounts_is_sent_to_settings_instead_of_the_form(app, en
         options = entry.entry_options(user_id, None, None)
     assert set(options) == set(entry.OPTIONS_OUTPUTS)
     assert "Add an account first" in text_of(options["empty"])
-    assert [n.href for n in walk(options["empty"]) if getattr(n, "href", None)] == ["/settings"]
+    assert [n.href for n in walk(options["empty"]) if getattr(n, "href", None)] == ["/accounts"]
     assert options["card_style"] == {"display": "none"} and options["account_options"] == []
 
 

@@ -189,7 +189,7 @@ def no_categories() -> html.Div:
         "No expense categories yet",
         "A budget sets a monthly limit per expense category. Add your categories first.",
         "Add categories",
-        "/settings",
+        "/accounts",
     )
 
 

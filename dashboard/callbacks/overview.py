@@ -87,7 +87,7 @@ def empty_banner(user_id: int) -> Any:
         "Welcome to Finance Tracker",
         "Start by adding an account, then enter your first transaction.",
         "Add an account",
-        "/settings",
+        "/accounts",
     )
 
 

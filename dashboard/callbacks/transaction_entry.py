@@ -108,7 +108,7 @@ def entry_options(user_id: int, account_value: Any, to_account_value: Any) -> di
             "Add an account first",
             "Transactions belong to an account: add your bank account, card or cash first.",
             "Add an account",
-            "/settings",
+            "/accounts",
         )
         return {
             "empty": empty,

@@ -185,7 +185,7 @@ def _account_names(live_server) -> list[str]:
 
 
 def test_a_pasted_100000_character_account_name_is_refused_not_cut(page, live_server):
-    open_page(page, "/settings")
+    open_page(page, "/accounts")
     page.locator(f"#{ids.NEW_ACCOUNT_NAME}").wait_for()
     before = _account_names(live_server)
     page.fill(f"#{ids.NEW_ACCOUNT_NAME}", "n" * LONG)
@@ -198,7 +198,7 @@ def test_a_pasted_100000_character_account_name_is_refused_not_cut(page, live_se
 
 
 def test_a_four_letter_currency_is_refused_not_cut_to_three(page, live_server):
-    open_page(page, "/settings")
+    open_page(page, "/accounts")
     page.locator(f"#{ids.NEW_ACCOUNT_NAME}").wait_for()
     before = _account_names(live_server)
     page.fill(f"#{ids.NEW_ACCOUNT_NAME}", "Currency probe")

@@ -127,7 +127,7 @@ def test_stored_markup_is_shown_as_text_on_every_page(page, dialogs):
     wait_until(page, CHART_SHOWS_JS, [ids.BUDGET_GAUGES, IMG])
     assert_nothing_injected(page, dialogs)
 
-    open_page(page, "/settings")
+    open_page(page, "/accounts")
     wait_until(
         page,
         f"args => ({INPUT_VALUES_JS})(args[0]).includes(args[1])",

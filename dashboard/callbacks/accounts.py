@@ -1,5 +1,6 @@
-"""Settings callbacks: the accounts and categories tables, their add forms, rename and archive.
-The tables are built in settings_view.py; register() here wires them with the writes.
+"""Accounts & categories callbacks (/accounts): the accounts and categories tables, their add
+forms, rename and archive. The tables are built in accounts_view.py; register() here wires
+them with the writes.
 
 Each public function is one callback's body, callable directly in a request context; the
 user always comes from the session (current_user_id), and every id from the browser goes to
@@ -20,6 +21,7 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids, services
+from dashboard.callbacks.accounts_view import accounts_tables, default_currency
 from dashboard.callbacks.common import (
     edited_row,
     next_refresh,
@@ -27,7 +29,6 @@ from dashboard.callbacks.common import (
     row_messages,
     user_acted,
 )
-from dashboard.callbacks.settings_view import default_currency, settings_tables
 from dashboard.extensions import get_engine
 from dashboard.security.auth import current_user_id
 from data import setup_writes, validation
@@ -215,13 +216,13 @@ def _set_archived(noun: str, row_id: Any, archived: bool) -> FormOutcome:
 # it is given (dash/dependencies.py), which would leak one callback's inputs into the next.
 REFRESH_STATE = {"refresh": State(ids.REFRESH_STORE, "data")}
 WRITE_OUTPUTS = {
-    "feedback": Output(ids.SETTINGS_FEEDBACK, "children", allow_duplicate=True),
+    "feedback": Output(ids.ACCOUNTS_FEEDBACK, "children", allow_duplicate=True),
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
 }
 TABLE_OUTPUTS = {
     "accounts": Output(ids.ACCOUNTS_TABLE, "children"),
     "categories": Output(ids.CATEGORIES_TABLE, "children"),
-    "start_here": Output(ids.SETTINGS_START_HERE, "children"),
+    "start_here": Output(ids.ACCOUNTS_START_HERE, "children"),
 }
 ACCOUNT_FORM = AddForm(
     ids.NEW_ACCOUNT_SUBMIT,
@@ -309,7 +310,7 @@ def _register_form(app: Dash, form: AddForm) -> None:
 def register(app: Dash) -> None:
     @app.callback(output=TABLE_OUTPUTS, inputs={"_refresh": Input(ids.REFRESH_STORE, "data")})
     def _tables(_refresh: Any) -> dict[str, Any]:
-        return settings_tables()
+        return accounts_tables()
 
     # On the page load only: a refresh after a write must not reset what the user chose.
     @app.callback(Output(ids.NEW_ACCOUNT_CURRENCY, "value"), Input(ids.URL, "pathname"))

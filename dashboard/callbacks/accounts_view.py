@@ -1,4 +1,4 @@
-"""What the settings page shows: the accounts with their balances, the categories, a new
+"""What the accounts page (/accounts) shows: the accounts with their balances, the categories, a new
 user's first hint, and the currency a new account starts with; with the tables they are drawn
 in (the page's layout only holds their places)."""
 
@@ -39,7 +39,7 @@ class CategoryLine:
     archived: bool
 
 
-def settings_tables() -> dict[str, Any]:
+def accounts_tables() -> dict[str, Any]:
     """The accounts table with balances ("accounts"), the categories table ("categories") and a
     new user's first hint ("start_here")."""
     user_id = current_user_id()

@@ -1,4 +1,5 @@
-"""/settings : accounts and categories, with their add forms and inline rename and archive."""
+"""/accounts (and /settings, its old address): accounts and categories, with their add forms
+and inline rename and archive."""
 
 from __future__ import annotations
 
@@ -113,8 +114,8 @@ def layout() -> html.Div:
 
     return html.Div(
         [
-            html.Div(id=ids.SETTINGS_START_HERE),
-            html.Div(id=ids.SETTINGS_FEEDBACK, **html_attrs({"aria-live": "polite"})),
+            html.Div(id=ids.ACCOUNTS_START_HERE),
+            html.Div(id=ids.ACCOUNTS_FEEDBACK, **html_attrs({"aria-live": "polite"})),
             dbc.Row(
                 [
                     dbc.Col(card("Accounts", ids.ACCOUNTS_TABLE, new_account_form()), lg=7),

@@ -1,17 +1,35 @@
-"""The /settings callbacks, called as plain functions inside a request acting as a user."""
+"""The /accounts callbacks, called as plain functions inside a request acting as a user."""
 
 from __future__ import annotations
 
 import pytest
 from dash import no_update
 
-from dashboard import ids
-from dashboard.callbacks import settings as cb
+from dashboard import ids, routing
+from dashboard.callbacks import accounts as cb
+from dashboard.callbacks.shell import PAGES_WITHOUT_FILTERS
+from dashboard.shell import NAV_ITEMS
 from data import lookups, setup_writes
 from tests.conftest import as_user, make_user
 from tests.test_dashboard_budgets import component_key, run_callback, texts, walk
 
 TOO_LONG = "x" * 101
+
+
+@pytest.mark.parametrize("path", ["/accounts", "/accounts/", "/settings", "/settings/"])
+def test_the_accounts_page_answers_at_accounts_and_at_its_old_address(path):
+    # /settings was its address: old bookmarks still open it, without the filter bar.
+    assert routing.PAGES[path.rstrip("/")].TITLE == "Accounts & categories"
+    shown = {
+        c.id for c in walk(routing.render_page(path)) if isinstance(getattr(c, "id", None), str)
+    }
+    assert {ids.ACCOUNTS_TABLE, ids.CATEGORIES_TABLE, ids.ACCOUNTS_START_HERE} <= shown
+    assert path.rstrip("/") in PAGES_WITHOUT_FILTERS
+
+
+def test_the_navbar_links_the_accounts_page_at_accounts():
+    assert ("/accounts", "Accounts & categories", "bi-gear") in NAV_ITEMS
+    assert all(href != "/settings" for href, _label, _icon in NAV_ITEMS)
 
 
 def account_rows(engine, user_id: int) -> list[tuple]:
@@ -31,11 +49,11 @@ def category_rows(engine, user_id: int) -> list[tuple]:
 def test_a_new_user_is_told_to_start_with_an_account(app, engine):
     user_id = make_user(engine, "newbie")
     with as_user(app, user_id):
-        tables = cb.settings_tables()
+        tables = cb.accounts_tables()
         hint = tables["start_here"]
         assert "Start here: add your first account" in texts(hint)
         assert cb.add_account("Wallet", "cash", "", "").saved
-        tables = cb.settings_tables()
+        tables = cb.accounts_tables()
         accounts = tables["accounts"]
         hint = tables["start_here"]
     assert hint is None
@@ -47,7 +65,7 @@ def test_add_account_parses_the_opening_balance_and_shows_the_balance(app, engin
     with as_user(app, user_id):
         assert cb.default_currency() == "EUR"
         outcome = cb.add_account("  Everyday  ", "credit_card", "", "-1,234.56")
-        tables = cb.settings_tables()
+        tables = cb.accounts_tables()
         accounts = tables["accounts"]
     assert outcome == cb.FormOutcome(True, "Added the account Everyday.")
     assert account_rows(engine, user_id) == [("Everyday", "credit_card", "EUR", -123456, False)]
@@ -122,7 +140,7 @@ def test_rename_archive_and_unarchive_an_account(app, engine):
         }
         archived = cb.set_account_archived(checking, True)
         rows_archived = account_rows(engine, user_id)
-        tables = cb.settings_tables()
+        tables = cb.accounts_tables()
         accounts = tables["accounts"]
         restored = cb.set_account_archived(checking, False)
     assert archived == cb.FormOutcome(True, "Archived the account Main.")
@@ -150,7 +168,7 @@ def test_add_rename_archive_a_category(app, engine):
         [category_id] = lookups.list_categories(engine, user_id)["id"].tolist()
         renamed = cb.rename_category(category_id, "Food")
         archived = cb.set_category_archived(category_id, True)
-        tables = cb.settings_tables()
+        tables = cb.accounts_tables()
         categories = tables["categories"]
     assert added == cb.FormOutcome(True, "Added the category Groceries.")
     assert renamed.saved and archived.saved
@@ -260,7 +278,7 @@ def test_the_archive_button_acts_on_a_click_only(app, engine, logged_in_client, 
     account = setup_writes.create_account(engine, login_user_id, "Checking", "checking")
     button = {"action": "archive", "id": account, "type": ids.ACCOUNT_ARCHIVE}
     outputs = [
-        {"id": ids.SETTINGS_FEEDBACK, "property": "children"},
+        {"id": ids.ACCOUNTS_FEEDBACK, "property": "children"},
         {"id": ids.REFRESH_STORE, "property": "data"},
     ]
     state = [{"id": ids.REFRESH_STORE, "property": "data", "value": 7}]
