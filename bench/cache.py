@@ -9,7 +9,8 @@ import redis
 
 class BenchCache:
     """Keys under `ft-bench-<random>:`; the session copies under `<prefix>session:` (see
-    dashboard/session_copies.py) survive a flush, so "cold" measures the read models alone."""
+    dashboard/security/session_copies.py) survive a flush, so "cold" measures the read models
+    alone."""
 
     def __init__(self, redis_url: str) -> None:
         self.url = redis_url

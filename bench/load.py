@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, create_engine, insert, text
 
 from bench.dataset import generate, month_starts, scale_of
-from dashboard.passwords import set_password
+from dashboard.security.passwords import set_password
 from data import demo_household as household
 from data.db import make_engine
 from data.migrate import upgrade_to_head

@@ -17,7 +17,7 @@ from typing import Any
 from bench.client import Browser
 from bench.load import Household
 from dashboard import ids
-from dashboard.pages.transactions import GRID_BLOCK_SIZE
+from dashboard.components import GRID_BLOCK_SIZE
 
 LOAD_PRESET = "last_12_months"
 CHANGED_PRESET = "last_6_months"

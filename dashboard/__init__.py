@@ -6,20 +6,13 @@ import logging
 
 from dash import Dash
 
-from dashboard import (
-    auth,
-    dash_request_shape,
-    health,
-    index_summary,
-    receipts,
-    routing,
-    security_headers,
-    shell,
-)
+from dashboard import health, index_summary, routing, shell
 from dashboard.callbacks import register_all
 from dashboard.cli import register_cli
 from dashboard.extensions import cache, cache_config, init_database
 from dashboard.logging_setup import configure_logging
+from dashboard.receipts import download
+from dashboard.security import auth, headers, request_shape
 from dashboard.settings import PROJECT_ROOT, Settings
 
 logger = logging.getLogger(__name__)
@@ -58,9 +51,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_database(server, settings)
     cache.init_app(server)
     auth.init_app(server, settings)
-    dash_request_shape.init_app(app)
-    receipts.init_app(server, settings)
-    security_headers.init_app(app, settings)
+    request_shape.init_app(app)
+    download.init_app(server, settings)
+    headers.init_app(app, settings)
     server.register_blueprint(health.bp)
     register_cli(server)
     app.layout = shell.layout

@@ -8,7 +8,7 @@ import logging
 
 from dashboard import create_app
 from dashboard.extensions import get_engine
-from dashboard.passwords import set_demo_password
+from dashboard.security.passwords import set_demo_password
 from data.migrate import upgrade_to_head
 from data.seed import load_demo
 from data.users import has_users

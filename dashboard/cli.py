@@ -9,7 +9,7 @@ from flask import Flask
 
 from dashboard.cli_backup import register_backup_cli
 from dashboard.extensions import get_engine, get_settings
-from dashboard.passwords import (
+from dashboard.security.passwords import (
     DEMO_USERNAME,
     PasswordPolicyError,
     check_new_password,

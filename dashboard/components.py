@@ -6,11 +6,20 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.html_attrs import html_attrs
+from data.schema import ACCOUNT_TYPES, CATEGORY_KINDS
 
 # A table with this class shows each row as a card on phones, each cell named by its
 # data-label; a WIDE cell spans the whole card (assets/app.css).
 CARDS_ON_PHONES = "table-cards"
 WIDE = "cell-wide"
+
+# Rows per block of the transactions grid: its cacheBlockSize, and the most rows the server-side
+# rows callback answers with (dashboard/callbacks/transactions.py).
+GRID_BLOCK_SIZE = 100
+
+# How account types and category kinds read: in the add forms and in the tables.
+ACCOUNT_TYPE_LABELS = {value: value.replace("_", " ").capitalize() for value in ACCOUNT_TYPES}
+KIND_LABELS = {value: value.capitalize() for value in CATEGORY_KINDS}
 
 GRAPH_CONFIG: dcc.Graph.Config = {
     "displaylogo": False,

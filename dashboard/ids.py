@@ -71,6 +71,53 @@ DELETE_CONFIRM = "delete-confirm"
 UNDO_TOAST = "undo-toast"
 UNDO_BUTTON = "undo-button"
 UNDO_STORE = "undo-store"
+UNDO_MESSAGE = "undo-message"
+ENTRY_EMPTY = "entry-empty"
+ENTRY_CARD = "entry-card"
+ENTRY_FOCUS_SIGNAL = "entry-focus-signal"
+GRID_SYNC_SIGNAL = "transactions-grid-sync"
+
+# Transactions: the entry form and the edit modal (dashboard/transaction_forms.py).
+ENTRY_ACCOUNT_LABEL = "entry-account-label"
+ENTRY_TO_ACCOUNT_COL = "entry-to-account-col"
+ENTRY_CATEGORY_COL = "entry-category-col"
+ENTRY_AMOUNT_HELP = "entry-amount-help"
+EDIT_FIELDS_BOX = "edit-fields"
+EDIT_MODAL_TITLE = "edit-modal-title"
+ENTRY_RECEIPT = "entry-receipt"
+ENTRY_RECEIPT_NAME = "entry-receipt-name"
+EDIT_RECEIPT = "edit-receipt"
+EDIT_RECEIPT_NAME = "edit-receipt-name"
+# Set by the browser once a chosen file passed its size check: the upload callback's trigger.
+EDIT_RECEIPT_READY = "edit-receipt-ready"
+EDIT_RECEIPT_CURRENT = "edit-receipt-current"
+EDIT_RECEIPT_REMOVE = "edit-receipt-remove"
+RECEIPT_REMOVE_CONFIRM = "receipt-remove-confirm"
+# A form's field name -> the id of its input.
+ENTRY_FIELDS = {
+    "date": ENTRY_DATE,
+    "amount": ENTRY_AMOUNT,
+    "account": ENTRY_ACCOUNT,
+    "to_account": ENTRY_TO_ACCOUNT,
+    "category": ENTRY_CATEGORY,
+    "payee": ENTRY_PAYEE,
+    "memo": ENTRY_MEMO,
+    "receipt": ENTRY_RECEIPT,
+}
+EDIT_FIELDS = {
+    "date": EDIT_DATE,
+    "amount": EDIT_AMOUNT,
+    "account": EDIT_ACCOUNT,
+    "category": EDIT_CATEGORY,
+    "payee": EDIT_PAYEE,
+    "memo": EDIT_MEMO,
+}
+
+
+def feedback_id(field_id: str) -> str:
+    """The id of the message shown under a form field."""
+    return f"{field_id}-feedback"
+
 
 # Budgets.
 BUDGET_MONTH_STORE = "budget-month-store"
@@ -84,8 +131,13 @@ BUDGET_FEEDBACK = "budget-feedback"
 BUDGET_NEW_CATEGORY = "budget-new-category"
 BUDGET_NEW_LIMIT = "budget-new-limit"
 BUDGET_ADD = "budget-add"
+BUDGET_NEW_LIMIT_ERROR = "budget-new-limit-error"
+BUDGET_ADD_FORM = "budget-add-form"
+# Pattern-matching ids of the per-category rows: {"type": ..., "category": category_id}.
+BUDGET_LIMIT_INPUT = "budget-limit-input"
+BUDGET_LIMIT_ERROR = "budget-limit-error"
 
-# Settings.
+# Accounts & categories (/accounts).
 ACCOUNTS_TABLE = "settings-accounts"
 CATEGORIES_TABLE = "settings-categories"
 NEW_ACCOUNT_NAME = "new-account-name"
@@ -99,4 +151,31 @@ NEW_CATEGORY_KIND = "new-category-kind"
 NEW_CATEGORY_COLOR = "new-category-color"
 NEW_CATEGORY_SUBMIT = "new-category-submit"
 NEW_CATEGORY_FEEDBACK = "new-category-feedback"
-SETTINGS_FEEDBACK = "settings-feedback"
+ACCOUNTS_FEEDBACK = "settings-feedback"
+ACCOUNTS_START_HERE = "settings-start-here"
+# Pattern-matching ids of the table rows: {"type": ..., "id": row_id} and, for the archive
+# buttons, "action": "archive" | "unarchive" (the button says what it does, so a stale page
+# can never flip a row the wrong way).
+ACCOUNT_NAME_INPUT = "settings-account-name"
+ACCOUNT_NAME_ERROR = "settings-account-name-error"
+ACCOUNT_ARCHIVE = "settings-account-archive"
+CATEGORY_NAME_INPUT = "settings-category-name"
+CATEGORY_NAME_ERROR = "settings-category-name-error"
+CATEGORY_ARCHIVE = "settings-category-archive"
+# An add form's field name -> the id of its input.
+NEW_ACCOUNT_FIELDS = {
+    "name": NEW_ACCOUNT_NAME,
+    "type": NEW_ACCOUNT_TYPE,
+    "currency": NEW_ACCOUNT_CURRENCY,
+    "opening_balance_minor": NEW_ACCOUNT_OPENING,
+}
+NEW_CATEGORY_FIELDS = {
+    "name": NEW_CATEGORY_NAME,
+    "kind": NEW_CATEGORY_KIND,
+    "color": NEW_CATEGORY_COLOR,
+}
+
+
+def error_id(field_id: str) -> str:
+    """The id of the message under a field of the add forms."""
+    return f"{field_id}-error"

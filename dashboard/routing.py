@@ -7,13 +7,15 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html
 
 from dashboard import ids
-from dashboard.pages import budgets, overview, settings, transactions
+from dashboard.pages import accounts, budgets, overview, transactions
 
 PAGES = {
     "/": overview,
     "/transactions": transactions,
     "/budgets": budgets,
-    "/settings": settings,
+    "/accounts": accounts,
+    # The accounts page's old address: bookmarks keep working.
+    "/settings": accounts,
 }
 
 

@@ -16,7 +16,7 @@ NAV_ITEMS = (
     ("/", "Overview", "bi-speedometer2"),
     ("/transactions", "Transactions", "bi-list-ul"),
     ("/budgets", "Budgets", "bi-bullseye"),
-    ("/settings", "Accounts & categories", "bi-gear"),
+    ("/accounts", "Accounts & categories", "bi-gear"),
 )
 
 

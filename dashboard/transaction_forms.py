@@ -14,23 +14,6 @@ from dashboard import ids
 from dashboard.date_input import date_input
 from dashboard.forms import NO_CATEGORY
 
-# Ids these forms add to dashboard/ids.py.
-ENTRY_ACCOUNT_LABEL = "entry-account-label"
-ENTRY_TO_ACCOUNT_COL = "entry-to-account-col"
-ENTRY_CATEGORY_COL = "entry-category-col"
-ENTRY_AMOUNT_HELP = "entry-amount-help"
-EDIT_FIELDS_BOX = "edit-fields"
-EDIT_MODAL_TITLE = "edit-modal-title"
-ENTRY_RECEIPT = "entry-receipt"
-ENTRY_RECEIPT_NAME = "entry-receipt-name"
-EDIT_RECEIPT = "edit-receipt"
-EDIT_RECEIPT_NAME = "edit-receipt-name"
-# Set by the browser once a chosen file passed its size check: the upload callback's trigger.
-EDIT_RECEIPT_READY = "edit-receipt-ready"
-EDIT_RECEIPT_CURRENT = "edit-receipt-current"
-EDIT_RECEIPT_REMOVE = "edit-receipt-remove"
-RECEIPT_REMOVE_CONFIRM = "receipt-remove-confirm"
-
 AMOUNT_HELP = "Negative = money out (-12.50), positive = money in (2500)."
 TRANSFER_AMOUNT_HELP = "A positive amount, moved from the first account to the second."
 RECEIPT_PROMPT = "Choose or drop a file"
@@ -41,30 +24,6 @@ RECEIPT_ACCEPT = "image/*,application/pdf,.pdf"
 # Text inputs have no maxlength: the browser would cut a pasted text to it without a word. The
 # server refuses a text over its limit instead, saying the limit and the text's length.
 
-ENTRY_FIELDS = {
-    "date": ids.ENTRY_DATE,
-    "amount": ids.ENTRY_AMOUNT,
-    "account": ids.ENTRY_ACCOUNT,
-    "to_account": ids.ENTRY_TO_ACCOUNT,
-    "category": ids.ENTRY_CATEGORY,
-    "payee": ids.ENTRY_PAYEE,
-    "memo": ids.ENTRY_MEMO,
-    "receipt": ENTRY_RECEIPT,
-}
-EDIT_FIELDS = {
-    "date": ids.EDIT_DATE,
-    "amount": ids.EDIT_AMOUNT,
-    "account": ids.EDIT_ACCOUNT,
-    "category": ids.EDIT_CATEGORY,
-    "payee": ids.EDIT_PAYEE,
-    "memo": ids.EDIT_MEMO,
-}
-
-
-def feedback_id(field_id: str) -> str:
-    """The id of the message shown under a form field."""
-    return f"{field_id}-feedback"
-
 
 def _field(
     label: str, control: Any, field_id: str, help_text: Any = None, label_id: str | None = None
@@ -74,7 +33,7 @@ def _field(
     parts = [dbc.Label(label, html_for=field_id, **label_props), control]
     if help_text is not None:
         parts.append(help_text)
-    parts.append(html.Div(id=feedback_id(field_id), className="invalid-feedback d-block"))
+    parts.append(html.Div(id=ids.feedback_id(field_id), className="invalid-feedback d-block"))
     return html.Div(parts)
 
 
@@ -111,7 +70,7 @@ def _entry_mode() -> dbc.RadioItems:
 
 def _entry_fields() -> list[tuple[Any, dict[str, Any]]]:
     """Each field of the entry form, with its column's own props (an id, a style)."""
-    amount_help = dbc.FormText(AMOUNT_HELP, id=ENTRY_AMOUNT_HELP)
+    amount_help = dbc.FormText(AMOUNT_HELP, id=ids.ENTRY_AMOUNT_HELP)
     payee = html.Div(
         [
             dbc.Input(id=ids.ENTRY_PAYEE, list=ids.ENTRY_PAYEE_OPTIONS, autocomplete="off"),
@@ -137,27 +96,27 @@ def _entry_fields() -> list[tuple[Any, dict[str, Any]]]:
                 "Account",
                 dbc.Select(id=ids.ENTRY_ACCOUNT),
                 ids.ENTRY_ACCOUNT,
-                label_id=ENTRY_ACCOUNT_LABEL,
+                label_id=ids.ENTRY_ACCOUNT_LABEL,
             ),
             {},
         ),
         (
             _field("To account", dbc.Select(id=ids.ENTRY_TO_ACCOUNT), ids.ENTRY_TO_ACCOUNT),
-            {"id": ENTRY_TO_ACCOUNT_COL, "style": {"display": "none"}},
+            {"id": ids.ENTRY_TO_ACCOUNT_COL, "style": {"display": "none"}},
         ),
         (_field("Payee", payee, ids.ENTRY_PAYEE), {}),
         (
             _field(
                 "Category", dbc.Select(id=ids.ENTRY_CATEGORY, value=NO_CATEGORY), ids.ENTRY_CATEGORY
             ),
-            {"id": ENTRY_CATEGORY_COL},
+            {"id": ids.ENTRY_CATEGORY_COL},
         ),
         (_field("Memo", dbc.Input(id=ids.ENTRY_MEMO), ids.ENTRY_MEMO), {}),
         (
             _field(
                 "Receipt (optional)",
-                receipt_upload(ENTRY_RECEIPT, ENTRY_RECEIPT_NAME),
-                ENTRY_RECEIPT,
+                receipt_upload(ids.ENTRY_RECEIPT, ids.ENTRY_RECEIPT_NAME),
+                ids.ENTRY_RECEIPT,
                 dbc.FormText(RECEIPT_HELP),
             ),
             {},
@@ -232,8 +191,8 @@ def edit_modal() -> dbc.Modal:
     )
     return dbc.Modal(
         [
-            dbc.ModalHeader(dbc.ModalTitle("Edit transaction", id=EDIT_MODAL_TITLE)),
-            dbc.ModalBody([html.Div(id=ids.EDIT_ERRORS), html.Div(fields, id=EDIT_FIELDS_BOX)]),
+            dbc.ModalHeader(dbc.ModalTitle("Edit transaction", id=ids.EDIT_MODAL_TITLE)),
+            dbc.ModalBody([html.Div(id=ids.EDIT_ERRORS), html.Div(fields, id=ids.EDIT_FIELDS_BOX)]),
             dbc.ModalFooter(
                 [
                     dbc.Button(
@@ -250,7 +209,7 @@ def edit_modal() -> dbc.Modal:
         ],
         id=ids.EDIT_MODAL,
         # A screen reader announces the dialog by its title.
-        labelledby=EDIT_MODAL_TITLE,
+        labelledby=ids.EDIT_MODAL_TITLE,
         is_open=False,
         centered=True,
         fullscreen="sm-down",
@@ -262,10 +221,10 @@ def edit_receipt_field() -> html.Div:
     file at once, replacing the current one."""
     current = html.Div(
         [
-            html.Div(id=EDIT_RECEIPT_CURRENT, className="me-auto text-truncate"),
+            html.Div(id=ids.EDIT_RECEIPT_CURRENT, className="me-auto text-truncate"),
             dbc.Button(
                 [html.I(className="bi bi-x-lg me-1"), "Remove"],
-                id=EDIT_RECEIPT_REMOVE,
+                id=ids.EDIT_RECEIPT_REMOVE,
                 size="sm",
                 color="danger",
                 outline=True,
@@ -274,13 +233,14 @@ def edit_receipt_field() -> html.Div:
         ],
         className="d-flex align-items-center gap-2 mb-1",
     )
-    upload = html.Div([current, receipt_upload(EDIT_RECEIPT, EDIT_RECEIPT_NAME)])
+    upload = html.Div([current, receipt_upload(ids.EDIT_RECEIPT, ids.EDIT_RECEIPT_NAME)])
     return html.Div(
         [
-            _field("Receipt", upload, EDIT_RECEIPT, dbc.FormText(RECEIPT_HELP)),
-            dcc.Store(id=EDIT_RECEIPT_READY),
+            _field("Receipt", upload, ids.EDIT_RECEIPT, dbc.FormText(RECEIPT_HELP)),
+            dcc.Store(id=ids.EDIT_RECEIPT_READY),
             dcc.ConfirmDialog(
-                id=RECEIPT_REMOVE_CONFIRM, message="Remove this receipt? Its file will be deleted."
+                id=ids.RECEIPT_REMOVE_CONFIRM,
+                message="Remove this receipt? Its file will be deleted.",
             ),
         ]
     )

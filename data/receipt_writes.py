@@ -1,6 +1,6 @@
 """Writes of receipts: record a stored file and link it to its transaction, replace it, or
-delete it. The files themselves are the caller's (dashboard/receipts.py): a write that unlinks
-a receipt returns the storage name of its file, to be removed after the commit.
+delete it. The files themselves are the caller's (dashboard/receipts/stored.py): a write that
+unlinks a receipt returns the storage name of its file, to be removed after the commit.
 
 One function per use case, each validated and in one DB transaction that starts with
 bump_version (see data/ownership.py).

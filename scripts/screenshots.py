@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboard import create_app  # noqa: E402
-from dashboard.passwords import set_demo_password  # noqa: E402
+from dashboard.security.passwords import set_demo_password  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 from data.db import make_engine  # noqa: E402
 from data.migrate import upgrade_to_head  # noqa: E402

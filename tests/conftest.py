@@ -196,7 +196,7 @@ def as_user(app, user_id: int):
     logged in through Flask-Login as the real login does."""
     from flask_login import login_user
 
-    from dashboard.auth import user_by_id
+    from dashboard.security.auth import user_by_id
 
     with app.server.test_request_context("/"):
         user = user_by_id(user_id)
@@ -212,7 +212,7 @@ TEST_PASSWORD = "correct horse battery"
 
 def make_login_user(engine: Engine, username: str = "alice", password: str = TEST_PASSWORD) -> int:
     """A user who can log in with `password`."""
-    from dashboard.passwords import set_password
+    from dashboard.security.passwords import set_password
 
     user_id = make_user(engine, username)
     set_password(engine, user_id, password)

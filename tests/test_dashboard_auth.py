@@ -1,5 +1,6 @@
-"""Login and logout, passwords, the user CLI commands and current_user_id (dashboard/auth.py,
-dashboard/passwords.py, dashboard/cli.py). The attack-shaped tests are in tests/security/."""
+"""Login and logout, passwords, the user CLI commands and current_user_id
+(dashboard/security/auth.py, dashboard/security/passwords.py, dashboard/cli.py). The
+attack-shaped tests are in tests/security/."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 from argon2 import PasswordHasher
 from werkzeug.exceptions import Unauthorized
 
-from dashboard import passwords
-from dashboard.auth import WRONG_CREDENTIALS, current_user_id, safe_next
+from dashboard.security import passwords
+from dashboard.security.auth import WRONG_CREDENTIALS, current_user_id, safe_next
 from dashboard.settings import Settings, SettingsError
 from data import users
 from tests.conftest import (
@@ -90,8 +91,8 @@ def test_usernames_are_matched_regardless_of_case(auth, login_user_id):
 
 
 def test_a_logged_in_visit_to_login_goes_on_to_next(logged_in_client):
-    response = logged_in_client.get("/login?next=/settings")
-    assert (response.status_code, response.headers["Location"]) == (302, "/settings")
+    response = logged_in_client.get("/login?next=/accounts")
+    assert (response.status_code, response.headers["Location"]) == (302, "/accounts")
 
 
 def test_logout_asks_first_then_signs_out(logged_in_client, auth):

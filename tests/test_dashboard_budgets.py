@@ -10,7 +10,6 @@ from dash import dcc, html, no_update
 
 from dashboard import figures, ids, services
 from dashboard.callbacks import budgets as cb
-from dashboard.pages.budgets import BUDGET_LIMIT_ERROR, BUDGET_LIMIT_INPUT
 from data import lookups, setup_writes, writes
 from data.entries import Transaction
 from data.money import to_major_float
@@ -138,7 +137,7 @@ def test_editing_a_limit_changes_the_status_and_the_gauge(app, engine, household
     [limit_input] = [
         n
         for n in walk(table)
-        if getattr(n, "id", None) == {"type": BUDGET_LIMIT_INPUT, "category": groceries}
+        if getattr(n, "id", None) == {"type": ids.BUDGET_LIMIT_INPUT, "category": groceries}
     ]
     assert limit_input.value == "250.00"
     assert "€60.00" in texts(table) and "€190.00" in texts(table)
@@ -275,7 +274,7 @@ def test_empty_states_lead_to_settings_or_to_the_copy_and_add_controls(app, engi
         setup_writes.create_category(engine, user_id, "Salary", "income")
         page = cb.budget_page(None, False, TODAY)
         unbudgeted, _gauges, options = page["table"], page["gauges"], page["new_category_options"]
-    assert any(getattr(n, "href", None) == "/settings" for n in walk(nothing))
+    assert any(getattr(n, "href", None) == "/accounts" for n in walk(nothing))
     assert no_gauges is None and no_options == []
     assert "No limits for March 2025 yet" in texts(unbudgeted)
     assert options == [{"label": "Food", "value": food}]
@@ -333,8 +332,8 @@ def test_the_limit_callback_saves_refreshes_and_ignores_rows_appearing(
     app, engine, logged_in_client, login_user_id
 ):
     groceries = setup_writes.create_category(engine, login_user_id, "Groceries", "expense")
-    limit_id = {"category": groceries, "type": BUDGET_LIMIT_INPUT}
-    error_id = {"category": groceries, "type": BUDGET_LIMIT_ERROR}
+    limit_id = {"category": groceries, "type": ids.BUDGET_LIMIT_INPUT}
+    error_id = {"category": groceries, "type": ids.BUDGET_LIMIT_ERROR}
     outputs = [
         [{"id": error_id, "property": "children"}],
         [{"id": limit_id, "property": "invalid"}],
@@ -350,7 +349,7 @@ def test_the_limit_callback_saves_refreshes_and_ignores_rows_appearing(
         inputs = [[{"id": limit_id, "property": "value", "value": value}]]
         changed = [component_key(limit_id) + ".value"]
         return run_callback(
-            logged_in_client, app, BUDGET_LIMIT_INPUT, outputs, inputs, state, changed
+            logged_in_client, app, ids.BUDGET_LIMIT_INPUT, outputs, inputs, state, changed
         )
 
     status, refused = edit("abc")
@@ -366,7 +365,7 @@ def test_the_limit_callback_saves_refreshes_and_ignores_rows_appearing(
     assert limits(engine, login_user_id, date.today()) == {groceries: 25000}
     # The rows of another month replace these: the ALL input fires with nothing edited.
     empty = [[], [], *outputs[2:]]
-    status, _ = run_callback(logged_in_client, app, BUDGET_LIMIT_INPUT, empty, [[]], state)
+    status, _ = run_callback(logged_in_client, app, ids.BUDGET_LIMIT_INPUT, empty, [[]], state)
     assert status == 204
 
 

@@ -10,13 +10,6 @@ from __future__ import annotations
 import pytest
 
 from dashboard import ids
-from dashboard.pages.budgets import BUDGET_LIMIT_INPUT
-from dashboard.pages.settings import (
-    ACCOUNT_ARCHIVE,
-    ACCOUNT_NAME_INPUT,
-    CATEGORY_ARCHIVE,
-    CATEGORY_NAME_INPUT,
-)
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -39,7 +32,7 @@ def triggers(app, output_id: str) -> list[list[str]]:
 def test_the_budget_writes_are_triggered_by_their_own_controls_only(app):
     assert triggers(app, ids.BUDGET_FEEDBACK) == sorted(
         [
-            [f"{pattern(category='ALL', type=BUDGET_LIMIT_INPUT)}.value"],
+            [f"{pattern(category='ALL', type=ids.BUDGET_LIMIT_INPUT)}.value"],
             sorted([f"{ids.BUDGET_ADD}.n_clicks", f"{ids.BUDGET_NEW_LIMIT}.n_submit"]),
             [f"{ids.BUDGET_COPY}.n_clicks"],
         ]
@@ -47,11 +40,11 @@ def test_the_budget_writes_are_triggered_by_their_own_controls_only(app):
 
 
 def test_the_settings_writes_are_triggered_by_their_own_controls_only(app):
-    assert triggers(app, ids.SETTINGS_FEEDBACK) == sorted(
+    assert triggers(app, ids.ACCOUNTS_FEEDBACK) == sorted(
         [
-            [f"{pattern(id='ALL', type=ACCOUNT_NAME_INPUT)}.value"],
-            [f"{pattern(id='ALL', type=CATEGORY_NAME_INPUT)}.value"],
-            [f"{pattern(action='ALL', id='ALL', type=ACCOUNT_ARCHIVE)}.n_clicks"],
-            [f"{pattern(action='ALL', id='ALL', type=CATEGORY_ARCHIVE)}.n_clicks"],
+            [f"{pattern(id='ALL', type=ids.ACCOUNT_NAME_INPUT)}.value"],
+            [f"{pattern(id='ALL', type=ids.CATEGORY_NAME_INPUT)}.value"],
+            [f"{pattern(action='ALL', id='ALL', type=ids.ACCOUNT_ARCHIVE)}.n_clicks"],
+            [f"{pattern(action='ALL', id='ALL', type=ids.CATEGORY_ARCHIVE)}.n_clicks"],
         ]
     )

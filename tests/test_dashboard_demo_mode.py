@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
-from dashboard import passwords
 from dashboard.forms import DEFAULT_PRESET, preset_period
-from dashboard.passwords import set_demo_password, set_password
+from dashboard.security import passwords
+from dashboard.security.passwords import set_demo_password, set_password
 from data.db import make_engine
 from data.filters import Filters
 from data.money import format_money

@@ -12,7 +12,7 @@ from dash import no_update
 from sqlalchemy import select
 
 from dashboard import ids
-from dashboard.callbacks import settings as settings_callbacks
+from dashboard.callbacks import accounts as accounts_callbacks
 from dashboard.callbacks import transaction_edit as edit
 from dashboard.callbacks import transaction_entry as entry
 from dashboard.callbacks import transactions as grid
@@ -197,10 +197,10 @@ def test_settings_refuse_long_names_and_a_four_letter_currency(app, engine, home
         table_rows(engine, categories),
     )
     with as_user(app, home["user"]):
-        long_account = settings_callbacks.add_account("n" * LONG, "checking", "EUR", "")
-        long_category = settings_callbacks.add_category("n" * LONG, "expense", "#112233")
-        renamed = settings_callbacks.rename_account(home["checking"], "r" * 101)
-        euro = settings_callbacks.add_account("Euro account", "checking", "EURO", "")
+        long_account = accounts_callbacks.add_account("n" * LONG, "checking", "EUR", "")
+        long_category = accounts_callbacks.add_category("n" * LONG, "expense", "#112233")
+        renamed = accounts_callbacks.rename_account(home["checking"], "r" * 101)
+        euro = accounts_callbacks.add_account("Euro account", "checking", "EURO", "")
     too_long = {"name": "At most 100 characters (this one has 100,000)."}
     assert not long_account.saved and long_account.field_errors == too_long
     assert not long_category.saved and long_category.field_errors == too_long

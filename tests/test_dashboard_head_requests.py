@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from dashboard.passwords import set_demo_password
+from dashboard.security.passwords import set_demo_password
 from data.db import make_engine
 from data.users import user_id_by_username
 from tests.conftest import build_app

@@ -1,4 +1,4 @@
-"""Receipts (dashboard/receipts.py, dashboard/receipt_files.py) through the transactions page's
+"""Receipts (dashboard/receipts/stored.py, download.py, files.py) through the transactions page's
 callbacks and the download route, on real databases and a real receipts directory."""
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from PIL import ExifTags, Image, PngImagePlugin
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
-from dashboard import receipts
 from dashboard.callbacks import transaction_delete as deleting
 from dashboard.callbacks import transaction_entry as entry
 from dashboard.callbacks import transaction_receipt as attaching
 from dashboard.callbacks import transactions as grid
 from dashboard.forms import NO_CATEGORY
-from dashboard.receipt_files import (
+from dashboard.receipts import stored
+from dashboard.receipts.files import (
     NOT_ALLOWED,
     NOT_INTACT,
     ReceiptRefused,
@@ -309,9 +309,9 @@ def test_deleting_a_transfer_from_either_leg_deletes_the_receipt_of_the_other(ap
 def test_a_refused_row_removes_the_file_it_was_for(app, engine, ledger):
     bob = make_ledger(engine, make_user(engine, "bob"))
     with as_user(app, ledger.user):
-        clean = receipts.check_upload(data_url(image_bytes("PNG")), "x.png")
+        clean = stored.check_upload(data_url(image_bytes("PNG")), "x.png")
         with pytest.raises(NotFound):
-            receipts.store_receipt(ledger.user, bob.txn, clean)
+            stored.store_receipt(ledger.user, bob.txn, clean)
     assert files_in(app) == [] and receipt_rows(engine) == []
 
 
@@ -319,9 +319,9 @@ def test_attaching_to_a_transaction_that_has_a_receipt_leaves_only_the_first(app
     upload(app, ledger.user, ledger.txn, image_bytes("PNG"), "kept.png")
     before = files_in(app)
     with as_user(app, ledger.user):
-        clean = receipts.check_upload(data_url(image_bytes("JPEG")), "refused.jpg")
+        clean = stored.check_upload(data_url(image_bytes("JPEG")), "refused.jpg")
         with pytest.raises(ValidationError, match="already has a receipt"):
-            receipts.store_receipt(ledger.user, ledger.txn, clean)
+            stored.store_receipt(ledger.user, ledger.txn, clean)
     assert files_in(app) == before
     assert [row.original_name for row in receipt_rows(engine)] == ["kept.png"]
 

@@ -17,6 +17,7 @@ from dashboard.callbacks import transaction_delete as deleting
 from dashboard.callbacks import transaction_edit as edit
 from dashboard.callbacks import transaction_entry as entry
 from dashboard.callbacks import transactions as grid
+from dashboard.components import GRID_BLOCK_SIZE
 from dashboard.forms import (
     NO_CATEGORY,
     FormChoices,
@@ -27,6 +28,7 @@ from dashboard.forms import (
     parse_transfer_form,
 )
 from dashboard.pages import transactions as page
+from dashboard.transaction_forms import TRANSFER_AMOUNT_HELP
 from data import receipt_writes, setup_writes, writes
 from data.db import make_engine
 from data.demo import DEMO_USER_ID
@@ -151,11 +153,11 @@ def test_the_grid_answers_one_sorted_page_and_the_count_of_all_rows(demo_app, de
         )
     expected = _demo_count(demo_db_url, parse_filters(LAST_12_MONTHS, {}, TODAY))
     amounts = [row["amount_minor"] for row in response["rowData"]]
-    assert expected > page.GRID_BLOCK_SIZE
+    assert expected > GRID_BLOCK_SIZE
     assert response["rowCount"] == expected
-    assert len(amounts) == page.GRID_BLOCK_SIZE
+    assert len(amounts) == GRID_BLOCK_SIZE
     assert amounts == sorted(amounts) and amounts[0] < 0
-    assert len(greedy["rowData"]) == page.GRID_BLOCK_SIZE
+    assert len(greedy["rowData"]) == GRID_BLOCK_SIZE
     assert f"{expected:,} transactions" in text_of(totals)
     first = response["rowData"][0]
     assert first["amount"].startswith("-€") and first["amount_minor"] < 0
@@ -198,7 +200,7 @@ def test_search_and_the_filter_stores_narrow_the_grid(demo_app, demo_db_url):
 def test_unknown_sort_columns_and_odd_requests_fall_back_safely():
     assert grid.grid_sort([{"colId": "memo", "sort": "asc"}, "x"]) == grid.DEFAULT_SORT
     assert grid.grid_sort([{"colId": "payee", "sort": "asc"}]) == (("payee", "asc"),)
-    assert grid.grid_window({"startRow": -5, "endRow": True}) == (0, page.GRID_BLOCK_SIZE)
+    assert grid.grid_window({"startRow": -5, "endRow": True}) == (0, GRID_BLOCK_SIZE)
     assert grid.grid_window({"startRow": 200, "endRow": 250}) == (200, 50)
     assert grid.search_text("   ") is None and grid.search_text(["x"]) is None
 
@@ -261,7 +263,7 @@ def test_a_user_without_accounts_is_sent_to_settings_instead_of_the_form(app, en
         options = entry.entry_options(user_id, None, None)
     assert set(options) == set(entry.OPTIONS_OUTPUTS)
     assert "Add an account first" in text_of(options["empty"])
-    assert [n.href for n in walk(options["empty"]) if getattr(n, "href", None)] == ["/settings"]
+    assert [n.href for n in walk(options["empty"]) if getattr(n, "href", None)] == ["/accounts"]
     assert options["card_style"] == {"display": "none"} and options["account_options"] == []
 
 
@@ -418,7 +420,7 @@ def test_entry_mode_shows_the_transfer_fields():
         "account_label": "From account",
         "to_account_style": {},
         "category_style": {"display": "none"},
-        "amount_help": page.TRANSFER_AMOUNT_HELP,
+        "amount_help": TRANSFER_AMOUNT_HELP,
     }
     plain = entry.entry_mode_view("transaction")
     assert (plain["to_account_style"], plain["category_style"]) == ({"display": "none"}, {})
@@ -645,7 +647,7 @@ def test_the_page_layout_pages_on_the_server():
     grids = [n for n in walk(layout) if getattr(n, "id", None) == ids.GRID]
     assert len(grids) == 1
     assert grids[0].rowModelType == "infinite" and not getattr(grids[0], "rowData", None)
-    assert grids[0].dashGridOptions["cacheBlockSize"] == page.GRID_BLOCK_SIZE
+    assert grids[0].dashGridOptions["cacheBlockSize"] == GRID_BLOCK_SIZE
     found = {getattr(n, "id", None) for n in walk(layout)}
     assert {ids.ENTRY_FORM, ids.SEARCH, ids.EDIT_MODAL, ids.UNDO_TOAST} <= found
 

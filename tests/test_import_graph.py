@@ -1,5 +1,7 @@
 """The module import graph of data/ and dashboard/: no cycles, data/ knows nothing of the web,
-and every name of data/ is imported from the module that defines it (no re-export façades).
+dashboard/callbacks/ never imports dashboard/pages/ (both take their component ids from
+dashboard/ids.py), and every name of data/ and dashboard/ is imported from the module that
+defines it (no re-export façades).
 
 Read from the source with ast (nothing is imported), so the test also sees imports inside
 functions and under TYPE_CHECKING: a cycle that only type hints close is still two modules
@@ -109,10 +111,10 @@ def defined_names(path: Path) -> set[str]:
     return names
 
 
-def reexported_imports() -> list[str]:
-    """`from data.X import name` or `X.name` (after `from data import X`) where data.X does not
-    define name but only imports it."""
-    modules = module_files("data")
+def reexported_imports(package: str, attributes: bool = True) -> list[str]:
+    """`from <package>.X import name` or, with `attributes`, `X.name` (after
+    `from <package> import X`) where <package>.X does not define name but only imports it."""
+    modules = module_files(package)
     defined = {module: defined_names(path) for module, path in modules.items()}
     found = []
     for package in IMPORTERS:
@@ -122,17 +124,18 @@ def reexported_imports() -> list[str]:
             tree = ast.parse(path.read_text(encoding="utf-8"))
             # `from data import writes as w`: w.name is a name taken from data.writes too.
             aliases = {
-                alias.asname or alias.name: f"data.{alias.name}"
+                alias.asname or alias.name: f"{node.module}.{alias.name}"
                 for node in ast.walk(tree)
-                if isinstance(node, ast.ImportFrom) and node.module == "data"
+                if isinstance(node, ast.ImportFrom) and node.module in defined
                 for alias in node.names
-                if f"data.{alias.name}" in defined
+                if f"{node.module}.{alias.name}" in defined
             }
             for node in ast.walk(tree):
                 if isinstance(node, ast.ImportFrom) and node.module in defined:
                     source, names = node.module, [alias.name for alias in node.names]
                 elif (
-                    isinstance(node, ast.Attribute)
+                    attributes
+                    and isinstance(node, ast.Attribute)
                     and isinstance(node.value, ast.Name)
                     and node.value.id in aliases
                 ):
@@ -148,7 +151,26 @@ def reexported_imports() -> list[str]:
 
 
 def test_data_names_are_imported_from_where_they_live() -> None:
-    assert reexported_imports() == []
+    assert reexported_imports("data") == []
+
+
+def test_dashboard_names_are_imported_from_where_they_live() -> None:
+    # The `from dashboard.X import name` form only: dashboard's short module names (page,
+    # stored, ...) are also local variable names, which the attribute form cannot tell apart.
+    assert reexported_imports("dashboard", attributes=False) == []
+
+
+def test_callbacks_never_import_pages() -> None:
+    # A page is its layout; what a callback needs of it (ids, shared layout pieces) lives in
+    # dashboard/ids.py, dashboard/components.py or dashboard/transaction_forms.py.
+    offending = sorted(
+        f"{module} imports {name}"
+        for module, path in module_files("dashboard").items()
+        if module.startswith("dashboard.callbacks")
+        for name in imported_names(module, path)
+        if name == "dashboard.pages" or name.startswith("dashboard.pages.")
+    )
+    assert offending == []
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

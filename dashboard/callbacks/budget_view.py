@@ -1,26 +1,46 @@
 """What the budgets page shows for a month: each limit against its spending and pace, the
-gauges, and the expense categories that can still get a limit."""
+gauges, and the expense categories that can still get a limit; with the table, gauge panel and
+empty states they are drawn in (the page's layout only holds their places)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
+from dash import html
 
-from dashboard import figures, services
-from dashboard.auth import current_user_id
+from dashboard import figures, ids, services
 from dashboard.callbacks.budget_month import month_from_store
-from dashboard.components import gauge_graph
-from dashboard.pages.budgets import (
-    BudgetLine,
-    budget_table,
-    gauge_panel,
-    no_categories,
-    no_limits,
-)
+from dashboard.components import CARDS_ON_PHONES, WIDE, empty_state, gauge_graph, progress_bar
+from dashboard.html_attrs import html_attrs
+from dashboard.security.auth import current_user_id
 from data.money import format_amount, format_money
 from data.months import month_start
+
+# Not colour alone: each state also has its icon and its words.
+STATE_ICONS = {
+    "ok": ("bi-check-circle-fill", "On track"),
+    "warning": ("bi-exclamation-triangle-fill", "At risk"),
+    "over": ("bi-exclamation-octagon-fill", "Over budget"),
+}
+PROGRESS_COLORS = {"ok": "success", "warning": "warning", "over": "danger"}
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One budgeted category as the table shows it: texts already formatted from integers."""
+
+    category_id: int
+    category: str
+    state: str
+    limit: str
+    spent: str
+    remaining: str
+    overspent: bool
+    percent: int
+    pace: str
 
 
 def budget_page(stored: Any, dark: Any, today: date) -> dict[str, Any]:
@@ -90,3 +110,112 @@ def _gauge(row: Any, currency: str, theme: str) -> dbc.Col:
     figure = figures.budget_gauge(row.category, spent, limit, projected, currency, theme)
     # One per row on phones, as on the overview: two would be too small to read.
     return dbc.Col(gauge_graph(figure, str(int(row.category_id))), xs=12, sm=6, md=4, xl=3)
+
+
+def budget_row(line: BudgetLine) -> html.Tr:
+    icon, state_text = STATE_ICONS[line.state]
+    state = html.Span(
+        [html.I(className=f"bi {icon} me-1", **html_attrs({"aria-hidden": "true"})), state_text],
+        className=f"budget-state budget-state-{line.state} small",
+    )
+    # The label wraps the input: pattern-matching ids cannot be named by a label's `for`.
+    limit = [
+        html.Label(
+            [
+                html.Span(f"Monthly limit for {line.category}", className="visually-hidden"),
+                dbc.Input(
+                    id={"type": ids.BUDGET_LIMIT_INPUT, "category": line.category_id},
+                    value=line.limit,
+                    debounce=True,
+                    inputmode="decimal",
+                    autocomplete="off",
+                    size="sm",
+                    class_name="budget-limit-input",
+                ),
+            ],
+            className="d-block mb-0",
+        ),
+        html.Div(
+            id={"type": ids.BUDGET_LIMIT_ERROR, "category": line.category_id},
+            className="invalid-feedback d-block",
+        ),
+    ]
+    progress = progress_bar(
+        line.percent,
+        f"{line.category}: share of the limit spent",
+        PROGRESS_COLORS[line.state],
+        "budget-progress",
+    )
+    # data-label names a cell where phones show the row as a card (assets/app.css).
+    return html.Tr(
+        [
+            html.Td([html.Div(line.category, className="fw-semibold"), state], className=WIDE),
+            html.Td(limit, **html_attrs({"data-label": "Limit"})),
+            html.Td(line.spent, className="text-end", **html_attrs({"data-label": "Spent"})),
+            html.Td(
+                line.remaining,
+                className="text-end" + (" fw-semibold budget-overspent" if line.overspent else ""),
+                **html_attrs({"data-label": "Remaining"}),
+            ),
+            html.Td(
+                [progress, html.Div(line.pace, className="small text-muted mt-1 budget-pace")],
+                className=f"budget-progress-cell {WIDE}",
+            ),
+        ],
+        className=f"budget-row budget-row-{line.state}",
+    )
+
+
+def budget_table(lines: list[BudgetLine]) -> dbc.Table:
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("Category"),
+                html.Th("Limit"),
+                html.Th("Spent", className="text-end"),
+                html.Th("Remaining", className="text-end"),
+                html.Th("Progress"),
+            ]
+        )
+    )
+    rows = html.Tbody([budget_row(line) for line in lines])
+    return dbc.Table(
+        [head, rows], hover=True, responsive=True, class_name=f"budget-table {CARDS_ON_PHONES}"
+    )
+
+
+def no_categories() -> html.Div:
+    return empty_state(
+        "No expense categories yet",
+        "A budget sets a monthly limit per expense category. Add your categories first.",
+        "Add categories",
+        "/accounts",
+    )
+
+
+def no_limits(month_label: str) -> dbc.Alert:
+    return dbc.Alert(
+        [
+            html.I(className="bi bi-info-circle me-2", **html_attrs({"aria-hidden": "true"})),
+            f"No limits for {month_label} yet. Copy last month's limits with the button above, "
+            "or add a limit below.",
+        ],
+        color="info",
+        class_name="budget-empty",
+    )
+
+
+def gauge_panel(gauges: list) -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.Span("Spent against each limit", className="fw-semibold"),
+                    html.Small(
+                        "the marker: where this pace ends the month", className="text-muted ms-2"
+                    ),
+                ]
+            ),
+            dbc.CardBody(dbc.Row(gauges, class_name="g-1"), class_name="p-2"),
+        ]
+    )

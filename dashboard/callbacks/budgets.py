@@ -19,7 +19,6 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids, services
-from dashboard.auth import current_user_id
 from dashboard.callbacks.budget_month import (
     month_bounds,
     month_from_store,
@@ -35,7 +34,7 @@ from dashboard.callbacks.common import (
     user_acted,
 )
 from dashboard.extensions import get_engine
-from dashboard.pages.budgets import BUDGET_LIMIT_ERROR, BUDGET_LIMIT_INPUT, BUDGET_NEW_LIMIT_ERROR
+from dashboard.security.auth import current_user_id
 from data import validation, writes
 from data.money import MoneyError, format_money, parse_amount
 from data.months import add_months
@@ -163,13 +162,13 @@ PAGE_OUTPUTS = {
     "new_category_options": Output(ids.BUDGET_NEW_CATEGORY, "options"),
 }
 SAVE_OUTPUTS = {
-    "errors": Output({"type": BUDGET_LIMIT_ERROR, "category": ALL}, "children"),
-    "invalid": Output({"type": BUDGET_LIMIT_INPUT, "category": ALL}, "invalid"),
+    "errors": Output({"type": ids.BUDGET_LIMIT_ERROR, "category": ALL}, "children"),
+    "invalid": Output({"type": ids.BUDGET_LIMIT_INPUT, "category": ALL}, "invalid"),
     "feedback": Output(ids.BUDGET_FEEDBACK, "children", allow_duplicate=True),
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
 }
 ADD_OUTPUTS = {
-    "error": Output(BUDGET_NEW_LIMIT_ERROR, "children"),
+    "error": Output(ids.BUDGET_NEW_LIMIT_ERROR, "children"),
     "invalid": Output(ids.BUDGET_NEW_LIMIT, "invalid"),
     "value": Output(ids.BUDGET_NEW_LIMIT, "value"),
     "feedback": Output(ids.BUDGET_FEEDBACK, "children", allow_duplicate=True),
@@ -261,7 +260,7 @@ def _register_writes(app: Dash) -> None:
 
     @app.callback(
         output=SAVE_OUTPUTS,
-        inputs={"_values": Input({"type": BUDGET_LIMIT_INPUT, "category": ALL}, "value")},
+        inputs={"_values": Input({"type": ids.BUDGET_LIMIT_INPUT, "category": ALL}, "value")},
         state=dict(WRITE_STATE),
         prevent_initial_call=True,
     )

@@ -10,10 +10,10 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import figures, ids, services
-from dashboard.auth import current_user_id
 from dashboard.callbacks.transactions import category_label
 from dashboard.components import empty_state, gauge_graph
 from dashboard.forms import parse_filters
+from dashboard.security.auth import current_user_id
 from data.filters import Filters
 from data.lookups import GridRequest
 from data.money import format_money
@@ -88,7 +88,7 @@ def empty_banner(user_id: int) -> Any:
         "Welcome to Finance Tracker",
         "Start by adding an account, then enter your first transaction.",
         "Add an account",
-        "/settings",
+        "/accounts",
     )
 
 

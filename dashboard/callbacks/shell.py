@@ -10,12 +10,12 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids, services
-from dashboard.auth import current_user_id
 from dashboard.callbacks.common import outputs_with
 from dashboard.forms import DEFAULT_PRESET, custom_range, preset_period
 from dashboard.html_attrs import html_attrs
+from dashboard.security.auth import current_user_id
 
-PAGES_WITHOUT_FILTERS = {"/budgets", "/settings"}
+PAGES_WITHOUT_FILTERS = {"/budgets", "/accounts", "/settings"}
 
 # The callbacks' outputs by name; each function below returns a dict with these keys.
 FILTER_OUTPUTS = {

@@ -11,8 +11,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Output, html
 
+from dashboard import ids
 from dashboard.forms import NO_CATEGORY
-from dashboard.transaction_forms import feedback_id
 
 KIND_ORDER = ("expense", "income", "transfer")
 SHOWN: dict[str, str] = {}
@@ -65,7 +65,7 @@ def outcome_outputs(
     under each field and "<field>_invalid" (its red border); `flags` go to every Output."""
     outputs = {"errors": Output(errors_id, "children", **flags)}
     for name, field_id in fields.items():
-        outputs[f"{name}_message"] = Output(feedback_id(field_id), "children", **flags)
+        outputs[f"{name}_message"] = Output(ids.feedback_id(field_id), "children", **flags)
     for name in invalid_capable:
         outputs[f"{name}_invalid"] = Output(fields[name], "invalid", **flags)
     return outputs

@@ -14,14 +14,14 @@ from typing import Any
 
 from dash import Dash, Input, Output, State
 
-from dashboard import ids, receipts
-from dashboard.auth import current_user_id
+from dashboard import ids
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import HIDDEN, SHOWN
 from dashboard.callbacks.transaction_edit import NOT_FOUND, find_transaction
 from dashboard.extensions import get_engine
 from dashboard.forms import parse_id
-from dashboard.pages.transactions import UNDO_MESSAGE
+from dashboard.receipts import stored
+from dashboard.security.auth import current_user_id
 from data import lookups, writes
 from data.entries import Malformed, entry_from_json, entry_to_json
 from data.validation import Invalid, NotFound, ValidationError, clean_submission_key
@@ -56,7 +56,7 @@ def delete_transaction(user_id: int, transaction_id: Any, refresh: Any) -> dict[
     snapshot = delete_snapshot(user_id, int(txn["id"]))
     # NotFound: a concurrent attempt deleted it since it was read; this one answers the same.
     with contextlib.suppress(NotFound):
-        receipts.delete_transaction(user_id, int(txn["id"]))
+        stored.delete_transaction(user_id, int(txn["id"]))
     noun = "Transfer" if txn["transfer_peer_id"] is not None else "Transaction"
     return _deleted(f"{noun} deleted.", snapshot, refresh)
 
@@ -92,13 +92,13 @@ DELETE_OUTPUTS = {
     "modal_open": Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
     "errors": Output(ids.EDIT_ERRORS, "children", allow_duplicate=True),
     "undo_open": Output(ids.UNDO_TOAST, "is_open", allow_duplicate=True),
-    "undo_message": Output(UNDO_MESSAGE, "children", allow_duplicate=True),
+    "undo_message": Output(ids.UNDO_MESSAGE, "children", allow_duplicate=True),
     "undo_button_style": Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
     "undo": Output(ids.UNDO_STORE, "data", allow_duplicate=True),
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
 }
 UNDO_OUTPUTS = {
-    "undo_message": Output(UNDO_MESSAGE, "children", allow_duplicate=True),
+    "undo_message": Output(ids.UNDO_MESSAGE, "children", allow_duplicate=True),
     "undo_button_style": Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
     "undo": Output(ids.UNDO_STORE, "data", allow_duplicate=True),
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),

@@ -15,8 +15,7 @@ from typing import Any
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from dashboard import ids, receipts, services
-from dashboard.auth import current_user_id
+from dashboard import ids, services
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import (
     HIDDEN,
@@ -37,15 +36,8 @@ from dashboard.forms import (
     parse_id,
     parse_transaction_form,
 )
-from dashboard.pages.transactions import UNDO_MESSAGE
-from dashboard.transaction_forms import (
-    EDIT_FIELDS,
-    EDIT_FIELDS_BOX,
-    EDIT_RECEIPT,
-    EDIT_RECEIPT_CURRENT,
-    EDIT_RECEIPT_REMOVE,
-    feedback_id,
-)
+from dashboard.receipts import download
+from dashboard.security.auth import current_user_id
 from data import lookups, writes
 from data.entries import with_entered
 from data.money import format_amount
@@ -55,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 NOT_FOUND = "This transaction was not found: it may have been deleted."
 TRANSFER_CATEGORY = [{"label": "Transfer (no category)", "value": NO_CATEGORY}]
-INVALID_CAPABLE = tuple(EDIT_FIELDS)
+INVALID_CAPABLE = tuple(ids.EDIT_FIELDS)
 NO_RECEIPT = "No receipt attached."
 # The grid's receipt column is a link: a click on it opens the file, not the modal.
 RECEIPT_COLUMN = "receipt_link"
@@ -65,7 +57,7 @@ RECEIPT_COLUMN = "receipt_link"
 OPEN_OUTPUTS = {
     "is_open": Output(ids.EDIT_MODAL, "is_open"),
     "id": Output(ids.EDIT_ID, "data"),
-    "fields_style": Output(EDIT_FIELDS_BOX, "style"),
+    "fields_style": Output(ids.EDIT_FIELDS_BOX, "style"),
     "save_disabled": Output(ids.EDIT_SAVE, "disabled"),
     "delete_disabled": Output(ids.EDIT_DELETE, "disabled"),
     "date": Output(ids.EDIT_DATE, "value"),
@@ -78,10 +70,10 @@ OPEN_OUTPUTS = {
     "payee": Output(ids.EDIT_PAYEE, "value"),
     "memo": Output(ids.EDIT_MEMO, "value"),
     "confirm": Output(ids.DELETE_CONFIRM, "message"),
-    **outcome_outputs(ids.EDIT_ERRORS, EDIT_FIELDS, INVALID_CAPABLE),
-    "receipt_current": Output(EDIT_RECEIPT_CURRENT, "children"),
-    "receipt_remove_style": Output(EDIT_RECEIPT_REMOVE, "style"),
-    "receipt_message": Output(feedback_id(EDIT_RECEIPT), "children"),
+    **outcome_outputs(ids.EDIT_ERRORS, ids.EDIT_FIELDS, INVALID_CAPABLE),
+    "receipt_current": Output(ids.EDIT_RECEIPT_CURRENT, "children"),
+    "receipt_remove_style": Output(ids.EDIT_RECEIPT_REMOVE, "style"),
+    "receipt_message": Output(ids.feedback_id(ids.EDIT_RECEIPT), "children"),
 }
 # The values open_edit returns that go to the output of the same name.
 SHOWN_AS_IS = (
@@ -90,9 +82,9 @@ SHOWN_AS_IS = (
 )  # fmt: skip
 SAVE_OUTPUTS = {
     "is_open": Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
-    **outcome_outputs(ids.EDIT_ERRORS, EDIT_FIELDS, INVALID_CAPABLE, allow_duplicate=True),
+    **outcome_outputs(ids.EDIT_ERRORS, ids.EDIT_FIELDS, INVALID_CAPABLE, allow_duplicate=True),
     "undo_open": Output(ids.UNDO_TOAST, "is_open", allow_duplicate=True),
-    "undo_message": Output(UNDO_MESSAGE, "children", allow_duplicate=True),
+    "undo_message": Output(ids.UNDO_MESSAGE, "children", allow_duplicate=True),
     "undo_button_style": Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
 }
@@ -195,7 +187,7 @@ def open_edit(user_id: int, transaction_id: Any) -> dict[str, Any]:
         "payee": txn["payee"],
         "memo": txn["memo"],
         "confirm": delete_confirm(txn),
-        "receipt": receipts.receipt_summary(user_id, txn["receipt_id"]),
+        "receipt": download.receipt_summary(user_id, txn["receipt_id"]),
     }
 
 
@@ -228,7 +220,7 @@ def edit_modal(user_id: int, row_id: Any) -> dict[str, Any]:
     """The modal opened on a row, keyed as OPEN_OUTPUTS: its values, no messages, and its
     receipt; or 'not found' with the fields hidden and the buttons disabled."""
     view = open_edit(user_id, row_id)
-    cleared = outcome_values(FormOutcome(saved=False), EDIT_FIELDS, INVALID_CAPABLE)
+    cleared = outcome_values(FormOutcome(saved=False), ids.EDIT_FIELDS, INVALID_CAPABLE)
     del cleared["feedback"]
     values = {"is_open": True, **cleared, "receipt_message": ""}
     if not view["found"]:
@@ -244,7 +236,7 @@ def edit_modal(user_id: int, row_id: Any) -> dict[str, Any]:
 def edit_saved(outcome: FormOutcome) -> dict[str, Any]:
     """After a save, keyed as SAVE_OUTPUTS: the messages; once saved the modal closes, the undo
     toast says so (without an undo button) and the other views read again."""
-    values = outcome_values(outcome, EDIT_FIELDS, INVALID_CAPABLE)
+    values = outcome_values(outcome, ids.EDIT_FIELDS, INVALID_CAPABLE)
     del values["feedback"]
     if outcome.saved:
         values |= {"is_open": False, "undo_open": True, "undo_message": outcome.message}

@@ -9,8 +9,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, html, no_update
 
-from dashboard import ids, receipts, services
-from dashboard.auth import current_user_id
+from dashboard import ids, services
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_common import (
     HIDDEN,
@@ -32,21 +31,10 @@ from dashboard.forms import (
     parse_transaction_form,
     parse_transfer_form,
 )
-from dashboard.pages.transactions import ENTRY_CARD, ENTRY_EMPTY, ENTRY_FOCUS_SIGNAL
-from dashboard.receipt_files import CleanReceipt, ReceiptRefused
-from dashboard.transaction_forms import (
-    AMOUNT_HELP,
-    ENTRY_ACCOUNT_LABEL,
-    ENTRY_AMOUNT_HELP,
-    ENTRY_CATEGORY_COL,
-    ENTRY_FIELDS,
-    ENTRY_RECEIPT,
-    ENTRY_RECEIPT_NAME,
-    ENTRY_TO_ACCOUNT_COL,
-    RECEIPT_PROMPT,
-    TRANSFER_AMOUNT_HELP,
-    feedback_id,
-)
+from dashboard.receipts import stored, upload_js
+from dashboard.receipts.files import CleanReceipt, ReceiptRefused
+from dashboard.security.auth import current_user_id
+from dashboard.transaction_forms import AMOUNT_HELP, RECEIPT_PROMPT, TRANSFER_AMOUNT_HELP
 from data import lookups
 from data.entries import Transaction, Transfer
 from data.validation import PAYEE_MAX, NotFound, ValidationError
@@ -55,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 PAYEE_SUGGESTIONS = 100
 # Inputs and selects can show a red border; the upload has no such prop.
-INVALID_CAPABLE = tuple(name for name in ENTRY_FIELDS if name != "receipt")
+INVALID_CAPABLE = tuple(name for name in ids.ENTRY_FIELDS if name != "receipt")
 # After a save these start over; date and account stay for the next entry.
 CLEARED_AFTER_SAVE = {"amount": "", "category": NO_CATEGORY, "payee": "", "memo": ""}
 RECEIPT_NOT_STORED = "The receipt could not be stored, so nothing was saved. Try again."
@@ -63,8 +51,8 @@ RECEIPT_NOT_STORED = "The receipt could not be stored, so nothing was saved. Try
 # The callbacks' outputs and form fields by name; each function below returns (or takes) a
 # dict with these keys, so no value's meaning is its position.
 OPTIONS_OUTPUTS = {
-    "empty": Output(ENTRY_EMPTY, "children"),
-    "card_style": Output(ENTRY_CARD, "style"),
+    "empty": Output(ids.ENTRY_EMPTY, "children"),
+    "card_style": Output(ids.ENTRY_CARD, "style"),
     "account_options": Output(ids.ENTRY_ACCOUNT, "options"),
     "account": Output(ids.ENTRY_ACCOUNT, "value"),
     "to_account_options": Output(ids.ENTRY_TO_ACCOUNT, "options"),
@@ -73,20 +61,20 @@ OPTIONS_OUTPUTS = {
     "payee_options": Output(ids.ENTRY_PAYEE_OPTIONS, "children"),
 }
 MODE_OUTPUTS = {
-    "account_label": Output(ENTRY_ACCOUNT_LABEL, "children"),
-    "to_account_style": Output(ENTRY_TO_ACCOUNT_COL, "style"),
-    "category_style": Output(ENTRY_CATEGORY_COL, "style"),
-    "amount_help": Output(ENTRY_AMOUNT_HELP, "children"),
+    "account_label": Output(ids.ENTRY_ACCOUNT_LABEL, "children"),
+    "to_account_style": Output(ids.ENTRY_TO_ACCOUNT_COL, "style"),
+    "category_style": Output(ids.ENTRY_CATEGORY_COL, "style"),
+    "amount_help": Output(ids.ENTRY_AMOUNT_HELP, "children"),
 }
 SUBMIT_OUTPUTS = {
     "feedback": Output(ids.ENTRY_FEEDBACK, "children"),
-    **outcome_outputs(ids.ENTRY_ERRORS, ENTRY_FIELDS, INVALID_CAPABLE),
+    **outcome_outputs(ids.ENTRY_ERRORS, ids.ENTRY_FIELDS, INVALID_CAPABLE),
     **{
-        f"{name}_value": Output(ENTRY_FIELDS[name], "value", allow_duplicate=True)
+        f"{name}_value": Output(ids.ENTRY_FIELDS[name], "value", allow_duplicate=True)
         for name in CLEARED_AFTER_SAVE
     },
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
-    "receipt": Output(ENTRY_RECEIPT, "contents", allow_duplicate=True),
+    "receipt": Output(ids.ENTRY_RECEIPT, "contents", allow_duplicate=True),
 }
 # Given to Dash as a copy (state=dict(...)): Dash adds the callback's inputs to the state dict
 # it is given (dash/dependencies.py), which would leak one callback's inputs into the next.
@@ -101,8 +89,8 @@ SUBMITTED_FORM = {
     "category": State(ids.ENTRY_CATEGORY, "value"),
     "payee": State(ids.ENTRY_PAYEE, "value"),
     "memo": State(ids.ENTRY_MEMO, "value"),
-    "receipt_contents": State(ENTRY_RECEIPT, "contents"),
-    "receipt_filename": State(ENTRY_RECEIPT, "filename"),
+    "receipt_contents": State(ids.ENTRY_RECEIPT, "contents"),
+    "receipt_filename": State(ids.ENTRY_RECEIPT, "filename"),
     "submission_key": State(ids.ENTRY_SUBMISSION_KEY, "data"),
 }
 
@@ -121,7 +109,7 @@ def entry_options(user_id: int, account_value: Any, to_account_value: Any) -> di
             "Add an account first",
             "Transactions belong to an account: add your bank account, card or cash first.",
             "Add an account",
-            "/settings",
+            "/accounts",
         )
         return {
             "empty": empty,
@@ -185,7 +173,7 @@ def checked_receipt(contents: Any, filename: Any) -> tuple[CleanReceipt | None, 
     if not contents:
         return None, {}
     try:
-        return receipts.check_upload(contents, filename), {}
+        return stored.check_upload(contents, filename), {}
     except ReceiptRefused as refused:
         return None, {"receipt": str(refused)}
 
@@ -228,7 +216,7 @@ def entry_submitted(outcome: FormOutcome) -> dict[str, Any]:
     """What the page shows after a submit, keyed as SUBMIT_OUTPUTS: the messages; after a save
     the cleared fields, the next refresh and no receipt; a refused file is dropped (the message
     says why, the drop zone is ready for another); the rest is left as it is."""
-    values = outcome_values(outcome, ENTRY_FIELDS, INVALID_CAPABLE)
+    values = outcome_values(outcome, ids.ENTRY_FIELDS, INVALID_CAPABLE)
     if outcome.saved:
         values |= {f"{name}_value": value for name, value in CLEARED_AFTER_SAVE.items()}
         values |= {"refresh": outcome.refresh, "receipt": None}
@@ -282,14 +270,14 @@ def _register_server_side(app: Dash) -> None:
 def _register_browser_side(app: Dash) -> None:
     """What runs in the browser: the receipt's size check, the submission key, the focus."""
     app.clientside_callback(
-        receipts.upload_check_js(
+        upload_js.upload_check_js(
             app.server.extensions["ft_settings"].receipt_max_bytes, RECEIPT_PROMPT, False
         ),
-        Output(ENTRY_RECEIPT_NAME, "children"),
-        Output(feedback_id(ENTRY_RECEIPT), "children", allow_duplicate=True),
-        Output(ENTRY_RECEIPT, "contents", allow_duplicate=True),
-        Input(ENTRY_RECEIPT, "contents"),
-        State(ENTRY_RECEIPT, "filename"),
+        Output(ids.ENTRY_RECEIPT_NAME, "children"),
+        Output(ids.feedback_id(ids.ENTRY_RECEIPT), "children", allow_duplicate=True),
+        Output(ids.ENTRY_RECEIPT, "contents", allow_duplicate=True),
+        Input(ids.ENTRY_RECEIPT, "contents"),
+        State(ids.ENTRY_RECEIPT, "filename"),
         prevent_initial_call=True,
     )
 
@@ -312,7 +300,7 @@ def _register_browser_side(app: Dash) -> None:
             return window.dash_clientside.no_update;
         }
         """.replace("%s", ids.ENTRY_AMOUNT),
-        Output(ENTRY_FOCUS_SIGNAL, "data"),
+        Output(ids.ENTRY_FOCUS_SIGNAL, "data"),
         Input(ids.ENTRY_FEEDBACK, "children"),
         prevent_initial_call=True,
     )

@@ -9,8 +9,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State
 
-from dashboard import ids, receipts
-from dashboard.auth import current_user_id
+from dashboard import ids
 from dashboard.callbacks.common import next_refresh, outputs_with
 from dashboard.callbacks.transaction_edit import (
     NOT_FOUND,
@@ -18,17 +17,10 @@ from dashboard.callbacks.transaction_edit import (
     find_transaction,
     receipt_box,
 )
-from dashboard.receipt_files import ReceiptRefused
-from dashboard.transaction_forms import (
-    EDIT_RECEIPT,
-    EDIT_RECEIPT_CURRENT,
-    EDIT_RECEIPT_NAME,
-    EDIT_RECEIPT_READY,
-    EDIT_RECEIPT_REMOVE,
-    RECEIPT_PROMPT,
-    RECEIPT_REMOVE_CONFIRM,
-    feedback_id,
-)
+from dashboard.receipts import download, stored, upload_js
+from dashboard.receipts.files import ReceiptRefused
+from dashboard.security.auth import current_user_id
+from dashboard.transaction_forms import RECEIPT_PROMPT
 from data.validation import NotFound, ValidationError
 
 logger = logging.getLogger(__name__)
@@ -43,7 +35,7 @@ def _receipt_result(user_id: int, transaction_id: int, refresh: Any) -> dict[str
     return {
         "done": True,
         "error": "",
-        "receipt": receipts.receipt_summary(user_id, txn["receipt_id"]),
+        "receipt": download.receipt_summary(user_id, txn["receipt_id"]),
         "confirm": delete_confirm(txn),
         "refresh": next_refresh(refresh),
     }
@@ -57,8 +49,8 @@ def upload_receipt(
     if txn is None:
         return {"done": False, "error": NOT_FOUND}
     try:
-        receipt = receipts.check_upload(contents, filename)
-        receipts.store_receipt(user_id, int(txn["id"]), receipt, replace=True)
+        receipt = stored.check_upload(contents, filename)
+        stored.store_receipt(user_id, int(txn["id"]), receipt, replace=True)
     except ReceiptRefused as refused:
         return {"done": False, "error": str(refused)}
     except NotFound:
@@ -75,7 +67,7 @@ def remove_receipt(user_id: int, transaction_id: Any, refresh: Any) -> dict[str,
     if txn is None:
         return {"done": False, "error": NOT_FOUND}
     try:
-        receipts.remove_receipt(user_id, int(txn["id"]))
+        stored.remove_receipt(user_id, int(txn["id"]))
     except NotFound:
         return {"done": False, "error": NOT_FOUND}
     return _receipt_result(user_id, int(txn["id"]), refresh)
@@ -83,17 +75,17 @@ def remove_receipt(user_id: int, transaction_id: Any, refresh: Any) -> dict[str,
 
 # The callbacks' outputs by name; receipt_view and uploaded_view return dicts with these keys.
 RECEIPT_OUTPUTS = {
-    "current": Output(EDIT_RECEIPT_CURRENT, "children", allow_duplicate=True),
-    "remove_style": Output(EDIT_RECEIPT_REMOVE, "style", allow_duplicate=True),
-    "message": Output(feedback_id(EDIT_RECEIPT), "children", allow_duplicate=True),
+    "current": Output(ids.EDIT_RECEIPT_CURRENT, "children", allow_duplicate=True),
+    "remove_style": Output(ids.EDIT_RECEIPT_REMOVE, "style", allow_duplicate=True),
+    "message": Output(ids.feedback_id(ids.EDIT_RECEIPT), "children", allow_duplicate=True),
     "confirm": Output(ids.DELETE_CONFIRM, "message", allow_duplicate=True),
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
 }
 UPLOAD_OUTPUTS = {
     **RECEIPT_OUTPUTS,
     # Emptied once handled, so choosing the same file again is a new upload.
-    "contents": Output(EDIT_RECEIPT, "contents", allow_duplicate=True),
-    "name": Output(EDIT_RECEIPT_NAME, "children", allow_duplicate=True),
+    "contents": Output(ids.EDIT_RECEIPT, "contents", allow_duplicate=True),
+    "name": Output(ids.EDIT_RECEIPT_NAME, "children", allow_duplicate=True),
 }
 
 
@@ -120,24 +112,24 @@ def uploaded_view(result: dict[str, Any]) -> dict[str, Any]:
 def register(app: Dash) -> None:
     # Choosing a file attaches it at once, once the browser has checked its size.
     app.clientside_callback(
-        receipts.upload_check_js(
+        upload_js.upload_check_js(
             app.server.extensions["ft_settings"].receipt_max_bytes, RECEIPT_PROMPT, True
         ),
-        Output(EDIT_RECEIPT_NAME, "children"),
-        Output(feedback_id(EDIT_RECEIPT), "children", allow_duplicate=True),
-        Output(EDIT_RECEIPT, "contents", allow_duplicate=True),
-        Output(EDIT_RECEIPT_READY, "data"),
-        Input(EDIT_RECEIPT, "contents"),
-        State(EDIT_RECEIPT, "filename"),
+        Output(ids.EDIT_RECEIPT_NAME, "children"),
+        Output(ids.feedback_id(ids.EDIT_RECEIPT), "children", allow_duplicate=True),
+        Output(ids.EDIT_RECEIPT, "contents", allow_duplicate=True),
+        Output(ids.EDIT_RECEIPT_READY, "data"),
+        Input(ids.EDIT_RECEIPT, "contents"),
+        State(ids.EDIT_RECEIPT, "filename"),
         prevent_initial_call=True,
     )
 
     @app.callback(
         output=UPLOAD_OUTPUTS,
-        inputs={"ready": Input(EDIT_RECEIPT_READY, "data")},
+        inputs={"ready": Input(ids.EDIT_RECEIPT_READY, "data")},
         state={
-            "contents": State(EDIT_RECEIPT, "contents"),
-            "filename": State(EDIT_RECEIPT, "filename"),
+            "contents": State(ids.EDIT_RECEIPT, "contents"),
+            "filename": State(ids.EDIT_RECEIPT, "filename"),
             "transaction_id": State(ids.EDIT_ID, "data"),
             "refresh": State(ids.REFRESH_STORE, "data"),
         },
@@ -150,8 +142,8 @@ def register(app: Dash) -> None:
         return uploaded_view(result)
 
     @app.callback(
-        output=Output(RECEIPT_REMOVE_CONFIRM, "displayed"),
-        inputs={"n_clicks": Input(EDIT_RECEIPT_REMOVE, "n_clicks")},
+        output=Output(ids.RECEIPT_REMOVE_CONFIRM, "displayed"),
+        inputs={"n_clicks": Input(ids.EDIT_RECEIPT_REMOVE, "n_clicks")},
         prevent_initial_call=True,
     )
     def _ask_remove(n_clicks: Any) -> bool:
@@ -159,7 +151,7 @@ def register(app: Dash) -> None:
 
     @app.callback(
         output=RECEIPT_OUTPUTS,
-        inputs={"confirmed": Input(RECEIPT_REMOVE_CONFIRM, "submit_n_clicks")},
+        inputs={"confirmed": Input(ids.RECEIPT_REMOVE_CONFIRM, "submit_n_clicks")},
         state={
             "transaction_id": State(ids.EDIT_ID, "data"),
             "refresh": State(ids.REFRESH_STORE, "data"),

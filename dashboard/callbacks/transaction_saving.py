@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard import receipts
 from dashboard.extensions import get_engine
-from dashboard.receipt_files import CleanReceipt
+from dashboard.receipts import stored
+from dashboard.receipts.files import CleanReceipt
 from data import lookups, writes
 from data.entries import Transaction, Transfer
 from data.money import format_money
@@ -61,7 +61,7 @@ def save_entry(
     """Store the entry with its receipt (a transfer's on its outflow leg), or find what an
     earlier attempt with this key stored; returns the message the form shows for it."""
     engine = get_engine()
-    with receipts.staged_receipt(user_id, receipt) as receipt_file:
+    with stored.staged_receipt(user_id, receipt) as receipt_file:
         key, file = submission_key, receipt_file
         if isinstance(entry, Transfer):
             transaction_id, _in = writes.create_transfer(

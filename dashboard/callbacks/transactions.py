@@ -17,7 +17,6 @@ import pandas as pd
 from dash import Dash, Input, Output, Patch, State, html, no_update
 
 from dashboard import ids, services
-from dashboard.auth import current_user_id
 from dashboard.callbacks import (
     transaction_delete,
     transaction_edit,
@@ -25,9 +24,10 @@ from dashboard.callbacks import (
     transaction_receipt,
 )
 from dashboard.callbacks.common import outputs_with
+from dashboard.components import GRID_BLOCK_SIZE
 from dashboard.forms import parse_filters
-from dashboard.pages.transactions import GRID_BLOCK_SIZE, GRID_SYNC_SIGNAL
-from dashboard.receipts import receipt_url
+from dashboard.receipts.download import receipt_url
+from dashboard.security.auth import current_user_id
 from data.classification import UNCATEGORISED
 from data.filters import Filters
 from data.lookups import GridRequest
@@ -263,7 +263,7 @@ def register(app: Dash) -> None:
 
     app.clientside_callback(
         _SYNC_GRID_JS,
-        Output(GRID_SYNC_SIGNAL, "data"),
+        Output(ids.GRID_SYNC_SIGNAL, "data"),
         Input(ids.FILTERS_STORE, "data"),
         Input(ids.CROSS_FILTER_STORE, "data"),
         Input(ids.SEARCH, "value"),

@@ -8,25 +8,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-
-# The ids and texts of the forms that are looked up on this page, importable from here as before.
-from dashboard.transaction_forms import EDIT_RECEIPT as EDIT_RECEIPT
-from dashboard.transaction_forms import EDIT_RECEIPT_CURRENT as EDIT_RECEIPT_CURRENT
-from dashboard.transaction_forms import EDIT_RECEIPT_READY as EDIT_RECEIPT_READY
-from dashboard.transaction_forms import ENTRY_FIELDS as ENTRY_FIELDS
-from dashboard.transaction_forms import TRANSFER_AMOUNT_HELP as TRANSFER_AMOUNT_HELP
+from dashboard.components import GRID_BLOCK_SIZE
 from dashboard.transaction_forms import edit_modal, entry_form
 
 TITLE = "Transactions"
-
-# Ids this page adds to dashboard/ids.py.
-ENTRY_EMPTY = "entry-empty"
-ENTRY_CARD = "entry-card"
-ENTRY_FOCUS_SIGNAL = "entry-focus-signal"
-GRID_SYNC_SIGNAL = "transactions-grid-sync"
-UNDO_MESSAGE = "undo-message"
-
-GRID_BLOCK_SIZE = 100
 
 COLUMN_DEFS = [
     {"field": "date", "headerName": "Date", "sort": "desc", "width": 112, "minWidth": 104},
@@ -106,7 +91,7 @@ def transactions_grid() -> dbc.Card:
 def undo_toast() -> dbc.Toast:
     return dbc.Toast(
         [
-            html.Span(id=UNDO_MESSAGE, className="me-2"),
+            html.Span(id=ids.UNDO_MESSAGE, className="me-2"),
             dbc.Button("Undo", id=ids.UNDO_BUTTON, size="sm", color="primary", outline=True),
         ],
         id=ids.UNDO_TOAST,
@@ -123,11 +108,11 @@ def layout() -> html.Div:
         [
             dcc.Store(id=ids.EDIT_ID),
             dcc.Store(id=ids.UNDO_STORE),
-            dcc.Store(id=GRID_SYNC_SIGNAL),
-            dcc.Store(id=ENTRY_FOCUS_SIGNAL),
-            html.Div(id=ENTRY_EMPTY),
-            # Shown once the user's accounts are known: a user without any sees ENTRY_EMPTY.
-            html.Div(entry_form(), id=ENTRY_CARD, style={"display": "none"}),
+            dcc.Store(id=ids.GRID_SYNC_SIGNAL),
+            dcc.Store(id=ids.ENTRY_FOCUS_SIGNAL),
+            html.Div(id=ids.ENTRY_EMPTY),
+            # Shown once the user's accounts are known: a user without any sees ids.ENTRY_EMPTY.
+            html.Div(entry_form(), id=ids.ENTRY_CARD, style={"display": "none"}),
             transactions_grid(),
             edit_modal(),
             dcc.ConfirmDialog(id=ids.DELETE_CONFIRM, message="Delete this transaction?"),

@@ -151,6 +151,8 @@ def test_dockerignore_keeps_secrets_and_local_state_out():
         "deploy/docker-entrypoint.sh",
         "dashboard/wsgi.py",
         "dashboard/pages/overview.py",
+        "dashboard/receipts/download.py",
+        "dashboard/security/auth.py",
         "data/db.py",
         "data/migrations/versions/0001_initial.py",
         "assets/style.css",

@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
     """A migrated SQLite file holding the demo household, with the demo password set."""
-    from dashboard.passwords import set_demo_password
+    from dashboard.security.passwords import set_demo_password
 
     path = tmp_path_factory.mktemp("e2e") / "template.sqlite3"
     engine = make_engine(f"sqlite:///{path}")

@@ -1,7 +1,7 @@
 """axe-core's WCAG 2.0 and 2.1 A/AA rules on every page, light and dark: no violation.
 
 Pages: the overview, /transactions (also with the edit modal open and with a field's message
-shown), /budgets, /settings, the /logout confirmation and /login (also after a wrong password).
+shown), /budgets, /accounts, the /logout confirmation and /login (also after a wrong password).
 axe-core comes with axe-playwright-python (its axe.min.js, no network). A failure lists each
 violation as page, rule id, node and axe's summary of what is wrong, so it says what to fix.
 """
@@ -30,7 +30,7 @@ READY = {
     "/": f"#{ids.GAUGES} .js-plotly-plot",
     "/transactions": f"#{ids.GRID} .ag-row [col-id='payee']",
     "/budgets": f"#{ids.BUDGET_TABLE} .progress",
-    "/settings": f"#{ids.ACCOUNTS_TABLE} input",
+    "/accounts": f"#{ids.ACCOUNTS_TABLE} input",
 }
 THEMES = ("light", "dark")
 THEME_IS_JS = "theme => document.documentElement.getAttribute('data-bs-theme') === theme"

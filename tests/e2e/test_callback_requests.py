@@ -1,12 +1,13 @@
-"""The renderer's own callback requests pass the server's shape check (dash_request_shape): on
-every page, with pattern-matching rows (a chip, an account rename), not one is refused."""
+"""The renderer's own callback requests pass the server's shape check
+(dashboard/security/request_shape.py): on every page, with pattern-matching rows (a chip, an
+account rename), not one is refused."""
 
 from __future__ import annotations
 
 from dashboard import ids
 from tests.e2e.conftest import wait_until
 
-PAGES = ("/", "/transactions", "/budgets", "/settings")
+PAGES = ("/", "/transactions", "/budgets", "/accounts")
 UPDATE = "/_dash-update-component"
 ACCOUNT_NAME = '[id*=\'"type":"settings-account-name"\']'
 
@@ -34,7 +35,7 @@ def test_every_page_sends_only_callback_requests_the_server_accepts(page):
     wait_until(
         page,
         "id => (document.getElementById(id) || {}).textContent",
-        ids.SETTINGS_FEEDBACK,
+        ids.ACCOUNTS_FEEDBACK,
     )
     page.wait_for_load_state("networkidle")
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from dashboard import ids
-from dashboard.pages.budgets import BUDGET_LIMIT_INPUT
 from data.db import make_engine
 from data.schema import transactions
 from tests.e2e.conftest import wait_until
@@ -98,7 +97,7 @@ GAUGE_LIMIT_JS = """id => {
 
 def test_editing_a_budget_limit_moves_its_gauge(page):
     open_page(page, "/budgets")
-    first_input = page.locator(f"[id*='{BUDGET_LIMIT_INPUT}']").first
+    first_input = page.locator(f"[id*='{ids.BUDGET_LIMIT_INPUT}']").first
     first_input.wait_for()
     input_id = first_input.get_attribute("id")
     category_id = input_id.split('"category":')[1].split(",")[0].split("}")[0]

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard import ids
-from dashboard.pages.settings import error_id
 from data.db import make_engine
 from data.schema import accounts, transactions
 from tests.e2e.conftest import wait_until
@@ -186,25 +185,25 @@ def _account_names(live_server) -> list[str]:
 
 
 def test_a_pasted_100000_character_account_name_is_refused_not_cut(page, live_server):
-    open_page(page, "/settings")
+    open_page(page, "/accounts")
     page.locator(f"#{ids.NEW_ACCOUNT_NAME}").wait_for()
     before = _account_names(live_server)
     page.fill(f"#{ids.NEW_ACCOUNT_NAME}", "n" * LONG)
     assert len(page.input_value(f"#{ids.NEW_ACCOUNT_NAME}")) == LONG, "the browser cut the name"
     page.locator(f"#{ids.NEW_ACCOUNT_SUBMIT}").click()
     wait_for_message(
-        page, error_id(ids.NEW_ACCOUNT_NAME), "At most 100 characters (this one has 100,000)"
+        page, ids.error_id(ids.NEW_ACCOUNT_NAME), "At most 100 characters (this one has 100,000)"
     )
     assert _account_names(live_server) == before
 
 
 def test_a_four_letter_currency_is_refused_not_cut_to_three(page, live_server):
-    open_page(page, "/settings")
+    open_page(page, "/accounts")
     page.locator(f"#{ids.NEW_ACCOUNT_NAME}").wait_for()
     before = _account_names(live_server)
     page.fill(f"#{ids.NEW_ACCOUNT_NAME}", "Currency probe")
     page.fill(f"#{ids.NEW_ACCOUNT_CURRENCY}", "EURO")
     assert page.input_value(f"#{ids.NEW_ACCOUNT_CURRENCY}") == "EURO"
     page.locator(f"#{ids.NEW_ACCOUNT_SUBMIT}").click()
-    wait_for_message(page, error_id(ids.NEW_ACCOUNT_CURRENCY), "three-letter currency code")
+    wait_for_message(page, ids.error_id(ids.NEW_ACCOUNT_CURRENCY), "three-letter currency code")
     assert _account_names(live_server) == before

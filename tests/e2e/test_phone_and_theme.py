@@ -1,7 +1,7 @@
 """Phones and themes in a real browser (issue 9, items 3, 4 and 9).
 
 Every page at 375 x 800, light and dark: nothing wider than the screen, the inputs of the budget
-and settings tables wide enough for "12,345.67", gauge and bar labels whole and readable, the
+and accounts tables wide enough for "12,345.67", gauge and bar labels whole and readable, the
 over-budget rows at WCAG AA contrast, the sign-in page in the stored theme, and a grid that
 logs no AG Grid warning.
 """
@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 
 from dashboard import ids
-from dashboard.passwords import DEMO_USERNAME
+from dashboard.security.passwords import DEMO_USERNAME
 from data import receipt_writes, setup_writes, users, writes
 from data.entries import Transaction
 from data.months import month_start
@@ -23,13 +23,13 @@ from tests.e2e.conftest import TIMEOUT_MS, login, wait_until
 
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1440, "height": 900}
-PAGES = ("/", "/transactions", "/budgets", "/settings", "/login")
+PAGES = ("/", "/transactions", "/budgets", "/accounts", "/login")
 # What shows that a page has drawn its data, so that it is measured whole.
 READY = {
     "/": f"#{ids.GAUGES} .js-plotly-plot .main-svg",
     "/transactions": f"#{ids.GRID} .ag-row",
     "/budgets": f"#{ids.BUDGET_GAUGES} .js-plotly-plot .main-svg",
-    "/settings": f"#{ids.ACCOUNTS_TABLE} input",
+    "/accounts": f"#{ids.ACCOUNTS_TABLE} input",
     "/login": "#username",
 }
 WIDEST_AMOUNT = "12,345.67"
@@ -274,7 +274,7 @@ def test_every_page_fits_a_phone(phone):
     ("path", "inputs"),
     [
         ("/budgets", "input[id*='budget-limit-input']"),
-        ("/settings", "input[id*='settings-account-name'], input[id*='settings-category-name']"),
+        ("/accounts", "input[id*='settings-account-name'], input[id*='settings-category-name']"),
     ],
 )
 def test_table_inputs_on_a_phone_hold_an_amount(phone, path, inputs):

@@ -13,8 +13,7 @@ from datetime import date
 import pytest
 
 from dashboard import ids
-from dashboard.pages.transactions import EDIT_RECEIPT_CURRENT
-from dashboard.passwords import DEMO_USERNAME
+from dashboard.security.passwords import DEMO_USERNAME
 from data import receipt_writes, setup_writes, users, writes
 from data.entries import Transaction
 from data.months import month_start
@@ -119,7 +118,7 @@ def test_stored_markup_is_shown_as_text_on_every_page(page, dialogs):
     assert page.input_value(f"#{ids.EDIT_MEMO}") == SCRIPT
     assert page.evaluate(SELECTED_TEXT_JS, ids.EDIT_ACCOUNT) == IMG
     assert page.evaluate(SELECTED_TEXT_JS, ids.EDIT_CATEGORY) == IMG
-    wait_for_text(page, f"#{EDIT_RECEIPT_CURRENT}", RECEIPT_NAME)
+    wait_for_text(page, f"#{ids.EDIT_RECEIPT_CURRENT}", RECEIPT_NAME)
     assert_nothing_injected(page, dialogs)
     page.locator(f"#{ids.EDIT_CANCEL}").click()
 
@@ -128,7 +127,7 @@ def test_stored_markup_is_shown_as_text_on_every_page(page, dialogs):
     wait_until(page, CHART_SHOWS_JS, [ids.BUDGET_GAUGES, IMG])
     assert_nothing_injected(page, dialogs)
 
-    open_page(page, "/settings")
+    open_page(page, "/accounts")
     wait_until(
         page,
         f"args => ({INPUT_VALUES_JS})(args[0]).includes(args[1])",

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from dashboard import ids
-from dashboard.security_headers import content_security_policy
+from dashboard.security.headers import content_security_policy
 from dashboard.settings import Settings
 from data.db import make_engine
 from tests.conftest import AuthActions, build_app, make_login_user

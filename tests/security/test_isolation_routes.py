@@ -101,7 +101,7 @@ def test_every_route_that_takes_an_id_answers_404_to_another_users_id(app, engin
 
 def test_no_page_or_dash_endpoint_shows_bob_anything_of_alices(app, households):
     as_alice, as_bob = logged_in(app, "alice"), logged_in(app, "bob")
-    paths = ["/", "/transactions", "/budgets", "/settings", "/no-such-page"]
+    paths = ["/", "/transactions", "/budgets", "/accounts", "/settings", "/no-such-page"]
     paths += [
         rule.rule
         for rule in app.server.url_map.iter_rules()

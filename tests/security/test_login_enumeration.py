@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from dashboard import passwords
-from dashboard.auth import WRONG_CREDENTIALS
+from dashboard.security import passwords
+from dashboard.security.auth import WRONG_CREDENTIALS
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.security

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.auth import WRONG_CREDENTIALS
+from dashboard.security.auth import WRONG_CREDENTIALS
 from tests.conftest import AuthActions, build_app, make_login_user
 from tests.security.conftest import db_url_of
 

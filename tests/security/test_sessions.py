@@ -11,8 +11,8 @@ import time
 import pytest
 from sqlalchemy import select
 
-from dashboard import passwords
-from dashboard.session_store import COOKIE_NAME, EPOCH, LOGIN_AT, SEEN_AT
+from dashboard.security import passwords
+from dashboard.security.session_store import COOKIE_NAME, EPOCH, LOGIN_AT, SEEN_AT
 from data import sessions, users
 from data.schema import user_sessions
 from tests.conftest import TEST_PASSWORD, AuthActions, build_app, make_login_user

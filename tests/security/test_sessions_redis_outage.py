@@ -16,8 +16,9 @@ from datetime import date
 import pytest
 from sqlalchemy import event, func, select
 
-from dashboard import ids, passwords
-from dashboard.session_store import COOKIE_NAME, LOGIN_AT
+from dashboard import ids
+from dashboard.security import passwords
+from dashboard.security.session_store import COOKIE_NAME, LOGIN_AT
 from data.schema import transactions
 from data.setup_writes import create_account, create_category
 from tests.conftest import TEST_PASSWORD, AuthActions, build_app, make_login_user

@@ -21,8 +21,8 @@ from pypdf.generic import (
 )
 from sqlalchemy import select
 
-from dashboard.pages.transactions import EDIT_RECEIPT, EDIT_RECEIPT_READY
-from dashboard.receipt_files import (
+from dashboard import ids
+from dashboard.receipts.files import (
     NOT_ALLOWED,
     PDF_ACTIVE,
     PDF_ENCRYPTED,
@@ -196,13 +196,13 @@ def upload_body(app, transaction_id: int, contents: str) -> dict:
     key, spec = next(
         (key, spec)
         for key, spec in app.callback_map.items()
-        if spec["inputs"][0] == {"id": EDIT_RECEIPT_READY, "property": "data"}
+        if spec["inputs"][0] == {"id": ids.EDIT_RECEIPT_READY, "property": "data"}
     )
     outputs = [dict(zip(("id", "property"), item.rsplit(".", 1), strict=True))
                for item in key[2:-2].split("...")]  # fmt: skip
     values = {
-        (EDIT_RECEIPT, "contents"): contents,
-        (EDIT_RECEIPT, "filename"): "big.png",
+        (ids.EDIT_RECEIPT, "contents"): contents,
+        (ids.EDIT_RECEIPT, "filename"): "big.png",
         ("edit-transaction-id", "data"): transaction_id,
         ("refresh-store", "data"): 1,
     }
@@ -210,7 +210,7 @@ def upload_body(app, transaction_id: int, contents: str) -> dict:
         "output": key,
         "outputs": outputs,
         "inputs": [{**spec["inputs"][0], "value": 1}],
-        "changedPropIds": [f"{EDIT_RECEIPT_READY}.data"],
+        "changedPropIds": [f"{ids.EDIT_RECEIPT_READY}.data"],
         "state": [
             {**item, "value": values[(item["id"], item["property"])]} for item in spec["state"]
         ],

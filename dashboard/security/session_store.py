@@ -2,8 +2,9 @@
 
 The cookie holds only a random session id. The record of every session is a database row keyed
 by the id's sha256 (data/sessions.py), so sessions outlive a Redis outage. With REDIS_URL set,
-Redis holds a copy of each row, read first and written through (dashboard/session_copies.py);
-without it (the embedded default) the database alone serves them: one code path either way.
+Redis holds a copy of each row, read first and written through
+(dashboard/security/session_copies.py); without it (the embedded default) the database alone
+serves them: one code path either way.
 
 Revocation never depends on Redis: the signed-in user is loaded joined to the session's row
 (live_user), so a session deleted by a logout, a password change or expiry is refused in every
@@ -30,8 +31,8 @@ from werkzeug.datastructures import CallbackDict
 from werkzeug.local import LocalProxy
 
 from dashboard.extensions import get_engine
-from dashboard.security_headers import DATABASE_UNAVAILABLE_ERRORS
-from dashboard.session_copies import SessionCopies, SessionCopy
+from dashboard.security.headers import DATABASE_UNAVAILABLE_ERRORS
+from dashboard.security.session_copies import SessionCopies, SessionCopy
 from dashboard.settings import Settings
 from data import sessions, users
 from data.users import SessionUser

@@ -1,5 +1,6 @@
-"""Settings callbacks: the accounts and categories tables, their add forms, rename and archive.
-The tables are built in settings_view.py; register() here wires them with the writes.
+"""Accounts & categories callbacks (/accounts): the accounts and categories tables, their add
+forms, rename and archive. The tables are built in accounts_view.py; register() here wires
+them with the writes.
 
 Each public function is one callback's body, callable directly in a request context; the
 user always comes from the session (current_user_id), and every id from the browser goes to
@@ -20,7 +21,7 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids, services
-from dashboard.auth import current_user_id
+from dashboard.callbacks.accounts_view import accounts_tables, default_currency
 from dashboard.callbacks.common import (
     edited_row,
     next_refresh,
@@ -28,20 +29,8 @@ from dashboard.callbacks.common import (
     row_messages,
     user_acted,
 )
-from dashboard.callbacks.settings_view import default_currency, settings_tables
 from dashboard.extensions import get_engine
-from dashboard.pages.settings import (
-    ACCOUNT_ARCHIVE,
-    ACCOUNT_NAME_ERROR,
-    ACCOUNT_NAME_INPUT,
-    CATEGORY_ARCHIVE,
-    CATEGORY_NAME_ERROR,
-    CATEGORY_NAME_INPUT,
-    NEW_ACCOUNT_FIELDS,
-    NEW_CATEGORY_FIELDS,
-    SETTINGS_START_HERE,
-    error_id,
-)
+from dashboard.security.auth import current_user_id
 from data import setup_writes, validation
 from data.money import MoneyError, parse_amount
 
@@ -71,8 +60,8 @@ class AddForm:
     add: Callable[..., FormOutcome]
 
 
-# The add forms' parameters are named as their fields (NEW_ACCOUNT_FIELDS, NEW_CATEGORY_FIELDS):
-# the form's callback passes the fields' values by those names.
+# The add forms' parameters are named as their fields (ids.NEW_ACCOUNT_FIELDS,
+# ids.NEW_CATEGORY_FIELDS): the form's callback passes the fields' values by those names.
 def add_account(name: Any, type: Any, currency: Any, opening_balance_minor: Any) -> FormOutcome:
     """A new account; a blank opening balance is zero, a blank currency the user's."""
     account_type, opening = type, opening_balance_minor
@@ -227,30 +216,34 @@ def _set_archived(noun: str, row_id: Any, archived: bool) -> FormOutcome:
 # it is given (dash/dependencies.py), which would leak one callback's inputs into the next.
 REFRESH_STATE = {"refresh": State(ids.REFRESH_STORE, "data")}
 WRITE_OUTPUTS = {
-    "feedback": Output(ids.SETTINGS_FEEDBACK, "children", allow_duplicate=True),
+    "feedback": Output(ids.ACCOUNTS_FEEDBACK, "children", allow_duplicate=True),
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
 }
 TABLE_OUTPUTS = {
     "accounts": Output(ids.ACCOUNTS_TABLE, "children"),
     "categories": Output(ids.CATEGORIES_TABLE, "children"),
-    "start_here": Output(SETTINGS_START_HERE, "children"),
+    "start_here": Output(ids.ACCOUNTS_START_HERE, "children"),
 }
 ACCOUNT_FORM = AddForm(
     ids.NEW_ACCOUNT_SUBMIT,
-    NEW_ACCOUNT_FIELDS,
+    ids.NEW_ACCOUNT_FIELDS,
     ids.NEW_ACCOUNT_FEEDBACK,
     ("name", "opening_balance_minor"),
     add_account,
 )
 CATEGORY_FORM = AddForm(
-    ids.NEW_CATEGORY_SUBMIT, NEW_CATEGORY_FIELDS, ids.NEW_CATEGORY_FEEDBACK, ("name",), add_category
+    ids.NEW_CATEGORY_SUBMIT,
+    ids.NEW_CATEGORY_FIELDS,
+    ids.NEW_CATEGORY_FEEDBACK,
+    ("name",),
+    add_category,
 )
 
 
 def form_outputs_of(form: AddForm) -> dict[str, Output]:
     """An add form's outputs by name, as form_submitted fills them."""
     fields = form.fields.items()
-    outputs = {f"{name}_message": Output(error_id(i), "children") for name, i in fields}
+    outputs = {f"{name}_message": Output(ids.error_id(i), "children") for name, i in fields}
     outputs |= {f"{name}_invalid": Output(i, "invalid") for name, i in fields}
     outputs["feedback"] = Output(form.feedback, "children")
     outputs |= {f"{name}_value": Output(form.fields[name], "value") for name in form.cleared}
@@ -317,7 +310,7 @@ def _register_form(app: Dash, form: AddForm) -> None:
 def register(app: Dash) -> None:
     @app.callback(output=TABLE_OUTPUTS, inputs={"_refresh": Input(ids.REFRESH_STORE, "data")})
     def _tables(_refresh: Any) -> dict[str, Any]:
-        return settings_tables()
+        return accounts_tables()
 
     # On the page load only: a refresh after a write must not reset what the user chose.
     @app.callback(Output(ids.NEW_ACCOUNT_CURRENCY, "value"), Input(ids.URL, "pathname"))
@@ -326,7 +319,7 @@ def register(app: Dash) -> None:
 
     _register_form(app, ACCOUNT_FORM)
     _register_form(app, CATEGORY_FORM)
-    _register_rename(app, ACCOUNT_NAME_INPUT, ACCOUNT_NAME_ERROR, rename_account)
-    _register_rename(app, CATEGORY_NAME_INPUT, CATEGORY_NAME_ERROR, rename_category)
-    _register_archive(app, ACCOUNT_ARCHIVE, set_account_archived)
-    _register_archive(app, CATEGORY_ARCHIVE, set_category_archived)
+    _register_rename(app, ids.ACCOUNT_NAME_INPUT, ids.ACCOUNT_NAME_ERROR, rename_account)
+    _register_rename(app, ids.CATEGORY_NAME_INPUT, ids.CATEGORY_NAME_ERROR, rename_category)
+    _register_archive(app, ids.ACCOUNT_ARCHIVE, set_account_archived)
+    _register_archive(app, ids.CATEGORY_ARCHIVE, set_category_archived)

@@ -1,12 +1,13 @@
 """Receipt files: what an upload is (by its content, never its name or declared type) and the
-cleaned bytes worth keeping (dashboard/receipt_storage.py writes them to the receipts directory).
+cleaned bytes worth keeping (dashboard/receipts/storage.py writes them to the receipts directory).
 
 Only JPEG, PNG, WebP and PDF are accepted. Images are decoded and re-encoded from their pixels
 alone, which drops EXIF (GPS), ICC and text chunks and anything appended to or smuggled in the
 file (polyglots). PDFs are parsed strictly, refused if encrypted or active (JavaScript, launch
 and submit actions, embedded files) and rewritten page by page by pypdf, so the stored bytes are
 exactly what was checked: no prefix, nothing after %%EOF, no earlier revisions, no unreferenced
-objects and no document metadata. No Flask or Dash here: dashboard/receipts.py wires it up.
+objects and no document metadata. No Flask or Dash here: dashboard/receipts/stored.py and
+download.py wire it up.
 """
 
 from __future__ import annotations

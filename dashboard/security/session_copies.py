@@ -5,8 +5,8 @@ each, so a request usually reads its session without a database round trip. Noth
 request: a Redis error counts as a miss (the database answers), is logged once per outage, and
 Redis is left alone for RETRY_AFTER_S, so a dead Redis costs one refused or timed-out call per
 worker per back-off. A copy may go stale (written while Redis was down, or kept by appendonly
-after its session ended): the version check at user load (dashboard/session_store.py) and the
-liveness join (data/users.py) make a stale copy harmless.
+after its session ended): the version check at user load (dashboard/security/session_store.py)
+and the liveness join (data/users.py) make a stale copy harmless.
 """
 
 from __future__ import annotations

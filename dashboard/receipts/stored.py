@@ -1,5 +1,4 @@
-"""Receipts on the web side: storing a cleaned upload with its row, removing files after their
-rows are gone, the upload size limit, and the authorised download route.
+"""Storing a cleaned receipt upload with its row, and removing files after their rows are gone.
 
 Order of operations, so a failure never leaves a row without its file:
 - store: the file is written (fsynced, renamed into place) first, then its row is committed;
@@ -13,69 +12,19 @@ Order of operations, so a failure never leaves a row without its file:
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from string import Template
 from typing import TypedDict
 
-from flask import Blueprint, Flask, Response, abort, request, send_file
-
-from dashboard.auth import current_user_id
 from dashboard.extensions import get_engine, get_settings
-from dashboard.receipt_files import (
-    EXTENSION_BY_CONTENT_TYPE,
-    CleanReceipt,
-    clean_receipt,
-    encoded_length,
-    human_size,
-    too_large_message,
-)
-from dashboard.receipt_storage import remove_files, stored_path, write_file
-from dashboard.security_headers import error_response
-from dashboard.settings import Settings
+from dashboard.receipts.files import CleanReceipt, clean_receipt
+from dashboard.receipts.storage import remove_files, write_file
 from data import lookups, receipt_writes, writes
 from data.lookups import get_receipt, receipt_stored_as
 
 logger = logging.getLogger(__name__)
-
-DOWNLOAD_ENDPOINT = "receipts.download"
-# Even if a browser ignored the attachment disposition, the file would render with no script,
-# no plugin and no access to this origin.
-DOWNLOAD_CSP = "sandbox; default-src 'none'"
-
-bp = Blueprint("receipts", __name__)
-
-# In the browser, when a file is chosen: show its name, or drop it with the server's message if
-# it is too large, so an oversize file is never posted (the server checks everything again).
-# With $signals, the last output tells the server-side callback that a file is ready.
-_UPLOAD_CHECK_JS = Template("""
-function(contents, filename) {
-    const skip = window.dash_clientside.no_update;
-    const signal = (value) => $signals ? [value] : [];
-    if (!contents) { return [$prompt, skip, skip, ...signal(skip)]; }
-    const encoded = contents.length - contents.indexOf(',') - 1;
-    if (encoded > $max_encoded) { return [$prompt, $too_large, null, ...signal(skip)]; }
-    return [filename || $prompt, '', skip, ...signal(Date.now())];
-}
-""")
-
-
-def receipt_url(receipt_id: int) -> str:
-    return f"/receipts/{int(receipt_id)}"
-
-
-def upload_check_js(max_bytes: int, prompt: str, signals_ready: bool) -> str:
-    """The clientside size check of a receipt upload (see _UPLOAD_CHECK_JS); `prompt` is the
-    drop zone's text without a file."""
-    return _UPLOAD_CHECK_JS.substitute(
-        signals="true" if signals_ready else "false",
-        prompt=json.dumps(prompt),
-        max_encoded=encoded_length(max_bytes),
-        too_large=json.dumps(too_large_message(max_bytes)),
-    )
 
 
 def receipts_dir() -> Path:
@@ -174,14 +123,6 @@ def delete_transaction(user_id: int, transaction_id: int) -> None:
     remove_files(receipts_dir(), [names[i] for i in deleted if i in names])
 
 
-def receipt_summary(user_id: int, receipt_id: object) -> dict[str, object] | None:
-    """{"id", "name", "url"} of this user's receipt, for display; None if there is none."""
-    row = get_receipt(get_engine(), user_id, receipt_id)
-    if row is None:
-        return None
-    return {"id": row["id"], "name": row["original_name"], "url": receipt_url(row["id"])}
-
-
 def _receipt_ids_of(user_id: int, transaction_id: int) -> list[int]:
     txn = lookups.get_transaction(get_engine(), user_id, transaction_id)
     legs = [txn] if txn else []
@@ -195,50 +136,3 @@ def _receipt_ids_of(user_id: int, transaction_id: int) -> list[int]:
 def _receipt_names(user_id: int, receipt_ids: Iterable[int]) -> dict[int, str]:
     rows = [get_receipt(get_engine(), user_id, receipt_id) for receipt_id in receipt_ids]
     return {row["id"]: row["storage_name"] for row in rows if row is not None}
-
-
-@bp.get("/receipts/<int:receipt_id>")
-def download(receipt_id: int) -> Response:
-    """The file, to its owner only: anyone else's id, or a missing one, is the same 404."""
-    row = get_receipt(get_engine(), current_user_id(), receipt_id)
-    if row is None:
-        abort(404)
-    path = stored_path(receipts_dir(), row["storage_name"])
-    if not path.is_file():
-        logger.warning("receipt %s has a row but no file %s", row["id"], row["storage_name"])
-        abort(404)
-    # The stored type came from sniffing; anything else (an old or restored row) is bytes.
-    extension = EXTENSION_BY_CONTENT_TYPE.get(row["content_type"])
-    mimetype = row["content_type"] if extension else "application/octet-stream"
-    response = send_file(path, mimetype=mimetype, conditional=False, etag=False, max_age=None)
-    # Always a download, never rendered in this origin; the name is ours, not the uploader's.
-    filename = f"receipt-{row['id']}.{extension or 'bin'}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
-
-
-def _download_headers(response: Response) -> Response:
-    """A download is never rendered in our origin: a sandbox policy and no caching. The
-    app-wide header hook keeps both (it only adds what a response does not set)."""
-    if request.endpoint == DOWNLOAD_ENDPOINT and response.status_code == 200:
-        response.headers["Cache-Control"] = "private, no-store"
-        response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
-    return response
-
-
-def _upload_too_large(_error: Exception) -> Response:
-    limit = human_size(get_settings().receipt_max_bytes)
-    return error_response(
-        413, "Upload too large", f"That upload is too large: a receipt may be at most {limit}."
-    )
-
-
-def init_app(server: Flask, settings: Settings) -> None:
-    """The request size limit, its 413 answer, the download route and its headers. Call it
-    before security_headers.init_app (see _download_headers)."""
-    server.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    server.register_error_handler(413, _upload_too_large)
-    server.register_blueprint(bp)
-    server.after_request(_download_headers)

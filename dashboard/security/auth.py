@@ -31,9 +31,10 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as BaseResponse
 
-from dashboard import passwords, services, session_store
+from dashboard import services
 from dashboard.extensions import get_engine, get_settings
-from dashboard.security_headers import error_response, is_data_endpoint, is_static_bundle
+from dashboard.security import passwords, session_store
+from dashboard.security.headers import error_response, is_data_endpoint, is_static_bundle
 from dashboard.settings import Settings
 from data import users
 

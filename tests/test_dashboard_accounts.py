@@ -1,18 +1,35 @@
-"""The /settings callbacks, called as plain functions inside a request acting as a user."""
+"""The /accounts callbacks, called as plain functions inside a request acting as a user."""
 
 from __future__ import annotations
 
 import pytest
 from dash import no_update
 
-from dashboard import ids
-from dashboard.callbacks import settings as cb
-from dashboard.pages.settings import ACCOUNT_ARCHIVE, NEW_ACCOUNT_FIELDS, NEW_CATEGORY_FIELDS
+from dashboard import ids, routing
+from dashboard.callbacks import accounts as cb
+from dashboard.callbacks.shell import PAGES_WITHOUT_FILTERS
+from dashboard.shell import NAV_ITEMS
 from data import lookups, setup_writes
 from tests.conftest import as_user, make_user
 from tests.test_dashboard_budgets import component_key, run_callback, texts, walk
 
 TOO_LONG = "x" * 101
+
+
+@pytest.mark.parametrize("path", ["/accounts", "/accounts/", "/settings", "/settings/"])
+def test_the_accounts_page_answers_at_accounts_and_at_its_old_address(path):
+    # /settings was its address: old bookmarks still open it, without the filter bar.
+    assert routing.PAGES[path.rstrip("/")].TITLE == "Accounts & categories"
+    shown = {
+        c.id for c in walk(routing.render_page(path)) if isinstance(getattr(c, "id", None), str)
+    }
+    assert {ids.ACCOUNTS_TABLE, ids.CATEGORIES_TABLE, ids.ACCOUNTS_START_HERE} <= shown
+    assert path.rstrip("/") in PAGES_WITHOUT_FILTERS
+
+
+def test_the_navbar_links_the_accounts_page_at_accounts():
+    assert ("/accounts", "Accounts & categories", "bi-gear") in NAV_ITEMS
+    assert all(href != "/settings" for href, _label, _icon in NAV_ITEMS)
 
 
 def account_rows(engine, user_id: int) -> list[tuple]:
@@ -32,11 +49,11 @@ def category_rows(engine, user_id: int) -> list[tuple]:
 def test_a_new_user_is_told_to_start_with_an_account(app, engine):
     user_id = make_user(engine, "newbie")
     with as_user(app, user_id):
-        tables = cb.settings_tables()
+        tables = cb.accounts_tables()
         hint = tables["start_here"]
         assert "Start here: add your first account" in texts(hint)
         assert cb.add_account("Wallet", "cash", "", "").saved
-        tables = cb.settings_tables()
+        tables = cb.accounts_tables()
         accounts = tables["accounts"]
         hint = tables["start_here"]
     assert hint is None
@@ -48,7 +65,7 @@ def test_add_account_parses_the_opening_balance_and_shows_the_balance(app, engin
     with as_user(app, user_id):
         assert cb.default_currency() == "EUR"
         outcome = cb.add_account("  Everyday  ", "credit_card", "", "-1,234.56")
-        tables = cb.settings_tables()
+        tables = cb.accounts_tables()
         accounts = tables["accounts"]
     assert outcome == cb.FormOutcome(True, "Added the account Everyday.")
     assert account_rows(engine, user_id) == [("Everyday", "credit_card", "EUR", -123456, False)]
@@ -102,10 +119,10 @@ def test_add_account_reports_field_errors_and_adds_nothing(
     assert not outcome.saved
     assert outcome.field_errors == errors
     assert account_rows(engine, user_id) == before
-    shown = cb.form_outputs(outcome, NEW_ACCOUNT_FIELDS)
-    messages = [shown[f"{name}_message"] for name in NEW_ACCOUNT_FIELDS]
+    shown = cb.form_outputs(outcome, ids.NEW_ACCOUNT_FIELDS)
+    messages = [shown[f"{name}_message"] for name in ids.NEW_ACCOUNT_FIELDS]
     assert [m for m in messages if m] == list(errors.values())
-    assert sum(shown[f"{name}_invalid"] for name in NEW_ACCOUNT_FIELDS) == len(errors)
+    assert sum(shown[f"{name}_invalid"] for name in ids.NEW_ACCOUNT_FIELDS) == len(errors)
 
 
 def test_rename_archive_and_unarchive_an_account(app, engine):
@@ -123,7 +140,7 @@ def test_rename_archive_and_unarchive_an_account(app, engine):
         }
         archived = cb.set_account_archived(checking, True)
         rows_archived = account_rows(engine, user_id)
-        tables = cb.settings_tables()
+        tables = cb.accounts_tables()
         accounts = tables["accounts"]
         restored = cb.set_account_archived(checking, False)
     assert archived == cb.FormOutcome(True, "Archived the account Main.")
@@ -151,7 +168,7 @@ def test_add_rename_archive_a_category(app, engine):
         [category_id] = lookups.list_categories(engine, user_id)["id"].tolist()
         renamed = cb.rename_category(category_id, "Food")
         archived = cb.set_category_archived(category_id, True)
-        tables = cb.settings_tables()
+        tables = cb.accounts_tables()
         categories = tables["categories"]
     assert added == cb.FormOutcome(True, "Added the category Groceries.")
     assert renamed.saved and archived.saved
@@ -186,8 +203,8 @@ def test_add_category_reports_field_errors_and_adds_nothing(app, engine, name, k
         outcome = cb.add_category(name, kind, color)
     assert outcome.field_errors == errors
     assert category_rows(engine, user_id) == before
-    shown = cb.form_outputs(outcome, NEW_CATEGORY_FIELDS)
-    messages = [shown[f"{name}_message"] for name in NEW_CATEGORY_FIELDS]
+    shown = cb.form_outputs(outcome, ids.NEW_CATEGORY_FIELDS)
+    messages = [shown[f"{name}_message"] for name in ids.NEW_CATEGORY_FIELDS]
     assert [m for m in messages if m] == list(errors.values())
 
 
@@ -230,9 +247,13 @@ def test_another_users_ids_are_not_found_and_nothing_changes(app, engine):
 
 def test_form_outputs_put_unknown_fields_in_the_alert():
     outcome = cb.FormOutcome(False, "", {"name": "Enter a name.", "parent_id": "Wrong parent."})
-    shown = cb.form_outputs(outcome, NEW_CATEGORY_FIELDS)
-    assert [shown[f"{name}_message"] for name in NEW_CATEGORY_FIELDS] == ["Enter a name.", "", ""]
-    assert [shown[f"{name}_invalid"] for name in NEW_CATEGORY_FIELDS] == [True, False, False]
+    shown = cb.form_outputs(outcome, ids.NEW_CATEGORY_FIELDS)
+    assert [shown[f"{name}_message"] for name in ids.NEW_CATEGORY_FIELDS] == [
+        "Enter a name.",
+        "",
+        "",
+    ]
+    assert [shown[f"{name}_invalid"] for name in ids.NEW_CATEGORY_FIELDS] == [True, False, False]
     assert "Wrong parent." in texts(shown["feedback"])
 
 
@@ -255,9 +276,9 @@ def test_an_add_form_is_emptied_and_refreshes_only_after_a_save():
 
 def test_the_archive_button_acts_on_a_click_only(app, engine, logged_in_client, login_user_id):
     account = setup_writes.create_account(engine, login_user_id, "Checking", "checking")
-    button = {"action": "archive", "id": account, "type": ACCOUNT_ARCHIVE}
+    button = {"action": "archive", "id": account, "type": ids.ACCOUNT_ARCHIVE}
     outputs = [
-        {"id": ids.SETTINGS_FEEDBACK, "property": "children"},
+        {"id": ids.ACCOUNTS_FEEDBACK, "property": "children"},
         {"id": ids.REFRESH_STORE, "property": "data"},
     ]
     state = [{"id": ids.REFRESH_STORE, "property": "data", "value": 7}]
@@ -265,7 +286,9 @@ def test_the_archive_button_acts_on_a_click_only(app, engine, logged_in_client, 
 
     def press(clicks):
         inputs = [[{"id": button, "property": "n_clicks", "value": clicks}]]
-        return run_callback(logged_in_client, app, ACCOUNT_ARCHIVE, outputs, inputs, state, changed)
+        return run_callback(
+            logged_in_client, app, ids.ACCOUNT_ARCHIVE, outputs, inputs, state, changed
+        )
 
     # A re-rendered button reports no clicks: nothing happens.
     assert press(None) == (204, None)

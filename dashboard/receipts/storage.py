@@ -1,6 +1,7 @@
 """Receipt files on disk: written atomically under a new random name in the receipts directory,
 found again only by a storage name that cannot leave it, and removed once their rows are gone.
-No Flask or Dash here: dashboard/receipts.py wires it up.
+No Flask or Dash here: dashboard/receipts/stored.py and download.py wire it
+up.
 """
 
 from __future__ import annotations
