@@ -21,6 +21,7 @@ package would load the whole app into the master (GUNICORN_PRELOAD is off).
 from __future__ import annotations
 
 import select
+from types import FrameType
 
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -33,7 +34,7 @@ class DrainingThreadWorker(ThreadWorker):
     stopping = False
     listeners_closed = False
 
-    def handle_exit(self, sig, frame) -> None:
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         """SIGTERM: the graceful stop (SIGQUIT and SIGINT stop at once, as in gunicorn)."""
         self.stopping = True
         super().handle_exit(sig, frame)

@@ -10,12 +10,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import closing
 from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
 
 from bench.cache import BenchCache
 from bench.measure import Deadline, ms
@@ -30,7 +32,9 @@ FLOOR_STATEMENT_TIMEOUT_MS = 120_000
 NAIVE_SQL = text("SELECT * FROM transactions WHERE user_id = :user_id")
 
 
-def overview_reads(engine: Engine, user_id: int, store: dict[str, Any], today: date, load: bool):
+def overview_reads(
+    engine: Engine, user_id: int, store: dict[str, Any], today: date, load: bool
+) -> None:
     """What the overview's callbacks read through dashboard/services.py for one filters store
     (see dashboard/callbacks/overview.py and shell.py); `load` adds the page load's lists."""
     filters = parse_filters(store, {}, today)
@@ -50,11 +54,18 @@ def overview_reads(engine: Engine, user_id: int, store: dict[str, Any], today: d
         lookups.list_categories(engine, user_id)
 
 
-def captured_sql(engine: Engine, reads) -> list[tuple[str, Any]]:
+def captured_sql(engine: Engine, reads: Callable[[Engine], None]) -> list[tuple[str, Any]]:
     """The statements and parameters `reads(engine)` sends to PostgreSQL, in order."""
     statements: list[tuple[str, Any]] = []
 
-    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+    def record(
+        _conn: Connection,
+        _cursor: DBAPICursor,
+        statement: str,
+        parameters: Any,
+        _context: ExecutionContext | None,
+        _many: bool,
+    ) -> None:
         statements.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", record)
@@ -77,7 +88,7 @@ def sql_floor(
         for name, store in stores.items():
             load = name == "load"
 
-            def reads(e: Engine, store=store, load=load) -> None:
+            def reads(e: Engine, store: dict[str, Any] = store, load: bool = load) -> None:
                 overview_reads(e, user_id, store, today, load)
 
             statements = captured_sql(engine, reads)

@@ -119,7 +119,9 @@ def _setup_household(engine: Engine, password: str) -> tuple[int, dict[str, dict
     return user_id, {"accounts": accounts, "categories": categories}
 
 
-def _budget_rows(user_id: int, categories: dict[str, int], months: list[date], scale: int):
+def _budget_rows(
+    user_id: int, categories: dict[str, int], months: list[date], scale: int
+) -> list[dict[str, int | date]]:
     return [
         {
             "user_id": user_id,

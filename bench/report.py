@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+from collections.abc import Callable
 from typing import Any
 
 import psutil
@@ -194,7 +195,7 @@ def targets(results: list[Result]) -> list[str]:
     def at(n: int, path: str) -> Any:
         return _get(by_n[n], path) if n in by_n else None
 
-    def compare(value: Any, test) -> bool | None:
+    def compare(value: Any, test: Callable[[Any], bool]) -> bool | None:
         return None if value is None else test(value)
 
     cold = at(1_000_000, "ratios.cold_overview_vs_raw_sql")

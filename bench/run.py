@@ -10,10 +10,11 @@ import contextlib
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench import floors
 from bench.cache import BenchCache
@@ -81,14 +82,17 @@ class Options:
     peer_venv: Path
 
 
-def _timed(result: dict[str, Any], name: str, phase):
+T = TypeVar("T")
+
+
+def _timed(result: dict[str, Any], name: str, phase: Callable[[], T]) -> T:
     started = time.perf_counter()
     value = phase()
     result.setdefault("phase_seconds", {})[name] = round(time.perf_counter() - started, 1)
     return value
 
 
-def run_size(count: int, options: Options, log) -> dict[str, Any]:
+def run_size(count: int, options: Options, log: Callable[[str], None]) -> dict[str, Any]:
     """Every figure for `count` transactions; `log` gets one line per phase."""
     plan, today = options.plan, date.today()
     result: dict[str, Any] = {"n": count, "load_average_at_start": _load_average()}
@@ -126,7 +130,13 @@ def _load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
 
-def _measure_app(result, driver: AppDriver, household: Household, plan: Plan, log) -> None:
+def _measure_app(
+    result: dict[str, Any],
+    driver: AppDriver,
+    household: Household,
+    plan: Plan,
+    log: Callable[[str], None],
+) -> None:
     """The app's figures over `household` (its last day is "today" for writes)."""
     requests, today = driver.requests, household.last_day
 
@@ -178,7 +188,9 @@ def _measure_app(result, driver: AppDriver, household: Household, plan: Plan, lo
     result["floors"] = floors_found
 
 
-def _measure_peer(household: Household, options: Options, scratch: Path, count: int, log):
+def _measure_peer(
+    household: Household, options: Options, scratch: Path, count: int, log: Callable[[str], None]
+) -> dict[str, Any]:
     if count > options.fava_max:
         return {"skipped": f"N above --fava-max {options.fava_max}"}
     log("  peer: writing the ledger, installing Fava if needed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -33,7 +34,9 @@ class ResilientRedisCache(RedisCache):
     def available(self) -> bool:
         return time.monotonic() >= self._down_until
 
-    def _guard(self, operation: str, fallback: Any, call, *args: Any, **kwargs: Any) -> Any:
+    def _guard(
+        self, operation: str, fallback: Any, call: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Any:
         if not self.available:
             return fallback
         try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify
 from sqlalchemy import text
 
 from dashboard import services
@@ -27,13 +27,13 @@ def database_ok() -> bool:
         return False
 
 
-def _no_store(response):
+def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.get("/health")
-def health():
+def health() -> tuple[Response, int]:
     """200 while the database answers (a down cache only degrades); 503 otherwise. Sessions are
     recorded in the database (Redis holds copies): they work exactly while it answers."""
     db_ok = database_ok()
@@ -49,12 +49,12 @@ def health():
 
 
 @bp.get("/health/live")
-def live():
+def live() -> Response:
     return _no_store(jsonify({"status": "ok"}))
 
 
 @bp.get("/health/ready")
-def ready():
+def ready() -> tuple[Response, int]:
     """Ready to take traffic: the database answers. Not Redis: without it every request still
     works (slower), and taking every pod out of service for a Redis outage would be an outage
     of our own."""

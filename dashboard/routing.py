@@ -30,7 +30,7 @@ def not_found(pathname: str) -> html.Div:
     )
 
 
-def render_page(pathname: str | None):
+def render_page(pathname: str | None) -> html.Div:
     page = PAGES.get((pathname or "/").rstrip("/") or "/")
     return page.layout() if page else not_found(pathname or "")
 

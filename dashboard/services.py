@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import g, has_app_context
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 from dashboard.extensions import cache, get_engine
 from data import lookups, queries, users
@@ -43,7 +43,7 @@ def remember_data_version(user_id: int, version: int) -> None:
 
 
 @event.listens_for(Engine, "commit")
-def _forget_data_versions(_connection) -> None:
+def _forget_data_versions(_connection: Connection) -> None:
     """Any commit may have been a write: later reads in the same request look the version up
     again, so a callback that writes and then reads sees its own write."""
     if has_app_context():

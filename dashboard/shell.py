@@ -6,6 +6,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.date_input import date_input
@@ -68,7 +69,7 @@ def navbar() -> dbc.Navbar:
 _REMEMBERED: dict[str, Any] = {"persistence": True, "persistence_type": "session"}
 
 
-def _filter_column(component, lg: int) -> dbc.Col:
+def _filter_column(component: Component, lg: int) -> dbc.Col:
     return dbc.Col(component, xs=12, md=6, lg=lg)
 
 

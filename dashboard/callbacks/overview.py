@@ -52,7 +52,9 @@ def theme_name(dark: Any) -> str:
     return "dark" if dark else "light"
 
 
-def _delta(current: int | float | None, previous: int | float | None, money: bool, currency: str):
+def _delta(
+    current: int | float | None, previous: int | float | None, money: bool, currency: str
+) -> str:
     if current is None or previous is None:
         return ""
     change = current - previous
@@ -92,33 +94,33 @@ def empty_banner(user_id: int) -> Any:
     )
 
 
-def category_chart(user_id: int, filters: Filters, theme: str, cross: dict):
+def category_chart(user_id: int, filters: Filters, theme: str, cross: dict) -> figures.Figure:
     df = services.spending_by_category(user_id, filters)
     return figures.spending_by_category(
         df, services.user_currency(user_id), theme, cross.get("category_id")
     )
 
 
-def monthly_chart(user_id: int, filters: Filters, theme: str, cross: dict):
+def monthly_chart(user_id: int, filters: Filters, theme: str, cross: dict) -> figures.Figure:
     df = services.income_spending_by_month(user_id, filters)
     return figures.income_spending_by_month(
         df, services.user_currency(user_id), theme, cross.get("month")
     )
 
 
-def stacked_chart(user_id: int, filters: Filters, theme: str, _cross: dict):
+def stacked_chart(user_id: int, filters: Filters, theme: str, _cross: dict) -> figures.Figure:
     wide = services.spending_by_month_category(user_id, filters)
     categories = services.list_categories(user_id, True)
     colors = dict(zip(categories["name"], categories["color"], strict=True))
     return figures.spending_over_time(wide, colors, services.user_currency(user_id), theme)
 
 
-def net_worth_chart(user_id: int, filters: Filters, theme: str, _cross: dict):
+def net_worth_chart(user_id: int, filters: Filters, theme: str, _cross: dict) -> figures.Figure:
     balances = services.balances_by_month(user_id, filters)
     return figures.net_worth(balances, services.user_currency(user_id), theme)
 
 
-def payees_chart(user_id: int, filters: Filters, theme: str, cross: dict):
+def payees_chart(user_id: int, filters: Filters, theme: str, cross: dict) -> figures.Figure:
     df = services.top_payees(user_id, filters, 10)
     return figures.top_payees(df, services.user_currency(user_id), theme, cross.get("payee"))
 

@@ -187,5 +187,5 @@ def _register_frame_controls(app: Dash) -> None:
         State("navbar-collapse", "is_open"),
         prevent_initial_call=True,
     )
-    def _toggle_navbar(n_clicks, is_open):
+    def _toggle_navbar(n_clicks: Any, is_open: Any) -> bool:
         return not is_open if n_clicks else is_open

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import html
+from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.components import ACCOUNT_TYPE_LABELS, KIND_LABELS
@@ -18,7 +19,7 @@ DEFAULT_CATEGORY_COLOR = "#4e79a7"
 # without a word. The server refuses what is too long and says so (data/validation.py).
 
 
-def _field(label: str, control, field_id: str, width: int) -> dbc.Col:
+def _field(label: str, control: Component, field_id: str, width: int) -> dbc.Col:
     return dbc.Col(
         [
             dbc.Label(label, html_for=field_id, class_name="small mb-1"),

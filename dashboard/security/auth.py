@@ -8,6 +8,7 @@ endpoints answer 401. The user id comes from the server-side session, never from
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RouteLimit
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -282,7 +283,7 @@ def _load_user(user_id: str) -> SignedInUser | None:
     return _signed_in(session_store.live_user(int(user_id))) if user_id.isdigit() else None
 
 
-def _limit_failures(limiter: Limiter, limit: str, key_func):
+def _limit_failures(limiter: Limiter, limit: str, key_func: Callable[[], str]) -> RouteLimit:
     """Count failed logins only: a person who types their password right is never held up."""
     return limiter.limit(
         limit,

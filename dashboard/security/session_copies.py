@@ -15,7 +15,8 @@ import json
 import logging
 import threading
 import time
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import redis
 from redis.exceptions import RedisError
@@ -59,7 +60,7 @@ class SessionCopies:
     def delete(self, id_hash: str) -> None:
         self._call("delete", self.client.delete, self.key_prefix + id_hash)
 
-    def _call(self, operation: str, call, *args, **kwargs):
+    def _call(self, operation: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if time.monotonic() < self._retry_at:
             return None
         try:
