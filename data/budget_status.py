@@ -12,7 +12,13 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import BigInteger, Engine, and_, case, cast, extract, func, select
 
-from data.classification import IS_SPENDING, WITH_CATEGORY, money_sum
+from data.classification import (
+    IS_SPENDING,
+    LINE_AMOUNT,
+    LINE_CATEGORY,
+    WITH_CATEGORY,
+    money_sum,
+)
 from data.lookups import read_frame
 from data.months import add_months, days_in_month, month_end
 from data.schema import budgets, categories, transactions
@@ -76,17 +82,17 @@ def _limits_spent_and_history(
     before = _t.date < first
     sums = (
         select(
-            _t.category_id,
-            money_sum(case((_t.date >= first, -_t.amount_minor), else_=0), "spent_minor"),
-            money_sum(case((before, -_t.amount_minor), else_=0), "history_minor"),
+            LINE_CATEGORY.label("category_id"),
+            money_sum(case((_t.date >= first, -LINE_AMOUNT), else_=0), "spent_minor"),
+            money_sum(case((before, -LINE_AMOUNT), else_=0), "history_minor"),
             money_sum(
-                case((and_(before, extract("day", _t.date) > day), -_t.amount_minor), else_=0),
+                case((and_(before, extract("day", _t.date) > day), -LINE_AMOUNT), else_=0),
                 "history_after_day_minor",
             ),
         )
         .select_from(WITH_CATEGORY)
         .where(*conditions)
-        .group_by(_t.category_id)
+        .group_by(LINE_CATEGORY)
         .subquery()
     )
     money = ("spent_minor", "history_minor", "history_after_day_minor")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Union, get_args, get_origin, get_type_hints
@@ -22,9 +22,22 @@ TRANSFER_PAYEE = "Transfer"
 
 
 @dataclass(frozen=True)
+class Split:
+    """A part of a split transaction, with its own category, signed amount and memo."""
+
+    amount_minor: int
+    category_id: int | None = None
+    memo: str = ""
+
+
+@dataclass(frozen=True)
 class Transaction:
     """One row of the ledger: signed `amount_minor` (negative = money out), in the account's
-    currency's minor units. `import_fingerprint` marks a bank statement line it came from."""
+    currency's minor units. `import_fingerprint` marks a bank statement line it came from.
+
+    A split transaction has no category of its own and two or more `splits` (rows of
+    transaction_splits) whose amounts sum to its amount exactly.
+    """
 
     account_id: int
     date: date
@@ -33,11 +46,18 @@ class Transaction:
     memo: str = ""
     category_id: int | None = None
     import_fingerprint: str | None = None
+    splits: tuple[Split, ...] = ()
+
+    @property
+    def is_split(self) -> bool:
+        return bool(self.splits)
 
 
 # The fields a person types in the entry form and the edit modal. An edit replaces these and
 # keeps the rest (what an import set), see `with_entered`.
-ENTERED_FIELDS = ("account_id", "date", "amount_minor", "payee", "memo", "category_id")
+ENTERED_FIELDS = ("account_id", "date", "amount_minor", "payee", "memo", "category_id", "splits")
+# The fields that are rows of another table: a Transaction's splits are transaction_splits rows.
+ROW_FIELDS = ("splits",)
 
 # Columns of `transactions` that are not fields of Transaction, and why.
 NOT_FIELDS = {
@@ -48,6 +68,13 @@ NOT_FIELDS = {
     "submission_key": "Entry.submission_key: it belongs to the submission, on its first leg",
     "created_at": "bookkeeping of the database",
     "updated_at": "bookkeeping of the database",
+}
+# Columns of `transaction_splits` that are not fields of Split, and why.
+SPLIT_NOT_FIELDS = {
+    "id": "the row's identity, given by the database",
+    "user_id": "the owner, the same as its transaction's",
+    "transaction_id": "the Transaction whose splits it is one of",
+    "position": "its place in Transaction.splits",
 }
 
 
@@ -88,9 +115,15 @@ def with_entered(stored: Transaction, entered: Transaction) -> Transaction:
     return replace(stored, **{name: getattr(entered, name) for name in ENTERED_FIELDS})
 
 
-def transaction_from_row(row: Mapping[Any, Any]) -> Transaction:
-    """A Transaction from a row of `transactions` (or any mapping with its columns)."""
-    return Transaction(**{field.name: row[field.name] for field in fields(Transaction)})
+def transaction_from_row(
+    row: Mapping[Any, Any], split_rows: Sequence[Mapping[Any, Any]] = ()
+) -> Transaction:
+    """A Transaction from a row of `transactions` and its transaction_splits rows, in order."""
+    splits = tuple(
+        Split(**{field.name: part[field.name] for field in fields(Split)}) for part in split_rows
+    )
+    columns = (field.name for field in fields(Transaction) if field.name not in ROW_FIELDS)
+    return Transaction(**{name: row[name] for name in columns}, splits=splits)
 
 
 class Malformed(ValueError):

@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from sqlalchemy import exists, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from data.classification import LINE_CATEGORY
 from data.months import add_months, whole_months
-from data.schema import transactions
+from data.schema import transaction_splits, transactions
 
 _t = transactions.c
+_s = transaction_splits.c
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,25 @@ class Filters:
         object.__setattr__(self, "account_ids", tuple(sorted(set(self.account_ids))))
         object.__setattr__(self, "category_ids", tuple(sorted(set(self.category_ids))))
 
-    def conditions(self, user_id: int) -> list[ColumnElement[bool]]:
-        """These filters as WHERE conditions on `transactions`, the owner's first."""
+    def conditions(self, user_id: int, lines: bool = False) -> list[ColumnElement[bool]]:
+        """These filters as WHERE conditions on `transactions`, the owner's first.
+
+        lines: the query reads classification.WITH_LINES (one row per part of a split), and
+        the category filter picks lines. Otherwise it picks transactions: a split one when
+        any of its parts is in the categories.
+        """
         where = [_t.user_id == user_id, _t.date.between(self.date_from, self.date_to)]
         if self.account_ids:
             where.append(_t.account_id.in_(self.account_ids))
-        if self.category_ids:
-            where.append(_t.category_id.in_(self.category_ids))
+        if self.category_ids and lines:
+            where.append(LINE_CATEGORY.in_(self.category_ids))
+        elif self.category_ids:
+            part_in = (
+                select(_s.id)
+                .where(_s.transaction_id == _t.id, _s.category_id.in_(self.category_ids))
+                .correlate(transactions)
+            )
+            where.append(or_(_t.category_id.in_(self.category_ids), exists(part_in)))
         if self.payee is not None:
             where.append(_t.payee == self.payee)
         return where

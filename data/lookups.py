@@ -11,12 +11,34 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import BigInteger, Engine, Select, and_, cast, func, not_, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    RowMapping,
+    Select,
+    and_,
+    cast,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
+from data.classification import LINE_AMOUNT, WITH_LINES
 from data.entries import Entry, Transaction, transaction_from_row
 from data.filters import Filters
-from data.schema import accounts, budgets, categories, receipts, transactions, users
+from data.schema import (
+    accounts,
+    budgets,
+    categories,
+    receipts,
+    transaction_splits,
+    transactions,
+    users,
+)
 from data.validation import as_id
 
 # The escape character of every LIKE pattern built from user text.
@@ -164,7 +186,8 @@ def stored_transaction(engine: Engine, user_id: int, transaction_id: int) -> Tra
     )
     with engine.connect() as conn:
         row = conn.execute(query).mappings().one_or_none()
-    return None if row is None else transaction_from_row(row)
+        parts = _split_rows(conn, user_id, [transaction_id]) if row is not None else {}
+    return None if row is None else transaction_from_row(row, parts.get(transaction_id, []))
 
 
 def get_entry(engine: Engine, user_id: int, transaction_id: int) -> Entry | None:
@@ -180,9 +203,55 @@ def get_entry(engine: Engine, user_id: int, transaction_id: int) -> Entry | None
         if row["transfer_peer_id"] is not None:
             peer = select(transactions).where(*own, transactions.c.id == row["transfer_peer_id"])
             rows += conn.execute(peer).mappings().all()
+        parts = _split_rows(conn, user_id, [leg["id"] for leg in rows])
     rows.sort(key=lambda leg: leg["amount_minor"])
-    legs = tuple(transaction_from_row(leg) for leg in rows)
+    legs = tuple(transaction_from_row(leg, parts.get(leg["id"], [])) for leg in rows)
     return Entry(legs, submission_key=rows[0]["submission_key"])
+
+
+def split_parts(engine: Engine, user_id: int, transaction_ids: list[int]) -> pd.DataFrame:
+    """DataFrame[transaction_id, position, category_id, category, amount_minor, memo]: the
+    parts of these transactions of this user, in order (the grid shows them under their row)."""
+    s, c = transaction_splits.c, categories.c
+    query = (
+        select(
+            s.transaction_id,
+            s.position,
+            s.category_id,
+            c.name.label("category"),
+            s.amount_minor,
+            s.memo,
+        )  # fmt: skip
+        .select_from(
+            transaction_splits.outerjoin(
+                categories, and_(c.id == s.category_id, c.user_id == s.user_id)
+            )
+        )
+        .where(s.user_id == user_id, s.transaction_id.in_(transaction_ids))
+        .order_by(s.transaction_id, s.position)
+    )
+    frame = read_frame(engine, query)
+    return frame.astype(
+        {"transaction_id": "int64", "position": "int64", "category_id": "Int64",
+         "amount_minor": "int64"}
+    )  # fmt: skip
+
+
+def _split_rows(
+    conn: Connection, user_id: int, transaction_ids: list[int]
+) -> dict[int, list[RowMapping]]:
+    query = (
+        select(transaction_splits)
+        .where(
+            transaction_splits.c.user_id == user_id,
+            transaction_splits.c.transaction_id.in_(transaction_ids),
+        )
+        .order_by(transaction_splits.c.transaction_id, transaction_splits.c.position)
+    )
+    parts: dict[int, list[RowMapping]] = {}
+    for part in conn.execute(query).mappings():
+        parts.setdefault(part["transaction_id"], []).append(part)
+    return parts
 
 
 def receipt_stored_as(engine: Engine, user_id: int, storage_name: str) -> bool:
@@ -218,17 +287,10 @@ def transactions_page(
     Ties of the sort go to the newest id, so pages never overlap. Raises ValueError for an
     unknown sort column or direction.
     """
-    search, offset, limit = request.search, request.offset, request.limit
+    offset, limit = request.offset, request.limit
     order_by = _order_by(request.sort)
-    conditions = filters.conditions(user_id)
-    if search and search.strip():
-        pattern = f"%{escape_like(search.strip())}%"
-        conditions.append(
-            or_(
-                transactions.c.payee.ilike(pattern, escape=LIKE_ESCAPE),
-                transactions.c.memo.ilike(pattern, escape=LIKE_ESCAPE),
-            )
-        )
+    searched = _search_condition(request.search)
+    conditions = filters.conditions(user_id) + searched
     page_query = (
         transaction_rows()
         .where(*conditions)
@@ -236,10 +298,15 @@ def transactions_page(
         .offset(max(0, offset))
         .limit(max(1, min(limit, PAGE_SIZE_MAX)))
     )
-    totals_query = select(
-        func.count(),
-        cast(func.coalesce(func.sum(transactions.c.amount_minor), 0), BigInteger),
-    ).where(*conditions)
+    # Under a category filter, a split transaction's total is its parts in those categories.
+    totals_query = (
+        select(
+            func.count(transactions.c.id.distinct()),
+            cast(func.coalesce(func.sum(LINE_AMOUNT), 0), BigInteger),
+        )
+        .select_from(WITH_LINES)
+        .where(*filters.conditions(user_id, lines=True), *searched)
+    )
     rows = read_frame(engine, page_query).astype(
         {
             "id": "int64",
@@ -252,7 +319,31 @@ def transactions_page(
     )
     with engine.connect() as conn:
         total_count, total_minor = conn.execute(totals_query).one()
+        parts = _split_rows(conn, user_id, rows["id"].tolist()) if len(rows) else {}
+    rows["parts"] = [len(parts.get(row_id, ())) for row_id in rows["id"].tolist()]
     return TransactionsPage(rows=rows, total_count=total_count, total_minor=total_minor)
+
+
+def _search_condition(search: str | None) -> list[ColumnElement[bool]]:
+    """`search` in the payee, the memo or a part's memo: any case, a literal substring."""
+    if not search or not search.strip():
+        return []
+    pattern = f"%{escape_like(search.strip())}%"
+    parts = transaction_splits.c
+    part_memo = (
+        select(parts.id)
+        .where(
+            parts.transaction_id == transactions.c.id, parts.memo.ilike(pattern, escape=LIKE_ESCAPE)
+        )
+        .correlate(transactions)
+    )
+    return [
+        or_(
+            transactions.c.payee.ilike(pattern, escape=LIKE_ESCAPE),
+            transactions.c.memo.ilike(pattern, escape=LIKE_ESCAPE),
+            exists(part_memo),
+        )
+    ]
 
 
 def _order_by(sort: tuple[tuple[str, str], ...]) -> list[ColumnElement[Any]]:

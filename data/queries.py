@@ -16,6 +16,7 @@ from sqlalchemy import Engine, and_, case, func, select
 from data.classification import (
     IS_INCOME,
     IS_SPENDING,
+    LINE_AMOUNT,
     SPENT,
     UNCATEGORISED,
     WITH_CATEGORY,
@@ -48,11 +49,11 @@ def totals(engine: Engine, user_id: int, filters: Filters) -> Totals:
     """income_minor, spending_minor, net_minor and savings_rate (None unless income > 0)."""
     query = (
         select(
-            money_sum(case((IS_INCOME, _t.amount_minor), else_=0)),
-            money_sum(case((IS_SPENDING, -_t.amount_minor), else_=0)),
+            money_sum(case((IS_INCOME, LINE_AMOUNT), else_=0)),
+            money_sum(case((IS_SPENDING, -LINE_AMOUNT), else_=0)),
         )
         .select_from(WITH_CATEGORY)
-        .where(*filters.conditions(user_id))
+        .where(*filters.conditions(user_id, lines=True))
     )
     with engine.connect() as conn:
         income, spending = conn.execute(query).one()
@@ -76,10 +77,10 @@ def spending_by_category(engine: Engine, user_id: int, filters: Filters) -> pd.D
             _c.id.label("category_id"),
             _c.name.label("category"),
             _c.color,
-            money_sum(-_t.amount_minor, "spending_minor"),
+            money_sum(-LINE_AMOUNT, "spending_minor"),
         )
         .select_from(WITH_CATEGORY)
-        .where(*filters.conditions(user_id), IS_SPENDING)
+        .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
         .group_by(_c.id, _c.name, _c.color)
         .having(SPENT > 0)
     )
@@ -96,11 +97,11 @@ def income_spending_by_month(engine: Engine, user_id: int, filters: Filters) -> 
     query = (
         select(
             month.label("month"),
-            money_sum(case((IS_INCOME, _t.amount_minor), else_=0), "income_minor"),
-            money_sum(case((IS_SPENDING, -_t.amount_minor), else_=0), "spending_minor"),
+            money_sum(case((IS_INCOME, LINE_AMOUNT), else_=0), "income_minor"),
+            money_sum(case((IS_SPENDING, -LINE_AMOUNT), else_=0), "spending_minor"),
         )
         .select_from(WITH_CATEGORY)
-        .where(*filters.conditions(user_id))
+        .where(*filters.conditions(user_id, lines=True))
         .group_by(month)
     )
     sums = read_frame(engine, query).set_index("month")
@@ -121,10 +122,10 @@ def spending_by_month_category(engine: Engine, user_id: int, filters: Filters) -
         select(
             month.label("month"),
             _c.name.label("category"),
-            money_sum(-_t.amount_minor, "spending_minor"),
+            money_sum(-LINE_AMOUNT, "spending_minor"),
         )
         .select_from(WITH_CATEGORY)
-        .where(*filters.conditions(user_id), IS_SPENDING)
+        .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
         .group_by(month, _c.id, _c.name)
     )
     sums = _with_category_label(read_frame(engine, query))
@@ -147,11 +148,11 @@ def top_payees(engine: Engine, user_id: int, filters: Filters, limit: int = 10) 
     query = (
         select(
             _t.payee,
-            money_sum(-_t.amount_minor, "spending_minor"),
-            func.count().label("transactions"),
+            money_sum(-LINE_AMOUNT, "spending_minor"),
+            func.count(_t.id.distinct()).label("transactions"),
         )
         .select_from(WITH_CATEGORY)
-        .where(*filters.conditions(user_id), IS_SPENDING, _t.payee != "")
+        .where(*filters.conditions(user_id, lines=True), IS_SPENDING, _t.payee != "")
         .group_by(_t.payee)
         .having(SPENT > 0)
         .order_by(SPENT.desc(), _t.payee)

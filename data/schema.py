@@ -183,6 +183,30 @@ transactions = Table(
     Index(None, "transfer_peer_id"),
 )
 
+# The parts of a split transaction: one bank line divided among categories. A split transaction
+# has no category of its own and two or more parts whose amounts sum to its amount exactly;
+# everything that groups by category counts the parts (data/classification.py).
+transaction_splits = Table(
+    "transaction_splits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "transaction_id",
+        Integer,
+        ForeignKey("transactions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    # The part's place in its transaction, from 0: parts read back in the order entered.
+    Column("position", Integer, nullable=False),
+    Column("category_id", Integer, ForeignKey("categories.id"), nullable=True),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("memo", Text, nullable=False, server_default=""),
+    UniqueConstraint("transaction_id", "position"),
+    CheckConstraint("amount_minor <> 0", name="amount_not_zero"),
+    Index(None, "user_id", "category_id"),
+)
+
 budgets = Table(
     "budgets",
     metadata,

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Row
 
-from data.money import max_abs_minor
+from data.money import format_money, max_abs_minor
 
 T = TypeVar("T")
 
@@ -26,6 +26,12 @@ MAX_DAYS_AHEAD = 366
 MAX_INTEGER = 2**31 - 1
 # Column lengths in data/schema.py (memo is TEXT: the limit is ours).
 NAME_MAX, PAYEE_MAX, MEMO_MAX = 100, 200, 2000
+# A split transaction's parts: two at least (one would be a category), and a bound.
+MIN_SPLITS, MAX_SPLITS = 2, 100
+TRANSFER_NOT_SPLIT = (
+    "A transfer is not split: it moves one amount between two of your accounts. "
+    "Split the payment it pays for instead."
+)
 
 _USERNAME_RE = re.compile(r"[A-Za-z0-9_.-]{3,64}", re.ASCII)
 _CURRENCY_RE = re.compile(r"[A-Z]{3}", re.ASCII)
@@ -259,6 +265,57 @@ def check_leg_text(txn: Any, errors: FieldErrors) -> dict[str, Any]:
             "import_fingerprint", clean_fingerprint, txn.import_fingerprint
         ),
     }
+
+
+def check_splits(
+    txn: Any,
+    currency: str,
+    categories: Mapping[int, Row],
+    kept: set[int],
+    errors: FieldErrors,
+) -> list[dict[str, Any]]:
+    """The transaction_splits rows of a split transaction, from its parts and the owned
+    categories they name; none for a whole one. The parts sum to the amount exactly; each
+    problem is reported under "splits", naming the part."""
+    if not txn.splits:
+        return []
+    if txn.category_id is not None:
+        errors.add("category_id", "A split transaction takes its categories from its parts.")
+    if not MIN_SPLITS <= len(txn.splits) <= MAX_SPLITS:
+        errors.add("splits", f"Split into {MIN_SPLITS} to {MAX_SPLITS} parts.")
+    rows = []
+    for position, part in enumerate(txn.splits):
+        where = f"Part {position + 1}"
+        category = None if part.category_id is None else categories[part.category_id]
+        if category is not None and category.archived and category.id not in kept:
+            errors.add("splits", f"{where}: that category is archived.")
+        rows.append(
+            {
+                "position": position,
+                "category_id": None if category is None else category.id,
+                "amount_minor": _part(
+                    errors, where, clean_amount, part.amount_minor, currency, zero_ok=False
+                ),  # fmt: skip
+                "memo": _part(errors, where, clean_text, part.memo, MEMO_MAX, multiline=True),
+            }
+        )
+    amounts = [row["amount_minor"] for row in rows if isinstance(row["amount_minor"], int)]
+    if "splits" not in errors.messages and isinstance(txn.amount_minor, int):
+        left = txn.amount_minor - sum(amounts)
+        if left:
+            errors.add("splits", f"{format_money(left, currency)} is left to assign to the parts.")
+    return rows
+
+
+def _part(
+    errors: FieldErrors, where: str, clean: Callable[..., T], *args: Any, **kw: Any
+) -> T | None:
+    """clean(...), or None after recording its message, naming the part, under "splits"."""
+    try:
+        return clean(*args, **kw)
+    except Invalid as problem:
+        errors.add("splits", f"{where}: {problem}")
+        return None
 
 
 def check_transfer_accounts(source: Row, target: Row, errors: FieldErrors) -> None:

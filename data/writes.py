@@ -18,7 +18,7 @@ from data import validation as v
 from data.entries import Entry, Transaction, Transfer
 from data.ownership import bump_version, insert_id, owned_row, update_owned
 from data.receipt_writes import link_new_receipt
-from data.schema import accounts, budgets, categories, receipts
+from data.schema import accounts, budgets, categories, receipts, transaction_splits
 from data.schema import transactions as txns
 from data.submissions import (
     KEY_OF_ANOTHER_KIND,
@@ -30,6 +30,14 @@ from data.validation import FieldErrors, ValidationError
 
 # A restored transaction whose statement line was imported again after it was deleted.
 IMPORTED_AGAIN = "This statement line was imported again since: it is in the ledger already."
+
+
+@dataclass(frozen=True)
+class _Leg:
+    """A leg's checked columns of `transactions`, and its transaction_splits rows."""
+
+    columns: dict[str, object]
+    parts: list[dict[str, object]]
 
 
 @dataclass(frozen=True)
@@ -99,12 +107,16 @@ def update_transaction(engine: Engine, user_id: int, transaction_id: int, txn: T
         current = owned_row(conn, txns, user_id, transaction_id, "transaction")
         errors = FieldErrors()
         values, account = _transaction_values(conn, user_id, txn, current, errors)
+        parts = _split_values(conn, user_id, txn, account, current, errors)
         peer = _transfer_peer(conn, user_id, current)
         if peer is not None:
             peer_account = owned_row(conn, accounts, user_id, peer.account_id, "account")
             v.check_transfer_leg_edit(values, account, peer_account, errors)
+            if txn.splits:
+                errors.add("splits", v.TRANSFER_NOT_SPLIT)
         errors.raise_if_any()
         update_owned(conn, txns, user_id, current.id, **values, updated_at=func.now())
+        _replace_parts(conn, user_id, current.id, parts)
         if peer is not None:
             amount = values["amount_minor"]
             assert isinstance(amount, int)  # check_transaction cleaned it; errors raised above
@@ -197,11 +209,11 @@ def _store_entry(engine: Engine, user_id: int, entry: Entry, attached: _Attached
         with engine.begin() as conn:
             bump_version(conn, user_id)
             errors = FieldErrors()
-            rows = _entry_values(conn, user_id, entry, errors)
+            legs = _entry_values(conn, user_id, entry, errors)
             key = checked_key(entry.submission_key, errors)
             receipt_id = _attachable_receipt(conn, user_id, attached.receipt_id, errors)
             errors.raise_if_any()
-            return _insert_legs(conn, user_id, rows, key, receipt_id, attached.receipt_file)
+            return _insert_legs(conn, user_id, legs, key, receipt_id, attached.receipt_file)
     except IntegrityError as conflict:
         if "import_fingerprint" in str(conflict.orig):
             raise ValidationError({"import_fingerprint": IMPORTED_AGAIN}) from conflict
@@ -213,23 +225,63 @@ def _store_entry(engine: Engine, user_id: int, entry: Entry, attached: _Attached
     return [first.id] if first.transfer_peer_id is None else [first.id, first.transfer_peer_id]
 
 
-def _entry_values(
-    conn: Connection, user_id: int, entry: Entry, errors: FieldErrors
-) -> list[dict[str, object]]:
-    """The columns of each leg, checked as the entry form's fields are."""
+def _entry_values(conn: Connection, user_id: int, entry: Entry, errors: FieldErrors) -> list[_Leg]:
+    """The columns and parts of each leg, checked as the entry form's fields are."""
     if not isinstance(entry, Entry) or not all(isinstance(leg, Transaction) for leg in entry.legs):
         raise TypeError(f"expected an Entry of Transactions, got {entry!r}")
     if len(entry.legs) == 1:
-        rows = [_transaction_values(conn, user_id, entry.legs[0], None, errors)[0]]
+        (txn,) = entry.legs
+        values, account = _transaction_values(conn, user_id, txn, None, errors)
+        legs = [_Leg(values, _split_values(conn, user_id, txn, account, None, errors))]
     elif len(entry.legs) == 2:
-        rows = _transfer_values(conn, user_id, entry.legs, errors)
+        legs = [_Leg(values, []) for values in _transfer_values(conn, user_id, entry.legs, errors)]
+        if any(leg.splits for leg in entry.legs):
+            errors.add("splits", v.TRANSFER_NOT_SPLIT)
     else:
         raise TypeError(f"an entry has one leg or a transfer's two, not {len(entry.legs)}")
-    for values in rows:
-        fingerprint = values["import_fingerprint"]
+    for leg in legs:
+        fingerprint = leg.columns["import_fingerprint"]
         if fingerprint is not None and _imported(conn, user_id, fingerprint):
             errors.add("import_fingerprint", IMPORTED_AGAIN)
-    return rows
+    return legs
+
+
+def _split_values(
+    conn: Connection,
+    user_id: int,
+    txn: Transaction,
+    account: Row,
+    current: Row | None,
+    errors: FieldErrors,
+) -> list[dict[str, object]]:
+    """The transaction_splits rows of a split transaction (none for a whole one); the parts'
+    categories are looked up with the owner. An edit may keep the archived ones it had."""
+    wanted = {part.category_id for part in txn.splits if part.category_id is not None}
+    found = {
+        category_id: owned_row(conn, categories, user_id, category_id, "category")
+        for category_id in sorted(wanted)
+    }
+    kept: set[int] = set()
+    if current is not None:
+        had = select(transaction_splits.c.category_id).where(
+            transaction_splits.c.transaction_id == current.id
+        )
+        kept = {row for row in conn.execute(had).scalars() if row is not None}
+    return v.check_splits(txn, account.currency, found, kept, errors)
+
+
+def _replace_parts(
+    conn: Connection, user_id: int, transaction_id: int, parts: list[dict[str, object]]
+) -> None:
+    conn.execute(
+        delete(transaction_splits).where(
+            transaction_splits.c.user_id == user_id,
+            transaction_splits.c.transaction_id == transaction_id,
+        )
+    )
+    for part in parts:
+        values = {**part, "user_id": user_id, "transaction_id": transaction_id}
+        conn.execute(insert(transaction_splits).values(**values))
 
 
 def _transfer_values(
@@ -280,19 +332,21 @@ def _attachable_receipt(
 def _insert_legs(
     conn: Connection,
     user_id: int,
-    rows: list[dict[str, object]],
+    legs: list[_Leg],
     key: str | None,
     receipt_id: int | None,
     receipt_file: Mapping[str, object] | None,
 ) -> list[int]:
     """The first leg carries the key and the receipt; a second one is its transfer peer."""
-    first, *rest = rows
+    first, *rest = legs
     first_id = insert_id(
-        conn, txns, **first, user_id=user_id, submission_key=key, receipt_id=receipt_id
+        conn, txns, **first.columns, user_id=user_id, submission_key=key, receipt_id=receipt_id
     )
+    _replace_parts(conn, user_id, first_id, first.parts)
     ids = [first_id]
-    for values in rest:
-        ids.append(insert_id(conn, txns, **values, user_id=user_id, transfer_peer_id=first_id))
+    for leg in rest:
+        peer = {"user_id": user_id, "transfer_peer_id": first_id}
+        ids.append(insert_id(conn, txns, **leg.columns, **peer))
     if rest:
         update_owned(conn, txns, user_id, first_id, transfer_peer_id=ids[1])
     if receipt_file is not None:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.backup import BACKED_UP_TABLES, restore_backup, write_backup
 from data.db import make_engine
-from data.entries import Transaction, Transfer
+from data.entries import Split, Transaction, Transfer
 from data.migrate import head_revision, upgrade_to_head
 from data.receipt_writes import attach_receipt
 from data.schema import accounts, categories, receipts, transactions, user_sessions, users
@@ -76,6 +76,9 @@ def populate(engine: Engine, receipts_dir: Path) -> int:
     # An entry of the form, stored with its submission key: the key is backed up with the row.
     keyed = Transaction(1, TODAY, -321, "Entered in the form")
     create_transaction(engine, user_id, keyed, submission_key=ENTRY_KEY)
+    # A split transaction: its parts are rows of their own table, backed up with it.
+    parts = (Split(-300, 1, "part one"), Split(-200, None, "part two"))
+    create_transaction(engine, user_id, Transaction(1, TODAY, -500, "Split shop", splits=parts))
     return user_id
 
 
@@ -263,6 +266,7 @@ def test_the_file_holds_a_manifest_then_one_checksummed_jsonl_per_table(small_ba
         "receipts": 0,
         "budgets": 0,
         "transactions": 1,
+        "transaction_splits": 0,
     }
     [txn] = jsonl_rows(members["tables/transactions.jsonl"])
     assert (txn["date"], txn["amount_minor"], txn["payee"]) == ("2027-01-05", -1234, "Shop")

@@ -15,20 +15,24 @@ from data import lookups, setup_writes, writes
 from data.entries import (
     ENTERED_FIELDS,
     NOT_FIELDS,
+    ROW_FIELDS,
+    SPLIT_NOT_FIELDS,
     Entry,
     Malformed,
+    Split,
     Transaction,
     Transfer,
     entry_from_json,
     entry_to_json,
     with_entered,
 )
-from data.schema import transactions
+from data.schema import transaction_splits, transactions
 from data.validation import ValidationError
 from tests.conftest import make_user
 
 DAY = date(2026, 3, 14)
 TRANSACTION_FIELDS = [field.name for field in fields(Transaction)]
+COLUMN_FIELDS = [name for name in TRANSACTION_FIELDS if name not in ROW_FIELDS]
 
 
 @pytest.fixture
@@ -43,11 +47,35 @@ def home(engine) -> dict[str, int]:
 
 
 def stored_rows(engine: Engine, user_id: int) -> list[dict]:
-    """Each row's columns that are Transaction fields: what undo must bring back unchanged."""
+    """Each row's columns that are Transaction fields, and its parts' columns that are Split
+    fields: what undo must bring back unchanged."""
     query = select(transactions).where(transactions.c.user_id == user_id)
+    parts = select(transaction_splits).order_by(transaction_splits.c.position)
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(transactions.c.amount_minor)).mappings().all()
-    return [{name: row[name] for name in TRANSACTION_FIELDS} for row in rows]
+        part_rows = conn.execute(parts).mappings().all()
+    split_fields = [field.name for field in fields(Split)]
+    return [
+        {
+            **{name: row[name] for name in COLUMN_FIELDS},
+            "splits": [
+                {name: part[name] for name in split_fields}
+                for part in part_rows
+                if part["transaction_id"] == row["id"]
+            ],
+        }
+        for row in rows
+    ]
+
+
+def every_field_set(home: dict[str, int]) -> list[Transaction]:
+    """A whole transaction and a split one: between them, every field has a value other than
+    its default (a split transaction has no category of its own)."""
+    parts = (Split(-1000, home["food"], "bread"), Split(-234, None, "soap"))
+    return [
+        Transaction(home["checking"], DAY, -1234, "Bakery", "two\nlines", home["food"], "bank:1"),
+        Transaction(home["savings"], DAY, -1234, "Market", "weekly", None, "bank:2", parts),
+    ]
 
 
 def round_trip(entry: Entry) -> Entry:
@@ -66,12 +94,27 @@ def test_every_column_of_transactions_is_a_field_or_named_with_its_reason():
     assert set(ENTERED_FIELDS) <= set(TRANSACTION_FIELDS)
 
 
-def test_a_transaction_with_every_field_set_survives_delete_and_restore(engine, home):
-    txn = Transaction(
-        home["checking"], DAY, -1234, "Bakery", "two\nlines", home["food"], "bank:line-17"
-    )
-    defaults = {f.name: f.default for f in fields(Transaction) if f.default is not MISSING}
-    assert all(getattr(txn, name) != default for name, default in defaults.items())
+def test_every_column_of_transaction_splits_is_a_field_or_named_with_its_reason():
+    columns = {column.name for column in transaction_splits.columns}
+    split_fields = {field.name for field in fields(Split)}
+    assert columns - split_fields - set(SPLIT_NOT_FIELDS) == set()
+    assert set(SPLIT_NOT_FIELDS) <= columns and not set(SPLIT_NOT_FIELDS) & split_fields
+
+
+def test_the_round_trip_cases_set_every_field():
+    home = {"checking": 1, "savings": 2, "food": 3}
+    for kind in (Transaction, Split):
+        defaults = {f.name: f.default for f in fields(kind) if f.default is not MISSING}
+        values = every_field_set(home) + list(every_field_set(home)[1].splits)
+        for name, default in defaults.items():
+            assert any(
+                getattr(value, name) != default for value in values if isinstance(value, kind)
+            ), f"no round-trip case sets {kind.__name__}.{name}"
+
+
+@pytest.mark.parametrize("case", [0, 1], ids=["whole", "split"])
+def test_a_transaction_with_every_field_set_survives_delete_and_restore(engine, home, case):
+    txn = every_field_set(home)[case]
     key = str(uuid.uuid4())
     txn_id = writes.create_transaction(engine, home["user"], txn, submission_key=key)
     before = stored_rows(engine, home["user"])

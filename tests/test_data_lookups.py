@@ -265,7 +265,7 @@ def test_transactions_page_lists_every_filtered_row_transfers_included(home):
     assert result.total_minor == -1_000 - 1_000 + 5_000 - 250 - 250 - 300 - 2_000 + 2_000 - 700
     assert result.rows.columns.tolist() == [
         "id", "date", "account_id", "account", "category_id", "category", "payee", "memo",
-        "amount_minor", "transfer_peer_id", "receipt_id", "currency",
+        "amount_minor", "transfer_peer_id", "receipt_id", "currency", "parts",
     ]  # fmt: skip
     assert result.rows["amount_minor"].dtype == "int64"
     assert type(result.total_count) is int and type(result.total_minor) is int
