@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from data.entries import TRANSFER_PAYEE, Transaction, Transfer
+from data.entries import TRANSFER_PAYEE, Split, Transaction, Transfer
 from data.filters import Filters
 from data.money import MoneyError, parse_amount
 from data.months import add_months, month_end, month_start
@@ -134,7 +134,7 @@ def parse_filters(filter_store: Any, cross_store: Any, today: date) -> Filters:
 
 # The transaction entry and edit forms. Field names are the form's own ("amount", "account"),
 # so a message lands next to the input the person typed into.
-ENTRY_MODES = ("transaction", "transfer")
+ENTRY_MODES = ("transaction", "split", "transfer")
 # The category select's "no category" choice: "" is taken by dbc.Select's placeholder option.
 NO_CATEGORY = "none"
 _WRITE_TO_FORM_FIELD = {
@@ -217,6 +217,13 @@ def parse_transaction_form(
             errors["category"] = "Choose a category from the list."
     payee_text = _optional_text(form.get("payee"), "payee", errors)
     memo_text = _optional_text(form.get("memo"), "memo", errors)
+    parts = parse_split_parts(form.get("splits"), currency, choices.category_ids, errors)
+    if len(parts) == 1:
+        errors.setdefault("splits", "Split into two parts or more, or choose one category.")
+    if parts:
+        # A split transaction's categories are its parts'; the form hides its own select.
+        category_id = None
+        errors.pop("category", None)
     # Each of these is None only with its message in errors; naming them narrows their types.
     if errors or account_id is None or day is None or amount is None:
         return errors
@@ -227,7 +234,41 @@ def parse_transaction_form(
         payee=payee_text,
         memo=memo_text,
         category_id=category_id,
+        splits=parts,
     )
+
+
+def parse_split_parts(
+    rows: Any, currency: str, category_ids: Collection[int], errors: dict[str, str]
+) -> tuple[Split, ...]:
+    """The split parts typed in a form (a list of {"category", "amount", "memo"}); a row left
+    empty is no part. Problems go to errors["splits"], naming the part."""
+    if rows is None:
+        return ()
+    if not isinstance(rows, list) or not all(isinstance(row, Mapping) for row in rows):
+        errors["splits"] = "The split parts did not arrive intact. Reload the page."
+        return ()
+    parts = []
+    for number, row in enumerate(rows, start=1):
+        category, amount_text, memo = row.get("category"), row.get("amount"), row.get("memo")
+        no_category = category in (None, "", NO_CATEGORY)
+        if no_category and _blank(amount_text) and _blank(memo):
+            continue
+        part_errors: dict[str, str] = {}
+        amount = _signed_amount(amount_text, currency, part_errors)
+        category_id = None if no_category else parse_id(category)
+        if not no_category and category_id not in category_ids:
+            part_errors["category"] = "Choose a category from the list."
+        memo_text = _optional_text(memo, "memo", part_errors)
+        if part_errors:
+            errors.setdefault("splits", f"Part {number}: {next(iter(part_errors.values()))}")
+        elif amount is not None:
+            parts.append(Split(amount, category_id, memo_text))
+    return tuple(parts)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def parse_transfer_form(

@@ -77,6 +77,26 @@ ENTRY_CARD = "entry-card"
 ENTRY_FOCUS_SIGNAL = "entry-focus-signal"
 GRID_SYNC_SIGNAL = "transactions-grid-sync"
 
+# Split parts of the entry form and the edit modal (dashboard/split_editor.py). Each part's
+# inputs are pattern-matching: {"type": SPLIT_AMOUNT, "form": "entry" | "edit", "index": n}.
+SPLIT_CATEGORY = "split-category"
+SPLIT_AMOUNT = "split-amount"
+SPLIT_MEMO = "split-memo"
+ENTRY_SPLIT_BOX = "entry-split-box"
+ENTRY_SPLIT_PARTS = "entry-split-parts"
+ENTRY_SPLIT_ADD = "entry-split-add"
+ENTRY_SPLIT_LEFT = "entry-split-left"
+EDIT_SPLIT_PARTS = "edit-split-parts"
+EDIT_SPLIT_ADD = "edit-split-add"
+EDIT_SPLIT_LEFT = "edit-split-left"
+EDIT_CATEGORY_COL = "edit-category-col"
+
+
+def split_part_id(kind: str, form: str, index: object) -> dict[str, object]:
+    """The id of one input of a split part: kind is SPLIT_CATEGORY, SPLIT_AMOUNT or SPLIT_MEMO."""
+    return {"type": kind, "form": form, "index": index}
+
+
 # Transactions: the entry form and the edit modal (dashboard/transaction_forms.py).
 ENTRY_ACCOUNT_LABEL = "entry-account-label"
 ENTRY_TO_ACCOUNT_COL = "entry-to-account-col"

@@ -13,6 +13,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.date_input import date_input
 from dashboard.forms import NO_CATEGORY
+from dashboard.split_editor import split_box
 
 AMOUNT_HELP = "Negative = money out (-12.50), positive = money in (2500)."
 TRANSFER_AMOUNT_HELP = "A positive amount, moved from the first account to the second."
@@ -60,6 +61,7 @@ def _entry_mode() -> dbc.RadioItems:
         id=ids.ENTRY_MODE,
         options=[
             {"label": "Income or expense", "value": "transaction"},
+            {"label": "Split across categories", "value": "split"},
             {"label": "Transfer between accounts", "value": "transfer"},
         ],
         value="transaction",
@@ -151,6 +153,16 @@ def entry_form() -> dbc.Card:
                     [
                         mode,
                         row,
+                        html.Div(
+                            split_box(
+                                "entry",
+                                ids.ENTRY_SPLIT_PARTS,
+                                ids.ENTRY_SPLIT_ADD,
+                                ids.ENTRY_SPLIT_LEFT,
+                            ),
+                            id=ids.ENTRY_SPLIT_BOX,
+                            style={"display": "none"},
+                        ),  # fmt: skip
                         html.Div(id=ids.ENTRY_ERRORS, className="mt-2"),
                         html.Div(id=ids.ENTRY_FEEDBACK, className="mt-2"),
                         # Filled in the browser: the key that makes a retry store nothing new.
@@ -183,7 +195,15 @@ def edit_modal() -> dbc.Modal:
                 _field("Payee", dbc.Input(id=ids.EDIT_PAYEE), ids.EDIT_PAYEE),
                 xs=12,
             ),
-            dbc.Col(_field("Category", dbc.Select(id=ids.EDIT_CATEGORY), ids.EDIT_CATEGORY), xs=12),
+            dbc.Col(
+                _field("Category", dbc.Select(id=ids.EDIT_CATEGORY), ids.EDIT_CATEGORY),
+                xs=12,
+                id=ids.EDIT_CATEGORY_COL,
+            ),
+            dbc.Col(
+                split_box("edit", ids.EDIT_SPLIT_PARTS, ids.EDIT_SPLIT_ADD, ids.EDIT_SPLIT_LEFT),
+                xs=12,
+            ),
             dbc.Col(_field("Memo", dbc.Input(id=ids.EDIT_MEMO), ids.EDIT_MEMO), xs=12),
             dbc.Col(edit_receipt_field(), xs=12),
         ],

@@ -104,8 +104,13 @@ def entry_request(app, values: dict[str, Any]) -> dict:
         if spec["inputs"][0] == {"id": ids.ENTRY_FORM, "property": "n_submit"}
     ]
 
-    def filled(items: list[dict]) -> list[dict]:
-        return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
+    def filled(items: list[dict]) -> list[dict | list]:
+        # A pattern-matching state (the split parts) is the list of its components: none here.
+        return [
+            [] if item["id"].startswith("{")
+            else {**item, "value": values.get(f"{item['id']}.{item['property']}")}
+            for item in items
+        ]  # fmt: skip
 
     outputs = [
         {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}

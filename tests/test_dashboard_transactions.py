@@ -29,10 +29,10 @@ from dashboard.forms import (
 )
 from dashboard.pages import transactions as page
 from dashboard.transaction_forms import TRANSFER_AMOUNT_HELP
-from data import receipt_writes, setup_writes, writes
+from data import lookups, receipt_writes, setup_writes, writes
 from data.db import make_engine
 from data.demo import DEMO_USER_ID
-from data.entries import Transaction, Transfer
+from data.entries import Split, Transaction, Transfer
 from data.money import format_amount, max_abs_minor
 from data.schema import transactions
 from tests.conftest import as_user, make_user
@@ -421,9 +421,13 @@ def test_entry_mode_shows_the_transfer_fields():
         "to_account_style": {},
         "category_style": {"display": "none"},
         "amount_help": TRANSFER_AMOUNT_HELP,
+        "split_style": {"display": "none"},
     }
     plain = entry.entry_mode_view("transaction")
     assert (plain["to_account_style"], plain["category_style"]) == ({"display": "none"}, {})
+    assert plain["split_style"] == {"display": "none"}
+    split = entry.entry_mode_view("split")
+    assert (split["category_style"], split["split_style"]) == ({"display": "none"}, {})
 
 
 # The edit modal.
@@ -688,3 +692,89 @@ def test_editing_and_undoing_keep_what_the_form_does_not_show(app, engine, house
         home["food"],
         "bank:7",
     )
+
+
+# Split transactions through the forms.
+
+
+def split_lists(*parts: tuple[str, str, str]) -> dict[str, list]:
+    """The part inputs' values as the callbacks' ALL states hand them over."""
+    return {
+        "split_categories": [category for category, _amount, _memo in parts],
+        "split_amounts": [amount for _category, amount, _memo in parts],
+        "split_memos": [memo for _category, _amount, memo in parts],
+    }
+
+
+def test_the_entry_form_saves_a_split_and_wants_two_parts(app, engine, household):
+    home = household
+    food, salary = str(home["food"]), str(home["salary"])
+    with as_user(app, home["user"]):
+        typed = split_lists(
+            (food, "-10.00", "bread"), (NO_CATEGORY, "-2.50", ""), (NO_CATEGORY, "", "")
+        )
+        saved = submit(home, "-12.50", mode="split", **typed)
+        none = submit(home, "-1", mode="split", **split_lists((NO_CATEGORY, "", "")))
+        one = submit(home, "-1", mode="split", **split_lists((food, "-1", "")))
+        bad = submit(home, "-1", mode="split", **split_lists((food, "x", ""), (salary, "-1", "")))
+        ignored = submit(home, "-3", category=food, **split_lists((food, "-1", "")))
+    assert saved.saved and ignored.saved
+    assert none.field_errors == {"splits": entry.NO_PARTS}
+    assert one.field_errors == {"splits": "Split into two parts or more, or choose one category."}
+    assert bad.field_errors["splits"].startswith("Part 1: Enter a number")
+    [split_id] = [row_id for row_id in ids_of(engine, home["user"]) if row_id != ignored_id(engine)]
+    stored = writes_stored(engine, home["user"], split_id)
+    assert stored.category_id is None and [(p.category_id, p.amount_minor, p.memo) for p in
+        stored.splits] == [(home["food"], -1000, "bread"), (None, -250, "")]  # fmt: skip
+
+
+def ids_of(engine, user_id: int) -> list[int]:
+    with engine.connect() as conn:
+        query = select(transactions.c.id).where(transactions.c.user_id == user_id)
+        return list(conn.execute(query.order_by(transactions.c.id)).scalars())
+
+
+def ignored_id(engine) -> int:
+    """The transaction entered in "Income or expense" mode with hidden parts typed: it is whole."""
+    with engine.connect() as conn:
+        query = select(transactions.c.id).where(transactions.c.amount_minor == -300)
+        return conn.execute(query).scalar_one()
+
+
+def writes_stored(engine, user_id: int, transaction_id: int) -> Transaction:
+    stored = lookups.stored_transaction(engine, user_id, transaction_id)
+    assert stored is not None
+    return stored
+
+
+def test_the_edit_modal_shows_and_saves_the_parts(app, engine, household):
+    home = household
+    parts = (Split(-1000, home["food"], "bread"), Split(-250, None, "bag"))
+    txn = writes.create_transaction(engine, home["user"], Transaction(
+        home["checking"], TODAY, -1250, "Market", splits=parts))  # fmt: skip
+    with as_user(app, home["user"]):
+        view = edit.open_edit(home["user"], txn)
+        parts_typed = split_lists((str(home["food"]), "-11", "bread"), (NO_CATEGORY, "-2", "bag"))
+        typed = {**form_of(view["date"], "-13.00", view["account"], NO_CATEGORY, "Market"),
+                 **parts_typed}  # fmt: skip
+        saved = edit.save_edit(home["user"], txn, typed, 1)
+        unsplit = {**form_of(view["date"], "-13.00", view["account"], str(home["food"]), "M"),
+                   **split_lists((NO_CATEGORY, "", ""), (NO_CATEGORY, "", ""))}  # fmt: skip
+        whole = edit.save_edit(home["user"], txn, unsplit, 2)
+    assert len(view["split_parts"]) == 2 and view["category_style"] == {"display": "none"}
+    assert saved.saved and whole.saved
+    stored = writes_stored(engine, home["user"], txn)
+    assert (stored.category_id, stored.splits) == (home["food"], ())
+
+
+def test_undo_of_a_deleted_split_restores_every_part(app, engine, household):
+    home = household
+    parts = (Split(-1000, home["food"], "bread"), Split(-250, None, "bag"))
+    txn = writes.create_transaction(engine, home["user"], Transaction(
+        home["checking"], TODAY, -1250, "Market", splits=parts))  # fmt: skip
+    with as_user(app, home["user"]):
+        deleted = deleting.delete_transaction(home["user"], txn, 0)
+        undone = deleting.undo_delete(home["user"], deleted["undo"], 1)
+    assert undone["restored"]
+    [restored] = ids_of(engine, home["user"])
+    assert writes_stored(engine, home["user"], restored).splits == parts

@@ -28,6 +28,7 @@ from dashboard.callbacks.transaction_common import (
     outcome_outputs,
     outcome_values,
 )
+from dashboard.callbacks.transaction_splits import part_states, stored_rows, typed_parts
 from dashboard.extensions import get_engine
 from dashboard.forms import (
     NO_CATEGORY,
@@ -39,7 +40,7 @@ from dashboard.forms import (
 from dashboard.receipts import download
 from dashboard.security.auth import current_user_id
 from data import lookups, writes
-from data.entries import with_entered
+from data.entries import Split, with_entered
 from data.money import format_amount
 from data.validation import NotFound, ValidationError
 
@@ -74,11 +75,13 @@ OPEN_OUTPUTS = {
     "receipt_current": Output(ids.EDIT_RECEIPT_CURRENT, "children"),
     "receipt_remove_style": Output(ids.EDIT_RECEIPT_REMOVE, "style"),
     "receipt_message": Output(ids.feedback_id(ids.EDIT_RECEIPT), "children"),
+    "split_parts": Output(ids.EDIT_SPLIT_PARTS, "children"),
+    "category_style": Output(ids.EDIT_CATEGORY_COL, "style"),
 }
 # The values open_edit returns that go to the output of the same name.
 SHOWN_AS_IS = (
     "id", "date", "amount", "account_options", "account", "category_options", "category",
-    "category_disabled", "payee", "memo", "confirm",
+    "category_disabled", "payee", "memo", "confirm", "split_parts", "category_style",
 )  # fmt: skip
 SAVE_OUTPUTS = {
     "is_open": Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
@@ -98,6 +101,7 @@ SAVED_FORM = {
     "category": State(ids.EDIT_CATEGORY, "value"),
     "payee": State(ids.EDIT_PAYEE, "value"),
     "memo": State(ids.EDIT_MEMO, "value"),
+    **part_states("edit"),
 }
 
 
@@ -129,16 +133,18 @@ def _with_current(frame: pd.DataFrame, everything: pd.DataFrame, current_id: Any
     return pd.concat([frame, everything[everything["id"] == current_id]], ignore_index=True)
 
 
-def edit_choices(user_id: int, txn: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(accounts, categories) the edit form offers for this transaction."""
+def edit_choices(
+    user_id: int, txn: dict[str, Any], parts: tuple[Split, ...] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(accounts, categories) the edit form offers for this transaction and its parts."""
     accounts = _with_current(
         services.list_accounts(user_id), services.list_accounts(user_id, True), txn["account_id"]
     )
-    categories = _with_current(
-        services.list_categories(user_id),
-        services.list_categories(user_id, True),
-        txn["category_id"],
-    )
+    categories = services.list_categories(user_id)
+    every_category = services.list_categories(user_id, True)
+    for category_id in [txn["category_id"], *(part.category_id for part in parts)]:
+        if category_id is not None:
+            categories = _with_current(categories, every_category, category_id)
     return accounts, categories
 
 
@@ -170,9 +176,12 @@ def open_edit(user_id: int, transaction_id: Any) -> dict[str, Any]:
     txn = find_transaction(user_id, transaction_id)
     if txn is None:
         return {"found": False, "id": None, "error": NOT_FOUND}
-    accounts, categories = edit_choices(user_id, txn)
+    stored = lookups.stored_transaction(get_engine(), user_id, int(txn["id"]))
+    parts = stored.splits if stored is not None else ()
+    accounts, categories = edit_choices(user_id, txn, parts)
     is_transfer = txn["transfer_peer_id"] is not None
     category = txn["category_id"]
+    options = category_options(categories)
     return {
         "found": True,
         "id": int(txn["id"]),
@@ -181,13 +190,15 @@ def open_edit(user_id: int, transaction_id: Any) -> dict[str, Any]:
         "amount": format_amount(int(txn["amount_minor"]), txn["currency"], grouping=False),
         "account_options": account_options(accounts),
         "account": str(txn["account_id"]),
-        "category_options": TRANSFER_CATEGORY if is_transfer else category_options(categories),
+        "category_options": TRANSFER_CATEGORY if is_transfer else options,
         "category": NO_CATEGORY if category is None else str(category),
         "category_disabled": is_transfer,
         "payee": txn["payee"],
         "memo": txn["memo"],
         "confirm": delete_confirm(txn),
         "receipt": download.receipt_summary(user_id, txn["receipt_id"]),
+        "split_parts": stored_rows("edit", parts, txn["currency"], options),
+        "category_style": HIDDEN if parts else SHOWN,
     }
 
 
@@ -200,9 +211,9 @@ def save_edit(
     stored = None if txn is None else lookups.stored_transaction(get_engine(), user_id, txn["id"])
     if txn is None or stored is None:
         return FormOutcome(saved=False, error=NOT_FOUND)
-    accounts, categories = edit_choices(user_id, txn)
+    accounts, categories = edit_choices(user_id, txn, stored.splits)
     choices = FormChoices(account_currencies(accounts), id_set(categories))
-    parsed = parse_transaction_form(form, choices)
+    parsed = parse_transaction_form({**form, "splits": typed_parts(dict(form))}, choices)
     if isinstance(parsed, dict):
         return FormOutcome(saved=False, field_errors=parsed)
     try:

@@ -22,6 +22,7 @@ from dashboard.callbacks.transaction_common import (
     outcome_values,
 )
 from dashboard.callbacks.transaction_saving import ENTRY_KEY_JS, save_entry, submission_key_errors
+from dashboard.callbacks.transaction_splits import new_rows, part_states, typed_parts
 from dashboard.components import empty_state
 from dashboard.extensions import get_engine
 from dashboard.forms import (
@@ -37,7 +38,7 @@ from dashboard.security.auth import current_user_id
 from dashboard.transaction_forms import AMOUNT_HELP, RECEIPT_PROMPT, TRANSFER_AMOUNT_HELP
 from data import lookups
 from data.entries import Transaction, Transfer
-from data.validation import PAYEE_MAX, NotFound, ValidationError
+from data.validation import MIN_SPLITS, PAYEE_MAX, NotFound, ValidationError
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ PAYEE_SUGGESTIONS = 100
 INVALID_CAPABLE = tuple(name for name in ids.ENTRY_FIELDS if name != "receipt")
 # After a save these start over; date and account stay for the next entry.
 CLEARED_AFTER_SAVE = {"amount": "", "category": NO_CATEGORY, "payee": "", "memo": ""}
+NO_PARTS = "Enter two parts or more, or choose “Income or expense” for one category."
 RECEIPT_NOT_STORED = "The receipt could not be stored, so nothing was saved. Try again."
 
 # The callbacks' outputs and form fields by name; each function below returns (or takes) a
@@ -65,6 +67,7 @@ MODE_OUTPUTS = {
     "to_account_style": Output(ids.ENTRY_TO_ACCOUNT_COL, "style"),
     "category_style": Output(ids.ENTRY_CATEGORY_COL, "style"),
     "amount_help": Output(ids.ENTRY_AMOUNT_HELP, "children"),
+    "split_style": Output(ids.ENTRY_SPLIT_BOX, "style"),
 }
 SUBMIT_OUTPUTS = {
     "feedback": Output(ids.ENTRY_FEEDBACK, "children"),
@@ -75,6 +78,7 @@ SUBMIT_OUTPUTS = {
     },
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
     "receipt": Output(ids.ENTRY_RECEIPT, "contents", allow_duplicate=True),
+    "split_parts": Output(ids.ENTRY_SPLIT_PARTS, "children", allow_duplicate=True),
 }
 # Given to Dash as a copy (state=dict(...)): Dash adds the callback's inputs to the state dict
 # it is given (dash/dependencies.py), which would leak one callback's inputs into the next.
@@ -92,6 +96,7 @@ SUBMITTED_FORM = {
     "receipt_contents": State(ids.ENTRY_RECEIPT, "contents"),
     "receipt_filename": State(ids.ENTRY_RECEIPT, "filename"),
     "submission_key": State(ids.ENTRY_SUBMISSION_KEY, "data"),
+    **part_states("entry"),
 }
 
 
@@ -144,12 +149,13 @@ def entry_options(user_id: int, account_value: Any, to_account_value: Any) -> di
 
 def entry_mode_view(mode: Any) -> dict[str, Any]:
     """The labels and shown columns of a transfer or a transaction, keyed as MODE_OUTPUTS."""
-    transfer = mode == "transfer"
+    transfer, split = mode == "transfer", mode == "split"
     return {
         "account_label": "From account" if transfer else "Account",
         "to_account_style": {} if transfer else HIDDEN,
-        "category_style": HIDDEN if transfer else {},
+        "category_style": HIDDEN if transfer or split else {},
         "amount_help": TRANSFER_AMOUNT_HELP if transfer else AMOUNT_HELP,
+        "split_style": {} if split else HIDDEN,
     }
 
 
@@ -189,7 +195,10 @@ def submit_entry(user_id: int, form: Mapping[str, Any], refresh: Any) -> FormOut
         parsed = parse_transfer_form(form, currencies)
     else:
         category_ids = id_set(services.list_categories(user_id))
-        parsed = parse_transaction_form(form, FormChoices(currencies, category_ids))
+        typed = {**form, "splits": typed_parts(dict(form))} if form.get("mode") == "split" else form
+        parsed = parse_transaction_form(typed, FormChoices(currencies, category_ids))
+        if form.get("mode") == "split" and isinstance(parsed, Transaction) and not parsed.splits:
+            parsed = {"splits": NO_PARTS}
     submission_key: Any = form.get("submission_key")
     receipt, receipt_error = checked_receipt(
         form.get("receipt_contents"), form.get("receipt_filename")
@@ -264,7 +273,11 @@ def _register_server_side(app: Dash) -> None:
     def _submit(n_submit: Any, form: dict[str, Any], refresh: Any) -> dict[str, Any]:
         if not n_submit:
             return outputs_with(SUBMIT_OUTPUTS, {})
-        return entry_submitted(submit_entry(current_user_id(), form, refresh))
+        user_id = current_user_id()
+        values = entry_submitted(submit_entry(user_id, form, refresh))
+        if values["refresh"] is not no_update and form.get("mode") == "split":
+            values["split_parts"] = new_rows(user_id, "entry", 0, MIN_SPLITS)
+        return values
 
 
 def _register_browser_side(app: Dash) -> None:

@@ -1,6 +1,7 @@
 """Transactions page: the server-paged grid and its totals. The entry form, the edit modal, its
 receipt and delete/undo live in transaction_entry.py, transaction_edit.py,
-transaction_receipt.py and transaction_delete.py; register() here wires all five.
+transaction_receipt.py, transaction_delete.py and transaction_splits.py; register() here wires
+all six.
 
 The grid uses AG Grid's infinite row model: the browser asks for one block of rows at a time
 (getRowsRequest) and this module answers with that block and the total row count, so the
@@ -22,6 +23,7 @@ from dashboard.callbacks import (
     transaction_edit,
     transaction_entry,
     transaction_receipt,
+    transaction_splits,
 )
 from dashboard.callbacks.common import outputs_with
 from dashboard.components import GRID_BLOCK_SIZE
@@ -46,6 +48,7 @@ DEFAULT_SORT = (("date", "desc"),)
 SEARCH_MAX = 200
 RECEIPT_MARK = "📎"
 TRANSFER_LABEL = "Transfer"
+SPLIT_MARK = "✂"
 NONE_YET = "No transactions yet"
 NONE_MATCH = "No transactions match these filters"
 OVERLAY_OPTION = "overlayComponentParams"
@@ -90,9 +93,13 @@ def search_too_long(text: str | None) -> str | None:
     return f"Search: at most {SEARCH_MAX:,} characters (this one has {len(text):,})."
 
 
-def category_label(category: Any, transfer_peer_id: Any) -> str:
+def category_label(category: Any, transfer_peer_id: Any, parts: int = 0) -> str:
+    """The category column: a transfer, a split (its parts are in the edit modal), or the
+    category's name."""
     if pd.notna(transfer_peer_id):
         return TRANSFER_LABEL
+    if parts:
+        return f"{SPLIT_MARK} Split · {parts} parts"
     return category if isinstance(category, str) else UNCATEGORISED
 
 
@@ -113,7 +120,7 @@ def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "payee": row.payee,
             "amount": format_money(int(row.amount_minor), row.currency),
             "amount_minor": int(row.amount_minor),
-            "category": category_label(row.category, row.transfer_peer_id),
+            "category": category_label(row.category, row.transfer_peer_id, int(row.parts)),
             "account": row.account,
             "memo": row.memo,
             "receipt": RECEIPT_MARK if pd.notna(row.receipt_id) else "",
@@ -274,3 +281,4 @@ def register(app: Dash) -> None:
     transaction_edit.register(app)
     transaction_receipt.register(app)
     transaction_delete.register(app)
+    transaction_splits.register(app)

@@ -55,7 +55,11 @@ def sent_keys(page) -> list[str]:
         if not is_entry_submit(request):
             return
         for item in json.loads(request.post_data)["state"]:
-            if {"id": item.get("id"), "property": item.get("property")} == KEY_PROP:
+            # A pattern-matching state (the split parts) is a list: never the key.
+            if (
+                isinstance(item, dict)
+                and {"id": item.get("id"), "property": item.get("property")} == KEY_PROP
+            ):
                 keys.append(item.get("value"))
 
     page.on("request", record)

@@ -15,7 +15,7 @@ import pytest
 from dashboard import ids
 from dashboard.security.passwords import DEMO_USERNAME
 from data import receipt_writes, setup_writes, users, writes
-from data.entries import Transaction
+from data.entries import Split, Transaction
 from data.months import month_start
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_entry_and_budgets import open_page
@@ -24,6 +24,7 @@ IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = '"><script>alert(2)</script>'
 JS_URL = "javascript:alert(3)"
 RECEIPT_NAME = "<img src=x onerror=alert(4)>.png"
+SPLIT_PAYEE = "Split with markup"
 
 # Everything the payloads could have turned into, had they been parsed as HTML.
 INJECTED_JS = """() => {
@@ -67,6 +68,11 @@ def stored_payloads(live_server) -> None:
     img_payee = spend(IMG, SCRIPT, -1111)
     spend(SCRIPT, IMG, -2222)
     spend(JS_URL, "", -3333)
+    # A split: its parts' memos are shown in the edit modal's part inputs.
+    parts = (Split(-400, category, IMG), Split(-44, None, SCRIPT))
+    writes.create_transaction(
+        engine, user_id, Transaction(account, today, -444, SPLIT_PAYEE, "", splits=parts)
+    )
     writes.set_budget(engine, user_id, category, month_start(today), 50_000)
     # Only the row: the page shows the receipt's name, the file is read on download alone.
     receipt_writes.attach_receipt(
@@ -119,6 +125,13 @@ def test_stored_markup_is_shown_as_text_on_every_page(page, dialogs):
     assert page.evaluate(SELECTED_TEXT_JS, ids.EDIT_ACCOUNT) == IMG
     assert page.evaluate(SELECTED_TEXT_JS, ids.EDIT_CATEGORY) == IMG
     wait_for_text(page, f"#{ids.EDIT_RECEIPT_CURRENT}", RECEIPT_NAME)
+    assert_nothing_injected(page, dialogs)
+    page.locator(f"#{ids.EDIT_CANCEL}").click()
+
+    page.locator(f'{grid} .ag-cell[col-id="payee"]', has_text=SPLIT_PAYEE).first.click()
+    memos = f"#{ids.EDIT_SPLIT_PARTS} input[id*='{ids.SPLIT_MEMO}']"
+    wait_until(page, f"args => ({INPUT_VALUES_JS})(args[0]).includes(args[1])", [memos, IMG])
+    assert page.evaluate(INPUT_VALUES_JS, memos) == [IMG, SCRIPT]
     assert_nothing_injected(page, dialogs)
     page.locator(f"#{ids.EDIT_CANCEL}").click()
 

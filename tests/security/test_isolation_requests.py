@@ -38,6 +38,8 @@ NOT_EXERCISED = {
     "entry-receipt-name.children <- entry-receipt.contents": "clientside: the file's size check",
     "entry-submission-key.data <- entry-feedback.children": "clientside: makes the entry's key",
     "edit-receipt-name.children <- edit-receipt.contents": "clientside: the file's size check",
+    "entry-split-left.children <- entry-amount.value": "clientside: what is left to assign",
+    "edit-split-left.children <- edit-amount.value": "clientside: what is left to assign",
 }
 
 
@@ -109,13 +111,18 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "entry-payee.value": h.payee,
         "entry-payee.n_blur": 1,
         "entry-memo.value": "Probe",
+        "entry-split-add.n_clicks": 1,
+        "entry-split-parts.children": [],
+        "edit-split-add.n_clicks": 1,
+        "edit-split-parts.children": [],
         "entry-receipt.contents": PNG_UPLOAD,
         "entry-receipt.filename": "Probe.png",
         # Keys are the same for every household: a key names only its own user's rows.
         "entry-submission-key.data": ENTRY_KEY,
         "edit-transaction-id.data": h.purchase,
         "edit-date.value": day,
-        "edit-amount.value": "-2.00",
+        # The parts below add up to it: with them the edit splits the transaction.
+        "edit-amount.value": "-1.00",
         "edit-account.value": str(h.checking),
         "edit-category.value": str(h.groceries),
         "edit-payee.value": "Probe payee",
@@ -158,6 +165,10 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         "settings-category-name[*].value": [({"id": h.groceries}, "Probe renamed")],
         "settings-account-archive[*].n_clicks": [({"id": h.checking, "action": "archive"}, 1)],
         "settings-category-archive[*].n_clicks": [({"id": h.groceries, "action": "archive"}, 1)],
+        # Split parts (either form): alice's category in the first, -0.50 each.
+        "split-category[*].value": [({"index": 0}, str(h.groceries)), ({"index": 1}, "none")],
+        "split-amount[*].value": [({"index": 0}, "-0.50"), ({"index": 1}, "-0.50")],
+        "split-memo[*].value": [({"index": 0}, "Probe part"), ({"index": 1}, "")],
     }
 
 
