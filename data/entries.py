@@ -23,11 +23,12 @@ TRANSFER_PAYEE = "Transfer"
 
 @dataclass(frozen=True)
 class Split:
-    """A part of a split transaction, with its own category, signed amount and memo."""
+    """A part of a split transaction, with its own category, signed amount, memo and tags."""
 
     amount_minor: int
     category_id: int | None = None
     memo: str = ""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Transaction:
     category_id: int | None = None
     import_fingerprint: str | None = None
     splits: tuple[Split, ...] = ()
+    # Tag names, in the order given; a tag is created on first use (data/tags.py).
+    tags: tuple[str, ...] = ()
 
     @property
     def is_split(self) -> bool:
@@ -55,9 +58,12 @@ class Transaction:
 
 # The fields a person types in the entry form and the edit modal. An edit replaces these and
 # keeps the rest (what an import set), see `with_entered`.
-ENTERED_FIELDS = ("account_id", "date", "amount_minor", "payee", "memo", "category_id", "splits")
-# The fields that are rows of another table: a Transaction's splits are transaction_splits rows.
-ROW_FIELDS = ("splits",)
+ENTERED_FIELDS = (
+    "account_id", "date", "amount_minor", "payee", "memo", "category_id", "splits", "tags",
+)  # fmt: skip
+# The fields that are rows of other tables: a Transaction's splits are transaction_splits rows,
+# its tags and a Split's tags are rows of transaction_tags and split_tags.
+ROW_FIELDS = ("splits", "tags")
 
 # Columns of `transactions` that are not fields of Transaction, and why.
 NOT_FIELDS = {
@@ -116,14 +122,17 @@ def with_entered(stored: Transaction, entered: Transaction) -> Transaction:
 
 
 def transaction_from_row(
-    row: Mapping[Any, Any], split_rows: Sequence[Mapping[Any, Any]] = ()
+    row: Mapping[Any, Any], splits: tuple[Split, ...] = (), tags: Sequence[str] = ()
 ) -> Transaction:
-    """A Transaction from a row of `transactions` and its transaction_splits rows, in order."""
-    splits = tuple(
-        Split(**{field.name: part[field.name] for field in fields(Split)}) for part in split_rows
-    )
+    """A Transaction from a row of `transactions`, its parts and its tag names."""
     columns = (field.name for field in fields(Transaction) if field.name not in ROW_FIELDS)
-    return Transaction(**{name: row[name] for name in columns}, splits=splits)
+    return Transaction(**{name: row[name] for name in columns}, splits=splits, tags=tuple(tags))
+
+
+def split_from_row(row: Mapping[Any, Any], tags: Sequence[str] = ()) -> Split:
+    """A Split from a row of `transaction_splits` and its tag names."""
+    columns = (field.name for field in fields(Split) if field.name not in ROW_FIELDS)
+    return Split(**{name: row[name] for name in columns}, tags=tuple(tags))
 
 
 class Malformed(ValueError):

@@ -27,8 +27,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from data import tags
 from data.classification import LINE_AMOUNT, WITH_LINES
-from data.entries import Entry, Transaction, transaction_from_row
+from data.entries import Entry, Transaction, split_from_row, transaction_from_row
 from data.filters import Filters
 from data.schema import (
     accounts,
@@ -186,8 +187,7 @@ def stored_transaction(engine: Engine, user_id: int, transaction_id: int) -> Tra
     )
     with engine.connect() as conn:
         row = conn.execute(query).mappings().one_or_none()
-        parts = _split_rows(conn, user_id, [transaction_id]) if row is not None else {}
-    return None if row is None else transaction_from_row(row, parts.get(transaction_id, []))
+        return None if row is None else _values_of(conn, user_id, [row])[0]
 
 
 def get_entry(engine: Engine, user_id: int, transaction_id: int) -> Entry | None:
@@ -203,10 +203,25 @@ def get_entry(engine: Engine, user_id: int, transaction_id: int) -> Entry | None
         if row["transfer_peer_id"] is not None:
             peer = select(transactions).where(*own, transactions.c.id == row["transfer_peer_id"])
             rows += conn.execute(peer).mappings().all()
-        parts = _split_rows(conn, user_id, [leg["id"] for leg in rows])
-    rows.sort(key=lambda leg: leg["amount_minor"])
-    legs = tuple(transaction_from_row(leg, parts.get(leg["id"], [])) for leg in rows)
+        rows.sort(key=lambda leg: leg["amount_minor"])
+        legs = tuple(_values_of(conn, user_id, rows))
     return Entry(legs, submission_key=rows[0]["submission_key"])
+
+
+def _values_of(conn: Connection, user_id: int, rows: list[RowMapping]) -> list[Transaction]:
+    """Rows of `transactions` as their value type, with their parts and tags, in order."""
+    ids = [row["id"] for row in rows]
+    parts = _split_rows(conn, user_id, ids)
+    part_ids = [part["id"] for of_one in parts.values() for part in of_one]
+    part_tags = tags.names_by_split(conn, user_id, part_ids)
+    own_tags = tags.names_by_transaction(conn, user_id, ids)
+    values = []
+    for row in rows:
+        splits = tuple(
+            split_from_row(part, part_tags.get(part["id"], ())) for part in parts.get(row["id"], [])
+        )
+        values.append(transaction_from_row(row, splits, own_tags.get(row["id"], ())))
+    return values
 
 
 def split_parts(engine: Engine, user_id: int, transaction_ids: list[int]) -> pd.DataFrame:

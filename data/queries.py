@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Literal, TypedDict
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, and_, case, exists, func, select, union_all
 
 from data.classification import (
     IS_INCOME,
@@ -26,7 +26,15 @@ from data.db import month_bucket
 from data.filters import Filters
 from data.lookups import read_frame
 from data.months import month_keys
-from data.schema import accounts, categories, transactions
+from data.schema import (
+    accounts,
+    categories,
+    split_tags,
+    tags,
+    transaction_splits,
+    transaction_tags,
+    transactions,
+)
 
 _t = transactions.c
 _c = categories.c
@@ -89,6 +97,44 @@ def spending_by_category(engine: Engine, user_id: int, filters: Filters) -> pd.D
     return frame.sort_values(
         ["spending_minor", "category"], ascending=[False, True], ignore_index=True
     )
+
+
+def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
+    """DataFrame[tag_id, tag, spending_minor]: net spending of the lines with each tag, biggest
+    first. A line counts once for every tag it has (its transaction's or its part's), so the
+    tags' sums can add up to more than the spending: a holiday dinner is "holiday" and "food".
+    Tags whose net spending is zero or negative are left out."""
+    _tt, _st = transaction_tags.c, split_tags.c
+    on_transaction = (
+        select(_tt.tag_id.label("tag_id"), (-LINE_AMOUNT).label("amount"))
+        .select_from(WITH_CATEGORY.join(transaction_tags, _tt.transaction_id == _t.id))
+        .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
+    )
+    # A part's own tag, unless its transaction has that tag too (counted above already).
+    also_on_transaction = (
+        select(_tt.tag_id)
+        .where(_tt.transaction_id == _t.id, _tt.tag_id == _st.tag_id)
+        .correlate(transactions, split_tags)
+    )
+    on_part = (
+        select(_st.tag_id.label("tag_id"), (-LINE_AMOUNT).label("amount"))
+        .select_from(WITH_CATEGORY.join(split_tags, _st.split_id == transaction_splits.c.id))
+        .where(*filters.conditions(user_id, lines=True), IS_SPENDING, ~exists(also_on_transaction))
+    )
+    lines = union_all(on_transaction, on_part).subquery()
+    query = (
+        select(
+            tags.c.id.label("tag_id"),
+            tags.c.name.label("tag"),
+            money_sum(lines.c.amount, "spending_minor"),
+        )
+        .select_from(lines.join(tags, tags.c.id == lines.c.tag_id))
+        .where(tags.c.user_id == user_id)
+        .group_by(tags.c.id, tags.c.name)
+        .having(func.sum(lines.c.amount) > 0)
+    )
+    frame = read_frame(engine, query).astype({"tag_id": "int64", "spending_minor": "int64"})
+    return frame.sort_values(["spending_minor", "tag"], ascending=[False, True], ignore_index=True)
 
 
 def income_spending_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:

@@ -207,6 +207,46 @@ transaction_splits = Table(
     Index(None, "user_id", "category_id"),
 )
 
+# Tags: any number per transaction and per split part, named by the user, created on first use.
+# Names are unique per user whatever their case (data/tag_writes.py matches them so).
+tags = Table(
+    "tags",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(50), nullable=False),
+    _created_at(),
+    UniqueConstraint("user_id", "name"),
+)
+
+transaction_tags = Table(
+    "transaction_tags",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "transaction_id",
+        Integer,
+        ForeignKey("transactions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("tag_id", Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "tag_id"),
+)
+
+split_tags = Table(
+    "split_tags",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "split_id",
+        Integer,
+        ForeignKey("transaction_splits.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("tag_id", Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "tag_id"),
+)
+
 budgets = Table(
     "budgets",
     metadata,

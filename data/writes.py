@@ -26,7 +26,8 @@ from data.submissions import (
     first_submission,
     violates_submission_key,
 )
-from data.validation import FieldErrors, ValidationError
+from data.tags import clean_tags, link_split_tags, link_transaction_tags
+from data.validation import FieldErrors, Invalid, ValidationError
 
 # A restored transaction whose statement line was imported again after it was deleted.
 IMPORTED_AGAIN = "This statement line was imported again since: it is in the ledger already."
@@ -34,10 +35,12 @@ IMPORTED_AGAIN = "This statement line was imported again since: it is in the led
 
 @dataclass(frozen=True)
 class _Leg:
-    """A leg's checked columns of `transactions`, and its transaction_splits rows."""
+    """A leg's checked columns of `transactions`, its transaction_splits rows (each with its
+    "tags") and its own tag names."""
 
     columns: dict[str, object]
     parts: list[dict[str, object]]
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def update_transaction(engine: Engine, user_id: int, transaction_id: int, txn: T
         errors = FieldErrors()
         values, account = _transaction_values(conn, user_id, txn, current, errors)
         parts = _split_values(conn, user_id, txn, account, current, errors)
+        own_tags = _checked_tags(txn, errors)
         peer = _transfer_peer(conn, user_id, current)
         if peer is not None:
             peer_account = owned_row(conn, accounts, user_id, peer.account_id, "account")
@@ -117,6 +121,7 @@ def update_transaction(engine: Engine, user_id: int, transaction_id: int, txn: T
         errors.raise_if_any()
         update_owned(conn, txns, user_id, current.id, **values, updated_at=func.now())
         _replace_parts(conn, user_id, current.id, parts)
+        link_transaction_tags(conn, user_id, current.id, own_tags)
         if peer is not None:
             amount = values["amount_minor"]
             assert isinstance(amount, int)  # check_transaction cleaned it; errors raised above
@@ -232,9 +237,11 @@ def _entry_values(conn: Connection, user_id: int, entry: Entry, errors: FieldErr
     if len(entry.legs) == 1:
         (txn,) = entry.legs
         values, account = _transaction_values(conn, user_id, txn, None, errors)
-        legs = [_Leg(values, _split_values(conn, user_id, txn, account, None, errors))]
+        parts = _split_values(conn, user_id, txn, account, None, errors)
+        legs = [_Leg(values, parts, _checked_tags(txn, errors))]
     elif len(entry.legs) == 2:
-        legs = [_Leg(values, []) for values in _transfer_values(conn, user_id, entry.legs, errors)]
+        pairs = zip(entry.legs, _transfer_values(conn, user_id, entry.legs, errors), strict=True)
+        legs = [_Leg(values, [], _checked_tags(leg, errors)) for leg, values in pairs]
         if any(leg.splits for leg in entry.legs):
             errors.add("splits", v.TRANSFER_NOT_SPLIT)
     else:
@@ -267,7 +274,17 @@ def _split_values(
             transaction_splits.c.transaction_id == current.id
         )
         kept = {row for row in conn.execute(had).scalars() if row is not None}
-    return v.check_splits(txn, account.currency, found, kept, errors)
+    rows = v.check_splits(txn, account.currency, found, kept, errors)
+    for number, (row, part) in enumerate(zip(rows, txn.splits, strict=True), start=1):
+        try:
+            row["tags"] = clean_tags(part.tags)
+        except Invalid as problem:
+            errors.add("splits", f"Part {number}: {problem}")
+    return rows
+
+
+def _checked_tags(txn: Transaction, errors: FieldErrors) -> tuple[str, ...]:
+    return errors.check("tags", clean_tags, txn.tags) or ()
 
 
 def _replace_parts(
@@ -280,8 +297,13 @@ def _replace_parts(
         )
     )
     for part in parts:
-        values = {**part, "user_id": user_id, "transaction_id": transaction_id}
-        conn.execute(insert(transaction_splits).values(**values))
+        values = {key: value for key, value in part.items() if key != "tags"}
+        split_id = insert_id(
+            conn, transaction_splits, **values, user_id=user_id, transaction_id=transaction_id
+        )
+        part_tags = part.get("tags", ())
+        assert isinstance(part_tags, tuple)  # clean_tags gave it, or raise_if_any raised
+        link_split_tags(conn, user_id, split_id, part_tags)
 
 
 def _transfer_values(
@@ -343,10 +365,12 @@ def _insert_legs(
         conn, txns, **first.columns, user_id=user_id, submission_key=key, receipt_id=receipt_id
     )
     _replace_parts(conn, user_id, first_id, first.parts)
+    link_transaction_tags(conn, user_id, first_id, first.tags)
     ids = [first_id]
     for leg in rest:
         peer = {"user_id": user_id, "transfer_peer_id": first_id}
         ids.append(insert_id(conn, txns, **leg.columns, **peer))
+        link_transaction_tags(conn, user_id, ids[-1], leg.tags)
     if rest:
         update_owned(conn, txns, user_id, first_id, transfer_peer_id=ids[1])
     if receipt_file is not None:

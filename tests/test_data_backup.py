@@ -77,8 +77,9 @@ def populate(engine: Engine, receipts_dir: Path) -> int:
     keyed = Transaction(1, TODAY, -321, "Entered in the form")
     create_transaction(engine, user_id, keyed, submission_key=ENTRY_KEY)
     # A split transaction: its parts are rows of their own table, backed up with it.
-    parts = (Split(-300, 1, "part one"), Split(-200, None, "part two"))
-    create_transaction(engine, user_id, Transaction(1, TODAY, -500, "Split shop", splits=parts))
+    parts = (Split(-300, 1, "part one", ("kids",)), Split(-200, None, "part two"))
+    split = Transaction(1, TODAY, -500, "Split shop", splits=parts, tags=("Holiday",))
+    create_transaction(engine, user_id, split)
     return user_id
 
 
@@ -94,7 +95,7 @@ def contents(engine: Engine) -> dict[str, list[tuple]]:
         return {
             table.name: [
                 tuple(normalized(v) for v in row)
-                for row in conn.execute(select(table).order_by(table.c.id))
+                for row in conn.execute(select(table).order_by(*table.primary_key.columns))
             ]
             for table in BACKED_UP_TABLES
         }
@@ -267,6 +268,9 @@ def test_the_file_holds_a_manifest_then_one_checksummed_jsonl_per_table(small_ba
         "budgets": 0,
         "transactions": 1,
         "transaction_splits": 0,
+        "tags": 0,
+        "transaction_tags": 0,
+        "split_tags": 0,
     }
     [txn] = jsonl_rows(members["tables/transactions.jsonl"])
     assert (txn["date"], txn["amount_minor"], txn["payee"]) == ("2027-01-05", -1234, "Shop")

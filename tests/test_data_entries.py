@@ -59,7 +59,7 @@ def stored_rows(engine: Engine, user_id: int) -> list[dict]:
         {
             **{name: row[name] for name in COLUMN_FIELDS},
             "splits": [
-                {name: part[name] for name in split_fields}
+                {name: part[name] for name in split_fields if name != "tags"}
                 for part in part_rows
                 if part["transaction_id"] == row["id"]
             ],
@@ -71,11 +71,12 @@ def stored_rows(engine: Engine, user_id: int) -> list[dict]:
 def every_field_set(home: dict[str, int]) -> list[Transaction]:
     """A whole transaction and a split one: between them, every field has a value other than
     its default (a split transaction has no category of its own)."""
-    parts = (Split(-1000, home["food"], "bread"), Split(-234, None, "soap"))
+    parts = (Split(-1000, home["food"], "bread", ("Breakfast",)), Split(-234, None, "soap"))
     return [
-        Transaction(home["checking"], DAY, -1234, "Bakery", "two\nlines", home["food"], "bank:1"),
+        Transaction(home["checking"], DAY, -1234, "Bakery", "two\nlines", home["food"], "bank:1",
+                    tags=("cash", "Holiday 2026")),
         Transaction(home["savings"], DAY, -1234, "Market", "weekly", None, "bank:2", parts),
-    ]
+    ]  # fmt: skip
 
 
 def round_trip(entry: Entry) -> Entry:
