@@ -209,17 +209,11 @@ class GridRequest:
     limit: int = 50
 
 
-def transactions_page(
-    engine: Engine, user_id: int, filters: Filters, request: GridRequest = GridRequest()
-) -> TransactionsPage:
-    """A page of the filtered transactions, for the server-side grid.
-
-    Transfers are listed (they are transactions) and every filter applies, categories too.
-    Ties of the sort go to the newest id, so pages never overlap. Raises ValueError for an
-    unknown sort column or direction.
-    """
-    search, offset, limit = request.search, request.offset, request.limit
-    order_by = _order_by(request.sort)
+def grid_conditions(
+    user_id: int, filters: Filters, search: str | None = None
+) -> list[ColumnElement[bool]]:
+    """The grid's WHERE on `transactions`: the filters (the owner's first) and the search,
+    which matches payee or memo, any case, as a literal substring. The export reads the same."""
     conditions = filters.conditions(user_id)
     if search and search.strip():
         pattern = f"%{escape_like(search.strip())}%"
@@ -229,6 +223,21 @@ def transactions_page(
                 transactions.c.memo.ilike(pattern, escape=LIKE_ESCAPE),
             )
         )
+    return conditions
+
+
+def transactions_page(
+    engine: Engine, user_id: int, filters: Filters, request: GridRequest = GridRequest()
+) -> TransactionsPage:
+    """A page of the filtered transactions, for the server-side grid.
+
+    Transfers are listed (they are transactions) and every filter applies, categories too.
+    Ties of the sort go to the newest id, so pages never overlap. Raises ValueError for an
+    unknown sort column or direction.
+    """
+    offset, limit = request.offset, request.limit
+    order_by = _order_by(request.sort)
+    conditions = grid_conditions(user_id, filters, request.search)
     page_query = (
         transaction_rows()
         .where(*conditions)
