@@ -76,6 +76,9 @@ ENTRY_EMPTY = "entry-empty"
 ENTRY_CARD = "entry-card"
 ENTRY_FOCUS_SIGNAL = "entry-focus-signal"
 GRID_SYNC_SIGNAL = "transactions-grid-sync"
+# The export links: their hrefs carry the grid's filter and search.
+EXPORT_CSV = "transactions-export-csv"
+EXPORT_BEANCOUNT = "transactions-export-beancount"
 
 # Transactions: the entry form and the edit modal (dashboard/transaction_forms.py).
 ENTRY_ACCOUNT_LABEL = "entry-account-label"
