@@ -6,7 +6,7 @@ import logging
 
 from dash import Dash
 
-from dashboard import health, index_summary, routing, shell
+from dashboard import exports, health, index_summary, routing, shell
 from dashboard.callbacks import register_all
 from dashboard.cli import register_cli
 from dashboard.extensions import cache, cache_config, init_database
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     auth.init_app(server, settings)
     request_shape.init_app(app)
     download.init_app(server, settings)
+    exports.init_app(server)
     headers.init_app(app, settings)
     server.register_blueprint(health.bp)
     register_cli(server)

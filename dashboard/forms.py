@@ -34,6 +34,22 @@ DATE_FORMAT = "YYYY-MM-DD"
 _ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # A message quotes what was typed, but not a pasted page of it.
 _QUOTED_MAX = 40
+# The transactions grid's search box (and the export's q).
+SEARCH_MAX = 200
+
+
+def search_text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
+def search_too_long(text: str | None) -> str | None:
+    """Why a search is not run, or None. A longer one is refused, not cut: a cut search would
+    show rows for words the person did not type."""
+    if text is None or len(text) <= SEARCH_MAX:
+        return None
+    return f"Search: at most {SEARCH_MAX:,} characters (this one has {len(text):,})."
 
 
 def parse_iso_date(value: Any) -> date | None:

@@ -76,6 +76,9 @@ ENTRY_EMPTY = "entry-empty"
 ENTRY_CARD = "entry-card"
 ENTRY_FOCUS_SIGNAL = "entry-focus-signal"
 GRID_SYNC_SIGNAL = "transactions-grid-sync"
+# The export links: their hrefs carry the grid's filter and search.
+EXPORT_CSV = "transactions-export-csv"
+EXPORT_BEANCOUNT = "transactions-export-beancount"
 
 # Split parts of the entry form and the edit modal (dashboard/split_editor.py). Each part's
 # inputs are pattern-matching: {"type": SPLIT_AMOUNT, "form": "entry" | "edit", "index": n}.

@@ -293,6 +293,15 @@ class GridRequest:
     limit: int = 50
 
 
+def grid_conditions(
+    user_id: int, filters: Filters, search: str | None = None
+) -> list[ColumnElement[bool]]:
+    """The grid's WHERE on `transactions`: the filters (the owner's first) and the search,
+    which matches payee, memo or a part's memo, any case, as a literal substring. The export
+    reads the same."""
+    return filters.conditions(user_id) + _search_condition(search)
+
+
 def transactions_page(
     engine: Engine, user_id: int, filters: Filters, request: GridRequest = GridRequest()
 ) -> TransactionsPage:
@@ -305,7 +314,7 @@ def transactions_page(
     offset, limit = request.offset, request.limit
     order_by = _order_by(request.sort)
     searched = _search_condition(request.search)
-    conditions = filters.conditions(user_id) + searched
+    conditions = grid_conditions(user_id, filters, request.search)
     page_query = (
         transaction_rows()
         .where(*conditions)

@@ -26,6 +26,7 @@ from dashboard.forms import (
     parse_id,
     parse_transaction_form,
     parse_transfer_form,
+    search_text,
 )
 from dashboard.pages import transactions as page
 from dashboard.transaction_forms import TRANSFER_AMOUNT_HELP
@@ -202,7 +203,7 @@ def test_unknown_sort_columns_and_odd_requests_fall_back_safely():
     assert grid.grid_sort([{"colId": "payee", "sort": "asc"}]) == (("payee", "asc"),)
     assert grid.grid_window({"startRow": -5, "endRow": True}) == (0, GRID_BLOCK_SIZE)
     assert grid.grid_window({"startRow": 200, "endRow": 250}) == (200, 50)
-    assert grid.search_text("   ") is None and grid.search_text(["x"]) is None
+    assert search_text("   ") is None and search_text(["x"]) is None
 
 
 def test_grid_rows_label_transfers_uncategorised_rows_and_receipts(app, engine, household):

@@ -1,7 +1,7 @@
 """Transactions page: the server-paged grid and its totals. The entry form, the edit modal, its
-receipt and delete/undo live in transaction_entry.py, transaction_edit.py,
-transaction_receipt.py, transaction_delete.py and transaction_splits.py; register() here wires
-all six.
+receipt, delete/undo, the split parts and the export links live in transaction_entry.py,
+transaction_edit.py, transaction_receipt.py, transaction_delete.py, transaction_splits.py and
+transaction_export.py; register() here wires all seven.
 
 The grid uses AG Grid's infinite row model: the browser asks for one block of rows at a time
 (getRowsRequest) and this module answers with that block and the total row count, so the
@@ -22,12 +22,13 @@ from dashboard.callbacks import (
     transaction_delete,
     transaction_edit,
     transaction_entry,
+    transaction_export,
     transaction_receipt,
     transaction_splits,
 )
 from dashboard.callbacks.common import outputs_with
 from dashboard.components import GRID_BLOCK_SIZE
-from dashboard.forms import parse_filters
+from dashboard.forms import parse_filters, search_text, search_too_long
 from dashboard.receipts.download import receipt_url
 from dashboard.security.auth import current_user_id
 from data.classification import UNCATEGORISED
@@ -45,7 +46,6 @@ SORT_COLUMNS = {
     "account": "account",
 }
 DEFAULT_SORT = (("date", "desc"),)
-SEARCH_MAX = 200
 RECEIPT_MARK = "📎"
 TRANSFER_LABEL = "Transfer"
 SPLIT_MARK = "✂"
@@ -77,20 +77,6 @@ def grid_window(request: Any) -> tuple[int, int]:
     start = max(0, _row_index(request.get("startRow"), 0))
     end = _row_index(request.get("endRow"), start + GRID_BLOCK_SIZE)
     return start, min(max(1, end - start), GRID_BLOCK_SIZE)
-
-
-def search_text(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    return value.strip() or None
-
-
-def search_too_long(text: str | None) -> str | None:
-    """Why a search is not run, or None. A longer one is refused, not cut: a cut search would
-    show rows for words the person did not type."""
-    if text is None or len(text) <= SEARCH_MAX:
-        return None
-    return f"Search: at most {SEARCH_MAX:,} characters (this one has {len(text):,})."
 
 
 def category_label(category: Any, transfer_peer_id: Any, parts: int = 0) -> str:
@@ -282,3 +268,4 @@ def register(app: Dash) -> None:
     transaction_receipt.register(app)
     transaction_delete.register(app)
     transaction_splits.register(app)
+    transaction_export.register(app)

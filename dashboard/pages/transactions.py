@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components import GRID_BLOCK_SIZE
+from dashboard.html_attrs import html_attrs
 from dashboard.transaction_forms import edit_modal, entry_form
 
 TITLE = "Transactions"
@@ -43,6 +44,28 @@ COLUMN_DEFS = [
 ]
 
 
+def export_links() -> html.Div:
+    """Downloads of what the grid shows; a callback sets their hrefs to the current filter."""
+    links = [
+        html.A(
+            [html.I(className=f"bi {icon} me-1", **html_attrs({"aria-hidden": "true"})), label],
+            id=link_id,
+            title=title,
+            className="btn btn-outline-secondary btn-sm",
+        )
+        for link_id, icon, label, title in (
+            (ids.EXPORT_CSV, "bi-filetype-csv", "Export CSV", "These transactions as CSV"),
+            (
+                ids.EXPORT_BEANCOUNT,
+                "bi-journal-text",
+                "Export ledger",
+                "These transactions as a beancount ledger (Fava reads it)",
+            ),
+        )
+    ]
+    return html.Div(links, className="d-flex gap-2 justify-content-md-end")
+
+
 def transactions_grid() -> dbc.Card:
     search = dbc.Input(
         id=ids.SEARCH,
@@ -75,7 +98,8 @@ def transactions_grid() -> dbc.Card:
     header = dbc.Row(
         [
             dbc.Col(search, xs=12, md=5, lg=4),
-            dbc.Col(html.Div(id=ids.GRID_TOTALS, className="grid-totals"), xs=12, md=7, lg=8),
+            dbc.Col(html.Div(id=ids.GRID_TOTALS, className="grid-totals"), xs=12, md=True),
+            dbc.Col(export_links(), xs=12, md="auto"),
         ],
         className="g-2 align-items-center mb-2",
     )
