@@ -15,6 +15,8 @@ from data.entries import TRANSFER_PAYEE, Split, Transaction, Transfer
 from data.filters import Filters
 from data.money import MoneyError, parse_amount
 from data.months import add_months, month_end, month_start
+from data.tags import clean_tags
+from data.validation import Invalid
 
 DATE_PRESETS = {
     "this_month": "This month",
@@ -233,6 +235,7 @@ def parse_transaction_form(
             errors["category"] = "Choose a category from the list."
     payee_text = _optional_text(form.get("payee"), "payee", errors)
     memo_text = _optional_text(form.get("memo"), "memo", errors)
+    tags = _tags(form.get("tags"), errors)
     parts = parse_split_parts(form.get("splits"), currency, choices.category_ids, errors)
     if len(parts) == 1:
         errors.setdefault("splits", "Split into two parts or more, or choose one category.")
@@ -251,6 +254,7 @@ def parse_transaction_form(
         memo=memo_text,
         category_id=category_id,
         splits=parts,
+        tags=tags,
     )
 
 
@@ -281,6 +285,17 @@ def parse_split_parts(
         elif amount is not None:
             parts.append(Split(amount, category_id, memo_text))
     return tuple(parts)
+
+
+def _tags(value: Any, errors: dict[str, str]) -> tuple[str, ...]:
+    """The tag select's value (a list of names; None when nothing is chosen), cleaned."""
+    if value is None:
+        return ()
+    try:
+        return clean_tags(value)
+    except Invalid as problem:
+        errors["tags"] = str(problem)
+        return ()
 
 
 def _blank(value: Any) -> bool:

@@ -49,6 +49,7 @@ ENTRY_CATEGORY = "entry-category"
 ENTRY_PAYEE = "entry-payee"
 ENTRY_PAYEE_OPTIONS = "entry-payee-options"
 ENTRY_MEMO = "entry-memo"
+ENTRY_TAGS = "entry-tags"
 ENTRY_SUBMIT = "entry-submit"
 ENTRY_FEEDBACK = "entry-feedback"
 ENTRY_ERRORS = "entry-errors"
@@ -63,6 +64,7 @@ EDIT_ACCOUNT = "edit-account"
 EDIT_CATEGORY = "edit-category"
 EDIT_PAYEE = "edit-payee"
 EDIT_MEMO = "edit-memo"
+EDIT_TAGS = "edit-tags"
 EDIT_SAVE = "edit-save"
 EDIT_DELETE = "edit-delete"
 EDIT_CANCEL = "edit-cancel"
@@ -125,6 +127,7 @@ ENTRY_FIELDS = {
     "category": ENTRY_CATEGORY,
     "payee": ENTRY_PAYEE,
     "memo": ENTRY_MEMO,
+    "tags": ENTRY_TAGS,
     "receipt": ENTRY_RECEIPT,
 }
 EDIT_FIELDS = {
@@ -134,6 +137,7 @@ EDIT_FIELDS = {
     "category": EDIT_CATEGORY,
     "payee": EDIT_PAYEE,
     "memo": EDIT_MEMO,
+    "tags": EDIT_TAGS,
 }
 
 

@@ -21,7 +21,7 @@ from flask import g, has_app_context
 from sqlalchemy import Connection, Engine, event
 
 from dashboard.extensions import cache, get_engine
-from data import lookups, queries, users
+from data import lookups, queries, tags, users
 
 # The read model below takes this name: the query is imported under another.
 from data.budget_status import budget_status as budget_status_query
@@ -84,6 +84,8 @@ list_categories = _read_model(lookups.list_categories)
 payee_suggestions = _read_model(lookups.payee_suggestions)
 budgets_for_month = _read_model(lookups.budgets_for_month)
 user_currency = _read_model(users.user_currency)
+list_tags = _read_model(tags.list_tags)
+spending_by_tag = _read_model(queries.spending_by_tag)
 
 
 def cache_is_shared() -> bool:

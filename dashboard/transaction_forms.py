@@ -38,6 +38,19 @@ def _field(
     return html.Div(parts)
 
 
+def tags_input(field_id: str) -> dcc.Dropdown:
+    """Any number of tags: the user's own as suggestions, a new one by typing it (the options
+    callback offers what is typed; the tag is created when the entry is saved)."""
+    return dcc.Dropdown(
+        id=field_id,
+        multi=True,
+        options=[],
+        value=[],
+        placeholder="Type a tag",
+        className="tags-input",
+    )
+
+
 def _date_picker(field_id: str, value: str | None) -> dbc.InputGroup:
     return date_input(field_id, value, "the date")
 
@@ -114,6 +127,7 @@ def _entry_fields() -> list[tuple[Any, dict[str, Any]]]:
             {"id": ids.ENTRY_CATEGORY_COL},
         ),
         (_field("Memo", dbc.Input(id=ids.ENTRY_MEMO), ids.ENTRY_MEMO), {}),
+        (_field("Tags (optional)", tags_input(ids.ENTRY_TAGS), ids.ENTRY_TAGS), {}),
         (
             _field(
                 "Receipt (optional)",
@@ -205,6 +219,7 @@ def edit_modal() -> dbc.Modal:
                 xs=12,
             ),
             dbc.Col(_field("Memo", dbc.Input(id=ids.EDIT_MEMO), ids.EDIT_MEMO), xs=12),
+            dbc.Col(_field("Tags", tags_input(ids.EDIT_TAGS), ids.EDIT_TAGS), xs=12),
             dbc.Col(edit_receipt_field(), xs=12),
         ],
         className="g-2",

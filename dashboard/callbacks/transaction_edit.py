@@ -29,6 +29,7 @@ from dashboard.callbacks.transaction_common import (
     outcome_values,
 )
 from dashboard.callbacks.transaction_splits import part_states, stored_rows, typed_parts
+from dashboard.callbacks.transaction_tags import tag_options
 from dashboard.extensions import get_engine
 from dashboard.forms import (
     NO_CATEGORY,
@@ -48,7 +49,8 @@ logger = logging.getLogger(__name__)
 
 NOT_FOUND = "This transaction was not found: it may have been deleted."
 TRANSFER_CATEGORY = [{"label": "Transfer (no category)", "value": NO_CATEGORY}]
-INVALID_CAPABLE = tuple(ids.EDIT_FIELDS)
+# The tag select has no red border.
+INVALID_CAPABLE = tuple(name for name in ids.EDIT_FIELDS if name != "tags")
 NO_RECEIPT = "No receipt attached."
 # The grid's receipt column is a link: a click on it opens the file, not the modal.
 RECEIPT_COLUMN = "receipt_link"
@@ -77,11 +79,14 @@ OPEN_OUTPUTS = {
     "receipt_message": Output(ids.feedback_id(ids.EDIT_RECEIPT), "children"),
     "split_parts": Output(ids.EDIT_SPLIT_PARTS, "children"),
     "category_style": Output(ids.EDIT_CATEGORY_COL, "style"),
+    "tags": Output(ids.EDIT_TAGS, "value"),
+    "tags_options": Output(ids.EDIT_TAGS, "options"),
 }
 # The values open_edit returns that go to the output of the same name.
 SHOWN_AS_IS = (
     "id", "date", "amount", "account_options", "account", "category_options", "category",
-    "category_disabled", "payee", "memo", "confirm", "split_parts", "category_style",
+    "category_disabled", "payee", "memo", "confirm", "split_parts", "category_style", "tags",
+    "tags_options",
 )  # fmt: skip
 SAVE_OUTPUTS = {
     "is_open": Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),
@@ -101,6 +106,7 @@ SAVED_FORM = {
     "category": State(ids.EDIT_CATEGORY, "value"),
     "payee": State(ids.EDIT_PAYEE, "value"),
     "memo": State(ids.EDIT_MEMO, "value"),
+    "tags": State(ids.EDIT_TAGS, "value"),
     **part_states("edit"),
 }
 
@@ -199,6 +205,8 @@ def open_edit(user_id: int, transaction_id: Any) -> dict[str, Any]:
         "receipt": download.receipt_summary(user_id, txn["receipt_id"]),
         "split_parts": stored_rows("edit", parts, txn["currency"], options),
         "category_style": HIDDEN if parts else SHOWN,
+        "tags": list(stored.tags) if stored is not None else [],
+        "tags_options": tag_options(user_id, None, stored.tags if stored is not None else ()),
     }
 
 

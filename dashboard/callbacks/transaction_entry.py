@@ -44,9 +44,9 @@ logger = logging.getLogger(__name__)
 
 PAYEE_SUGGESTIONS = 100
 # Inputs and selects can show a red border; the upload has no such prop.
-INVALID_CAPABLE = tuple(name for name in ids.ENTRY_FIELDS if name != "receipt")
+INVALID_CAPABLE = tuple(name for name in ids.ENTRY_FIELDS if name not in ("receipt", "tags"))
 # After a save these start over; date and account stay for the next entry.
-CLEARED_AFTER_SAVE = {"amount": "", "category": NO_CATEGORY, "payee": "", "memo": ""}
+CLEARED_AFTER_SAVE = {"amount": "", "category": NO_CATEGORY, "payee": "", "memo": "", "tags": []}
 NO_PARTS = "Enter two parts or more, or choose “Income or expense” for one category."
 RECEIPT_NOT_STORED = "The receipt could not be stored, so nothing was saved. Try again."
 
@@ -93,6 +93,7 @@ SUBMITTED_FORM = {
     "category": State(ids.ENTRY_CATEGORY, "value"),
     "payee": State(ids.ENTRY_PAYEE, "value"),
     "memo": State(ids.ENTRY_MEMO, "value"),
+    "tags": State(ids.ENTRY_TAGS, "value"),
     "receipt_contents": State(ids.ENTRY_RECEIPT, "contents"),
     "receipt_filename": State(ids.ENTRY_RECEIPT, "filename"),
     "submission_key": State(ids.ENTRY_SUBMISSION_KEY, "data"),

@@ -1,7 +1,7 @@
 """Transactions page: the server-paged grid and its totals. The entry form, the edit modal, its
 receipt, delete/undo, the split parts and the export links live in transaction_entry.py,
 transaction_edit.py, transaction_receipt.py, transaction_delete.py, transaction_splits.py and
-transaction_export.py; register() here wires all seven.
+transaction_export.py; register() here wires all eight (tags: transaction_tags.py).
 
 The grid uses AG Grid's infinite row model: the browser asks for one block of rows at a time
 (getRowsRequest) and this module answers with that block and the total row count, so the
@@ -25,6 +25,7 @@ from dashboard.callbacks import (
     transaction_export,
     transaction_receipt,
     transaction_splits,
+    transaction_tags,
 )
 from dashboard.callbacks.common import outputs_with
 from dashboard.components import GRID_BLOCK_SIZE
@@ -268,4 +269,5 @@ def register(app: Dash) -> None:
     transaction_receipt.register(app)
     transaction_delete.register(app)
     transaction_splits.register(app)
+    transaction_tags.register(app)
     transaction_export.register(app)

@@ -97,7 +97,13 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
         engine,
         user_id,
         Transaction(
-            checking, today, money.purchase, f"{tag}-SECRET-PAYEE", f"{tag}-SECRET-MEMO", groceries
+            checking,
+            today,
+            money.purchase,
+            f"{tag}-SECRET-PAYEE",
+            f"{tag}-SECRET-MEMO",
+            groceries,
+            tags=(f"{tag}-SECRET-TAG",),
         ),
     )
     income = writes.create_transaction(
@@ -175,8 +181,10 @@ def cross_owner_references(engine: Engine) -> list[str]:
                 if parent is users or "user_id" not in parent.c or "user_id" not in table.c:
                     continue
                 child, owner = table.alias("child"), parent.alias("owner")
+                # A link table (transaction_tags) is keyed by its columns: name the row by them.
+                row_key = child.c.id if "id" in child.c else child.c[key.parent.name]
                 query = (
-                    select(child.c.id)
+                    select(row_key)
                     .join(owner, owner.c[key.column.name] == child.c[key.parent.name])
                     .where(owner.c.user_id != child.c.user_id)
                 )

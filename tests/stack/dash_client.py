@@ -62,10 +62,15 @@ class DashClient:
         spec = self.callback_spec(output)
         output = spec["output"]
 
-        def with_values(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            found = []
+        def with_values(items: list[dict[str, Any]]) -> list[Any]:
+            found: list[Any] = []
             for item in items:
                 key = f"{item['id']}.{item['property']}"
+                if item["id"].startswith("{"):
+                    # A pattern-matching ALL (the split parts): the components on the page,
+                    # none unless `values` gives them.
+                    found.append(values.get(key, []))
+                    continue
                 found.append({**item, "value": values[key]} if key in values else dict(item))
             return found
 
