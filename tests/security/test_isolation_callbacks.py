@@ -71,6 +71,8 @@ READERS = {
     "edit-modal.is_open <- transactions-grid.cellClicked",
     "budget-table.children <- budget-month-store.data",
     "settings-accounts.children <- refresh-store.data",
+    "category-breadcrumb.hidden <- category-view.value",
+    "chart-spending-by-category.figure <- filters-store.data",
 }
 
 

@@ -93,6 +93,9 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "chart-income-spending-by-month.clickData": click,
         "chart-spending-over-time.clickData": click,
         "chart-top-payees.clickData": click,
+        "category-view.value": "groups",
+        "category-drill-store.data": {"group_id": h.housing},
+        "category-drill-root.n_clicks": 1,
         "transactions-grid.getRowsRequest": {"startRow": 0, "endRow": 100, "sortModel": []},
         "transactions-grid.cellClicked": {"rowId": str(h.purchase), "colId": "payee"},
         # What assets/dashAgGridFunctions.js sends when Enter is pressed on a row.
@@ -190,7 +193,7 @@ class Sweep:
     def __init__(self, h: Household | None, today: date) -> None:
         self.h = h
         # Which props are known does not depend on the household: any one answers that.
-        template = h or Household(0, "ANY", *range(1, 11))
+        template = h or Household(0, "ANY", *range(1, 12))
         self.values = prop_values(template, today)
         self.rows = pattern_rows(template)
 
