@@ -149,6 +149,8 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "new-category-kind.value": "expense",
         "new-category-color.value": "#123456",
         "new-category-submit.n_clicks": 1,
+        "new-group-name.value": "Probe group",
+        "new-group-submit.n_clicks": 1,
     }
 
 
@@ -161,6 +163,10 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         "settings-category-name[*].value": [({"id": h.groceries}, "Probe renamed")],
         "settings-account-archive[*].n_clicks": [({"id": h.checking, "action": "archive"}, 1)],
         "settings-category-archive[*].n_clicks": [({"id": h.groceries, "action": "archive"}, 1)],
+        "settings-group-name[*].value": [({"id": h.housing}, "Probe renamed")],
+        # Out of the group (it is in it already): a choice that writes.
+        "settings-category-group[*].value": [({"id": h.groceries}, "")],
+        "settings-group-delete[*].n_clicks": [({"id": h.housing}, 1)],
     }
 
 
