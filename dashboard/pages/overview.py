@@ -52,8 +52,8 @@ def category_view_bar() -> html.Div:
             style={"--bs-breadcrumb-divider": "'›'"},
         ),
         id=ids.CATEGORY_BREADCRUMB,
+        # No display class here: Bootstrap's d-* would win over [hidden].
         hidden=True,
-        className="d-inline-block",
         **html_attrs({"aria-label": "Group drill-down"}),
     )
     return html.Div(
