@@ -25,6 +25,12 @@ GRID_BLOCK_SIZE = 100
 # How account types and category kinds read: in the add forms and in the tables.
 ACCOUNT_TYPE_LABELS = {value: value.replace("_", " ").capitalize() for value in ACCOUNT_TYPES}
 KIND_LABELS = {value: value.capitalize() for value in CATEGORY_KINDS}
+# The overview's category charts: by category or by group (dashboard/callbacks/overview_groups.py).
+VIEW_CATEGORIES, VIEW_GROUPS = "categories", "groups"
+VIEW_OPTIONS = [
+    {"label": "Categories", "value": VIEW_CATEGORIES},
+    {"label": "Groups", "value": VIEW_GROUPS},
+]
 
 GRAPH_CONFIG: dcc.Graph.Config = {
     "displaylogo": False,

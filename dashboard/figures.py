@@ -98,28 +98,54 @@ def _bar_label_placement(values: pd.Series) -> dict[str, Any]:
 
 
 def spending_by_category(
-    df: pd.DataFrame, currency: str, theme: str = "light", selected_id: int | None = None
+    df: pd.DataFrame,
+    currency: str,
+    theme: str = "light",
+    selected_id: int | None = None,
+    selected_group_id: int | None = None,
 ) -> Figure:
-    """Horizontal bars, biggest on top; the cross-filtered category stands out."""
+    """Horizontal bars, biggest on top; the cross-filtered category stands out.
+
+    With a group_id column (the group view) a group's bar carries customdata [None, group_id]
+    and stands out when it holds the cross-filtered category (`selected_group_id`); the other
+    bars carry [category_id] as always.
+    """
     if df.empty:
         return empty_figure("No spending in this period", theme)
     df = df.iloc[::-1]
-    opacity = [
-        1.0 if selected_id is None or (pd.notna(cid) and int(cid) == selected_id) else 0.35
-        for cid in df["category_id"]
-    ]
+    group_ids = list(df["group_id"]) if "group_id" in df.columns else [None] * len(df)
+
+    def chosen(category_id: Any, group_id: Any) -> bool:
+        if selected_id is None:
+            return True
+        if pd.notna(group_id):
+            return int(group_id) == selected_group_id
+        return pd.notna(category_id) and int(category_id) == selected_id
+
+    def custom(category_id: Any, group_id: Any) -> list[int | None]:
+        own = None if pd.isna(category_id) else int(category_id)
+        return [own] if "group_id" not in df.columns else [own, _optional_id(group_id)]
+
+    pairs = list(zip(df["category_id"], group_ids, strict=True))
     bars = {
         "type": "bar",
         "orientation": "h",
         "x": _major(df["spending_minor"], currency),
         "y": list(df["category"]),
-        "marker": {"color": [_color(c, i) for i, c in enumerate(df["color"])], "opacity": opacity},
+        "marker": {
+            "color": [_color(c, i) for i, c in enumerate(df["color"])],
+            "opacity": [1.0 if chosen(c, g) else 0.35 for c, g in pairs],
+        },
         "text": _labels(df["spending_minor"], currency),
         **_bar_label_placement(df["spending_minor"]),
-        "customdata": [[None if pd.isna(c) else int(c)] for c in df["category_id"]],
+        "customdata": [custom(c, g) for c, g in pairs],
         "hovertemplate": "%{y}: %{text}<extra></extra>",
     }
     return {"data": [bars], "layout": _layout(theme, yaxis={"automargin": True})}
+
+
+def _optional_id(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def income_spending_by_month(

@@ -31,6 +31,13 @@ CHART_MONTHLY = "chart-income-spending-by-month"
 CHART_STACKED = "chart-spending-over-time"
 CHART_NET_WORTH = "chart-net-worth"
 CHART_PAYEES = "chart-top-payees"
+# The category and stacked charts by category or by group, and the group drilled into:
+# a store {"group_id": id} (empty: not drilled) and its breadcrumb, whose first part goes back.
+CATEGORY_VIEW = "category-view"
+CATEGORY_DRILL_STORE = "category-drill-store"
+CATEGORY_BREADCRUMB = "category-breadcrumb"
+CATEGORY_DRILL_ROOT = "category-drill-root"
+CATEGORY_DRILL_CURRENT = "category-drill-current"
 GAUGES = "budget-gauges"
 OVERVIEW_EMPTY = "overview-empty"
 OVERVIEW_TRANSACTIONS = "overview-transactions"
@@ -167,6 +174,7 @@ BUDGET_LIMIT_ERROR = "budget-limit-error"
 # Accounts & categories (/accounts).
 ACCOUNTS_TABLE = "settings-accounts"
 CATEGORIES_TABLE = "settings-categories"
+GROUPS_TABLE = "settings-groups"
 NEW_ACCOUNT_NAME = "new-account-name"
 NEW_ACCOUNT_TYPE = "new-account-type"
 NEW_ACCOUNT_CURRENCY = "new-account-currency"
@@ -178,6 +186,9 @@ NEW_CATEGORY_KIND = "new-category-kind"
 NEW_CATEGORY_COLOR = "new-category-color"
 NEW_CATEGORY_SUBMIT = "new-category-submit"
 NEW_CATEGORY_FEEDBACK = "new-category-feedback"
+NEW_GROUP_NAME = "new-group-name"
+NEW_GROUP_SUBMIT = "new-group-submit"
+NEW_GROUP_FEEDBACK = "new-group-feedback"
 ACCOUNTS_FEEDBACK = "settings-feedback"
 ACCOUNTS_START_HERE = "settings-start-here"
 # Pattern-matching ids of the table rows: {"type": ..., "id": row_id} and, for the archive
@@ -189,6 +200,11 @@ ACCOUNT_ARCHIVE = "settings-account-archive"
 CATEGORY_NAME_INPUT = "settings-category-name"
 CATEGORY_NAME_ERROR = "settings-category-name-error"
 CATEGORY_ARCHIVE = "settings-category-archive"
+# A category's group: a select per category row, {"type": ..., "id": category_id}.
+CATEGORY_GROUP_SELECT = "settings-category-group"
+GROUP_NAME_INPUT = "settings-group-name"
+GROUP_NAME_ERROR = "settings-group-name-error"
+GROUP_DELETE = "settings-group-delete"
 # An add form's field name -> the id of its input.
 NEW_ACCOUNT_FIELDS = {
     "name": NEW_ACCOUNT_NAME,
@@ -201,6 +217,7 @@ NEW_CATEGORY_FIELDS = {
     "kind": NEW_CATEGORY_KIND,
     "color": NEW_CATEGORY_COLOR,
 }
+NEW_GROUP_FIELDS = {"name": NEW_GROUP_NAME}
 
 
 def error_id(field_id: str) -> str:

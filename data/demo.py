@@ -25,6 +25,8 @@ from data.demo_household import (
     CREDIT_CARD,
     DESTINATIONS,
     ENERGY_BY_MONTH,
+    GROUP_OF_CATEGORY,
+    GROUPS,
     HABITS,
     ONE_OFFS,
     SAVINGS,
@@ -233,10 +235,15 @@ def build_seed_rows() -> SeedRows:
         [(n, user, name, kind, "EUR", opening, False) for n, name, kind, opening in ACCOUNTS],
     )
     rows.add(
+        "category_groups",
+        ("id", "user_id", "name"),
+        [(number, user, name) for number, (name, _members) in enumerate(GROUPS, 1)],
+    )
+    rows.add(
         "categories",
-        ("id", "user_id", "name", "kind", "color", "archived"),
+        ("id", "user_id", "name", "kind", "color", "archived", "group_id"),
         [
-            (CATEGORY_IDS[name], user, name, kind, colour, False)
+            (CATEGORY_IDS[name], user, name, kind, colour, False, GROUP_OF_CATEGORY.get(name))
             for name, kind, colour in CATEGORIES
         ],
     )

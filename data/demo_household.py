@@ -1,8 +1,9 @@
-"""The demo household: its accounts, categories and budgets, and the habits, bills and one-offs
-that data/demo.py turns into two years of transactions.
+"""The demo household: its accounts, categories (and their groups) and budgets, and the habits,
+bills and one-offs that data/demo.py turns into two years of transactions.
 
 Amounts are integer cents and chances integer percentages: no float anywhere. Accounts carry
-their ids; categories are numbered from 1 in the order of CATEGORIES. seed.sql keeps both.
+their ids; categories and groups are numbered from 1 in the order of CATEGORIES and GROUPS.
+seed.sql keeps them.
 """
 
 from __future__ import annotations
@@ -63,6 +64,13 @@ CATEGORIES = (  # name, kind, colour; ids follow this order from 1
     ("Gifts", "expense", "#e53935"), ("Home", "expense", "#8d6e63"),
     ("Education", "expense", "#3949ab"), ("Personal care", "expense", "#26a69a"),
     ("Transfers", "transfer", "#90a4ae"),
+)
+GROUPS = (  # name, its categories; ids follow this order from 1. Gifts and Education stay apart.
+    ("Housing", ("Rent", "Utilities", "Insurance", "Internet & Phone", "Home")),
+    ("Food", ("Groceries", "Dining Out", "Coffee")),
+    ("Transport", ("Transport", "Fuel")),
+    ("Leisure", ("Entertainment", "Travel", "Subscriptions")),
+    ("Personal", ("Health", "Clothing", "Personal care")),
 )
 # Monthly limits for the first and the second year: round numbers a person would pick. Dining
 # Out stays tight while the recent celebrations push it over.
@@ -150,3 +158,6 @@ CELEBRATIONS = ("Birthday dinner", "Anniversary dinner", "Team dinner", "Friends
 # fmt: on
 ACCOUNT_NAMES = {number: name for number, name, _type, _opening in ACCOUNTS}
 CATEGORY_IDS = {name: number for number, (name, _kind, _colour) in enumerate(CATEGORIES, 1)}
+GROUP_OF_CATEGORY = {
+    category: number for number, (_name, members) in enumerate(GROUPS, 1) for category in members
+}

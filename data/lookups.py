@@ -35,6 +35,7 @@ from data.schema import (
     accounts,
     budgets,
     categories,
+    category_groups,
     receipts,
     transaction_splits,
     transactions,
@@ -108,19 +109,52 @@ def list_accounts(engine: Engine, user_id: int, include_archived: bool = False) 
 
 
 def list_categories(engine: Engine, user_id: int, include_archived: bool = False) -> pd.DataFrame:
-    """DataFrame[id, name, kind, parent_id, color, archived], by name; parent_id may be NA."""
-    query = select(
-        categories.c.id,
-        categories.c.name,
-        categories.c.kind,
-        categories.c.parent_id,
-        categories.c.color,
-        categories.c.archived,
-    ).where(categories.c.user_id == user_id)
+    """DataFrame[id, name, kind, parent_id, color, archived, group_id, group], by name;
+    parent_id, group_id and group (the group's name) are NA for none."""
+    group = category_groups.c
+    query = (
+        select(
+            categories.c.id,
+            categories.c.name,
+            categories.c.kind,
+            categories.c.parent_id,
+            categories.c.color,
+            categories.c.archived,
+            categories.c.group_id,
+            group.name.label("group"),
+        )
+        .select_from(
+            categories.outerjoin(
+                category_groups,
+                and_(group.id == categories.c.group_id, group.user_id == categories.c.user_id),
+            )
+        )
+        .where(categories.c.user_id == user_id)
+    )
     if not include_archived:
         query = query.where(not_(categories.c.archived))
     frame = read_frame(engine, query.order_by(categories.c.name, categories.c.id))
-    return frame.astype({"id": "int64", "parent_id": "Int64", "archived": "bool"})
+    return frame.astype(
+        {"id": "int64", "parent_id": "Int64", "archived": "bool", "group_id": "Int64"}
+    )
+
+
+def list_category_groups(engine: Engine, user_id: int) -> pd.DataFrame:
+    """DataFrame[id, name, categories (how many categories are in the group)], by name."""
+    members = (
+        select(func.count())
+        .where(
+            categories.c.group_id == category_groups.c.id,
+            categories.c.user_id == category_groups.c.user_id,
+        )
+        .scalar_subquery()
+    )
+    query = (
+        select(category_groups.c.id, category_groups.c.name, members.label("categories"))
+        .where(category_groups.c.user_id == user_id)
+        .order_by(category_groups.c.name, category_groups.c.id)
+    )
+    return read_frame(engine, query).astype({"id": "int64", "categories": "int64"})
 
 
 def transaction_rows() -> Select:

@@ -106,6 +106,18 @@ accounts = Table(
     CheckConstraint(_in("type", ACCOUNT_TYPES), name="type"),
 )
 
+# A category's optional group (Housing: Rent, Utilities, Insurance): charts and budgets can sum
+# categories by group. Deleting a group leaves its categories without one.
+category_groups = Table(
+    "category_groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    _created_at(),
+    UniqueConstraint("user_id", "name"),
+)
+
 categories = Table(
     "categories",
     metadata,
@@ -122,6 +134,13 @@ categories = Table(
     Column("color", String(7), nullable=True),
     Column("archived", Boolean, nullable=False, server_default=text("FALSE")),
     _created_at(),
+    # Last: migration 0005 added it to existing tables, which put it after created_at there.
+    Column(
+        "group_id",
+        Integer,
+        ForeignKey("category_groups.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
     UniqueConstraint("user_id", "name"),
     CheckConstraint(_in("kind", CATEGORY_KINDS), name="kind"),
 )

@@ -1,4 +1,4 @@
-"""Writes to what a ledger is filed under: users, accounts and categories.
+"""Writes to what a ledger is filed under: users, accounts, categories and their groups.
 
 One function per use case, each validated and in one DB transaction that starts with
 bump_version (see data/ownership.py).
@@ -6,12 +6,15 @@ bump_version (see data/ownership.py).
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, Table, func, select
+from sqlalchemy import Connection, Engine, Table, delete, func, select, update
 
 from data import validation as v
 from data.ownership import bump_version, insert_id, owned_row, update_owned
-from data.schema import ACCOUNT_TYPES, CATEGORY_KINDS, accounts, categories, users
+from data.schema import ACCOUNT_TYPES, CATEGORY_KINDS, accounts, categories, category_groups, users
 from data.validation import FieldErrors
+
+# A group's name is often a category's too (Food, Transport): say which kind of name is taken.
+_NAME_TAKEN = {category_groups.name: "You already have a group with that name."}
 
 
 def create_user(
@@ -112,6 +115,48 @@ def set_category_archived(engine: Engine, user_id: int, category_id: int, archiv
     _set_archived(engine, user_id, categories, category_id, archived, "category")
 
 
+def create_group(engine: Engine, user_id: int, name: str) -> int:
+    """A new category group (Housing, Food): named like a category, unique per user."""
+    with engine.begin() as conn:
+        bump_version(conn, user_id)
+        errors = FieldErrors()
+        clean = _unique_name(conn, category_groups, user_id, name, errors)
+        errors.raise_if_any()
+        return insert_id(conn, category_groups, user_id=user_id, name=clean)
+
+
+def rename_group(engine: Engine, user_id: int, group_id: int, name: str) -> None:
+    _rename(engine, user_id, category_groups, group_id, name, "group")
+
+
+def delete_group(engine: Engine, user_id: int, group_id: int) -> None:
+    """Delete a group; its categories stay, without a group."""
+    with engine.begin() as conn:
+        bump_version(conn, user_id)
+        group = owned_row(conn, category_groups, user_id, group_id, "group")
+        # Explicit, not left to ON DELETE SET NULL: the same on both dialects, and visible here.
+        conn.execute(
+            update(categories)
+            .where(categories.c.user_id == user_id, categories.c.group_id == group.id)
+            .values(group_id=None)
+        )
+        owned = (category_groups.c.id == group.id, category_groups.c.user_id == user_id)
+        conn.execute(delete(category_groups).where(*owned))
+
+
+def set_category_group(
+    engine: Engine, user_id: int, category_id: int, group_id: int | None
+) -> None:
+    """Put a category in one of the user's groups, or (None) in none."""
+    with engine.begin() as conn:
+        bump_version(conn, user_id)
+        category = owned_row(conn, categories, user_id, category_id, "category")
+        group = None
+        if group_id is not None:
+            group = owned_row(conn, category_groups, user_id, group_id, "group").id
+        update_owned(conn, categories, user_id, category.id, group_id=group)
+
+
 def _unique_name(
     conn: Connection,
     table: Table,
@@ -128,7 +173,7 @@ def _unique_name(
     if renaming_id is not None:
         others = others.where(table.c.id != renaming_id)
     if conn.execute(others).first():
-        errors.add("name", "That name is already in use.")
+        errors.add("name", _NAME_TAKEN.get(table.name, "That name is already in use."))
     return clean
 
 

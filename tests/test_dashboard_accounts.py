@@ -296,3 +296,106 @@ def test_the_archive_button_acts_on_a_click_only(app, engine, logged_in_client, 
     status, response = press(1)
     assert status == 200 and response[ids.REFRESH_STORE] == {"data": 8}
     assert account_rows(engine, login_user_id) == [("Checking", "checking", "EUR", 0, True)]
+
+
+# --- Category groups ---------------------------------------------------------------------------
+
+
+def group_of(engine, user_id: int) -> dict[str, str | None]:
+    """category name -> its group's name."""
+    listed = lookups.list_categories(engine, user_id, include_archived=True)
+    return {
+        name: (None if group is None or group != group else group)
+        for name, group in zip(listed["name"], listed["group"], strict=True)
+    }
+
+
+def test_add_rename_choose_and_delete_a_group(app, engine):
+    user_id = make_user(engine, "alice")
+    rent = setup_writes.create_category(engine, user_id, "Rent", "expense")
+    setup_writes.create_category(engine, user_id, "Gifts", "expense")
+    with as_user(app, user_id):
+        added = cb.add_group(" Housing ")
+        [housing] = lookups.list_category_groups(engine, user_id)["id"].tolist()
+        moved = cb.set_category_group(rent, str(housing))
+        unchanged = cb.set_category_group(rent, str(housing))
+        renamed = cb.rename_group(housing, "Home")
+        tables = cb.accounts_tables()
+        deleted = cb.delete_group(housing)
+        after = cb.accounts_tables()
+    assert added == cb.FormOutcome(True, "Added the group Housing.")
+    assert moved == cb.FormOutcome(True, "Moved Rent to Housing.")
+    assert unchanged == cb.FormOutcome(False)
+    assert renamed == cb.FormOutcome(True, "Renamed Housing to Home.")
+    assert deleted == cb.FormOutcome(
+        True, "Deleted the group Home; its categories are in no group now."
+    )
+    assert group_of(engine, user_id) == {"Gifts": None, "Rent": None}
+    selects = {
+        node.id["id"]: node
+        for node in walk(tables["categories"])
+        if isinstance(getattr(node, "id", None), dict)
+        and node.id["type"] == ids.CATEGORY_GROUP_SELECT
+    }
+    assert selects[rent].value == str(housing)
+    assert [o["label"] for o in selects[rent].options] == ["No group", "Home"]
+    assert "1 category" in texts(tables["groups"])
+    assert "No groups yet" in texts(after["groups"])
+
+
+def test_a_category_leaves_its_group_with_no_group(app, engine):
+    user_id = make_user(engine, "alice")
+    rent = setup_writes.create_category(engine, user_id, "Rent", "expense")
+    housing = setup_writes.create_group(engine, user_id, "Housing")
+    setup_writes.set_category_group(engine, user_id, rent, housing)
+    with as_user(app, user_id):
+        outcome = cb.set_category_group(rent, "")
+    assert outcome == cb.FormOutcome(True, "Rent is in no group now.")
+    assert group_of(engine, user_id) == {"Rent": None}
+
+
+def test_group_names_are_checked_and_a_taken_one_says_so(app, engine):
+    user_id = make_user(engine, "alice")
+    setup_writes.create_group(engine, user_id, "Housing")
+    food = setup_writes.create_group(engine, user_id, "Food")
+    with as_user(app, user_id):
+        taken = cb.add_group("Housing")
+        empty = cb.add_group("  ")
+        too_long = cb.rename_group(food, TOO_LONG)
+    assert taken.field_errors == {"name": "You already have a group with that name."}
+    assert empty.field_errors == {"name": "Enter a name."}
+    assert too_long.field_errors == {"name": "At most 100 characters (this one has 101)."}
+    assert lookups.list_category_groups(engine, user_id)["name"].tolist() == ["Food", "Housing"]
+
+
+@pytest.mark.parametrize("choice", ["abc", "-1", "1.0", True, 2.5, ["1"]])
+def test_a_group_choice_that_is_no_id_is_not_found(app, engine, choice):
+    user_id = make_user(engine, "alice")
+    rent = setup_writes.create_category(engine, user_id, "Rent", "expense")
+    version = lookups.data_version(engine, user_id)
+    with as_user(app, user_id):
+        outcome = cb.set_category_group(rent, choice)
+    assert not outcome.saved and "not found" in outcome.message
+    assert lookups.data_version(engine, user_id) == version
+
+
+def test_another_users_groups_are_not_found_and_nothing_changes(app, engine):
+    alice = make_user(engine, "alice")
+    bob = make_user(engine, "bob")
+    bobs_group = setup_writes.create_group(engine, bob, "Bob's group")
+    bobs_category = setup_writes.create_category(engine, bob, "Bob's fun", "expense")
+    rent = setup_writes.create_category(engine, alice, "Rent", "expense")
+    before = lookups.list_category_groups(engine, bob), group_of(engine, bob)
+    with as_user(app, alice):
+        outcomes = [
+            cb.rename_group(bobs_group, "Mine now"),
+            cb.delete_group(bobs_group),
+            cb.set_category_group(rent, str(bobs_group)),
+            cb.set_category_group(bobs_category, ""),
+        ]
+    for outcome in outcomes:
+        assert not outcome.saved
+        assert "not found" in outcome.message
+    assert lookups.list_category_groups(engine, bob).equals(before[0])
+    assert group_of(engine, bob) == before[1]
+    assert group_of(engine, alice) == {"Rent": None}

@@ -43,8 +43,26 @@ def texts(component) -> str:
 
 
 def body_rows(table) -> list[html.Tr]:
-    """The table's category rows (the header row has no class)."""
-    return [n for n in walk(table) if isinstance(n, html.Tr) and getattr(n, "className", None)]
+    """The table's category rows (not the header row, nor a group's subtotal)."""
+    return [
+        n
+        for n in walk(table)
+        if isinstance(n, html.Tr) and "budget-row" in (getattr(n, "className", None) or "").split()
+    ]
+
+
+def group_rows(table) -> list[html.Tr]:
+    return [
+        n
+        for n in walk(table)
+        if isinstance(n, html.Tr) and "budget-group-row" in (getattr(n, "className", "") or "")
+    ]
+
+
+def row_names(table) -> list[str]:
+    """The first line of each body row's first cell: a category's or a group's name."""
+    rows = [n for n in walk(table) if isinstance(n, html.Tr) and getattr(n, "className", None)]
+    return [row.children[0].children[0].children for row in rows]
 
 
 def gauges(component) -> list:
@@ -326,6 +344,9 @@ def test_the_demo_household_renders_a_row_and_a_gauge_per_budget(demo_app):
         status = services.budget_status(1, today.replace(day=1), today)
     assert not status.empty
     assert len(body_rows(table)) == len(gauges(gauge_row)) == len(status)
+    # The demo's groups: Housing, Food, ... each with a subtotal above its categories.
+    shown_groups = {row.children[0].children[0].children for row in group_rows(table)}
+    assert {"Housing", "Food", "Transport"} <= shown_groups
 
 
 def test_the_limit_callback_saves_refreshes_and_ignores_rows_appearing(
@@ -404,3 +425,34 @@ def test_buttons_act_on_clicks_only(app, engine, logged_in_client, login_user_id
         [ids.BUDGET_PREV + ".n_clicks"],
     )
     assert response == {ids.BUDGET_MONTH_STORE: {"data": "2025-02"}}
+
+
+def test_groups_get_subtotals_above_their_categories_and_the_rest_follow(app, engine, household):
+    user_id, groceries, dining = household["user"], household["groceries"], household["dining"]
+    rent = setup_writes.create_category(engine, user_id, "Rent", "expense")
+    food = setup_writes.create_group(engine, user_id, "Food")
+    setup_writes.create_group(engine, user_id, "Unbudgeted")
+    setup_writes.set_category_group(engine, user_id, groceries, food)
+    setup_writes.set_category_group(engine, user_id, dining, food)
+    writes.set_budget(engine, user_id, groceries, MARCH, 5000)
+    writes.set_budget(engine, user_id, dining, MARCH, 2501)
+    writes.set_budget(engine, user_id, rent, MARCH, 90000)
+    with as_user(app, user_id):
+        table = cb.budget_page("2025-03", False, TODAY)["table"]
+    assert row_names(table) == ["Food", "Dining", "Groceries", "Rent"]
+    [subtotal] = group_rows(table)
+    cells = [texts(cell) for cell in subtotal.children]
+    # Limits 50.00 + 25.01, spent 60.00 + 0, remaining -10.00 + 25.01: exact cents.
+    assert cells[1:4] == ["€75.01", "€60.00", "€15.01"]
+    assert "Group total" in cells[0] and "budget-group-row" in subtotal.className
+    # Its categories are indented under it; Rent, in no group, is not.
+    indented = [row.children[0].className for row in body_rows(table)]
+    assert ["budget-in-group" in name for name in indented] == [True, True, False]
+
+
+def test_without_groups_the_table_has_no_subtotals(app, engine, household):
+    user_id, groceries = household["user"], household["groceries"]
+    writes.set_budget(engine, user_id, groceries, MARCH, 5000)
+    with as_user(app, user_id):
+        table = cb.budget_page("2025-03", False, TODAY)["table"]
+    assert group_rows(table) == [] and row_names(table) == ["Groceries"]

@@ -46,5 +46,8 @@ def test_the_settings_writes_are_triggered_by_their_own_controls_only(app):
             [f"{pattern(id='ALL', type=ids.CATEGORY_NAME_INPUT)}.value"],
             [f"{pattern(action='ALL', id='ALL', type=ids.ACCOUNT_ARCHIVE)}.n_clicks"],
             [f"{pattern(action='ALL', id='ALL', type=ids.CATEGORY_ARCHIVE)}.n_clicks"],
+            [f"{pattern(id='ALL', type=ids.GROUP_NAME_INPUT)}.value"],
+            [f"{pattern(id='ALL', type=ids.CATEGORY_GROUP_SELECT)}.value"],
+            [f"{pattern(id='ALL', type=ids.GROUP_DELETE)}.n_clicks"],
         ]
     )

@@ -147,3 +147,30 @@ def test_bar_labels_keep_their_size_inside_long_bars_and_past_short_ones():
         {"payee": ["A", "B"], "spending_minor": [60, 100], "transactions": [1, 1]}
     )
     assert figures.top_payees(payees, "EUR")["data"][0]["textposition"] == ["inside", "inside"]
+
+
+GROUPED = pd.DataFrame(
+    {
+        "category_id": pd.array([None, 9, None], dtype="Int64"),
+        "group_id": pd.array([4, None, None], dtype="Int64"),
+        "category": ["Housing", "Gifts", "Uncategorised"],
+        "color": [None, "#123456", None],
+        "spending_minor": [150_000, 2_000, 10],
+    }
+)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_group_bars_make_a_valid_figure_and_carry_their_group(theme):
+    bars = valid(figures.spending_by_category(GROUPED, "EUR", theme))["data"][0]
+    figure = figures.spending_by_category(GROUPED, "EUR", theme)["data"][0]
+    assert list(bars.y) == ["Uncategorised", "Gifts", "Housing"]
+    assert figure["customdata"] == [[None, None], [9, None], [None, 4]]
+    assert figure["text"] == ["€0.10", "€20.00", "€1,500.00"]
+
+
+def test_the_group_holding_the_cross_filtered_category_stands_out():
+    in_housing = figures.spending_by_category(GROUPED, "EUR", "light", 3, 4)["data"][0]
+    assert in_housing["marker"]["opacity"] == [0.35, 0.35, 1.0]
+    gifts = figures.spending_by_category(GROUPED, "EUR", "light", 9, None)["data"][0]
+    assert gifts["marker"]["opacity"] == [0.35, 1.0, 0.35]

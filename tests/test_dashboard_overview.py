@@ -6,14 +6,21 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 from dash import no_update
 
 from dashboard import ids
-from dashboard.callbacks import overview
+from dashboard.callbacks import overview, overview_groups
+from dashboard.callbacks.overview_groups import GroupView
 from dashboard.callbacks.shell import chips, remove_chip
 from data.entries import Transaction
-from data.setup_writes import create_account, create_category
+from data.setup_writes import (
+    create_account,
+    create_category,
+    create_group,
+    set_category_group,
+)
 from data.writes import create_transaction
 from tests.conftest import as_user, make_user
 
@@ -240,3 +247,164 @@ def test_the_registered_cross_filter_callback_applies_the_triggering_click(app, 
     assert reply.status_code == 200, reply.get_data(as_text=True)
     stored = json.loads(reply.get_data(as_text=True))["response"][ids.CROSS_FILTER_STORE]["data"]
     assert stored == {"month": "2025-02", "payee": "Market"}
+
+
+# --- Category groups: the group view, its sums and the drill-down --------------------------
+
+HOUSING, FOOD = 4, 5
+GROUP_CATEGORIES = pd.DataFrame(
+    {
+        "id": [1, 2, 3, 6, 7],
+        "name": ["Rent", "Utilities", "Groceries", "Gifts", "Food"],
+        "color": ["#111111", "#222222", "#333333", "#444444", "#555555"],
+        "group_id": pd.array([HOUSING, HOUSING, FOOD, None, None], dtype="Int64"),
+        "group": pd.array(["Housing", "Housing", "Food", None, None], dtype="object"),
+    }
+)
+GROUPS = pd.DataFrame({"id": [FOOD, HOUSING], "name": ["Food", "Housing"], "categories": [1, 2]})
+BY_CATEGORY = pd.DataFrame(
+    {
+        "category_id": pd.array([1, 3, 2, None, 6, 7], dtype="Int64"),
+        "category": ["Rent", "Groceries", "Utilities", "Uncategorised", "Gifts", "Food"],
+        "color": ["#111111", "#333333", "#222222", None, "#444444", "#555555"],
+        "spending_minor": [125_000, 40_000, 9_999, 500, 300, 1],
+    }
+)
+GROUP_CLICK = {"points": [{"y": "Housing", "customdata": [None, HOUSING]}]}
+
+
+def test_group_sums_are_exact_and_ungrouped_categories_keep_their_own_bar():
+    grouped = overview_groups.spending_by_group(BY_CATEGORY, GROUP_CATEGORIES)
+    plain = {name: [None if pd.isna(v) else v for v in grouped[name]] for name in grouped}
+    assert plain == {
+        "category_id": [None, None, None, 6, 7],
+        "group_id": [HOUSING, FOOD, None, None, None],
+        # A group named as a category shown beside it is told apart.
+        "category": ["Housing", "Food (group)", "Uncategorised", "Gifts", "Food"],
+        "color": [None, None, None, "#444444", "#555555"],
+        "spending_minor": [134_999, 40_000, 500, 300, 1],
+    }
+    assert grouped["spending_minor"].dtype == "int64"
+    assert grouped["spending_minor"].sum() == BY_CATEGORY["spending_minor"].sum()
+
+
+def test_no_spending_gives_no_group_bars():
+    empty = BY_CATEGORY.iloc[0:0]
+    assert overview_groups.spending_by_group(empty, GROUP_CATEGORIES).empty
+
+
+def test_a_drilled_group_shows_only_its_categories():
+    shown = overview_groups.spending_in_group(BY_CATEGORY, GROUP_CATEGORIES, HOUSING)
+    assert shown["category"].tolist() == ["Rent", "Utilities"]
+    assert overview_groups.spending_in_group(BY_CATEGORY, GROUP_CATEGORIES, 99).empty
+
+
+def test_the_stacked_chart_sums_by_group_and_drills_into_one():
+    wide = pd.DataFrame(
+        {"Rent": [100, 200], "Groceries": [50, 70], "Utilities": [1, 2], "Gifts": [0, 9]},
+        index=pd.Index(["2025-01", "2025-02"], name="month"),
+    )
+    by_group = overview_groups.wide_by_group(wide, GROUP_CATEGORIES)
+    assert by_group.columns.tolist() == ["Housing", "Food", "Gifts"]
+    assert by_group.to_dict("list") == {"Housing": [101, 202], "Food": [50, 70], "Gifts": [0, 9]}
+    assert (by_group.dtypes == "int64").all()
+    drilled = overview_groups.wide_in_group(wide, GROUP_CATEGORIES, HOUSING)
+    assert drilled.columns.tolist() == ["Rent", "Utilities"]
+
+
+def test_the_view_is_categories_unless_groups_are_asked_for():
+    assert overview_groups.group_view("categories", {"group_id": HOUSING}, GROUPS) == GroupView()
+    assert overview_groups.group_view(None, None, GROUPS) == GroupView()
+    assert overview_groups.group_view("groups", {}, GROUPS) == GroupView(by_group=True)
+    assert overview_groups.group_view("groups", {"group_id": HOUSING}, GROUPS) == GroupView(
+        True, HOUSING, "Housing"
+    )
+
+
+@pytest.mark.parametrize("drill", [{"group_id": 99}, {"group_id": "4"}, {"group_id": True}, [4]])
+def test_a_drilled_group_that_is_not_the_users_shows_all_groups(drill):
+    assert overview_groups.group_view("groups", drill, GROUPS) == GroupView(by_group=True)
+
+
+def test_a_group_click_drills_in_and_the_breadcrumb_or_the_toggle_goes_back():
+    drill = overview_groups.drill_after(ids.CHART_CATEGORY, GROUP_CLICK, "groups", {})
+    assert drill == {"group_id": HOUSING}
+    assert (
+        overview_groups.drill_after(ids.CHART_CATEGORY, GROUP_CLICK, "groups", drill) is no_update
+    )
+    assert overview_groups.drill_after(ids.CATEGORY_DRILL_ROOT, None, "groups", drill) == {}
+    assert overview_groups.drill_after(ids.CATEGORY_VIEW, None, "categories", drill) == {}
+    assert overview_groups.drill_after(ids.CATEGORY_DRILL_ROOT, None, "groups", {}) is no_update
+
+
+@pytest.mark.parametrize(
+    "click",
+    [
+        CATEGORY_CLICK,
+        {"points": [{"customdata": [None, "4"]}]},
+        {"points": []},
+        None,
+        "junk",
+    ],
+)
+def test_a_category_bar_or_a_malformed_click_does_not_drill(click):
+    assert overview_groups.drill_after(ids.CHART_CATEGORY, click, "groups", {}) is no_update
+
+
+def test_a_group_click_in_the_category_view_does_not_drill():
+    assert (
+        overview_groups.drill_after(ids.CHART_CATEGORY, GROUP_CLICK, "categories", {}) is no_update
+    )
+
+
+def test_a_group_click_leaves_the_cross_filter_alone_and_a_category_click_still_sets_it():
+    cross = {"category_id": 7, "category": "Groceries"}
+    assert overview.toggle_cross_filter(cross, ids.CHART_CATEGORY, GROUP_CLICK) == cross
+    drilled_category = {"points": [{"y": "Rent", "customdata": [1]}]}
+    assert overview.toggle_cross_filter({}, ids.CHART_CATEGORY, drilled_category) == {
+        "category_id": 1,
+        "category": "Rent",
+    }
+    grouped_view_category = {"points": [{"y": "Gifts", "customdata": [6, None]}]}
+    assert overview.toggle_cross_filter({}, ids.CHART_CATEGORY, grouped_view_category) == {
+        "category_id": 6,
+        "category": "Gifts",
+    }
+
+
+def test_only_the_category_charts_follow_the_group_toggle():
+    assert overview.GROUPED_CHARTS == {ids.CHART_CATEGORY, ids.CHART_STACKED}
+
+
+@pytest.fixture
+def grouped_household(engine, household):
+    user_id = household["user"]
+    housing = create_group(engine, user_id, "Housing")
+    set_category_group(engine, user_id, household["groceries"], housing)
+    return {**household, "housing": housing}
+
+
+@sqlite_only
+def test_the_charts_and_breadcrumb_follow_the_view_and_the_drill(app, grouped_household):
+    user_id, housing = grouped_household["user"], grouped_household["housing"]
+    store = {"preset": "custom", "start": "2025-02-01", "end": "2025-03-31"}
+    drilled = {"group_id": housing}
+    with as_user(app, user_id):
+        update_category = overview.chart_callback(overview.category_chart, "category_id")
+        by_group = update_category(store, {}, False, "groups", {})
+        in_group = update_category(store, {}, False, "groups", drilled)
+        by_category = update_category(store, {}, False, "categories", drilled)
+        update_stacked = overview.chart_callback(overview.stacked_chart, "month")
+        stacked = update_stacked(store, {}, False, "groups", {})
+        crumbs = overview.breadcrumb(user_id, "groups", drilled)
+        not_drilled = overview.breadcrumb(user_id, "groups", {})
+        someone_elses = overview.breadcrumb(user_id, "groups", {"group_id": housing + 1000})
+    assert by_group["data"][0]["y"] == ["Housing"]
+    assert by_group["data"][0]["customdata"] == [[None, housing]]
+    assert by_group["data"][0]["text"] == ["€110.00"]
+    assert in_group["data"][0]["y"] == ["Groceries"]
+    assert by_category["data"][0]["customdata"] == [[grouped_household["groceries"]]]
+    assert [trace["name"] for trace in stacked["data"]] == ["Housing"]
+    assert crumbs == {"hidden": False, "current": "Housing"}
+    assert not_drilled == {"hidden": True, "current": ""}
+    assert someone_elses == {"hidden": True, "current": ""}

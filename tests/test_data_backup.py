@@ -28,7 +28,7 @@ from data.receipt_writes import attach_receipt
 from data.schema import accounts, categories, receipts, transactions, user_sessions, users
 from data.seed import load_demo
 from data.sessions import insert_session
-from data.setup_writes import create_account
+from data.setup_writes import create_account, create_group, set_category_group
 from data.writes import create_transaction, create_transfer
 from tests.conftest import make_user
 
@@ -73,6 +73,8 @@ def populate(engine: Engine, receipts_dir: Path) -> int:
         )
     with engine.begin() as conn:
         conn.execute(update(categories).where(categories.c.id == 1).values(parent_id=2))
+    # A group of its own beside the demo's, with a category in it.
+    set_category_group(engine, user_id, 1, create_group(engine, user_id, "Backed-up group"))
     # An entry of the form, stored with its submission key: the key is backed up with the row.
     keyed = Transaction(1, TODAY, -321, "Entered in the form")
     create_transaction(engine, user_id, keyed, submission_key=ENTRY_KEY)
@@ -176,6 +178,7 @@ def test_round_trip_restores_every_row_and_receipt_identically(engine, target, t
     assert {name: len(rows) for name, rows in after.items()} == backup.row_counts
     assert restored.row_counts == backup.row_counts
     assert backup.row_counts["receipts"] == 2 and backup.row_counts["transactions"] > 1000
+    assert backup.row_counts["category_groups"] > 1
     for table in BACKED_UP_TABLES:
         assert after[table.name] == before[table.name], table.name
     assert account_totals(target) == account_totals(engine)
@@ -186,6 +189,8 @@ def test_round_trip_restores_every_row_and_receipt_identically(engine, target, t
         )
         peers = select(func.count()).where(transactions.c.transfer_peer_id.is_not(None))
         assert target_conn.execute(peers).scalar_one() > 0
+        grouped = select(func.count()).where(categories.c.group_id.is_not(None))
+        assert target_conn.execute(grouped).scalar_one() > 1
     assert receipt_files(restored_receipts) == receipt_files(source_receipts)
     assert backup.receipt_files == 2 and backup.missing_receipts == ()
     assert backup.schema_revision == head_revision()
@@ -263,6 +268,7 @@ def test_the_file_holds_a_manifest_then_one_checksummed_jsonl_per_table(small_ba
     assert manifest["row_counts"] == {
         "users": 1,
         "accounts": 1,
+        "category_groups": 0,
         "categories": 0,
         "receipts": 0,
         "budgets": 0,

@@ -18,7 +18,15 @@ from data.db import make_engine, month_bucket
 from data.demo import ANCHOR_MONTH, generate_entries, write_seed_sql
 from data.migrate import upgrade_to_head
 from data.months import add_months
-from data.schema import accounts, budgets, categories, metadata, transactions, users
+from data.schema import (
+    accounts,
+    budgets,
+    categories,
+    category_groups,
+    metadata,
+    transactions,
+    users,
+)
 from data.seed import SEED_SQL_PATH, load_demo, seed_statements, sql_literal
 from tests.conftest import make_user
 
@@ -92,6 +100,7 @@ def test_seed_sql_is_portable_text():
     assert list(dict.fromkeys(inserted)) == [
         "users",
         "accounts",
+        "category_groups",
         "categories",
         "transactions",
         "budgets",
@@ -142,6 +151,16 @@ def test_loaded_demo_has_the_expected_shape(engine):
         colours = [row.color for row in category_rows]
         assert len(set(colours)) == len(colours)
         assert all(re.fullmatch(r"#[0-9a-f]{6}", colour) for colour in colours)
+        groups = dict(conn.execute(select(category_groups.c.id, category_groups.c.name)).all())
+        assert set(groups.values()) >= {"Housing", "Food", "Transport"}
+        members = defaultdict(set)
+        for row in category_rows:
+            members[groups.get(row.group_id)].add(row.name)
+        assert members["Housing"] >= {"Rent", "Utilities", "Insurance"}
+        assert members["Food"] >= {"Groceries", "Dining Out"}
+        # Income and transfers are in no group; some expenses stay apart too.
+        assert {"Salary", "Transfers", "Gifts"} <= members[None]
+        assert all(len(names) >= 2 for names in members.values())
 
         rows = conn.execute(select(transactions)).all()
         assert 2_500 <= len(rows) <= 4_000

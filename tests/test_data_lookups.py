@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, insert, update
 
-from data import lookups
+from data import lookups, setup_writes
 from data.filters import Filters
 from data.schema import accounts, budgets, categories, receipts, transactions, users
 from tests.conftest import make_user
@@ -130,7 +130,9 @@ def test_list_accounts_hides_archived_ones_unless_asked(home):
 
 def test_list_categories_hides_archived_ones_and_keeps_parents(home):
     active = lookups.list_categories(home.engine, home.alice)
-    assert active.columns.tolist() == ["id", "name", "kind", "parent_id", "color", "archived"]
+    assert active.columns.tolist() == [
+        "id", "name", "kind", "parent_id", "color", "archived", "group_id", "group",
+    ]  # fmt: skip
     assert active["name"].tolist() == ["Food", "Restaurants", "Salary"]
     assert active["kind"].tolist() == ["expense", "expense", "income"]
     assert active["parent_id"].isna().tolist() == [True, False, True]
@@ -138,6 +140,23 @@ def test_list_categories_hides_archived_ones_and_keeps_parents(home):
     everything = lookups.list_categories(home.engine, home.alice, include_archived=True)
     assert everything["name"].tolist() == ["Food", "Old", "Restaurants", "Salary"]
     assert lookups.list_categories(home.engine, home.bob)["id"].tolist() == [home.bob_food]
+    assert active["group_id"].isna().all() and active["group"].isna().all()
+
+
+def test_category_groups_are_listed_with_their_categories_by_owner(home):
+    housing = setup_writes.create_group(home.engine, home.alice, "Housing")
+    setup_writes.create_group(home.engine, home.alice, "Empty")
+    bobs = setup_writes.create_group(home.engine, home.bob, "BOB-GROUP")
+    setup_writes.set_category_group(home.engine, home.alice, home.food, housing)
+    setup_writes.set_category_group(home.engine, home.bob, home.bob_food, bobs)
+    groups = lookups.list_category_groups(home.engine, home.alice)
+    assert groups.columns.tolist() == ["id", "name", "categories"]
+    assert groups["name"].tolist() == ["Empty", "Housing"]
+    assert groups["categories"].tolist() == [0, 1]
+    listed = lookups.list_categories(home.engine, home.alice).set_index("name")
+    assert listed.loc["Food", "group_id"] == housing and listed.loc["Food", "group"] == "Housing"
+    assert pd.isna(listed.loc["Salary", "group_id"]) and pd.isna(listed.loc["Salary", "group"])
+    assert lookups.list_category_groups(home.engine, home.bob)["name"].tolist() == ["BOB-GROUP"]
 
 
 def test_get_transaction_is_looked_up_with_its_owner(home):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from data.db import make_engine
-from data.migrate import current_revision, head_revision, upgrade_to_head
+from data.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
 from data.schema import metadata
 
 
@@ -50,4 +51,86 @@ def test_indexes_serve_the_dashboard_queries(empty_url):
     indexed = {tuple(ix["column_names"]) for ix in inspect(engine).get_indexes("transactions")}
     assert ("user_id", "date") in indexed
     assert ("user_id", "category_id", "date") in indexed
+    engine.dispose()
+
+
+def _migrate(engine, revision: str, down: bool = False) -> None:
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def _rows(engine) -> dict[str, list[tuple]]:
+    tables = ("users", "accounts", "categories", "transactions", "budgets")
+    with engine.connect() as conn:
+        return {
+            name: [tuple(row) for row in conn.exec_driver_sql(f"SELECT * FROM {name} ORDER BY 1")]
+            for name in tables
+        }
+
+
+def test_a_database_at_0004_with_rows_upgrades_to_groups_with_nothing_lost(empty_url):
+    """0005 adds category_groups and categories.group_id in place: every row stays, each
+    category without a group, and the new foreign key works (a deleted group lets go)."""
+    engine = make_engine(empty_url)
+    _migrate(engine, "0004")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO users (username) VALUES ('keep')")
+        conn.exec_driver_sql(
+            "INSERT INTO accounts (user_id, name, type, currency)"
+            " VALUES (1, 'Bank', 'checking', 'EUR')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO categories (user_id, name, kind) VALUES (1, 'Rent', 'expense'),"
+            " (1, 'Food', 'expense')"
+        )
+        conn.exec_driver_sql("UPDATE categories SET parent_id = 1 WHERE id = 2")
+        conn.exec_driver_sql(
+            "INSERT INTO transactions (user_id, account_id, date, amount_minor, category_id)"
+            " VALUES (1, 1, '2026-11-01', -90000, 1), (1, 1, '2026-11-02', -1234, 2)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO budgets (user_id, category_id, month, limit_minor)"
+            " VALUES (1, 1, '2026-11-01', 100000)"
+        )
+    before = _rows(engine)
+
+    upgrade_to_head(engine)
+
+    after = _rows(engine)
+    assert after["categories"] == [(*row, None) for row in before["categories"]]
+    assert {k: v for k, v in after.items() if k != "categories"} == {
+        k: v for k, v in before.items() if k != "categories"
+    }
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO category_groups (user_id, name) VALUES (1, 'Housing')")
+        conn.exec_driver_sql("UPDATE categories SET group_id = 1 WHERE id = 1")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM category_groups")
+    with engine.connect() as conn:
+        groups = conn.exec_driver_sql("SELECT group_id FROM categories").scalars().all()
+    assert groups == [None, None]
+    assert _rows(engine)["budgets"] == before["budgets"]
+    engine.dispose()
+
+
+def test_0005_downgrades_to_0004_keeping_rows_and_upgrades_again(empty_url):
+    engine = make_engine(empty_url)
+    upgrade_to_head(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO users (username) VALUES ('keep')")
+        conn.exec_driver_sql(
+            "INSERT INTO categories (user_id, name, kind) VALUES (1, 'Rent', 'expense')"
+        )
+    _migrate(engine, "0004", down=True)
+    assert "category_groups" not in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT name FROM categories").scalars().all() == ["Rent"]
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
+    assert diff == []
     engine.dispose()

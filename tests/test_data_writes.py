@@ -22,7 +22,16 @@ from data import receipt_writes, setup_writes, writes
 from data.entries import Transaction, Transfer
 from data.money import max_abs_minor
 from data.ownership import bump_version
-from data.schema import accounts, budgets, categories, metadata, receipts, transactions, users
+from data.schema import (
+    accounts,
+    budgets,
+    categories,
+    category_groups,
+    metadata,
+    receipts,
+    transactions,
+    users,
+)
 from data.validation import NotFound, ValidationError
 from tests.conftest import make_user
 
@@ -64,6 +73,8 @@ class Ledger:
     other_category: int
     other_txn: int
     other_receipt: int
+    housing: int
+    other_group: int
 
 
 def receipt_fields(tag: str = "a") -> dict[str, object]:
@@ -110,6 +121,8 @@ def ledger(engine: Engine, alice: Writer) -> Ledger:
         other_category=bob.create_category("Groceries", "expense"),
         other_txn=bob_txn,
         other_receipt=bob.attach_receipt(bob_txn, **receipt_fields("bob")),
+        housing=alice.create_group("Housing"),
+        other_group=bob.create_group("Housing"),
     )
 
 
@@ -302,6 +315,46 @@ def test_rename_and_archive_a_category(engine, alice, ledger):
     assert (stored.name, stored.archived) == ("Wages", True)
     assert_refused(engine, lambda: alice.rename_category(ledger.salary, "Groceries"), "name")
     assert_refused(engine, lambda: alice.rename_category(ledger.salary, "\x1b[31mRed"), "name")
+
+
+def test_groups_are_created_renamed_chosen_and_deleted(engine, alice, ledger):
+    food = alice.create_group(" Food ")
+    assert row(engine, category_groups, food).name == "Food"
+    alice.rename_group(food, "Eating")
+    alice.set_category_group(ledger.groceries, food)
+    alice.set_category_group(ledger.salary, ledger.housing)
+    assert row(engine, categories, ledger.groceries).group_id == food
+    alice.set_category_group(ledger.salary, None)
+    assert row(engine, categories, ledger.salary).group_id is None
+    alice.delete_group(food)
+    assert ids_of(engine, category_groups, category_groups.c.id == food) == []
+    # The category stays, without a group.
+    assert row(engine, categories, ledger.groceries).group_id is None
+    assert row(engine, categories, ledger.groceries).name == "Groceries"
+
+
+@pytest.mark.parametrize(
+    ("write", "fields"),
+    [
+        (lambda alice, ids: alice.create_group("Housing"), {"name"}),
+        (lambda alice, ids: alice.create_group("  "), {"name"}),
+        (lambda alice, ids: alice.create_group("x" * 101), {"name"}),
+        (lambda alice, ids: alice.create_group("\x1b[31mRed"), {"name"}),
+        (lambda alice, ids: alice.rename_group(ids.housing, ""), {"name"}),
+    ],
+)
+def test_group_names_are_validated_like_category_names(engine, alice, ledger, write, fields):
+    assert_refused(engine, lambda: write(alice, ledger), *fields)
+
+
+def test_a_taken_group_name_says_so(engine, alice, ledger):
+    refused = assert_refused(engine, lambda: alice.create_group("Housing"), "name")
+    assert refused.field_errors["name"] == "You already have a group with that name."
+
+
+def test_a_group_may_share_a_categorys_name_and_another_users_group_name(engine, alice, ledger):
+    alice.create_group("Groceries")
+    Writer(engine, ledger.other_user).create_group("Groceries")
 
 
 # Transactions
@@ -669,6 +722,10 @@ SUCCESSFUL_WRITES = {
     "create_category": lambda alice, ids: alice.create_category("Fuel", "expense"),
     "rename_category": lambda alice, ids: alice.rename_category(ids.salary, "Pay"),
     "set_category_archived": lambda alice, ids: alice.set_category_archived(ids.salary, True),
+    "create_group": lambda alice, ids: alice.create_group("Food"),
+    "rename_group": lambda alice, ids: alice.rename_group(ids.housing, "Home"),
+    "delete_group": lambda alice, ids: alice.delete_group(ids.housing),
+    "set_category_group": lambda alice, ids: alice.set_category_group(ids.groceries, ids.housing),
 }
 
 
@@ -710,6 +767,11 @@ OTHER_USERS_IDS = {
     "parent": lambda alice, ids: alice.create_category("Sub", "expense", ids.other_category),
     "rename category": lambda alice, ids: alice.rename_category(ids.other_category, "Mine"),
     "archive category": lambda alice, ids: alice.set_category_archived(ids.other_category, True),
+    "rename group": lambda alice, ids: alice.rename_group(ids.other_group, "Mine"),
+    "delete group": lambda alice, ids: alice.delete_group(ids.other_group),
+    "group of": lambda alice, ids: alice.set_category_group(ids.other_category, ids.housing),
+    "group into": lambda alice, ids: alice.set_category_group(ids.groceries, ids.other_group),
+    "no group of": lambda alice, ids: alice.set_category_group(ids.other_category, None),
 }
 
 

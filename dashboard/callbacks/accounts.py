@@ -1,6 +1,6 @@
-"""Accounts & categories callbacks (/accounts): the accounts and categories tables, their add
-forms, rename and archive. The tables are built in accounts_view.py; register() here wires
-them with the writes.
+"""Accounts & categories callbacks (/accounts): the accounts, categories and groups tables, their
+add forms, rename and archive (a group: delete), and each category's group. The tables are
+built in accounts_view.py; register() here wires them with the writes.
 
 Each public function is one callback's body, callable directly in a request context; the
 user always comes from the session (current_user_id), and every id from the browser goes to
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
@@ -90,6 +91,63 @@ def add_category(name: Any, kind: Any, color: Any) -> FormOutcome:
         "category",
     )
     return outcome or FormOutcome(True, f"Added the category {str(name).strip()}.")
+
+
+def add_group(name: Any) -> FormOutcome:
+    user_id = current_user_id()
+    outcome = _attempt(lambda: setup_writes.create_group(get_engine(), user_id, name), "group")
+    return outcome or FormOutcome(True, f"Added the group {str(name).strip()}.")
+
+
+def rename_group(group_id: Any, name: Any) -> FormOutcome:
+    return _rename("group", group_id, name)
+
+
+def delete_group(group_id: Any) -> FormOutcome:
+    user_id = current_user_id()
+    row = _current_row("group", user_id, group_id)
+    if row is None:
+        return FormOutcome(False, "That group was not found.")
+    outcome = _attempt(lambda: setup_writes.delete_group(get_engine(), user_id, row.id), "group")
+    return outcome or FormOutcome(
+        True, f"Deleted the group {row.name}; its categories are in no group now."
+    )
+
+
+def _group_choice(value: Any) -> int | None | bool:
+    """A group select's value: "" is no group, else a group id; False if it is neither."""
+    if value in ("", None):
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return False
+
+
+def set_category_group(category_id: Any, value: Any) -> FormOutcome:
+    """Put a category in a group ("" for none); an unchanged choice writes nothing."""
+    user_id = current_user_id()
+    category = _current_row("category", user_id, category_id)
+    group_id = _group_choice(value)
+    if category is None:
+        return FormOutcome(False, "That category was not found.")
+    if group_id is False:
+        return FormOutcome(False, "That group was not found.")
+    current = None if pd.isna(category.group_id) else int(category.group_id)
+    # The selects are re-rendered after every write: an unchanged choice must not write again.
+    if group_id == current:
+        return FormOutcome(False)
+    outcome = _attempt(
+        lambda: setup_writes.set_category_group(get_engine(), user_id, category.id, group_id),
+        "group",
+    )
+    if outcome:
+        return outcome
+    if group_id is None:
+        return FormOutcome(True, f"{category.name} is in no group now.")
+    group = _current_row("group", user_id, group_id)
+    return FormOutcome(True, f"Moved {category.name} to {group.name if group else 'its group'}.")
 
 
 def rename_account(account_id: Any, name: Any) -> FormOutcome:
@@ -174,6 +232,7 @@ _NOUNS = {
         lambda user_id: services.list_categories(user_id, True),
         setup_writes.rename_category,
     ),
+    "group": (services.list_category_groups, setup_writes.rename_group),
 }
 _ARCHIVERS = {
     "account": setup_writes.set_account_archived,
@@ -222,6 +281,7 @@ WRITE_OUTPUTS = {
 TABLE_OUTPUTS = {
     "accounts": Output(ids.ACCOUNTS_TABLE, "children"),
     "categories": Output(ids.CATEGORIES_TABLE, "children"),
+    "groups": Output(ids.GROUPS_TABLE, "children"),
     "start_here": Output(ids.ACCOUNTS_START_HERE, "children"),
 }
 ACCOUNT_FORM = AddForm(
@@ -237,6 +297,9 @@ CATEGORY_FORM = AddForm(
     ids.NEW_CATEGORY_FEEDBACK,
     ("name",),
     add_category,
+)
+GROUP_FORM = AddForm(
+    ids.NEW_GROUP_SUBMIT, ids.NEW_GROUP_FIELDS, ids.NEW_GROUP_FEEDBACK, ("name",), add_group
 )
 
 
@@ -289,6 +352,34 @@ def _register_archive(app: Dash, button_type: str, set_archived: Callable) -> No
         return {"feedback": alert(outcome), "refresh": refreshed(outcome, refresh)}
 
 
+def _register_group_choice(app: Dash) -> None:
+    @app.callback(
+        output=WRITE_OUTPUTS,
+        inputs={"_values": Input({"type": ids.CATEGORY_GROUP_SELECT, "id": ALL}, "value")},
+        state=dict(REFRESH_STATE),
+        prevent_initial_call=True,
+    )
+    def _choose(_values: Any, refresh: Any) -> dict[str, Any]:
+        row_id = edited_row().get("id")
+        outcome = set_category_group(row_id, ctx.triggered[0]["value"])
+        return {"feedback": alert(outcome) or no_update, "refresh": refreshed(outcome, refresh)}
+
+
+def _register_group_delete(app: Dash) -> None:
+    @app.callback(
+        output=WRITE_OUTPUTS,
+        inputs={"_clicks": Input({"type": ids.GROUP_DELETE, "id": ALL}, "n_clicks")},
+        state=dict(REFRESH_STATE),
+        prevent_initial_call=True,
+    )
+    def _delete(_clicks: Any, refresh: Any) -> dict[str, Any]:
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not user_acted():
+            raise PreventUpdate
+        outcome = delete_group(trigger.get("id"))
+        return {"feedback": alert(outcome), "refresh": refreshed(outcome, refresh)}
+
+
 def _register_form(app: Dash, form: AddForm) -> None:
     outputs = form_outputs_of(form)
 
@@ -323,3 +414,8 @@ def register(app: Dash) -> None:
     _register_rename(app, ids.CATEGORY_NAME_INPUT, ids.CATEGORY_NAME_ERROR, rename_category)
     _register_archive(app, ids.ACCOUNT_ARCHIVE, set_account_archived)
     _register_archive(app, ids.CATEGORY_ARCHIVE, set_category_archived)
+    _register_form(app, GROUP_FORM)
+    _register_rename(app, ids.GROUP_NAME_INPUT, ids.GROUP_NAME_ERROR, rename_group)
+    _register_group_choice(app)
+    # Last: the isolation sweep's own bodies delete the group the ones above still use.
+    _register_group_delete(app)

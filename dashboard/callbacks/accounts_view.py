@@ -1,6 +1,6 @@
-"""What the accounts page (/accounts) shows: the accounts with their balances, the categories, a new
-user's first hint, and the currency a new account starts with; with the tables they are drawn
-in (the page's layout only holds their places)."""
+"""What the accounts page (/accounts) shows: the accounts with their balances, the categories and
+their groups, a new user's first hint, and the currency a new account starts with; with the
+tables they are drawn in (the page's layout only holds their places)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import html
 
 from dashboard import ids, services
@@ -37,11 +38,19 @@ class CategoryLine:
     kind: str
     color: str | None
     archived: bool
+    group_id: int | None = None
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    id: int
+    name: str
+    categories: int
 
 
 def accounts_tables() -> dict[str, Any]:
-    """The accounts table with balances ("accounts"), the categories table ("categories") and a
-    new user's first hint ("start_here")."""
+    """The accounts table with balances ("accounts"), the categories table ("categories"), the
+    groups table ("groups") and a new user's first hint ("start_here")."""
     user_id = current_user_id()
     balances = services.account_balances(user_id, None, True)
     accounts = [
@@ -62,13 +71,19 @@ def accounts_tables() -> dict[str, Any]:
             kind=row.kind,
             color=_swatch_color(row.color),
             archived=bool(row.archived),
+            group_id=None if pd.isna(row.group_id) else int(row.group_id),
         )
         for row in services.list_categories(user_id, True).itertuples()
+    ]
+    groups = [
+        GroupLine(id=int(row.id), name=row.name, categories=int(row.categories))
+        for row in services.list_category_groups(user_id).itertuples()
     ]
     hint = start_here() if not accounts else None
     return {
         "accounts": accounts_table(accounts),
-        "categories": category_table(categories),
+        "categories": category_table(categories, groups),
+        "groups": groups_table(groups),
         "start_here": hint,
     }
 
@@ -169,9 +184,33 @@ def accounts_table(lines: list[AccountLine]) -> dbc.Table | html.P:
     return _table(["Name", "Type", "Currency", "Balance", ""], rows, f"{ids.ACCOUNTS_TABLE}-rows")
 
 
-def category_table(lines: list[CategoryLine]) -> dbc.Table | html.P:
+def _group_cell(line: CategoryLine, groups: list[GroupLine]) -> html.Td:
+    options = [{"label": "No group", "value": ""}]
+    options += [{"label": group.name, "value": str(group.id)} for group in groups]
+    # The label wraps the select: pattern-matching ids cannot be named by a label's `for`.
+    return html.Td(
+        html.Label(
+            [
+                html.Span(f"Group of the category {line.name}", className="visually-hidden"),
+                dbc.Select(
+                    id={"type": ids.CATEGORY_GROUP_SELECT, "id": line.id},
+                    options=options,
+                    value="" if line.group_id is None else str(line.group_id),
+                    size="sm",
+                ),
+            ],
+            className="d-block mb-0",
+        ),
+        **html_attrs({"data-label": "Group"}),
+    )
+
+
+def category_table(
+    lines: list[CategoryLine], groups: list[GroupLine] | None = None
+) -> dbc.Table | html.P:
     if not lines:
         return html.P("No categories yet.", className="text-muted")
+    groups = groups or []
     rows = [
         html.Tr(
             [
@@ -194,13 +233,55 @@ def category_table(lines: list[CategoryLine]) -> dbc.Table | html.P:
                     ),
                     **html_attrs({"data-label": "Colour"}),
                 ),
+                _group_cell(line, groups),
                 _archive_cell(ids.CATEGORY_ARCHIVE, line.id, line.archived, line.name),
             ],
             className="settings-archived" if line.archived else None,
         )
         for line in lines
     ]
-    return _table(["Name", "Kind", "Colour", ""], rows, f"{ids.CATEGORIES_TABLE}-rows")
+    return _table(["Name", "Kind", "Colour", "Group", ""], rows, f"{ids.CATEGORIES_TABLE}-rows")
+
+
+def groups_table(lines: list[GroupLine]) -> dbc.Table | html.P:
+    if not lines:
+        return html.P(
+            "No groups yet. A group sums categories (Housing: Rent, Utilities, Insurance) in the "
+            "overview's charts and the budgets.",
+            className="text-muted",
+        )
+    rows = [
+        html.Tr(
+            [
+                _name_cell(
+                    (ids.GROUP_NAME_INPUT, ids.GROUP_NAME_ERROR), line.id, line.name, "group"
+                ),
+                html.Td(
+                    f"{line.categories} categor{'y' if line.categories == 1 else 'ies'}",
+                    className="text-nowrap",
+                    **html_attrs({"data-label": "Categories"}),
+                ),
+                html.Td(
+                    dbc.Button(
+                        [
+                            html.I(
+                                className="bi bi-trash me-1", **html_attrs({"aria-hidden": "true"})
+                            ),
+                            "Delete",
+                            html.Span(f" the group {line.name}", className="visually-hidden"),
+                        ],
+                        id={"type": ids.GROUP_DELETE, "id": line.id},
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                    ),
+                    className="text-end text-nowrap",
+                ),
+            ]
+        )
+        for line in lines
+    ]
+    return _table(["Name", "Categories", ""], rows, f"{ids.GROUPS_TABLE}-rows")
 
 
 def start_here() -> dbc.Alert:

@@ -1,6 +1,7 @@
-"""What the budgets page shows for a month: each limit against its spending and pace, the
-gauges, and the expense categories that can still get a limit; with the table, gauge panel and
-empty states they are drawn in (the page's layout only holds their places)."""
+"""What the budgets page shows for a month: each limit against its spending and pace (grouped
+under their category groups' subtotals), the gauges, and the expense categories that can still
+get a limit; with the table, gauge panel and empty states they are drawn in (the page's layout
+only holds their places)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,21 @@ class BudgetLine:
     overspent: bool
     percent: int
     pace: str
+    group_id: int | None = None
+
+
+@dataclass(frozen=True)
+class GroupTotal:
+    """A category group's subtotal over its budgeted categories: texts formatted from the sums."""
+
+    group_id: int
+    group: str
+    state: str
+    limit: str
+    spent: str
+    remaining: str
+    overspent: bool
+    percent: int
 
 
 def budget_page(stored: Any, dark: Any, today: date) -> dict[str, Any]:
@@ -62,13 +78,59 @@ def budget_page(stored: Any, dark: Any, today: date) -> dict[str, Any]:
         notice = no_categories() if expense.empty else no_limits(f"{month:%B %Y}")
         return {"table": notice, "gauges": None, "new_category_options": options}
     theme = "dark" if dark else "light"
-    lines = [_budget_line(row, currency, month, today) for row in status.itertuples()]
+    group_of = _groups_of(services.list_categories(user_id, True))
+    lines = [
+        _budget_line(row, currency, month, today, group_of.get(int(row.category_id)))
+        for row in status.itertuples()
+    ]
     gauges = [_gauge(row, currency, theme) for row in status.itertuples()]
     return {
-        "table": budget_table(lines),
+        "table": budget_table(lines, group_totals(status, group_of, currency)),
         "gauges": gauge_panel(gauges),
         "new_category_options": options,
     }
+
+
+def _groups_of(categories: Any) -> dict[int, tuple[int, str]]:
+    """category id -> (group id, group name), for the grouped categories (from list_categories)."""
+    grouped = categories.dropna(subset=["group_id"])
+    return {
+        int(category): (int(group), str(name))
+        for category, group, name in zip(
+            grouped["id"], grouped["group_id"], grouped["group"], strict=True
+        )
+    }
+
+
+def group_totals(
+    status: Any, group_of: dict[int, tuple[int, str]], currency: str
+) -> list[GroupTotal]:
+    """Each group's limit, spent and remaining summed over its budgeted categories (integer
+    minor units), by group name; groups without a budget this month are left out."""
+    sums: dict[tuple[str, int], list[int]] = {}
+    for row in status.itertuples():
+        found = group_of.get(int(row.category_id))
+        if found is None:
+            continue
+        group_id, name = found
+        totals = sums.setdefault((name, group_id), [0, 0, 0, 0])
+        for index, value in enumerate(
+            (row.limit_minor, row.spent_minor, row.remaining_minor, row.projected_minor)
+        ):
+            totals[index] += int(value)
+    return [
+        GroupTotal(
+            group_id=group_id,
+            group=name,
+            state=figures.budget_state(spent, limit, projected),
+            limit=format_money(limit, currency),
+            spent=format_money(spent, currency),
+            remaining=format_money(remaining, currency),
+            overspent=remaining < 0,
+            percent=_percent(spent, limit),
+        )
+        for (name, group_id), (limit, spent, remaining, projected) in sorted(sums.items())
+    ]
 
 
 def _percent(spent: int, limit: int) -> int:
@@ -89,7 +151,9 @@ def _pace(row: Any, currency: str, month: date, today: date) -> str:
     return figures.pace_sentence(category, spent, limit, int(row.projected_minor), currency)
 
 
-def _budget_line(row: Any, currency: str, month: date, today: date) -> BudgetLine:
+def _budget_line(
+    row: Any, currency: str, month: date, today: date, group: tuple[int, str] | None = None
+) -> BudgetLine:
     spent, limit = int(row.spent_minor), int(row.limit_minor)
     projected, remaining = int(row.projected_minor), int(row.remaining_minor)
     return BudgetLine(
@@ -102,6 +166,7 @@ def _budget_line(row: Any, currency: str, month: date, today: date) -> BudgetLin
         overspent=remaining < 0,
         percent=_percent(spent, limit),
         pace=_pace(row, currency, month, today),
+        group_id=None if group is None else group[0],
     )
 
 
@@ -149,7 +214,10 @@ def budget_row(line: BudgetLine) -> html.Tr:
     # data-label names a cell where phones show the row as a card (assets/app.css).
     return html.Tr(
         [
-            html.Td([html.Div(line.category, className="fw-semibold"), state], className=WIDE),
+            html.Td(
+                [html.Div(line.category, className="fw-semibold"), state],
+                className=WIDE + (" budget-in-group" if line.group_id is not None else ""),
+            ),
             html.Td(limit, **html_attrs({"data-label": "Limit"})),
             html.Td(line.spent, className="text-end", **html_attrs({"data-label": "Spent"})),
             html.Td(
@@ -166,7 +234,53 @@ def budget_row(line: BudgetLine) -> html.Tr:
     )
 
 
-def budget_table(lines: list[BudgetLine]) -> dbc.Table:
+def group_row(total: GroupTotal) -> html.Tr:
+    """A group's subtotal, above its categories' rows."""
+    icon, state_text = STATE_ICONS[total.state]
+    state = html.Span(
+        [html.I(className=f"bi {icon} me-1", **html_attrs({"aria-hidden": "true"})), state_text],
+        className=f"budget-state budget-state-{total.state} small",
+    )
+    progress = progress_bar(
+        total.percent,
+        f"{total.group}: share of the group's limits spent",
+        PROGRESS_COLORS[total.state],
+        "budget-progress",
+    )
+    return html.Tr(
+        [
+            html.Td(
+                [
+                    html.Div(total.group, className="fw-bold"),
+                    html.Span("Group total", className="small text-muted me-2"),
+                    state,
+                ],
+                className=WIDE,
+            ),
+            html.Td(total.limit, **html_attrs({"data-label": "Limit"})),
+            html.Td(total.spent, className="text-end", **html_attrs({"data-label": "Spent"})),
+            html.Td(
+                total.remaining,
+                className="text-end fw-semibold" + (" budget-overspent" if total.overspent else ""),
+                **html_attrs({"data-label": "Remaining"}),
+            ),
+            html.Td(progress, className=f"budget-progress-cell {WIDE}"),
+        ],
+        className=f"budget-group-row budget-group-row-{total.state} table-group-divider",
+    )
+
+
+def _ordered_rows(lines: list[BudgetLine], totals: list[GroupTotal]) -> list[html.Tr]:
+    """Each group's subtotal then its categories, by group name; then the categories in no
+    group, in the order they came."""
+    rows = []
+    for total in totals:
+        rows.append(group_row(total))
+        rows += [budget_row(line) for line in lines if line.group_id == total.group_id]
+    return rows + [budget_row(line) for line in lines if line.group_id is None]
+
+
+def budget_table(lines: list[BudgetLine], totals: list[GroupTotal] | None = None) -> dbc.Table:
     head = html.Thead(
         html.Tr(
             [
@@ -178,7 +292,7 @@ def budget_table(lines: list[BudgetLine]) -> dbc.Table:
             ]
         )
     )
-    rows = html.Tbody([budget_row(line) for line in lines])
+    rows = html.Tbody(_ordered_rows(lines, totals or []))
     return dbc.Table(
         [head, rows], hover=True, responsive=True, class_name=f"budget-table {CARDS_ON_PHONES}"
     )

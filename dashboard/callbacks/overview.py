@@ -10,8 +10,10 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import figures, ids, services
+from dashboard.callbacks import overview_groups as grouping
+from dashboard.callbacks.overview_groups import GroupView
 from dashboard.callbacks.transactions import category_label
-from dashboard.components import empty_state, gauge_graph
+from dashboard.components import VIEW_GROUPS, empty_state, gauge_graph
 from dashboard.forms import parse_filters
 from dashboard.security.auth import current_user_id
 from data.filters import Filters
@@ -27,6 +29,12 @@ FILTER_INPUTS = {
     "cross_store": Input(ids.CROSS_FILTER_STORE, "data"),
 }
 THEMED_FILTER_INPUTS = {**FILTER_INPUTS, "dark": Input(ids.THEME_SWITCH, "value")}
+# The category charts also follow the Categories / Groups toggle and the group drilled into.
+GROUPED_INPUTS = {
+    **THEMED_FILTER_INPUTS,
+    "view": Input(ids.CATEGORY_VIEW, "value"),
+    "drill": Input(ids.CATEGORY_DRILL_STORE, "data"),
+}
 # The KPI cards that show money, each with the total it shows.
 MONEY_KPIS: tuple[tuple[str, MoneyTotal], ...] = (
     ("income", "income_minor"),
@@ -94,33 +102,59 @@ def empty_banner(user_id: int) -> Any:
     )
 
 
-def category_chart(user_id: int, filters: Filters, theme: str, cross: dict) -> figures.Figure:
+def category_chart(
+    user_id: int, filters: Filters, theme: str, cross: dict, view: GroupView
+) -> figures.Figure:
     df = services.spending_by_category(user_id, filters)
+    currency = services.user_currency(user_id)
+    selected = cross.get("category_id")
+    if not view.by_group:
+        return figures.spending_by_category(df, currency, theme, selected)
+    categories = services.list_categories(user_id, True)
+    if view.group_id is not None:
+        shown = grouping.spending_in_group(df, categories, view.group_id)
+        return figures.spending_by_category(shown, currency, theme, selected)
     return figures.spending_by_category(
-        df, services.user_currency(user_id), theme, cross.get("category_id")
+        grouping.spending_by_group(df, categories),
+        currency,
+        theme,
+        selected,
+        grouping.group_of_category(categories, selected),
     )
 
 
-def monthly_chart(user_id: int, filters: Filters, theme: str, cross: dict) -> figures.Figure:
+def monthly_chart(
+    user_id: int, filters: Filters, theme: str, cross: dict, _view: GroupView
+) -> figures.Figure:
     df = services.income_spending_by_month(user_id, filters)
     return figures.income_spending_by_month(
         df, services.user_currency(user_id), theme, cross.get("month")
     )
 
 
-def stacked_chart(user_id: int, filters: Filters, theme: str, _cross: dict) -> figures.Figure:
+def stacked_chart(
+    user_id: int, filters: Filters, theme: str, _cross: dict, view: GroupView
+) -> figures.Figure:
     wide = services.spending_by_month_category(user_id, filters)
     categories = services.list_categories(user_id, True)
     colors = dict(zip(categories["name"], categories["color"], strict=True))
+    if view.group_id is not None:
+        wide = grouping.wide_in_group(wide, categories, view.group_id)
+    elif view.by_group:
+        wide = grouping.wide_by_group(wide, categories)
     return figures.spending_over_time(wide, colors, services.user_currency(user_id), theme)
 
 
-def net_worth_chart(user_id: int, filters: Filters, theme: str, _cross: dict) -> figures.Figure:
+def net_worth_chart(
+    user_id: int, filters: Filters, theme: str, _cross: dict, _view: GroupView
+) -> figures.Figure:
     balances = services.balances_by_month(user_id, filters)
     return figures.net_worth(balances, services.user_currency(user_id), theme)
 
 
-def payees_chart(user_id: int, filters: Filters, theme: str, cross: dict) -> figures.Figure:
+def payees_chart(
+    user_id: int, filters: Filters, theme: str, cross: dict, _view: GroupView
+) -> figures.Figure:
     df = services.top_payees(user_id, filters, 10)
     return figures.top_payees(df, services.user_currency(user_id), theme, cross.get("payee"))
 
@@ -223,6 +257,8 @@ def toggle_cross_filter(cross: dict | None, source: str, click: dict | None) -> 
         return cross
     point = points[0]
     if source == ids.CHART_CATEGORY:
+        if grouping.clicked_group(click) is not None:
+            return cross  # a group's bar drills into the group (overview_groups.drill_after)
         custom = point.get("customdata")
         category_id = custom[0] if isinstance(custom, list) and custom else None
         if not isinstance(category_id, int) or cross.get("category_id") == category_id:
@@ -270,7 +306,7 @@ def cross_filter_after_click(cross: Any, source: Any, clicks: dict[str, Any]) ->
     return toggle_cross_filter(as_dict(cross), source, click)
 
 
-ChartBuilder = Callable[[int, Filters, str, dict], Any]
+ChartBuilder = Callable[[int, Filters, str, dict, GroupView], Any]
 
 # Each chart: how it is built, and the cross-filter dimension a click on it sets (which its own
 # data ignores, see chart_filters). The net worth chart is not clickable.
@@ -282,14 +318,33 @@ CHARTS: dict[str, tuple[ChartBuilder, str | None]] = {
     ids.CHART_PAYEES: (payees_chart, "payee"),
 }
 CLICKABLE_CHARTS = tuple(chart for chart, (_, own) in CHARTS.items() if own is not None)
+# The charts the Categories / Groups toggle applies to.
+GROUPED_CHARTS = frozenset({ids.CHART_CATEGORY, ids.CHART_STACKED})
+
+
+def chart_view(user_id: int, view: Any, drill: Any) -> GroupView:
+    """The group view asked for, checked against the user's own groups."""
+    if view != VIEW_GROUPS:
+        return GroupView()
+    return grouping.group_view(view, drill, services.list_category_groups(user_id))
 
 
 def chart_callback(build: ChartBuilder, own_dimension: str | None) -> Callable[..., Any]:
-    def update_chart(filter_store: Any, cross_store: Any, dark: Any) -> Any:
+    def update_chart(
+        filter_store: Any, cross_store: Any, dark: Any, view: Any = None, drill: Any = None
+    ) -> Any:
+        user_id = current_user_id()
         filters = chart_filters(filter_store, cross_store, own_dimension, date.today())
-        return build(current_user_id(), filters, theme_name(dark), as_dict(cross_store))
+        shown = chart_view(user_id, view, drill)
+        return build(user_id, filters, theme_name(dark), as_dict(cross_store), shown)
 
     return update_chart
+
+
+def breadcrumb(user_id: int, view: Any, drill: Any) -> dict[str, Any]:
+    """The breadcrumb "All groups › Housing": hidden unless a group is drilled into."""
+    shown = chart_view(user_id, view, drill)
+    return {"hidden": shown.group_id is None, "current": shown.group}
 
 
 def register(app: Dash) -> None:
@@ -302,9 +357,36 @@ def register(app: Dash) -> None:
         return empty_banner(current_user_id())
 
     for chart, (build, own_dimension) in CHARTS.items():
-        app.callback(output=Output(chart, "figure"), inputs=THEMED_FILTER_INPUTS)(
+        inputs = GROUPED_INPUTS if chart in GROUPED_CHARTS else THEMED_FILTER_INPUTS
+        app.callback(output=Output(chart, "figure"), inputs=dict(inputs))(
             chart_callback(build, own_dimension)
         )
+
+    @app.callback(
+        output=Output(ids.CATEGORY_DRILL_STORE, "data"),
+        inputs={
+            "click": Input(ids.CHART_CATEGORY, "clickData"),
+            "_back": Input(ids.CATEGORY_DRILL_ROOT, "n_clicks"),
+            "view": Input(ids.CATEGORY_VIEW, "value"),
+        },
+        state={"drill": State(ids.CATEGORY_DRILL_STORE, "data")},
+        prevent_initial_call=True,
+    )
+    def _drill(click: Any, _back: Any, view: Any, drill: Any) -> Any:
+        return grouping.drill_after(ctx.triggered_id, click, view, drill)
+
+    @app.callback(
+        output={
+            "hidden": Output(ids.CATEGORY_BREADCRUMB, "hidden"),
+            "current": Output(ids.CATEGORY_DRILL_CURRENT, "children"),
+        },
+        inputs={
+            "view": Input(ids.CATEGORY_VIEW, "value"),
+            "drill": Input(ids.CATEGORY_DRILL_STORE, "data"),
+        },
+    )
+    def _breadcrumb(view: Any, drill: Any) -> dict[str, Any]:
+        return breadcrumb(current_user_id(), view, drill)
 
     @app.callback(output=Output(ids.GAUGES, "children"), inputs=THEMED_FILTER_INPUTS)
     def _gauges(filter_store: Any, cross_store: Any, dark: Any) -> Any:

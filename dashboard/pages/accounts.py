@@ -1,5 +1,5 @@
-"""/accounts (and /settings, its old address): accounts and categories, with their add forms
-and inline rename and archive."""
+"""/accounts (and /settings, its old address): accounts, categories and category groups, with
+their add forms and inline rename and archive (a group: delete), and each category's group."""
 
 from __future__ import annotations
 
@@ -103,6 +103,22 @@ def new_category_form() -> html.Div:
     )
 
 
+def new_group_form() -> html.Div:
+    return html.Div(
+        [
+            html.H3("Add a group", className="h6 mt-3"),
+            dbc.Row(
+                _field("Name", dbc.Input(id=ids.NEW_GROUP_NAME), ids.NEW_GROUP_NAME, 8),
+                class_name="g-2",
+            ),
+            dbc.Button("Add group", id=ids.NEW_GROUP_SUBMIT, color="primary", class_name="mt-2"),
+            html.Div(
+                id=ids.NEW_GROUP_FEEDBACK, className="mt-2", **html_attrs({"aria-live": "polite"})
+            ),
+        ]
+    )
+
+
 def layout() -> html.Div:
     def card(title: str, table_id: str, form: html.Div) -> dbc.Card:
         return dbc.Card(
@@ -120,7 +136,13 @@ def layout() -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(card("Accounts", ids.ACCOUNTS_TABLE, new_account_form()), lg=7),
-                    dbc.Col(card("Categories", ids.CATEGORIES_TABLE, new_category_form()), lg=5),
+                    dbc.Col(
+                        [
+                            card("Categories", ids.CATEGORIES_TABLE, new_category_form()),
+                            card("Category groups", ids.GROUPS_TABLE, new_group_form()),
+                        ],
+                        lg=5,
+                    ),
                 ],
                 class_name="g-3",
             ),

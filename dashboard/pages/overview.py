@@ -3,12 +3,63 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import chart_card, kpi_card
+from dashboard.components import VIEW_CATEGORIES, VIEW_OPTIONS, chart_card, kpi_card
+from dashboard.html_attrs import html_attrs
 
 TITLE = "Overview"
+
+
+def category_view_bar() -> html.Div:
+    """The Categories / Groups toggle of the category charts, and the breadcrumb back out of a
+    group drilled into ("All groups › Housing", hidden until then)."""
+    label = f"{ids.CATEGORY_VIEW}-label"
+    toggle = html.Div(
+        [
+            html.Span("Spending by", id=label, className="small text-muted me-2"),
+            dbc.RadioItems(
+                id=ids.CATEGORY_VIEW,
+                options=VIEW_OPTIONS,
+                value=VIEW_CATEGORIES,
+                inline=True,
+                class_name="d-inline-block",
+            ),
+        ],
+        role="radiogroup",
+        className="d-inline-flex align-items-center me-3",
+        **html_attrs({"aria-labelledby": label}),
+    )
+    trail = html.Nav(
+        html.Ol(
+            [
+                html.Li(
+                    html.Button(
+                        "All groups",
+                        id=ids.CATEGORY_DRILL_ROOT,
+                        className="btn btn-link btn-sm p-0 align-baseline",
+                    ),
+                    className="breadcrumb-item",
+                ),
+                html.Li(
+                    id=ids.CATEGORY_DRILL_CURRENT,
+                    className="breadcrumb-item active",
+                    **html_attrs({"aria-current": "page"}),
+                ),
+            ],
+            className="breadcrumb mb-0 small",
+            style={"--bs-breadcrumb-divider": "'›'"},
+        ),
+        id=ids.CATEGORY_BREADCRUMB,
+        # No display class here: Bootstrap's d-* would win over [hidden].
+        hidden=True,
+        **html_attrs({"aria-label": "Group drill-down"}),
+    )
+    return html.Div(
+        [toggle, trail, dcc.Store(id=ids.CATEGORY_DRILL_STORE, data={})],
+        className="d-flex flex-wrap align-items-center mb-2 category-view-bar",
+    )
 
 
 def layout() -> html.Div:
@@ -24,6 +75,7 @@ def layout() -> html.Div:
     )
     hint = "click to filter"
     charts = [
+        category_view_bar(),
         dbc.Row(
             [
                 dbc.Col(chart_card(ids.CHART_CATEGORY, "Spending by category", hint, 360), lg=5),

@@ -1,5 +1,6 @@
-"""Stored XSS in a real browser: markup saved as a payee, memo, account, category or receipt name
-is shown as text on every page, never parsed into elements, and no dialog opens.
+"""Stored XSS in a real browser: markup saved as a payee, memo, account, category, category
+group or receipt name is shown as text on every page, never parsed into elements, and no dialog
+opens.
 
 The page fixture fails a test on any console error, a Content-Security-Policy violation
 included: an injected <img src=x> would also show up as a failed load of /x.
@@ -18,6 +19,7 @@ from data import receipt_writes, setup_writes, users, writes
 from data.entries import Split, Transaction
 from data.months import month_start
 from tests.e2e.conftest import wait_until
+from tests.e2e.test_category_groups import click_bar
 from tests.e2e.test_entry_and_budgets import open_page
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -25,6 +27,8 @@ SCRIPT = '"><script>alert(2)</script>'
 JS_URL = "javascript:alert(3)"
 RECEIPT_NAME = "<img src=x onerror=alert(4)>.png"
 SPLIT_PAYEE = "Split with markup"
+# Charts show it as it is: plotly's label markup knows <b> and <i>, not <img>.
+GROUP_NAME = "<img src=x onerror=alert(5)> Group"
 
 # Everything the payloads could have turned into, had they been parsed as HTML.
 INJECTED_JS = """() => {
@@ -45,6 +49,10 @@ INPUT_VALUES_JS = """selector => Array.from(document.querySelectorAll(selector),
 CHART_SHOWS_JS = """args => Array.from(
   document.querySelectorAll(`[id="${args[0]}"] svg text`), e => e.textContent
 ).includes(args[1])"""
+# Every option text of the categories' group selects on /accounts.
+GROUP_OPTIONS_JS = """() => Array.from(
+  document.querySelectorAll("select[id*='settings-category-group'] option"), o => o.text
+)"""
 SELECTED_TEXT_JS = """id => {
   const select = document.getElementById(id);
   return select && select.selectedIndex >= 0 ? select.options[select.selectedIndex].text : null;
@@ -53,13 +61,15 @@ SELECTED_TEXT_JS = """id => {
 
 @pytest.fixture
 def stored_payloads(live_server) -> None:
-    """The demo user's new account, category, transactions, budget and receipt, all named with
-    markup, written through data.writes into the live server's database."""
+    """The demo user's new account, category (in a new group), transactions, budget and receipt,
+    all named with markup, written through data.writes into the live server's database."""
     engine = live_server.app.server.extensions["ft_engine"]
     user_id = users.user_id_by_username(engine, DEMO_USERNAME)
     today = date.today()
     account = setup_writes.create_account(engine, user_id, IMG, "checking", "EUR")
     category = setup_writes.create_category(engine, user_id, IMG, "expense")
+    group = setup_writes.create_group(engine, user_id, GROUP_NAME)
+    setup_writes.set_category_group(engine, user_id, category, group)
 
     def spend(payee: str, memo: str, amount: int) -> int:
         txn = Transaction(account, today, amount, payee, memo, category)
@@ -136,7 +146,7 @@ def test_stored_markup_is_shown_as_text_on_every_page(page, dialogs):
     page.locator(f"#{ids.EDIT_CANCEL}").click()
 
     open_page(page, "/budgets")
-    wait_for_text(page, f"#{ids.BUDGET_TABLE}", IMG)
+    wait_for_text(page, f"#{ids.BUDGET_TABLE}", IMG, GROUP_NAME)
     wait_until(page, CHART_SHOWS_JS, [ids.BUDGET_GAUGES, IMG])
     assert_nothing_injected(page, dialogs)
 
@@ -147,6 +157,8 @@ def test_stored_markup_is_shown_as_text_on_every_page(page, dialogs):
         ["input[id*='settings-account-name']", IMG],
     )
     assert IMG in page.evaluate(INPUT_VALUES_JS, "input[id*='settings-category-name']")
+    assert GROUP_NAME in page.evaluate(INPUT_VALUES_JS, "input[id*='settings-group-name']")
+    assert GROUP_NAME in page.evaluate(GROUP_OPTIONS_JS)
     assert_nothing_injected(page, dialogs)
 
     open_page(page, "/")
@@ -154,4 +166,13 @@ def test_stored_markup_is_shown_as_text_on_every_page(page, dialogs):
     wait_until(page, CHART_SHOWS_JS, [ids.CHART_CATEGORY, IMG])
     wait_until(page, CHART_SHOWS_JS, [ids.GAUGES, IMG])
     assert page.get_by_text(IMG, exact=True).count() >= 2  # the payee and the category
+    assert_nothing_injected(page, dialogs)
+
+    # The group view: the group's bar, then drilled into it, the breadcrumb.
+    page.locator(f"#{ids.CATEGORY_VIEW} label", has_text="Groups").click()
+    wait_until(page, CHART_SHOWS_JS, [ids.CHART_CATEGORY, GROUP_NAME])
+    wait_until(page, CHART_SHOWS_JS, [ids.CHART_STACKED, GROUP_NAME])
+    click_bar(page, ids.CHART_CATEGORY, GROUP_NAME)
+    wait_for_text(page, f"#{ids.CATEGORY_DRILL_CURRENT}", GROUP_NAME)
+    wait_until(page, CHART_SHOWS_JS, [ids.CHART_CATEGORY, IMG])
     assert_nothing_injected(page, dialogs)

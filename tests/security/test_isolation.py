@@ -51,8 +51,9 @@ BOB_AMOUNTS = Amounts(10_000, -1_234, 200_000, 5_000, 30_000, 8_000)
 
 @dataclass(frozen=True)
 class Household:
-    """One user's rows: two accounts, three categories, a purchase (with a receipt), an income,
-    a transfer, a budget this month and one last month. Every name starts with `tag`."""
+    """One user's rows: two accounts, three categories (groceries in a group), a purchase (with
+    a receipt), an income, a transfer, a budget this month and one last month. Every name starts
+    with `tag`."""
 
     user_id: int
     tag: str
@@ -66,6 +67,7 @@ class Household:
     transfer_out: int
     transfer_in: int
     receipt: int
+    housing: int
 
     @property
     def payee(self) -> str:
@@ -93,6 +95,8 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     groceries = setup_writes.create_category(engine, user_id, f"{tag}-SECRET-GROCERIES", "expense")
     fun = setup_writes.create_category(engine, user_id, f"{tag}-SECRET-FUN", "expense")
     salary = setup_writes.create_category(engine, user_id, f"{tag}-SECRET-SALARY", "income")
+    housing = setup_writes.create_group(engine, user_id, f"{tag}-SECRET-HOUSING")
+    setup_writes.set_category_group(engine, user_id, groceries, housing)
     purchase = writes.create_transaction(
         engine,
         user_id,
@@ -130,7 +134,7 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     writes.set_budget(engine, user_id, fun, add_months(this_month, -1), money.last_month_budget)
     return Household(
         user_id, tag, checking, savings, groceries, fun, salary,
-        purchase, income, transfer_out, transfer_in, receipt,
+        purchase, income, transfer_out, transfer_in, receipt, housing,
     )  # fmt: skip
 
 

@@ -56,12 +56,17 @@ WRITERS = {
     "settings-category-name[*].value",
     "settings-account-archive[*].n_clicks",
     "settings-category-archive[*].n_clicks",
+    "new-group-submit.n_clicks",
+    "settings-group-name[*].value",
+    "settings-category-group[*].value",
+    "settings-group-delete[*].n_clicks",
 }
 # Writes that carry no id at all: with alice's ids in the other props they still write bob's.
 WRITERS_WITHOUT_IDS = {
     "budget-copy-last-month.n_clicks",
     "new-account-submit.n_clicks",
     "new-category-submit.n_clicks",
+    "new-group-submit.n_clicks",
 }
 # Reads whose "own" answer must show bob's rows: the control of the "no leak" checks.
 READERS = {
@@ -71,6 +76,8 @@ READERS = {
     "edit-modal.is_open <- transactions-grid.cellClicked",
     "budget-table.children <- budget-month-store.data",
     "settings-accounts.children <- refresh-store.data",
+    "category-breadcrumb.hidden <- category-view.value",
+    "chart-spending-by-category.figure <- filters-store.data",
 }
 
 

@@ -95,6 +95,9 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "chart-income-spending-by-month.clickData": click,
         "chart-spending-over-time.clickData": click,
         "chart-top-payees.clickData": click,
+        "category-view.value": "groups",
+        "category-drill-store.data": {"group_id": h.housing},
+        "category-drill-root.n_clicks": 1,
         "transactions-grid.getRowsRequest": {"startRow": 0, "endRow": 100, "sortModel": []},
         "transactions-grid.cellClicked": {"rowId": str(h.purchase), "colId": "payee"},
         # What assets/dashAgGridFunctions.js sends when Enter is pressed on a row.
@@ -157,6 +160,8 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "new-category-kind.value": "expense",
         "new-category-color.value": "#123456",
         "new-category-submit.n_clicks": 1,
+        "new-group-name.value": "Probe group",
+        "new-group-submit.n_clicks": 1,
     }
 
 
@@ -173,6 +178,10 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         "split-category[*].value": [({"index": 0}, str(h.groceries)), ({"index": 1}, "none")],
         "split-amount[*].value": [({"index": 0}, "-0.50"), ({"index": 1}, "-0.50")],
         "split-memo[*].value": [({"index": 0}, "Probe part"), ({"index": 1}, "")],
+        "settings-group-name[*].value": [({"id": h.housing}, "Probe renamed")],
+        # Out of the group (it is in it already): a choice that writes.
+        "settings-category-group[*].value": [({"id": h.groceries}, "")],
+        "settings-group-delete[*].n_clicks": [({"id": h.housing}, 1)],
     }
 
 
@@ -205,7 +214,7 @@ class Sweep:
     def __init__(self, h: Household | None, today: date) -> None:
         self.h = h
         # Which props are known does not depend on the household: any one answers that.
-        template = h or Household(0, "ANY", *range(1, 11))
+        template = h or Household(0, "ANY", *range(1, 12))
         self.values = prop_values(template, today)
         self.rows = pattern_rows(template)
 

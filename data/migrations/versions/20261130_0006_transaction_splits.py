@@ -1,7 +1,7 @@
 """transaction_splits: a transaction divided among categories, its parts summing to its amount
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-30 13:00:00.000000
 
 A new table only: existing transactions are unsplit and stay as they are.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
