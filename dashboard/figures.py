@@ -268,6 +268,32 @@ def top_payees(
     return {"data": [bars], "layout": _layout(theme, yaxis={"automargin": True})}
 
 
+def spending_by_tag(
+    df: pd.DataFrame, currency: str, theme: str = "light", selected_id: int | None = None
+) -> Figure:
+    """Horizontal bars per tag, biggest on top; a line with two tags is in both bars."""
+    if df.empty:
+        return empty_figure("No tagged spending in this period", theme)
+    df = df.iloc[::-1]
+    bars = {
+        "type": "bar",
+        "orientation": "h",
+        "x": _major(df["spending_minor"], currency),
+        "y": list(df["tag"]),
+        "marker": {
+            "color": NET_COLOR,
+            "opacity": [
+                1.0 if selected_id in (None, int(tag_id)) else 0.35 for tag_id in df["tag_id"]
+            ],
+        },
+        "text": _labels(df["spending_minor"], currency),
+        "customdata": [[int(tag_id)] for tag_id in df["tag_id"]],
+        **_bar_label_placement(df["spending_minor"]),
+        "hovertemplate": "#%{y}: %{text}<extra></extra>",
+    }
+    return {"data": [bars], "layout": _layout(theme, yaxis={"automargin": True})}
+
+
 def budget_state(spent: int, limit: int, projected: int) -> str:
     """'over' once spent passes the limit, 'warning' if the pace ends the month over, else 'ok'."""
     if spent > limit:

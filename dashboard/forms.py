@@ -141,12 +141,18 @@ def parse_filters(filter_store: Any, cross_store: Any, today: date) -> Filters:
         if date_from > date_to:  # the month lies outside the period: show it alone
             date_from, date_to = month, min(month_end(month), max(month, today))
     payee = cross.get("payee") if isinstance(cross.get("payee"), str) else None
+    tag_ids, all_tags = _id_tuple(stored.get("tag_ids")), stored.get("all_tags") is True
+    cross_tag = cross.get("tag_id")
+    if isinstance(cross_tag, int) and not isinstance(cross_tag, bool):
+        tag_ids, all_tags = (cross_tag,), False
     return Filters(
         date_from=date_from,
         date_to=date_to,
         account_ids=_id_tuple(stored.get("account_ids")),
         category_ids=category_ids,
         payee=payee[:200] if payee else None,
+        tag_ids=tag_ids,
+        all_tags=all_tags,
     )
 
 

@@ -15,6 +15,9 @@ DATE_TO = "filter-date-to"
 DATE_RANGE_FEEDBACK = "filter-date-feedback"
 ACCOUNTS_FILTER = "filter-accounts"
 CATEGORIES_FILTER = "filter-categories"
+TAGS_FILTER = "filter-tags"
+# "any" or "all" of the chosen tags.
+TAGS_MATCH = "filter-tags-match"
 CHIPS = "filter-chips"
 CHIP_REMOVE = "chip-remove"  # pattern-matching: {"type": CHIP_REMOVE, "key": "category"}
 CLEAR_CHIPS = "chips-clear"
@@ -31,6 +34,7 @@ CHART_MONTHLY = "chart-income-spending-by-month"
 CHART_STACKED = "chart-spending-over-time"
 CHART_NET_WORTH = "chart-net-worth"
 CHART_PAYEES = "chart-top-payees"
+CHART_TAGS = "chart-spending-by-tag"
 # The category and stacked charts by category or by group, and the group drilled into:
 # a store {"group_id": id} (empty: not drilled) and its breadcrumb, whose first part goes back.
 CATEGORY_VIEW = "category-view"
@@ -171,10 +175,11 @@ BUDGET_ADD_FORM = "budget-add-form"
 BUDGET_LIMIT_INPUT = "budget-limit-input"
 BUDGET_LIMIT_ERROR = "budget-limit-error"
 
-# Accounts & categories (/accounts).
+# Accounts, categories & tags (/accounts).
 ACCOUNTS_TABLE = "settings-accounts"
 CATEGORIES_TABLE = "settings-categories"
 GROUPS_TABLE = "settings-groups"
+TAGS_TABLE = "settings-tags"
 NEW_ACCOUNT_NAME = "new-account-name"
 NEW_ACCOUNT_TYPE = "new-account-type"
 NEW_ACCOUNT_CURRENCY = "new-account-currency"
@@ -205,6 +210,11 @@ CATEGORY_GROUP_SELECT = "settings-category-group"
 GROUP_NAME_INPUT = "settings-group-name"
 GROUP_NAME_ERROR = "settings-group-name-error"
 GROUP_DELETE = "settings-group-delete"
+# A tag's row: its name, a select of the tag to merge it into, and its delete button.
+TAG_NAME_INPUT = "settings-tag-name"
+TAG_NAME_ERROR = "settings-tag-name-error"
+TAG_MERGE = "settings-tag-merge"
+TAG_DELETE = "settings-tag-delete"
 # An add form's field name -> the id of its input.
 NEW_ACCOUNT_FIELDS = {
     "name": NEW_ACCOUNT_NAME,

@@ -17,7 +17,7 @@ NAV_ITEMS = (
     ("/", "Overview", "bi-speedometer2"),
     ("/transactions", "Transactions", "bi-list-ul"),
     ("/budgets", "Budgets", "bi-bullseye"),
-    ("/accounts", "Accounts & categories", "bi-gear"),
+    ("/accounts", "Accounts, categories & tags", "bi-gear"),
 )
 
 
@@ -101,6 +101,20 @@ def _custom_range() -> html.Div:
     )
 
 
+def _tags_filter() -> html.Div:
+    """Tags, and whether a line needs any or all of them."""
+    match = dbc.RadioItems(
+        id=ids.TAGS_MATCH,
+        options=[{"label": "any", "value": "any"}, {"label": "all", "value": "all"}],
+        value="any",
+        inline=True,
+        className="small tags-match",
+        **_REMEMBERED,
+    )
+    tags = dcc.Dropdown(id=ids.TAGS_FILTER, multi=True, placeholder="All tags", **_REMEMBERED)
+    return html.Div([html.Div(tags, className="flex-fill"), match], className="d-flex gap-2")
+
+
 def filter_bar() -> dbc.Card:
     preset_options = [{"label": label, "value": key} for key, label in DATE_PRESETS.items()]
     controls = [
@@ -117,6 +131,7 @@ def filter_bar() -> dbc.Card:
         dcc.Dropdown(
             id=ids.CATEGORIES_FILTER, multi=True, placeholder="All categories", **_REMEMBERED
         ),
+        _tags_filter(),
     ]
     return dbc.Card(
         dbc.CardBody(
@@ -124,7 +139,7 @@ def filter_bar() -> dbc.Card:
                 [
                     # The custom range holds two dates and their buttons: it gets the room.
                     _filter_column(control, lg=width)
-                    for control, width in zip(controls, (2, 4, 3, 3), strict=True)
+                    for control, width in zip(controls, (2, 3, 2, 2, 3), strict=True)
                 ],
                 className="g-2",
             ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from dash import no_update
 
@@ -9,7 +11,9 @@ from dashboard import ids, routing
 from dashboard.callbacks import accounts as cb
 from dashboard.callbacks.shell import PAGES_WITHOUT_FILTERS
 from dashboard.shell import NAV_ITEMS
-from data import lookups, setup_writes
+from data import lookups, setup_writes, writes
+from data import tags as tag_data
+from data.entries import Transaction
 from tests.conftest import as_user, make_user
 from tests.test_dashboard_budgets import component_key, run_callback, texts, walk
 
@@ -19,7 +23,7 @@ TOO_LONG = "x" * 101
 @pytest.mark.parametrize("path", ["/accounts", "/accounts/", "/settings", "/settings/"])
 def test_the_accounts_page_answers_at_accounts_and_at_its_old_address(path):
     # /settings was its address: old bookmarks still open it, without the filter bar.
-    assert routing.PAGES[path.rstrip("/")].TITLE == "Accounts & categories"
+    assert routing.PAGES[path.rstrip("/")].TITLE == "Accounts, categories & tags"
     shown = {
         c.id for c in walk(routing.render_page(path)) if isinstance(getattr(c, "id", None), str)
     }
@@ -28,7 +32,7 @@ def test_the_accounts_page_answers_at_accounts_and_at_its_old_address(path):
 
 
 def test_the_navbar_links_the_accounts_page_at_accounts():
-    assert ("/accounts", "Accounts & categories", "bi-gear") in NAV_ITEMS
+    assert ("/accounts", "Accounts, categories & tags", "bi-gear") in NAV_ITEMS
     assert all(href != "/settings" for href, _label, _icon in NAV_ITEMS)
 
 
@@ -399,3 +403,24 @@ def test_another_users_groups_are_not_found_and_nothing_changes(app, engine):
     assert lookups.list_category_groups(engine, bob).equals(before[0])
     assert group_of(engine, bob) == before[1]
     assert group_of(engine, alice) == {"Rent": None}
+
+
+def test_the_tags_card_renames_merges_and_deletes_tags(app, engine):
+    user_id = make_user(engine, "tagger")
+    account = setup_writes.create_account(engine, user_id, "Cash", "cash")
+    txn = Transaction(account, date(2026, 1, 5), -100, "Shop", tags=("trip", "Trip 2026"))
+    writes.create_transaction(engine, user_id, txn)
+    ids_by_name = tag_data.list_tags(engine, user_id).set_index("name")["id"].to_dict()
+    with as_user(app, user_id):
+        tables = cb.accounts_tables()
+        renamed = cb.rename_tag(ids_by_name["trip"], "Holiday")
+        nothing = cb.merge_tag(ids_by_name["trip"], "")
+        merged = cb.merge_tag(ids_by_name["trip"], str(ids_by_name["Trip 2026"]))
+        missing = cb.merge_tag(ids_by_name["trip"], str(ids_by_name["Trip 2026"]))
+        deleted = cb.delete_tag(ids_by_name["Trip 2026"])
+    assert "Holiday" not in texts(tables["tags"]) and "trip" in texts(tables["tags"])
+    assert renamed.saved and renamed.message == "Renamed trip to Holiday."
+    assert not nothing.saved and not nothing.message
+    assert merged.saved and merged.message == "Merged Holiday into Trip 2026."
+    assert missing.message == "That tag was not found."
+    assert deleted.saved and tag_data.list_tags(engine, user_id).empty

@@ -49,5 +49,8 @@ def test_the_settings_writes_are_triggered_by_their_own_controls_only(app):
             [f"{pattern(id='ALL', type=ids.GROUP_NAME_INPUT)}.value"],
             [f"{pattern(id='ALL', type=ids.CATEGORY_GROUP_SELECT)}.value"],
             [f"{pattern(id='ALL', type=ids.GROUP_DELETE)}.n_clicks"],
+            [f"{pattern(id='ALL', type=ids.TAG_NAME_INPUT)}.value"],
+            [f"{pattern(id='ALL', type=ids.TAG_MERGE)}.value"],
+            [f"{pattern(id='ALL', type=ids.TAG_DELETE)}.n_clicks"],
         ]
     )

@@ -13,7 +13,8 @@ from dash import no_update
 from dashboard import ids
 from dashboard.callbacks import overview, overview_groups
 from dashboard.callbacks.overview_groups import GroupView
-from dashboard.callbacks.shell import chips, remove_chip
+from dashboard.callbacks.shell import chips, remove_chip, update_filters
+from dashboard.forms import parse_filters
 from data.entries import Transaction
 from data.setup_writes import (
     create_account,
@@ -89,6 +90,7 @@ def test_every_clickable_chart_sets_a_dimension_and_net_worth_is_not_clickable()
         ids.CHART_MONTHLY,
         ids.CHART_STACKED,
         ids.CHART_PAYEES,
+        ids.CHART_TAGS,
     }
 
 
@@ -222,7 +224,7 @@ def _callback_key(app, output_id: str, input_id: str) -> str:
 
 @sqlite_only
 def test_the_registered_cross_filter_callback_applies_the_triggering_click(app, logged_in_client):
-    """The dict-keyed wiring as the browser calls it: four clickData inputs, one state."""
+    """The dict-keyed wiring as the browser calls it: five clickData inputs, one state."""
     key = _callback_key(app, ids.CROSS_FILTER_STORE, ids.CHART_PAYEES)
     clicks = {ids.CHART_CATEGORY: CATEGORY_CLICK, ids.CHART_PAYEES: PAYEE_CLICK}
     body = {
@@ -235,6 +237,7 @@ def test_the_registered_cross_filter_callback_applies_the_triggering_click(app, 
                 ids.CHART_MONTHLY,
                 ids.CHART_STACKED,
                 ids.CHART_PAYEES,
+                ids.CHART_TAGS,
             )
         ],
         "state": [
@@ -408,3 +411,27 @@ def test_the_charts_and_breadcrumb_follow_the_view_and_the_drill(app, grouped_ho
     assert crumbs == {"hidden": False, "current": "Housing"}
     assert not_drilled == {"hidden": True, "current": ""}
     assert someone_elses == {"hidden": True, "current": ""}
+
+
+def test_a_tag_click_filters_by_the_tag_shows_a_chip_and_a_second_click_clears_it():
+    click = {"points": [{"customdata": [7], "y": "holiday"}]}
+    after = overview.toggle_cross_filter({"month": "2026-01"}, ids.CHART_TAGS, click)
+    assert after == {"month": "2026-01", "tag_id": 7, "tag": "holiday"}
+    filters = parse_filters({"tag_ids": [1, 2], "all_tags": True}, after, date(2026, 1, 20))
+    assert (filters.tag_ids, filters.all_tags) == ((7,), False)
+    assert [chip.children[0] for chip in chips(after)[:-1]] == ["Month: 2026-01", "Tag: holiday"]
+    removed = remove_chip([1], None, after, {"type": ids.CHIP_REMOVE, "key": "tag"})
+    assert removed == {"month": "2026-01"}
+    assert overview.toggle_cross_filter(after, ids.CHART_TAGS, click) == {"month": "2026-01"}
+    # The tag chart's own data ignores its own click: the clicked bar stays among the others.
+    own = overview.chart_filters({}, after, "tag_id", date(2026, 1, 20))
+    assert own.tag_ids == ()
+
+
+def test_the_filter_bar_stores_tags_and_whether_all_must_match():
+    bar = {"preset": "this_month", "start": None, "end": None, "account_ids": [],
+           "category_ids": [], "tag_ids": [3, 4], "tags_match": "all"}  # fmt: skip
+    store = update_filters(bar, ids.TAGS_FILTER, date(2026, 1, 20))["store"]
+    assert (store["tag_ids"], store["all_tags"]) == ([3, 4], True)
+    filters = parse_filters(store, {}, date(2026, 1, 20))
+    assert (filters.tag_ids, filters.all_tags) == ((3, 4), True)

@@ -33,6 +33,7 @@ from dashboard.callbacks.common import (
 from dashboard.extensions import get_engine
 from dashboard.security.auth import current_user_id
 from data import setup_writes, validation
+from data import tags as tag_data
 from data.money import MoneyError, parse_amount
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,35 @@ def delete_group(group_id: Any) -> FormOutcome:
     return outcome or FormOutcome(
         True, f"Deleted the group {row.name}; its categories are in no group now."
     )
+
+
+def rename_tag(tag_id: Any, name: Any) -> FormOutcome:
+    return _rename("tag", tag_id, name)
+
+
+def merge_tag(tag_id: Any, value: Any) -> FormOutcome:
+    """Merge a tag into the one chosen in its row's select ("" chooses nothing)."""
+    user_id = current_user_id()
+    source = _current_row("tag", user_id, tag_id)
+    target_id = int(value) if isinstance(value, str) and value.isdigit() else None
+    target = _current_row("tag", user_id, target_id)
+    if value in ("", None):
+        return FormOutcome(False)
+    if source is None or target is None:
+        return FormOutcome(False, "That tag was not found.")
+    outcome = _attempt(
+        lambda: tag_data.merge_tags(get_engine(), user_id, source.id, target.id), "tag"
+    )
+    return outcome or FormOutcome(True, f"Merged {source.name} into {target.name}.")
+
+
+def delete_tag(tag_id: Any) -> FormOutcome:
+    user_id = current_user_id()
+    row = _current_row("tag", user_id, tag_id)
+    if row is None:
+        return FormOutcome(False, "That tag was not found.")
+    outcome = _attempt(lambda: tag_data.delete_tag(get_engine(), user_id, row.id), "tag")
+    return outcome or FormOutcome(True, f"Deleted the tag {row.name}; it is on nothing now.")
 
 
 def _group_choice(value: Any) -> int | None | bool:
@@ -233,6 +263,7 @@ _NOUNS = {
         setup_writes.rename_category,
     ),
     "group": (services.list_category_groups, setup_writes.rename_group),
+    "tag": (services.list_tags, tag_data.rename_tag),
 }
 _ARCHIVERS = {
     "account": setup_writes.set_account_archived,
@@ -282,6 +313,7 @@ TABLE_OUTPUTS = {
     "accounts": Output(ids.ACCOUNTS_TABLE, "children"),
     "categories": Output(ids.CATEGORIES_TABLE, "children"),
     "groups": Output(ids.GROUPS_TABLE, "children"),
+    "tags": Output(ids.TAGS_TABLE, "children"),
     "start_here": Output(ids.ACCOUNTS_START_HERE, "children"),
 }
 ACCOUNT_FORM = AddForm(
@@ -380,6 +412,33 @@ def _register_group_delete(app: Dash) -> None:
         return {"feedback": alert(outcome), "refresh": refreshed(outcome, refresh)}
 
 
+def _register_tag_merge(app: Dash) -> None:
+    @app.callback(
+        output=WRITE_OUTPUTS,
+        inputs={"_values": Input({"type": ids.TAG_MERGE, "id": ALL}, "value")},
+        state=dict(REFRESH_STATE),
+        prevent_initial_call=True,
+    )
+    def _merge(_values: Any, refresh: Any) -> dict[str, Any]:
+        outcome = merge_tag(edited_row().get("id"), ctx.triggered[0]["value"])
+        return {"feedback": alert(outcome) or no_update, "refresh": refreshed(outcome, refresh)}
+
+
+def _register_tag_delete(app: Dash) -> None:
+    @app.callback(
+        output=WRITE_OUTPUTS,
+        inputs={"_clicks": Input({"type": ids.TAG_DELETE, "id": ALL}, "n_clicks")},
+        state=dict(REFRESH_STATE),
+        prevent_initial_call=True,
+    )
+    def _delete(_clicks: Any, refresh: Any) -> dict[str, Any]:
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not user_acted():
+            raise PreventUpdate
+        outcome = delete_tag(trigger.get("id"))
+        return {"feedback": alert(outcome), "refresh": refreshed(outcome, refresh)}
+
+
 def _register_form(app: Dash, form: AddForm) -> None:
     outputs = form_outputs_of(form)
 
@@ -417,5 +476,8 @@ def register(app: Dash) -> None:
     _register_form(app, GROUP_FORM)
     _register_rename(app, ids.GROUP_NAME_INPUT, ids.GROUP_NAME_ERROR, rename_group)
     _register_group_choice(app)
-    # Last: the isolation sweep's own bodies delete the group the ones above still use.
+    _register_rename(app, ids.TAG_NAME_INPUT, ids.TAG_NAME_ERROR, rename_tag)
+    _register_tag_merge(app)
+    # Last: the isolation sweep's own bodies delete the group and the tag the ones above use.
     _register_group_delete(app)
+    _register_tag_delete(app)

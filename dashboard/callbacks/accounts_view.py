@@ -42,6 +42,13 @@ class CategoryLine:
 
 
 @dataclass(frozen=True)
+class TagLine:
+    id: int
+    name: str
+    uses: int
+
+
+@dataclass(frozen=True)
 class GroupLine:
     id: int
     name: str
@@ -79,11 +86,16 @@ def accounts_tables() -> dict[str, Any]:
         GroupLine(id=int(row.id), name=row.name, categories=int(row.categories))
         for row in services.list_category_groups(user_id).itertuples()
     ]
+    tag_lines = [
+        TagLine(id=int(row.id), name=row.name, uses=int(row.uses))
+        for row in services.list_tags(user_id).itertuples()
+    ]
     hint = start_here() if not accounts else None
     return {
         "accounts": accounts_table(accounts),
         "categories": category_table(categories, groups),
         "groups": groups_table(groups),
+        "tags": tags_table(tag_lines),
         "start_here": hint,
     }
 
@@ -282,6 +294,58 @@ def groups_table(lines: list[GroupLine]) -> dbc.Table | html.P:
         for line in lines
     ]
     return _table(["Name", "Categories", ""], rows, f"{ids.GROUPS_TABLE}-rows")
+
+
+def tags_table(lines: list[TagLine]) -> dbc.Table | html.P:
+    if not lines:
+        return html.P("No tags yet.", className="text-muted")
+    rows = [
+        html.Tr(
+            [
+                _name_cell((ids.TAG_NAME_INPUT, ids.TAG_NAME_ERROR), line.id, line.name, "tag"),
+                html.Td(
+                    f"{line.uses} use{'' if line.uses == 1 else 's'}",
+                    className="text-nowrap",
+                    **html_attrs({"data-label": "Uses"}),
+                ),
+                html.Td(_merge_select(line, lines), **html_attrs({"data-label": "Merge"})),
+                html.Td(
+                    dbc.Button(
+                        [
+                            html.I(
+                                className="bi bi-trash me-1", **html_attrs({"aria-hidden": "true"})
+                            ),
+                            "Delete",
+                            html.Span(f" the tag {line.name}", className="visually-hidden"),
+                        ],
+                        id={"type": ids.TAG_DELETE, "id": line.id},
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                    ),
+                    className="text-end text-nowrap",
+                ),
+            ]
+        )
+        for line in lines
+    ]
+    return _table(["Name", "Uses", "Merge into", ""], rows, f"{ids.TAGS_TABLE}-rows")
+
+
+def _merge_select(line: TagLine, lines: list[TagLine]) -> html.Label:
+    others = [{"label": other.name, "value": str(other.id)} for other in lines if other != line]
+    return html.Label(
+        [
+            html.Span(f"Merge the tag {line.name} into", className="visually-hidden"),
+            dbc.Select(
+                id={"type": ids.TAG_MERGE, "id": line.id},
+                options=[{"label": "Merge into…", "value": ""}, *others],
+                value="",
+                size="sm",
+            ),
+        ],
+        className="w-100",
+    )
 
 
 def start_here() -> dbc.Alert:

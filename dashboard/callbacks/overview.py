@@ -159,6 +159,13 @@ def payees_chart(
     return figures.top_payees(df, services.user_currency(user_id), theme, cross.get("payee"))
 
 
+def tags_chart(
+    user_id: int, filters: Filters, theme: str, cross: dict, _view: GroupView
+) -> figures.Figure:
+    df = services.spending_by_tag(user_id, filters)
+    return figures.spending_by_tag(df, services.user_currency(user_id), theme, cross.get("tag_id"))
+
+
 def gauges(user_id: int, filters: Filters, theme: str, today: date) -> Any:
     status = services.budget_status(user_id, month_start(today), today, filters.account_ids)
     if status.empty:
@@ -209,7 +216,7 @@ def recent_transactions(user_id: int, filters: Filters) -> Any:
             [
                 html.Td(str(row.date)),
                 html.Td(row.payee),
-                html.Td(category_label(row.category, row.transfer_peer_id)),
+                html.Td(category_label(row.category, row.transfer_peer_id, int(row.parts))),
                 html.Td(row.account, className="d-none d-md-table-cell"),
                 html.Td(
                     format_money(int(row.amount_minor), row.currency),
@@ -273,6 +280,15 @@ def toggle_cross_filter(cross: dict | None, source: str, click: dict | None) -> 
             cross.pop("month", None)
         else:
             cross["month"] = month
+    elif source == ids.CHART_TAGS:
+        custom = point.get("customdata")
+        tag_id = custom[0] if isinstance(custom, list) and custom else None
+        if not isinstance(tag_id, int) or cross.get("tag_id") == tag_id:
+            cross.pop("tag_id", None)
+            cross.pop("tag", None)
+        else:
+            cross["tag_id"] = tag_id
+            cross["tag"] = str(point.get("y", ""))[:50]
     elif source == ids.CHART_PAYEES:
         payee = str(point.get("y", ""))[:200]
         if cross.get("payee") == payee:
@@ -316,6 +332,7 @@ CHARTS: dict[str, tuple[ChartBuilder, str | None]] = {
     ids.CHART_STACKED: (stacked_chart, "month"),
     ids.CHART_NET_WORTH: (net_worth_chart, None),
     ids.CHART_PAYEES: (payees_chart, "payee"),
+    ids.CHART_TAGS: (tags_chart, "tag_id"),
 }
 CLICKABLE_CHARTS = tuple(chart for chart, (_, own) in CHARTS.items() if own is not None)
 # The charts the Categories / Groups toggle applies to.

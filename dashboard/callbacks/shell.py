@@ -32,10 +32,13 @@ FILTER_INPUTS = {
     "end": Input(ids.DATE_TO, "value"),
     "account_ids": Input(ids.ACCOUNTS_FILTER, "value"),
     "category_ids": Input(ids.CATEGORIES_FILTER, "value"),
+    "tag_ids": Input(ids.TAGS_FILTER, "value"),
+    "tags_match": Input(ids.TAGS_MATCH, "value"),
 }
 OPTION_OUTPUTS = {
     "accounts": Output(ids.ACCOUNTS_FILTER, "options"),
     "categories": Output(ids.CATEGORIES_FILTER, "options"),
+    "tags": Output(ids.TAGS_FILTER, "options"),
 }
 
 
@@ -61,6 +64,8 @@ def update_filters(bar: Mapping[str, Any], triggered: str | None, today: date) -
         "end": period[1].isoformat(),
         "account_ids": bar.get("account_ids") or [],
         "category_ids": bar.get("category_ids") or [],
+        "tag_ids": bar.get("tag_ids") or [],
+        "all_tags": bar.get("tags_match") == "all",
     }
     return outputs_with(FILTER_OUTPUTS, {"store": store, "preset": preset, **texts, "message": ""})
 
@@ -77,6 +82,10 @@ def filter_options(_pathname: str | None, _refresh: Any) -> dict[str, list]:
             for row in categories.itertuples()
             if row.kind != "transfer"
         ],
+        "tags": [
+            {"label": row.name, "value": int(row.id)}
+            for row in services.list_tags(user_id).itertuples()
+        ],
     }
 
 
@@ -90,6 +99,8 @@ def chips(cross: dict | None) -> list:
         labels.append(("month", f"Month: {cross['month']}"))
     if cross.get("payee"):
         labels.append(("payee", f"Payee: {cross['payee']}"))
+    if cross.get("tag_id") is not None:
+        labels.append(("tag", f"Tag: {cross.get('tag') or cross['tag_id']}"))
     if not labels:
         return []
     items = [
@@ -124,6 +135,9 @@ def remove_chip(_clicks: list, _clear: Any, cross: dict | None, triggered: Any) 
         if key == "category":
             cross.pop("category_id", None)
             cross.pop("category", None)
+        elif key == "tag":
+            cross.pop("tag_id", None)
+            cross.pop("tag", None)
         elif key in {"month", "payee"}:
             cross.pop(key, None)
     return cross

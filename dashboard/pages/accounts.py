@@ -12,7 +12,7 @@ from dashboard.components import ACCOUNT_TYPE_LABELS, KIND_LABELS
 from dashboard.html_attrs import html_attrs
 from data.schema import ACCOUNT_TYPES
 
-TITLE = "Accounts & categories"
+TITLE = "Accounts, categories & tags"
 
 DEFAULT_CATEGORY_COLOR = "#4e79a7"
 # Names and the currency have no maxLength: the browser would cut a pasted "EURO" to "EUR"
@@ -119,6 +119,14 @@ def new_group_form() -> html.Div:
     )
 
 
+def tags_hint() -> html.Div:
+    return html.Div(
+        "Tags are created as you type them on a transaction. Rename one here, merge it into "
+        "another (everything tagged with it gets the other), or delete it.",
+        className="small text-muted mb-0",
+    )
+
+
 def layout() -> html.Div:
     def card(title: str, table_id: str, form: html.Div) -> dbc.Card:
         return dbc.Card(
@@ -140,6 +148,7 @@ def layout() -> html.Div:
                         [
                             card("Categories", ids.CATEGORIES_TABLE, new_category_form()),
                             card("Category groups", ids.GROUPS_TABLE, new_group_form()),
+                            card("Tags", ids.TAGS_TABLE, tags_hint()),
                         ],
                         lg=5,
                     ),

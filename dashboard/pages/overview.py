@@ -111,6 +111,10 @@ def layout() -> html.Div:
             ],
             className="g-2 mb-2",
         ),
+        dbc.Row(
+            dbc.Col(chart_card(ids.CHART_TAGS, "Spending by tag", hint, 300), lg=12),
+            className="g-2 mb-2",
+        ),
         dbc.Card(
             [
                 dbc.CardHeader(

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 
 from dashboard import services
 from data import lookups, queries, receipt_writes, setup_writes, validation, writes
+from data import tags as tag_data
 from data.entries import Transaction, Transfer
 from data.filters import Filters
 from data.lookups import GridRequest
@@ -68,6 +69,7 @@ class Household:
     transfer_in: int
     receipt: int
     housing: int
+    secret_tag: int
 
     @property
     def payee(self) -> str:
@@ -132,9 +134,10 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     )
     writes.set_budget(engine, user_id, groceries, this_month, money.budget)
     writes.set_budget(engine, user_id, fun, add_months(this_month, -1), money.last_month_budget)
+    secret_tag = int(tag_data.list_tags(engine, user_id)["id"].iloc[0])
     return Household(
         user_id, tag, checking, savings, groceries, fun, salary,
-        purchase, income, transfer_out, transfer_in, receipt, housing,
+        purchase, income, transfer_out, transfer_in, receipt, housing, secret_tag,
     )  # fmt: skip
 
 

@@ -60,6 +60,8 @@ WRITERS = {
     "settings-group-name[*].value",
     "settings-category-group[*].value",
     "settings-group-delete[*].n_clicks",
+    "settings-tag-name[*].value",
+    "settings-tag-delete[*].n_clicks",
 }
 # Writes that carry no id at all: with alice's ids in the other props they still write bob's.
 WRITERS_WITHOUT_IDS = {

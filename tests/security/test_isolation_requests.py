@@ -64,6 +64,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
     """'id.prop' -> what the browser would send, with h's ids wherever an id fits."""
     month, day = today.isoformat()[:7], today.isoformat()
     click = {"points": [{"customdata": [h.groceries], "x": month, "y": "Probe"}]}
+    tag_click = {"points": [{"customdata": [h.secret_tag], "y": "Probe"}]}
     legs = [
         {"account_id": h.checking, "date": day, "amount_minor": -700, "payee": "Probe",
          "memo": "", "category_id": None},
@@ -82,19 +83,27 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "filter-date-to.value": day,
         "filter-accounts.value": h.account_ids,
         "filter-categories.value": h.category_ids,
+        "filter-tags.value": [h.secret_tag],
+        "filter-tags-match.value": "all",
         "filters-store.data": {
             "preset": "custom",
             "start": "2000-01-01",
             "end": day,
             "account_ids": h.account_ids,
             "category_ids": h.category_ids,
+            "tag_ids": [h.secret_tag],
         },
-        "cross-filter-store.data": {"category_id": h.groceries, "category": "Probe"},
+        "cross-filter-store.data": {
+            "category_id": h.groceries,
+            "category": "Probe",
+            "tag_id": h.secret_tag,
+        },
         "chips-clear.n_clicks": 1,
         "chart-spending-by-category.clickData": click,
         "chart-income-spending-by-month.clickData": click,
         "chart-spending-over-time.clickData": click,
         "chart-top-payees.clickData": click,
+        "chart-spending-by-tag.clickData": tag_click,
         "category-view.value": "groups",
         "category-drill-store.data": {"group_id": h.housing},
         "category-drill-root.n_clicks": 1,
@@ -182,6 +191,10 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         # Out of the group (it is in it already): a choice that writes.
         "settings-category-group[*].value": [({"id": h.groceries}, "")],
         "settings-group-delete[*].n_clicks": [({"id": h.housing}, 1)],
+        "settings-tag-name[*].value": [({"id": h.secret_tag}, "Probe renamed tag")],
+        # Into itself: refused whoever asks, so the sweep's own run keeps the tag to delete.
+        "settings-tag-merge[*].value": [({"id": h.secret_tag}, str(h.secret_tag))],
+        "settings-tag-delete[*].n_clicks": [({"id": h.secret_tag}, 1)],
     }
 
 
@@ -214,7 +227,7 @@ class Sweep:
     def __init__(self, h: Household | None, today: date) -> None:
         self.h = h
         # Which props are known does not depend on the household: any one answers that.
-        template = h or Household(0, "ANY", *range(1, 12))
+        template = h or Household(0, "ANY", *range(1, 13))
         self.values = prop_values(template, today)
         self.rows = pattern_rows(template)
 
