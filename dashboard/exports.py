@@ -7,6 +7,8 @@ selected as the transactions grid selects them. The filter is in the query strin
     accounts      comma-separated account ids; default: all
     categories    comma-separated category ids; default: all
     payee         one payee exactly (the overview's cross-filter)
+    tags          comma-separated tag ids; default: any tag or none
+    match         "all" (a row needs every one of the tags) or "any" (the default)
     q             the grid's search: payee or memo, any case
 
 Any other parameter, a parameter given twice or a value that is not what it should be is a 400
@@ -38,7 +40,7 @@ from data.validation import EARLIEST_DATE, MAX_DAYS_AHEAD
 
 CSV_PATH = "/export/transactions.csv"
 LEDGER_PATH = "/export/ledger.beancount"
-PARAMETERS = ("from", "to", "accounts", "categories", "payee", "q")
+PARAMETERS = ("from", "to", "accounts", "categories", "payee", "q", "tags", "match")
 PAYEE_MAX = 200
 IDS_MAX = 1_000
 ID_MAX = 2**31 - 1
@@ -103,7 +105,13 @@ def parse_export_args(args: MultiDict[str, str], today: date) -> ExportRequest:
     refused = search_too_long(search)
     if refused:
         raise BadExportRequest(refused)
-    filters = Filters(date_from, date_to, _ids(args, "accounts"), _ids(args, "categories"), payee)
+    match = args.get("match", "any")
+    if match not in ("any", "all"):
+        raise BadExportRequest("match: 'any' or 'all'.")
+    filters = Filters(
+        date_from, date_to, _ids(args, "accounts"), _ids(args, "categories"), payee,
+        tag_ids=_ids(args, "tags"), all_tags=match == "all",
+    )  # fmt: skip
     return ExportRequest(filters, search)
 
 
@@ -117,6 +125,9 @@ def export_href(path: str, export: ExportRequest) -> str:
         params["categories"] = ",".join(map(str, filters.category_ids))
     if filters.payee is not None:
         params["payee"] = filters.payee
+    if filters.tag_ids:
+        params["tags"] = ",".join(map(str, filters.tag_ids))
+        params["match"] = "all" if filters.all_tags else "any"
     if export.search:
         params["q"] = export.search
     return f"{path}?{urlencode(params)}"

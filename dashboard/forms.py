@@ -278,7 +278,7 @@ def parse_split_parts(
     for number, row in enumerate(rows, start=1):
         category, amount_text, memo = row.get("category"), row.get("amount"), row.get("memo")
         no_category = category in (None, "", NO_CATEGORY)
-        if no_category and _blank(amount_text) and _blank(memo):
+        if no_category and _blank(amount_text) and _blank(memo) and not row.get("tags"):
             continue
         part_errors: dict[str, str] = {}
         amount = _signed_amount(amount_text, currency, part_errors)
@@ -286,10 +286,11 @@ def parse_split_parts(
         if not no_category and category_id not in category_ids:
             part_errors["category"] = "Choose a category from the list."
         memo_text = _optional_text(memo, "memo", part_errors)
+        part_tags = _tags(row.get("tags"), part_errors)
         if part_errors:
             errors.setdefault("splits", f"Part {number}: {next(iter(part_errors.values()))}")
         elif amount is not None:
-            parts.append(Split(amount, category_id, memo_text))
+            parts.append(Split(amount, category_id, memo_text, part_tags))
     return tuple(parts)
 
 

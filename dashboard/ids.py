@@ -98,6 +98,7 @@ EXPORT_BEANCOUNT = "transactions-export-beancount"
 SPLIT_CATEGORY = "split-category"
 SPLIT_AMOUNT = "split-amount"
 SPLIT_MEMO = "split-memo"
+SPLIT_TAGS = "split-tags"
 ENTRY_SPLIT_BOX = "entry-split-box"
 ENTRY_SPLIT_PARTS = "entry-split-parts"
 ENTRY_SPLIT_ADD = "entry-split-add"
@@ -108,7 +109,7 @@ EDIT_SPLIT_LEFT = "edit-split-left"
 EDIT_CATEGORY_COL = "edit-category-col"
 
 
-def split_part_id(kind: str, form: str, index: object) -> dict[str, object]:
+def split_part_id(kind: str, form: object, index: object) -> dict[str, object]:
     """The id of one input of a split part: kind is SPLIT_CATEGORY, SPLIT_AMOUNT or SPLIT_MEMO."""
     return {"type": kind, "form": form, "index": index}
 

@@ -86,6 +86,7 @@ payee_suggestions = _read_model(lookups.payee_suggestions)
 budgets_for_month = _read_model(lookups.budgets_for_month)
 user_currency = _read_model(users.user_currency)
 list_tags = _read_model(tags.list_tags)
+split_parts = _read_model(lookups.split_parts)
 spending_by_tag = _read_model(queries.spending_by_tag)
 
 

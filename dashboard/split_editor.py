@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.forms import NO_CATEGORY
@@ -53,51 +53,41 @@ def labelled(text: str, control: Any) -> html.Label:
     return html.Label([html.Span(text, className="visually-hidden"), control], className="w-100")
 
 
-def part_row(form: str, index: int, options: list[dict[str, Any]], part: Any = None) -> dbc.Row:
-    """One part's inputs; `part` (a dict with category, amount, memo as the inputs show them)
-    fills them in."""
+def part_row(
+    form: str,
+    index: int,
+    options: list[dict[str, Any]],
+    tag_options: list[dict[str, str]],
+    part: Any = None,
+) -> dbc.Row:
+    """One part's inputs; `part` (a dict with category, amount, memo and tags as the inputs
+    show them) fills them in."""
     values = part or {}
-    number = index + 1
+
+    def part_id(kind: str) -> dict[str, object]:
+        return ids.split_part_id(kind, form, index)
+
+    controls = [
+        ("Category", (12, 3), dbc.Select(
+            id=part_id(ids.SPLIT_CATEGORY), options=options,
+            value=values.get("category", NO_CATEGORY),
+        )),
+        ("Amount", (6, 2), dbc.Input(
+            id=part_id(ids.SPLIT_AMOUNT), value=values.get("amount", ""), inputmode="decimal",
+            autocomplete="off", placeholder="Amount",
+        )),
+        ("Memo", (6, 3), dbc.Input(
+            id=part_id(ids.SPLIT_MEMO), value=values.get("memo", ""), placeholder="Memo"
+        )),
+        ("Tags", (12, 4), dcc.Dropdown(
+            id=part_id(ids.SPLIT_TAGS), multi=True, options=tag_options,
+            value=list(values.get("tags", [])), placeholder="Tags",
+        )),
+    ]  # fmt: skip
     return dbc.Row(
         [
-            dbc.Col(
-                labelled(
-                    f"Category of part {number}",
-                    dbc.Select(
-                        id=ids.split_part_id(ids.SPLIT_CATEGORY, form, index),
-                        options=options,
-                        value=values.get("category", NO_CATEGORY),
-                    ),
-                ),
-                xs=12,
-                sm=4,
-            ),
-            dbc.Col(
-                labelled(
-                    f"Amount of part {number}",
-                    dbc.Input(
-                        id=ids.split_part_id(ids.SPLIT_AMOUNT, form, index),
-                        value=values.get("amount", ""),
-                        inputmode="decimal",
-                        autocomplete="off",
-                        placeholder="Amount",
-                    ),
-                ),
-                xs=6,
-                sm=3,
-            ),
-            dbc.Col(
-                labelled(
-                    f"Memo of part {number}",
-                    dbc.Input(
-                        id=ids.split_part_id(ids.SPLIT_MEMO, form, index),
-                        value=values.get("memo", ""),
-                        placeholder="Memo",
-                    ),
-                ),
-                xs=6,
-                sm=5,
-            ),
+            dbc.Col(labelled(f"{name} of part {index + 1}", control), xs=xs, sm=sm)
+            for name, (xs, sm), control in controls
         ],
         className="g-2 mb-2 split-part",
     )

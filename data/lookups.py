@@ -6,6 +6,7 @@ with its owner, so another user's id simply finds nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,7 +20,6 @@ from sqlalchemy import (
     Select,
     and_,
     cast,
-    exists,
     func,
     not_,
     or_,
@@ -258,7 +258,7 @@ def _values_of(conn: Connection, user_id: int, rows: list[RowMapping]) -> list[T
     return values
 
 
-def split_parts(engine: Engine, user_id: int, transaction_ids: list[int]) -> pd.DataFrame:
+def split_parts(engine: Engine, user_id: int, transaction_ids: Sequence[int]) -> pd.DataFrame:
     """DataFrame[transaction_id, position, category_id, category, amount_minor, memo]: the
     parts of these transactions of this user, in order (the grid shows them under their row)."""
     s, c = transaction_splits.c, categories.c
@@ -276,7 +276,7 @@ def split_parts(engine: Engine, user_id: int, transaction_ids: list[int]) -> pd.
                 categories, and_(c.id == s.category_id, c.user_id == s.user_id)
             )
         )
-        .where(s.user_id == user_id, s.transaction_id.in_(transaction_ids))
+        .where(s.user_id == user_id, s.transaction_id.in_(list(transaction_ids)))
         .order_by(s.transaction_id, s.position)
     )
     frame = read_frame(engine, query)
@@ -333,7 +333,7 @@ def grid_conditions(
     """The grid's WHERE on `transactions`: the filters (the owner's first) and the search,
     which matches payee, memo or a part's memo, any case, as a literal substring. The export
     reads the same."""
-    return filters.conditions(user_id) + _search_condition(search)
+    return filters.conditions(user_id) + _search_condition(user_id, search)
 
 
 def transactions_page(
@@ -347,7 +347,6 @@ def transactions_page(
     """
     offset, limit = request.offset, request.limit
     order_by = _order_by(request.sort)
-    searched = _search_condition(request.search)
     conditions = grid_conditions(user_id, filters, request.search)
     page_query = (
         transaction_rows()
@@ -356,15 +355,7 @@ def transactions_page(
         .offset(max(0, offset))
         .limit(max(1, min(limit, PAGE_SIZE_MAX)))
     )
-    # Under a category filter, a split transaction's total is its parts in those categories.
-    totals_query = (
-        select(
-            func.count(transactions.c.id.distinct()),
-            cast(func.coalesce(func.sum(LINE_AMOUNT), 0), BigInteger),
-        )
-        .select_from(WITH_LINES)
-        .where(*filters.conditions(user_id, lines=True), *searched)
-    )
+    totals_query = _grid_totals(user_id, filters, request.search, conditions)
     rows = read_frame(engine, page_query).astype(
         {
             "id": "int64",
@@ -382,24 +373,41 @@ def transactions_page(
     return TransactionsPage(rows=rows, total_count=total_count, total_minor=total_minor)
 
 
-def _search_condition(search: str | None) -> list[ColumnElement[bool]]:
+def _grid_totals(
+    user_id: int, filters: Filters, search: str | None, conditions: list[ColumnElement[bool]]
+) -> Select:
+    """The count and sum of the grid's rows. Under a category or tag filter a split counts its
+    matching parts only, so the lines are read; otherwise the rows alone, without a join."""
+    if not (filters.category_ids or filters.tag_ids):
+        return select(
+            func.count(), cast(func.coalesce(func.sum(transactions.c.amount_minor), 0), BigInteger)
+        ).where(*conditions)
+    return (
+        select(
+            func.count(transactions.c.id.distinct()),
+            cast(func.coalesce(func.sum(LINE_AMOUNT), 0), BigInteger),
+        )
+        .select_from(WITH_LINES)
+        .where(*filters.conditions(user_id, lines=True), *_search_condition(user_id, search))
+    )
+
+
+def _search_condition(user_id: int, search: str | None) -> list[ColumnElement[bool]]:
     """`search` in the payee, the memo or a part's memo: any case, a literal substring."""
     if not search or not search.strip():
         return []
     pattern = f"%{escape_like(search.strip())}%"
     parts = transaction_splits.c
-    part_memo = (
-        select(parts.id)
-        .where(
-            parts.transaction_id == transactions.c.id, parts.memo.ilike(pattern, escape=LIKE_ESCAPE)
-        )
-        .correlate(transactions)
+    # IN, not a correlated EXISTS: the parts are read once, not probed for each of a million
+    # rows (text search at 1M: 609 -> see docs/PERFORMANCE.md).
+    with_part_memo = select(parts.transaction_id).where(
+        parts.user_id == user_id, parts.memo.ilike(pattern, escape=LIKE_ESCAPE)
     )
     return [
         or_(
             transactions.c.payee.ilike(pattern, escape=LIKE_ESCAPE),
             transactions.c.memo.ilike(pattern, escape=LIKE_ESCAPE),
-            exists(part_memo),
+            transactions.c.id.in_(with_part_memo),
         )
     ]
 

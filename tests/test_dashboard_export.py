@@ -8,7 +8,7 @@ import io
 import os
 from datetime import date, timedelta
 from decimal import Decimal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -211,3 +211,12 @@ def test_the_cli_leaves_nothing_behind_when_it_cannot_write(app, alice, tmp_path
     assert result.exit_code == 1
     assert "export failed, no file written" in result.output
     assert not os.path.exists(missing.parent)
+
+
+def test_the_tag_filter_travels_in_the_link_and_back():
+    filters = Filters(date(2026, 1, 1), date(2026, 1, 31), tag_ids=(4, 2), all_tags=True)
+    href = export_href("/export/transactions.csv", ExportRequest(filters, "bakery"))
+    query = MultiDict(parse_qsl(href.split("?", 1)[1]))
+    assert parse_export_args(query, date(2026, 2, 1)) == ExportRequest(filters, "bakery")
+    with pytest.raises(BadExportRequest, match="match: 'any' or 'all'"):
+        parse_export_args(MultiDict({"match": "some"}), date(2026, 2, 1))

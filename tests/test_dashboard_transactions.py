@@ -779,3 +779,27 @@ def test_undo_of_a_deleted_split_restores_every_part(app, engine, household):
     assert undone["restored"]
     [restored] = ids_of(engine, home["user"])
     assert writes_stored(engine, home["user"], restored).splits == parts
+
+
+def test_a_split_parts_tags_are_saved_and_the_grid_row_lists_its_parts(app, engine, household):
+    home = household
+    food = str(home["food"])
+    typed = {
+        **split_lists((food, "-10.00", "bread"), (NO_CATEGORY, "-2.50", "")),
+        "split_tags": [["breakfast", "Kids"], []],
+    }
+    with as_user(app, home["user"]):
+        saved = submit(home, "-12.50", mode="split", payee="Market", **typed)
+        bad = submit(home, "-1", mode="split", **{
+            **split_lists((food, "-0.50", ""), (food, "-0.50", "")),
+            "split_tags": [["x" * 51], []],
+        })  # fmt: skip
+        rows = grid.grid_page(home["user"], {"startRow": 0, "endRow": 10}, None, {}, {}, TODAY)
+    assert saved.saved
+    assert bad.field_errors["splits"].startswith("Part 1: A tag has at most 50 characters")
+    [split_id] = ids_of(engine, home["user"])
+    stored = writes_stored(engine, home["user"], split_id)
+    assert [part.tags for part in stored.splits] == [("breakfast", "Kids"), ()]
+    [row] = rows.response["rowData"]
+    assert row["category"] == "✂ Split · 2 parts"
+    assert row["parts_text"] == "Food -€10.00 (bread) · Uncategorised -€2.50"

@@ -456,7 +456,6 @@ def test_totals_is_one_select(home):
         queries.spending_by_category,
         queries.income_spending_by_month,
         queries.spending_by_month_category,
-        queries.top_payees,
         queries.balances_by_month,
         queries.net_worth_by_month,
     ],
@@ -466,6 +465,13 @@ def test_aggregates_are_single_grouped_selects(home, aggregate):
         aggregate(home.engine, home.alice, Q1)
     assert len(seen) == 1
     assert "GROUP BY" in seen[0].upper() and "SUM(" in seen[0].upper()
+
+
+def test_top_payees_is_one_grouped_select_and_one_over_split_parts(home):
+    with statements(home.engine) as seen:
+        queries.top_payees(home.engine, home.alice, Q1)
+    assert len(seen) == 2 and all("GROUP BY" in sql.upper() for sql in seen)
+    assert "transaction_splits.id IS NOT NULL" in seen[1]
 
 
 def test_budget_status_is_one_grouped_select(home):

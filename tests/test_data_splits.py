@@ -96,6 +96,13 @@ def test_a_split_counts_exactly_as_separate_transactions_would(engine):
         split_grid = lookups.transactions_page(engine, split["user"], only)
         separate_grid = lookups.transactions_page(engine, separate["user"], same)
         assert split_grid.total_minor == separate_grid.total_minor
+    # Top payees count transactions: the split is one, the separate rows four (the deposit
+    # back, in an expense category, is a refund: spending too).
+    counts = [
+        queries.top_payees(engine, ids["user"], Q1).set_index("payee").loc["Market", "transactions"]
+        for ids in (split, separate)
+    ]
+    assert counts == [1, 4]
     groceries = queries.spending_by_category(engine, split["user"], Q1)
     assert groceries.set_index("category").loc["Groceries", "spending_minor"] == 3_010 - 500
 

@@ -203,7 +203,7 @@ def open_edit(user_id: int, transaction_id: Any) -> dict[str, Any]:
         "memo": txn["memo"],
         "confirm": delete_confirm(txn),
         "receipt": download.receipt_summary(user_id, txn["receipt_id"]),
-        "split_parts": stored_rows("edit", parts, txn["currency"], options),
+        "split_parts": stored_rows(user_id, parts, txn["currency"], options),
         "category_style": HIDDEN if parts else SHOWN,
         "tags": list(stored.tags) if stored is not None else [],
         "tags_options": tag_options(user_id, None, stored.tags if stored is not None else ()),

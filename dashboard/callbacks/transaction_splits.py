@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
+from dash import ALL, MATCH, Dash, Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids, services
 from dashboard.callbacks.transaction_common import HIDDEN, category_options
+from dashboard.callbacks.transaction_tags import tag_options
 from dashboard.forms import NO_CATEGORY
 from dashboard.security.auth import current_user_id
 from dashboard.split_editor import SPLIT_LEFT_JS, part_row
@@ -28,39 +29,43 @@ def part_states(form: str) -> dict[str, State]:
         "split_categories": State(ids.split_part_id(ids.SPLIT_CATEGORY, form, ALL), "value"),
         "split_amounts": State(ids.split_part_id(ids.SPLIT_AMOUNT, form, ALL), "value"),
         "split_memos": State(ids.split_part_id(ids.SPLIT_MEMO, form, ALL), "value"),
+        "split_tags": State(ids.split_part_id(ids.SPLIT_TAGS, form, ALL), "value"),
     }
 
 
 def typed_parts(form: dict[str, Any]) -> list[dict[str, Any]] | str:
     """The parts' rows from the lists part_states read (none without them); a text (not a
     list) if they are not three lists of one length, which forms.parse_split_parts refuses."""
-    columns = [form.get(name) for name in ("split_categories", "split_amounts", "split_memos")]
+    names = ("split_categories", "split_amounts", "split_memos", "split_tags")
+    columns = [form.get(name) for name in names]
     if all(column is None for column in columns):
         return []
-    if not all(isinstance(column, list) for column in columns):
+    if columns[3] is None:  # a caller without part tags (the tests' forms)
+        columns[3] = [None] * len(columns[0]) if isinstance(columns[0], list) else None
+    lists = [column for column in columns if isinstance(column, list)]
+    if len(lists) != len(columns) or len({len(column) for column in lists}) != 1:
         return "malformed"
-    categories, amounts, memos = columns
-    assert isinstance(categories, list) and isinstance(amounts, list) and isinstance(memos, list)
-    if not len(categories) == len(amounts) == len(memos):
-        return "malformed"
+    categories, amounts, memos, tags = lists
     return [
-        {"category": category, "amount": amount, "memo": memo}
-        for category, amount, memo in zip(categories, amounts, memos, strict=True)
+        {"category": category, "amount": amount, "memo": memo, "tags": part_tags}
+        for category, amount, memo, part_tags in zip(categories, amounts, memos, tags, strict=True)
     ]
 
 
 def new_rows(user_id: int, form: str, start: int, count: int) -> list[Any]:
     options = category_options(services.list_categories(user_id))
-    return [part_row(form, index, options) for index in range(start, start + count)]
+    tags = tag_options(user_id, None, ())
+    return [part_row(form, index, options, tags) for index in range(start, start + count)]
 
 
-def stored_rows(form: str, parts: tuple[Split, ...], currency: str, options: list) -> list[Any]:
+def stored_rows(user_id: int, parts: tuple[Split, ...], currency: str, options: list) -> list[Any]:
     """The rows of a stored split, as the edit modal shows them."""
     return [
-        part_row(form, index, options, {
+        part_row("edit", index, options, tag_options(user_id, None, part.tags), {
             "category": NO_CATEGORY if part.category_id is None else str(part.category_id),
             "amount": format_amount(part.amount_minor, currency, grouping=False),
             "memo": part.memo,
+            "tags": part.tags,
         })
         for index, part in enumerate(parts)
     ]  # fmt: skip
@@ -114,6 +119,14 @@ def register(app: Dash) -> None:
             return {"parts": no_update, "category_style": no_update}
         return {"parts": added_parts(current_user_id(), "edit", existing), "category_style": HIDDEN}
 
+    # What is typed in a part's tag select is offered as a new tag, as in the forms' own.
+    app.callback(
+        Output(ids.split_part_id(ids.SPLIT_TAGS, MATCH, MATCH), "options"),
+        Input(ids.split_part_id(ids.SPLIT_TAGS, MATCH, MATCH), "search_value"),
+        State(ids.split_part_id(ids.SPLIT_TAGS, MATCH, MATCH), "value"),
+        prevent_initial_call=True,
+    )(_part_tag_options)
+
     for form, (_parts, _add, left, amount) in FORMS.items():
         app.clientside_callback(
             SPLIT_LEFT_JS,
@@ -121,3 +134,7 @@ def register(app: Dash) -> None:
             Input(amount, "value"),
             Input(ids.split_part_id(ids.SPLIT_AMOUNT, form, ALL), "value"),
         )
+
+
+def _part_tag_options(search: Any, chosen: Any) -> list[dict[str, str]]:
+    return tag_options(current_user_id(), search, chosen if isinstance(chosen, list) else ())

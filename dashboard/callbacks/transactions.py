@@ -97,8 +97,22 @@ def receipt_link(receipt_id: Any) -> str:
     return f'[{RECEIPT_MARK}]({receipt_url(int(receipt_id))} "Open the receipt")'
 
 
-def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def parts_texts(parts: pd.DataFrame, currencies: dict[int, str]) -> dict[int, str]:
+    """Each split transaction's parts in one line: "Groceries -€10.00 · Household -€2.50"."""
+    texts: dict[int, list[str]] = {}
+    for part in parts.itertuples():
+        name = part.category if isinstance(part.category, str) else UNCATEGORISED
+        money = format_money(int(part.amount_minor), currencies[int(part.transaction_id)])
+        memo = f" ({part.memo})" if part.memo else ""
+        texts.setdefault(int(part.transaction_id), []).append(f"{name} {money}{memo}")
+    return {txn: " · ".join(lines) for txn, lines in texts.items()}
+
+
+def grid_rows(
+    frame: pd.DataFrame, parts_text: dict[int, str] | None = None
+) -> list[dict[str, Any]]:
     """The page's rows as the grid shows them: amounts as text formatted from the integers."""
+    parts_text = parts_text or {}
     return [
         {
             "row_id": str(int(row.id)),
@@ -108,6 +122,7 @@ def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "amount": format_money(int(row.amount_minor), row.currency),
             "amount_minor": int(row.amount_minor),
             "category": category_label(row.category, row.transfer_peer_id, int(row.parts)),
+            "parts_text": parts_text.get(int(row.id), ""),
             "account": row.account,
             "memo": row.memo,
             "receipt": RECEIPT_MARK if pd.notna(row.receipt_id) else "",
@@ -178,7 +193,11 @@ def grid_page(
     sort = grid_sort(request.get("sortModel") if isinstance(request, dict) else None)
     page = services.transactions_page(user_id, filters, GridRequest(text, sort, offset, limit))
     total_count, total_minor = int(page.total_count), int(page.total_minor)
-    response = {"rowData": grid_rows(page.rows), "rowCount": total_count}
+    split_ids = tuple(int(i) for i in page.rows.loc[page.rows["parts"] > 0, "id"])
+    currencies = dict(zip(page.rows["id"].astype(int), page.rows["currency"], strict=True))
+    parts = services.split_parts(user_id, split_ids) if split_ids else None
+    texts = parts_texts(parts, currencies) if parts is not None else {}
+    response = {"rowData": grid_rows(page.rows, texts), "rowCount": total_count}
     empty = empty_message(user_id, today) if total_count == 0 else None
     return GridPage(response, totals_line(user_id, total_count, total_minor, empty), empty)
 

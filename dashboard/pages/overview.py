@@ -62,6 +62,21 @@ def category_view_bar() -> html.Div:
     )
 
 
+def recent_transactions_card() -> dbc.Card:
+    """The newest rows under every active filter: what a chart click narrows down to."""
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.Span("Transactions", className="fw-semibold"),
+                    html.A("see all", href="/transactions", className="ms-2 small"),
+                ]
+            ),
+            dbc.CardBody(html.Div(id=ids.OVERVIEW_TRANSACTIONS), className="p-0"),
+        ]
+    )
+
+
 def layout() -> html.Div:
     kpis = dbc.Row(
         [
@@ -115,16 +130,6 @@ def layout() -> html.Div:
             dbc.Col(chart_card(ids.CHART_TAGS, "Spending by tag", hint, 300), lg=12),
             className="g-2 mb-2",
         ),
-        dbc.Card(
-            [
-                dbc.CardHeader(
-                    [
-                        html.Span("Transactions", className="fw-semibold"),
-                        html.A("see all", href="/transactions", className="ms-2 small"),
-                    ]
-                ),
-                dbc.CardBody(html.Div(id=ids.OVERVIEW_TRANSACTIONS), className="p-0"),
-            ]
-        ),
+        recent_transactions_card(),
     ]
     return html.Div([html.Div(id=ids.OVERVIEW_EMPTY), kpis, *charts], className="overview-page")

@@ -25,7 +25,14 @@ COLUMN_DEFS = [
         "flex": 1,
         "cellClassRules": {"amount-negative": "params.data && params.data.amount_minor < 0"},
     },
-    {"field": "category", "headerName": "Category", "flex": 1, "minWidth": 120},
+    # A split's parts show in the category cell's tooltip (and in the edit modal).
+    {
+        "field": "category",
+        "headerName": "Category",
+        "flex": 1,
+        "minWidth": 120,
+        "tooltipField": "parts_text",
+    },
     {"field": "account", "headerName": "Account", "flex": 1, "minWidth": 110},
     {"field": "memo", "headerName": "Memo", "flex": 2, "minWidth": 120, "sortable": False},
     {

@@ -27,6 +27,7 @@ SCRIPT = '"><script>alert(2)</script>'
 JS_URL = "javascript:alert(3)"
 RECEIPT_NAME = "<img src=x onerror=alert(4)>.png"
 SPLIT_PAYEE = "Split with markup"
+TAG_NAME = "<img src=x onerror=alert(6)>tag"
 # Charts show it as it is: plotly's label markup knows <b> and <i>, not <img>.
 GROUP_NAME = "<img src=x onerror=alert(5)> Group"
 
@@ -81,7 +82,9 @@ def stored_payloads(live_server) -> None:
     # A split: its parts' memos are shown in the edit modal's part inputs.
     parts = (Split(-400, category, IMG), Split(-44, None, SCRIPT))
     writes.create_transaction(
-        engine, user_id, Transaction(account, today, -444, SPLIT_PAYEE, "", splits=parts)
+        engine,
+        user_id,
+        Transaction(account, today, -444, SPLIT_PAYEE, "", splits=parts, tags=(TAG_NAME,)),
     )
     writes.set_budget(engine, user_id, category, month_start(today), 50_000)
     # Only the row: the page shows the receipt's name, the file is read on download alone.
@@ -159,6 +162,7 @@ def test_stored_markup_is_shown_as_text_on_every_page(page, dialogs):
     assert IMG in page.evaluate(INPUT_VALUES_JS, "input[id*='settings-category-name']")
     assert GROUP_NAME in page.evaluate(INPUT_VALUES_JS, "input[id*='settings-group-name']")
     assert GROUP_NAME in page.evaluate(GROUP_OPTIONS_JS)
+    assert TAG_NAME in page.evaluate(INPUT_VALUES_JS, "input[id*='settings-tag-name']")
     assert_nothing_injected(page, dialogs)
 
     open_page(page, "/")
@@ -166,7 +170,11 @@ def test_stored_markup_is_shown_as_text_on_every_page(page, dialogs):
     wait_until(page, CHART_SHOWS_JS, [ids.CHART_CATEGORY, IMG])
     wait_until(page, CHART_SHOWS_JS, [ids.GAUGES, IMG])
     assert page.get_by_text(IMG, exact=True).count() >= 2  # the payee and the category
+    wait_until(page, CHART_SHOWS_JS, [ids.CHART_TAGS, TAG_NAME])
+    click_bar(page, ids.CHART_TAGS, TAG_NAME)
+    wait_for_text(page, f"#{ids.CHIPS}", f"Tag: {TAG_NAME}")
     assert_nothing_injected(page, dialogs)
+    page.locator(f"#{ids.CHIPS} .chip-remove").first.click()
 
     # The group view: the group's bar, then drilled into it, the breadcrumb.
     page.locator(f"#{ids.CATEGORY_VIEW} label", has_text="Groups").click()

@@ -187,6 +187,8 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         "split-category[*].value": [({"index": 0}, str(h.groceries)), ({"index": 1}, "none")],
         "split-amount[*].value": [({"index": 0}, "-0.50"), ({"index": 1}, "-0.50")],
         "split-memo[*].value": [({"index": 0}, "Probe part"), ({"index": 1}, "")],
+        "split-tags[*].value": [({"index": 0}, ["Probe part tag"]), ({"index": 1}, [])],
+        "split-tags[*].search_value": [({"index": 0}, "Probe")],
         "settings-group-name[*].value": [({"id": h.housing}, "Probe renamed")],
         # Out of the group (it is in it already): a choice that writes.
         "settings-category-group[*].value": [({"id": h.groceries}, "")],
