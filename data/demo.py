@@ -35,7 +35,7 @@ from data.demo_household import (
     TRIPS,
 )
 from data.months import add_months
-from data.seed import SEED_SQL_PATH, SeedRows, render_seed_sql
+from data.seed import SEED_SQL_PATH, SeedRows, Value, render_seed_sql
 
 # Every day of the data is between the 1st and the 28th: shifting by whole months stays valid.
 ANCHOR_MONTH = date(2026, 11, 1)
@@ -265,6 +265,7 @@ def build_seed_rows() -> SeedRows:
         ],
     )
     rows.transfer_peers = [(ids[e], ids[e.peer]) for e in entries if e.peer is not None]
+    _add_splits_and_tags(rows, entries, ids)
     limits = [
         (month, CATEGORY_IDS[name], pair[_year(index) - 1])
         for index, month in enumerate(demo_months())
@@ -276,6 +277,52 @@ def build_seed_rows() -> SeedRows:
         [(n, user, category, month, limit) for n, (month, category, limit) in enumerate(limits, 1)],
     )
     return rows
+
+
+# A big shop at the supermarket is groceries and household goods: split, this share groceries.
+SPLIT_FROM_MINOR = -8_000
+SPLIT_GROCERIES_PERCENT = 80
+# Tags, by what a transaction is: trips are "Holiday", dining out at weekends "Weekend".
+DEMO_TAGS = ("Holiday", "Weekend")
+
+
+def _tag_of(entry: Entry) -> str | None:
+    if entry.category == "Travel":
+        return "Holiday"
+    if entry.category == "Dining Out" and entry.day.weekday() >= 5:
+        return "Weekend"
+    return None
+
+
+def _add_splits_and_tags(rows: SeedRows, entries: list[Entry], ids: dict[Entry, int]) -> None:
+    """Big grocery shops become splits (groceries and home) and trips and weekend dinners get
+    tags: the demo shows both features. Decided from the entries alone (no random draws), so
+    the rest of the household stays as it was."""
+    user = DEMO_USER_ID
+    parts: list[tuple] = []
+    for entry in entries:
+        if entry.category == "Groceries" and entry.amount <= SPLIT_FROM_MINOR:
+            groceries = entry.amount * SPLIT_GROCERIES_PERCENT // 100
+            txn = ids[entry]
+            parts.append((txn, 0, CATEGORY_IDS["Groceries"], groceries, "Food"))
+            parts.append((txn, 1, CATEGORY_IDS["Home"], entry.amount - groceries, "Household"))
+    split_ids = {txn for txn, *_rest in parts}
+    # A split transaction has no category of its own: its parts have them.
+    [(columns, txn_rows)] = [(c, r) for name, c, r in rows.tables if name == "transactions"]
+    at = columns.index("category_id")
+    txn_rows[:] = [row[:at] + (None,) + row[at + 1 :] if row[0] in split_ids else row
+                   for row in txn_rows]  # fmt: skip
+    rows.add(
+        "transaction_splits",
+        ("id", "user_id", "transaction_id", "position", "category_id", "amount_minor", "memo"),
+        [(n, user, *part) for n, part in enumerate(parts, 1)],
+    )
+    tag_ids = {name: n for n, name in enumerate(DEMO_TAGS, 1)}
+    rows.add("tags", ("id", "user_id", "name"), [(n, user, name) for name, n in tag_ids.items()])
+    links: list[tuple[Value, ...]] = [
+        (user, ids[e], tag_ids[tag]) for e in entries if (tag := _tag_of(e)) is not None
+    ]
+    rows.add("transaction_tags", ("user_id", "transaction_id", "tag_id"), links)
 
 
 def write_seed_sql(path: Path | str = SEED_SQL_PATH) -> None:

@@ -92,7 +92,11 @@ def test_tab_walks_the_entry_form_in_order_and_enter_submits_it(page, live_serve
 def test_enter_on_a_grid_row_opens_it_and_escape_returns_to_the_grid(page):
     open_transactions(page)
     page.locator(f"#{ids.SEARCH}").focus()
-    page.keyboard.press("Tab")  # into the grid: its header row first
+    # Past the export links, into the grid: its header row first.
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        if focus(page)["inGrid"]:
+            break
     assert focus(page)["inGrid"], focus(page)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")

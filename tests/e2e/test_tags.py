@@ -16,8 +16,10 @@ from tests.e2e.conftest import wait_until
 from tests.e2e.test_entry_and_budgets import euros
 from tests.e2e.test_overview import kpi_text, wait_for_points
 
-# Tagged spending today: holiday 50.00 + 20.00, work 10.00, the 20.00 tagged with both.
-TAGGED = ((-5_000, ("holiday",)), (-2_000, ("holiday", "work")), (-1_000, ("work",)))
+# Tagged spending today: alpha 50.00 + 20.00, beta 10.00, the 20.00 tagged with both. Names
+# of their own: the demo household has tags too.
+ALPHA, BETA = "e2e-alpha", "e2e-beta"
+TAGGED = ((-5_000, (ALPHA,)), (-2_000, (ALPHA, BETA)), (-1_000, (BETA,)))
 SPENDING_TEXT_JS = """args => {
   const e = document.getElementById(args[0]);
   return e && e.textContent === args[1] ? e.textContent : null;
@@ -59,8 +61,8 @@ def click_tag_bar(page, name: str) -> None:
 def test_a_tag_bar_click_filters_everything_and_its_chip_clears_it(page):
     wait_for_points(page, ids.CHART_TAGS)
     before = kpi_text(page, ids.KPI_SPENDING)
-    click_tag_bar(page, "holiday")
-    chip = page.locator(f"#{ids.CHIPS} .filter-chip", has_text="Tag: holiday")
+    click_tag_bar(page, ALPHA)
+    chip = page.locator(f"#{ids.CHIPS} .filter-chip", has_text=f"Tag: {ALPHA}")
     chip.wait_for()
     wait_for_spending(page, "€70.00")
     assert euros(kpi_text(page, ids.KPI_SPENDING)) == 70
@@ -72,7 +74,7 @@ def test_a_tag_bar_click_filters_everything_and_its_chip_clears_it(page):
 def test_the_filter_bar_filters_by_any_or_all_tags(page):
     wait_for_points(page, ids.CHART_TAGS)
     tags = page.locator(f"#{ids.TAGS_FILTER}")
-    for name in ("holiday", "work"):
+    for name in (ALPHA, BETA):
         tags.click()
         # The options open in a popover of their own, outside the dropdown's element.
         page.locator(".dash-dropdown-option", has_text=name).first.click()

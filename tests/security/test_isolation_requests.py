@@ -187,8 +187,12 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         "split-category[*].value": [({"index": 0}, str(h.groceries)), ({"index": 1}, "none")],
         "split-amount[*].value": [({"index": 0}, "-0.50"), ({"index": 1}, "-0.50")],
         "split-memo[*].value": [({"index": 0}, "Probe part"), ({"index": 1}, "")],
-        "split-tags[*].value": [({"index": 0}, ["Probe part tag"]), ({"index": 1}, [])],
-        "split-tags[*].search_value": [({"index": 0}, "Probe")],
+        # "form" fills a MATCH id (a part's tag search); ALL ids keep their own form.
+        "split-tags[*].value": [
+            ({"index": 0, "form": "entry"}, ["Probe part tag"]),
+            ({"index": 1, "form": "entry"}, []),
+        ],
+        "split-tags[*].search_value": [({"index": 0, "form": "entry"}, "Probe")],
         "settings-group-name[*].value": [({"id": h.housing}, "Probe renamed")],
         # Out of the group (it is in it already): a choice that writes.
         "settings-category-group[*].value": [({"id": h.groceries}, "")],
@@ -240,10 +244,15 @@ class Sweep:
             if key not in self.rows:
                 raise Unknown(key)
             rows = self.rows[key] if self.h else []
-            return [
-                {"id": {**parsed, **wild}, "property": item["property"], "value": value}
+            filled = [
+                {"id": _concrete(parsed, wild), "property": item["property"], "value": value}
                 for wild, value in rows
             ]
+            if ["MATCH"] not in parsed.values():
+                return filled
+            # A MATCH input is one component: the first row's (an empty sweep: no value).
+            first = _concrete(parsed, self.rows[key][0][0])
+            return filled[0] if filled else {"id": first, "property": item["property"]}
         if key not in self.values:
             raise Unknown(key)
         value = self.values[key] if self.h else (1 if item["property"] in CLICKS else None)
@@ -254,7 +263,10 @@ class Sweep:
         inputs = [self.fill(item) for item in spec["inputs"]]
         state = [self.fill(item) for item in spec["state"]]
         wild = next((rows for rows in inputs if isinstance(rows, list)), [])
-        outputs = [self._output(item, wild) for item in output_items(spec["output"])]
+        matched = next(
+            (i["id"] for i in inputs if isinstance(i, dict) and isinstance(i["id"], dict)), {}
+        )
+        outputs = [self._output(item, wild, matched) for item in output_items(spec["output"])]
         triggers = [
             f"{stringify_id(row['id'])}.{row['property']}"
             for entry in inputs
@@ -273,16 +285,25 @@ class Sweep:
             }
 
     @staticmethod
-    def _output(item: dict, wild_rows: list[dict]) -> dict | list[dict]:
-        """An ALL output lists the rows of the ALL input: the same wildcard values."""
+    def _output(item: dict, wild_rows: list[dict], matched: dict) -> dict | list[dict]:
+        """An ALL output lists the rows of the ALL input: the same wildcard values. A MATCH
+        output is the component its MATCH input names."""
         parsed = component_id(item["id"])
         if not isinstance(parsed, dict):
             return {"id": parsed, "property": item["property"]}
+        if ["MATCH"] in parsed.values():
+            return {"id": _concrete(parsed, matched), "property": item["property"]}
         wildcards = [key for key, value in parsed.items() if value == ["ALL"]]
         return [
             {"id": {**parsed, **{k: row["id"][k] for k in wildcards}}, "property": item["property"]}
             for row in wild_rows
         ]
+
+
+def _concrete(parsed: dict, wild: dict) -> dict:
+    """A pattern id with its wildcards (ALL, MATCH) taken from `wild`; fixed keys stay."""
+    return {key: wild.get(key, value) if value in (["ALL"], ["MATCH"]) else value
+            for key, value in parsed.items()}  # fmt: skip
 
 
 def sendable(spec: dict, sweep: Sweep) -> bool:
