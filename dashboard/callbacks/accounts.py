@@ -397,10 +397,12 @@ def _register_group_choice(app: Dash) -> None:
         return {"feedback": alert(outcome) or no_update, "refresh": refreshed(outcome, refresh)}
 
 
-def _register_group_delete(app: Dash) -> None:
+def _register_delete(app: Dash, button_type: str, delete: Callable[[Any], FormOutcome]) -> None:
+    """A row's delete button (a group's, a tag's): {"type": button_type, "id": row_id}."""
+
     @app.callback(
         output=WRITE_OUTPUTS,
-        inputs={"_clicks": Input({"type": ids.GROUP_DELETE, "id": ALL}, "n_clicks")},
+        inputs={"_clicks": Input({"type": button_type, "id": ALL}, "n_clicks")},
         state=dict(REFRESH_STATE),
         prevent_initial_call=True,
     )
@@ -408,7 +410,7 @@ def _register_group_delete(app: Dash) -> None:
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not user_acted():
             raise PreventUpdate
-        outcome = delete_group(trigger.get("id"))
+        outcome = delete(trigger.get("id"))
         return {"feedback": alert(outcome), "refresh": refreshed(outcome, refresh)}
 
 
@@ -422,21 +424,6 @@ def _register_tag_merge(app: Dash) -> None:
     def _merge(_values: Any, refresh: Any) -> dict[str, Any]:
         outcome = merge_tag(edited_row().get("id"), ctx.triggered[0]["value"])
         return {"feedback": alert(outcome) or no_update, "refresh": refreshed(outcome, refresh)}
-
-
-def _register_tag_delete(app: Dash) -> None:
-    @app.callback(
-        output=WRITE_OUTPUTS,
-        inputs={"_clicks": Input({"type": ids.TAG_DELETE, "id": ALL}, "n_clicks")},
-        state=dict(REFRESH_STATE),
-        prevent_initial_call=True,
-    )
-    def _delete(_clicks: Any, refresh: Any) -> dict[str, Any]:
-        trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or not user_acted():
-            raise PreventUpdate
-        outcome = delete_tag(trigger.get("id"))
-        return {"feedback": alert(outcome), "refresh": refreshed(outcome, refresh)}
 
 
 def _register_form(app: Dash, form: AddForm) -> None:
@@ -479,5 +466,5 @@ def register(app: Dash) -> None:
     _register_rename(app, ids.TAG_NAME_INPUT, ids.TAG_NAME_ERROR, rename_tag)
     _register_tag_merge(app)
     # Last: the isolation sweep's own bodies delete the group and the tag the ones above use.
-    _register_group_delete(app)
-    _register_tag_delete(app)
+    _register_delete(app, ids.GROUP_DELETE, delete_group)
+    _register_delete(app, ids.TAG_DELETE, delete_tag)

@@ -273,22 +273,7 @@ def groups_table(lines: list[GroupLine]) -> dbc.Table | html.P:
                     className="text-nowrap",
                     **html_attrs({"data-label": "Categories"}),
                 ),
-                html.Td(
-                    dbc.Button(
-                        [
-                            html.I(
-                                className="bi bi-trash me-1", **html_attrs({"aria-hidden": "true"})
-                            ),
-                            "Delete",
-                            html.Span(f" the group {line.name}", className="visually-hidden"),
-                        ],
-                        id={"type": ids.GROUP_DELETE, "id": line.id},
-                        size="sm",
-                        color="secondary",
-                        outline=True,
-                    ),
-                    className="text-end text-nowrap",
-                ),
+                _delete_cell(ids.GROUP_DELETE, line.id, f"the group {line.name}"),
             ]
         )
         for line in lines
@@ -309,27 +294,27 @@ def tags_table(lines: list[TagLine]) -> dbc.Table | html.P:
                     **html_attrs({"data-label": "Uses"}),
                 ),
                 html.Td(_merge_select(line, lines), **html_attrs({"data-label": "Merge"})),
-                html.Td(
-                    dbc.Button(
-                        [
-                            html.I(
-                                className="bi bi-trash me-1", **html_attrs({"aria-hidden": "true"})
-                            ),
-                            "Delete",
-                            html.Span(f" the tag {line.name}", className="visually-hidden"),
-                        ],
-                        id={"type": ids.TAG_DELETE, "id": line.id},
-                        size="sm",
-                        color="secondary",
-                        outline=True,
-                    ),
-                    className="text-end text-nowrap",
-                ),
+                _delete_cell(ids.TAG_DELETE, line.id, f"the tag {line.name}"),
             ]
         )
         for line in lines
     ]
     return _table(["Name", "Uses", "Merge into", ""], rows, f"{ids.TAGS_TABLE}-rows")
+
+
+def _delete_cell(button_type: str, row_id: int, what: str) -> html.Td:
+    """A row's delete button; `what` ("the tag Holiday") is read out after "Delete"."""
+    icon = html.I(className="bi bi-trash me-1", **html_attrs({"aria-hidden": "true"}))
+    return html.Td(
+        dbc.Button(
+            [icon, "Delete", html.Span(f" {what}", className="visually-hidden")],
+            id={"type": button_type, "id": row_id},
+            size="sm",
+            color="secondary",
+            outline=True,
+        ),
+        className="text-end text-nowrap",
+    )
 
 
 def _merge_select(line: TagLine, lines: list[TagLine]) -> html.Label:
