@@ -143,6 +143,8 @@ def test_a_typed_custom_range_filters_by_it_and_keeps_the_text():
         "end": "2024-02-10",
         "account_ids": [1],
         "category_ids": [2],
+        "tag_ids": [],
+        "all_tags": False,
     }
     assert answer["preset"] == "custom" and answer["message"] == ""
     assert answer["start_text"] is no_update and answer["end_text"] is no_update
