@@ -223,8 +223,9 @@ def _account(value: Any, field: str, currencies: Mapping[int, str], errors: dict
 def parse_transaction_form(
     form: Mapping[str, Any], choices: FormChoices
 ) -> Transaction | dict[str, str]:
-    """The entry or edit form (keyed "date", "amount", "account", "category", "payee", "memo")
-    -> a Transaction, or {field: message} for every bad field.
+    """The entry or edit form (keyed "date", "amount", "account", "category", "payee", "memo",
+    "tags", and "splits" for the parts of a split) -> a Transaction, or {field: message} for
+    every bad field.
 
     The amount is signed (negative = money out) and read in the chosen account's currency.
     Only ids in `choices` (the ones offered to this user) pass.
@@ -267,8 +268,8 @@ def parse_transaction_form(
 def parse_split_parts(
     rows: Any, currency: str, category_ids: Collection[int], errors: dict[str, str]
 ) -> tuple[Split, ...]:
-    """The split parts typed in a form (a list of {"category", "amount", "memo"}); a row left
-    empty is no part. Problems go to errors["splits"], naming the part."""
+    """The split parts typed in a form (a list of {"category", "amount", "memo", "tags"}); a
+    row left empty is no part. Problems go to errors["splits"], naming the part."""
     if rows is None:
         return ()
     if not isinstance(rows, list) or not all(isinstance(row, Mapping) for row in rows):
