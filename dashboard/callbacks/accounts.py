@@ -384,16 +384,20 @@ def _register_archive(app: Dash, button_type: str, set_archived: Callable) -> No
         return {"feedback": alert(outcome), "refresh": refreshed(outcome, refresh)}
 
 
-def _register_group_choice(app: Dash) -> None:
+def _register_choice(
+    app: Dash, select_type: str, choose: Callable[[Any, Any], FormOutcome]
+) -> None:
+    """A row's select whose choice writes (a category's group, the tag to merge a tag into):
+    {"type": select_type, "id": row_id}."""
+
     @app.callback(
         output=WRITE_OUTPUTS,
-        inputs={"_values": Input({"type": ids.CATEGORY_GROUP_SELECT, "id": ALL}, "value")},
+        inputs={"_values": Input({"type": select_type, "id": ALL}, "value")},
         state=dict(REFRESH_STATE),
         prevent_initial_call=True,
     )
     def _choose(_values: Any, refresh: Any) -> dict[str, Any]:
-        row_id = edited_row().get("id")
-        outcome = set_category_group(row_id, ctx.triggered[0]["value"])
+        outcome = choose(edited_row().get("id"), ctx.triggered[0]["value"])
         return {"feedback": alert(outcome) or no_update, "refresh": refreshed(outcome, refresh)}
 
 
@@ -412,18 +416,6 @@ def _register_delete(app: Dash, button_type: str, delete: Callable[[Any], FormOu
             raise PreventUpdate
         outcome = delete(trigger.get("id"))
         return {"feedback": alert(outcome), "refresh": refreshed(outcome, refresh)}
-
-
-def _register_tag_merge(app: Dash) -> None:
-    @app.callback(
-        output=WRITE_OUTPUTS,
-        inputs={"_values": Input({"type": ids.TAG_MERGE, "id": ALL}, "value")},
-        state=dict(REFRESH_STATE),
-        prevent_initial_call=True,
-    )
-    def _merge(_values: Any, refresh: Any) -> dict[str, Any]:
-        outcome = merge_tag(edited_row().get("id"), ctx.triggered[0]["value"])
-        return {"feedback": alert(outcome) or no_update, "refresh": refreshed(outcome, refresh)}
 
 
 def _register_form(app: Dash, form: AddForm) -> None:
@@ -462,9 +454,9 @@ def register(app: Dash) -> None:
     _register_archive(app, ids.CATEGORY_ARCHIVE, set_category_archived)
     _register_form(app, GROUP_FORM)
     _register_rename(app, ids.GROUP_NAME_INPUT, ids.GROUP_NAME_ERROR, rename_group)
-    _register_group_choice(app)
+    _register_choice(app, ids.CATEGORY_GROUP_SELECT, set_category_group)
     _register_rename(app, ids.TAG_NAME_INPUT, ids.TAG_NAME_ERROR, rename_tag)
-    _register_tag_merge(app)
+    _register_choice(app, ids.TAG_MERGE, merge_tag)
     # Last: the isolation sweep's own bodies delete the group and the tag the ones above use.
     _register_delete(app, ids.GROUP_DELETE, delete_group)
     _register_delete(app, ids.TAG_DELETE, delete_tag)
