@@ -34,7 +34,8 @@ class Split:
 @dataclass(frozen=True)
 class Transaction:
     """One row of the ledger: signed `amount_minor` (negative = money out), in the account's
-    currency's minor units. `import_fingerprint` marks a bank statement line it came from.
+    currency's minor units. `import_fingerprint`, `bank_ref` and `import_batch_id` mark the bank
+    statement line it came from (None for a row entered by hand).
 
     A split transaction has no category of its own and two or more `splits` (rows of
     transaction_splits) whose amounts sum to its amount exactly.
@@ -47,6 +48,10 @@ class Transaction:
     memo: str = ""
     category_id: int | None = None
     import_fingerprint: str | None = None
+    # The bank's own id of the line (OFX FITID, CAMT AcctSvcrRef), when the file gave one.
+    bank_ref: str | None = None
+    # The import batch that stored this row (data/imports/commit.py); undo of it removes it.
+    import_batch_id: int | None = None
     splits: tuple[Split, ...] = ()
     # Tag names, in the order given; a tag is created on first use (data/tags.py).
     tags: tuple[str, ...] = ()

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -38,7 +39,10 @@ metadata = MetaData(
 
 # A submission key is a UUID in its 36-character text form; see transactions.submission_key.
 SUBMISSION_KEY_LENGTH = 36
+BANK_REF_LENGTH = 100
+IMPORT_FORMATS = ("csv", "ofx", "qfx", "qif", "camt053")
 SUBMISSION_KEY_INDEX = "uq_transactions_user_id_submission_key"
+STATEMENT_KEY_INDEX = "uq_accounts_user_id_statement_key"
 ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan")
 CATEGORY_KINDS = ("income", "expense", "transfer")
 
@@ -102,8 +106,12 @@ accounts = Table(
     Column("opening_balance_minor", BigInteger, nullable=False, server_default=text("0")),
     Column("archived", Boolean, nullable=False, server_default=text("FALSE")),
     _created_at(),
+    # The bank's id of the account (IBAN, OFX BANKID/ACCTID) from an imported statement: the
+    # next statement of it picks this account by itself (data/imports/accounts.py).
+    Column("statement_key", String(64), nullable=True),
     UniqueConstraint("user_id", "name"),
     CheckConstraint(_in("type", ACCOUNT_TYPES), name="type"),
+    Index(STATEMENT_KEY_INDEX, "user_id", "statement_key", unique=True),
 )
 
 # A category's optional group (Housing: Rent, Utilities, Insurance): charts and budgets can sum
@@ -160,6 +168,82 @@ receipts = Table(
     Index(None, "user_id"),
 )
 
+# A bank statement imported in one go: what the file was, what became of its lines, and when.
+# Undone batches stay listed (undone_at set): the history says what happened.
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("format", String(10), nullable=False),
+    # The CSV profile's name at import time (profiles can be renamed or deleted later).
+    Column("profile_name", String(100), nullable=True),
+    Column("imported_count", Integer, nullable=False),
+    Column("duplicate_ref_count", Integer, nullable=False),
+    Column("duplicate_fingerprint_count", Integer, nullable=False),
+    Column("probable_count", Integer, nullable=False),
+    Column("linked_count", Integer, nullable=False),
+    Column("error_count", Integer, nullable=False),
+    Column("skipped_count", Integer, nullable=False),
+    _created_at(),
+    Column("undone_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint(_in("format", IMPORT_FORMATS), name="format"),
+    Index(None, "user_id", "created_at"),
+)
+
+# Transactions a person entered by hand that an import recognised as the same bank line
+# ("link"): the import set their fingerprint and bank_ref; undoing the batch clears them again.
+import_links = Table(
+    "import_links",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "batch_id", Integer, ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "transaction_id",
+        Integer,
+        ForeignKey("transactions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+# A CSV mapping (which column is the date, the amount, ...) saved for an account, picked again
+# when a file with the same header shape (its signature) arrives for that account.
+import_profiles = Table(
+    "import_profiles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("header_signature", String(64), nullable=False),
+    # data/imports/csv_mapping.py's CsvMapping as JSON.
+    Column("mapping", Text, nullable=False),
+    _created_at(),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("user_id", "name"),
+    UniqueConstraint("user_id", "account_id", "header_signature"),
+)
+
+# An uploaded statement waiting for its review: kept in the database so that a background
+# worker on another machine reads it, and removed on commit or after a day.
+import_uploads = Table(
+    "import_uploads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    _created_at(),
+    Index(None, "user_id"),
+    Index(None, "created_at"),
+)
+
 transactions = Table(
     "transactions",
     metadata,
@@ -184,8 +268,18 @@ transactions = Table(
         ForeignKey("receipts.id", ondelete="SET NULL"),
         nullable=True,
     ),
-    # Identifies an imported statement line, so importing the same file twice adds nothing.
+    # Identifies an imported statement line, so importing the same file twice adds nothing
+    # (data/imports/matching.py: account, date, amount, text and occurrence in the file).
     Column("import_fingerprint", String(64), nullable=True),
+    # The bank's own id of the line (OFX FITID, CAMT AcctSvcrRef), when its file gave one.
+    Column("bank_ref", String(BANK_REF_LENGTH), nullable=True),
+    # The import that stored this row; undoing the batch removes exactly these rows.
+    Column(
+        "import_batch_id",
+        Integer,
+        ForeignKey("import_batches.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
     _created_at(),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     # The entry form's key of the submission that created this row (a transfer's outflow leg):
@@ -200,6 +294,8 @@ transactions = Table(
     Index(None, "user_id", "category_id", "date"),
     Index(None, "user_id", "account_id", "date"),
     Index(None, "transfer_peer_id"),
+    Index(None, "user_id", "account_id", "bank_ref"),
+    Index(None, "import_batch_id"),
 )
 
 # The parts of a split transaction: one bank line divided among categories. A split transaction

@@ -25,7 +25,7 @@ MAX_DAYS_AHEAD = 366
 # The largest value of an INTEGER column (ids, sizes) on PostgreSQL.
 MAX_INTEGER = 2**31 - 1
 # Column lengths in data/schema.py (memo is TEXT: the limit is ours).
-NAME_MAX, PAYEE_MAX, MEMO_MAX = 100, 200, 2000
+NAME_MAX, PAYEE_MAX, MEMO_MAX, BANK_REF_MAX = 100, 200, 2000, 100
 # A split transaction's parts: two at least (one would be a category), and a bound.
 MIN_SPLITS, MAX_SPLITS = 2, 100
 TRANSFER_NOT_SPLIT = (
@@ -223,6 +223,25 @@ def clean_fingerprint(value: object) -> str | None:
     return value
 
 
+def clean_bank_ref(value: object) -> str | None:
+    """A bank's id of a statement line (FITID, AcctSvcrRef): printable text without control
+    characters, as long as the column allows; None when the file gave none."""
+    if value is None:
+        return None
+    text = clean_text(value, BANK_REF_MAX)
+    return text or None
+
+
+def clean_optional_id(value: object) -> int | None:
+    """A row id or None; the row's owner is checked where it is looked up."""
+    if value is None:
+        return None
+    number = as_id(value)
+    if number is None:
+        raise Invalid("Expected the id of a row.")
+    return number
+
+
 def clean_size(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise Invalid("Expected a size in bytes.")
@@ -264,6 +283,8 @@ def check_leg_text(txn: Any, errors: FieldErrors) -> dict[str, Any]:
         "import_fingerprint": errors.check(
             "import_fingerprint", clean_fingerprint, txn.import_fingerprint
         ),
+        "bank_ref": errors.check("bank_ref", clean_bank_ref, txn.bank_ref),
+        "import_batch_id": errors.check("import_batch_id", clean_optional_id, txn.import_batch_id),
     }
 
 

@@ -18,7 +18,14 @@ from data import validation as v
 from data.entries import Entry, Transaction, Transfer
 from data.ownership import bump_version, insert_id, owned_row, update_owned
 from data.receipt_writes import link_new_receipt
-from data.schema import accounts, budgets, categories, receipts, transaction_splits
+from data.schema import (
+    accounts,
+    budgets,
+    categories,
+    import_batches,
+    receipts,
+    transaction_splits,
+)
 from data.schema import transactions as txns
 from data.submissions import (
     KEY_OF_ANOTHER_KIND,
@@ -250,6 +257,9 @@ def _entry_values(conn: Connection, user_id: int, entry: Entry, errors: FieldErr
         fingerprint = leg.columns["import_fingerprint"]
         if fingerprint is not None and _imported(conn, user_id, fingerprint):
             errors.add("import_fingerprint", IMPORTED_AGAIN)
+        batch_id = leg.columns["import_batch_id"]
+        if batch_id is not None:
+            owned_row(conn, import_batches, user_id, batch_id, "import")
     return legs
 
 

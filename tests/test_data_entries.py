@@ -26,7 +26,7 @@ from data.entries import (
     entry_to_json,
     with_entered,
 )
-from data.schema import transaction_splits, transactions
+from data.schema import accounts, import_batches, transaction_splits, transactions
 from data.validation import ValidationError
 from tests.conftest import make_user
 
@@ -43,7 +43,24 @@ def home(engine) -> dict[str, int]:
         "checking": setup_writes.create_account(engine, user_id, "Checking", "checking"),
         "savings": setup_writes.create_account(engine, user_id, "Savings", "savings"),
         "food": setup_writes.create_category(engine, user_id, "Food", "expense"),
+        "batch": _import_batch(engine, user_id),
     }
+
+
+def _import_batch(engine: Engine, user_id: int) -> int:
+    """A batch row for the import_batch_id field (data/imports/commit.py writes real ones)."""
+    counts = dict.fromkeys(
+        ("imported_count", "duplicate_ref_count", "duplicate_fingerprint_count",
+         "probable_count", "linked_count", "error_count", "skipped_count"), 0,
+    )  # fmt: skip
+    with engine.begin() as conn:
+        account = conn.execute(select(accounts.c.id).where(accounts.c.user_id == user_id))
+        return conn.execute(
+            import_batches.insert().values(
+                user_id=user_id, account_id=account.scalars().first(), file_name="a.ofx",
+                sha256="0" * 64, format="ofx", **counts,
+            )
+        ).inserted_primary_key[0]  # fmt: skip
 
 
 def stored_rows(engine: Engine, user_id: int) -> list[dict]:
@@ -75,7 +92,8 @@ def every_field_set(home: dict[str, int]) -> list[Transaction]:
     return [
         Transaction(home["checking"], DAY, -1234, "Bakery", "two\nlines", home["food"], "bank:1",
                     tags=("cash", "Holiday 2026")),
-        Transaction(home["savings"], DAY, -1234, "Market", "weekly", None, "bank:2", parts),
+        Transaction(home["savings"], DAY, -1234, "Market", "weekly", None, "bank:2", "FITID-9",
+                    home["batch"], parts),
     ]  # fmt: skip
 
 
@@ -103,7 +121,7 @@ def test_every_column_of_transaction_splits_is_a_field_or_named_with_its_reason(
 
 
 def test_the_round_trip_cases_set_every_field():
-    home = {"checking": 1, "savings": 2, "food": 3}
+    home = {"checking": 1, "savings": 2, "food": 3, "batch": 4}
     for kind in (Transaction, Split):
         defaults = {f.name: f.default for f in fields(kind) if f.default is not MISSING}
         values = every_field_set(home) + list(every_field_set(home)[1].splits)

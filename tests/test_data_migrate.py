@@ -96,7 +96,7 @@ def test_a_database_at_0004_with_rows_upgrades_to_groups_with_nothing_lost(empty
         )
     before = _rows(engine)
 
-    upgrade_to_head(engine)
+    _migrate(engine, "0005")
 
     after = _rows(engine)
     assert after["categories"] == [(*row, None) for row in before["categories"]]
@@ -127,6 +127,53 @@ def test_0005_downgrades_to_0004_keeping_rows_and_upgrades_again(empty_url):
     assert "category_groups" not in inspect(engine).get_table_names()
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT name FROM categories").scalars().all() == ["Rent"]
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
+    assert diff == []
+    engine.dispose()
+
+
+def test_a_database_at_0007_with_rows_upgrades_to_imports_with_nothing_lost(empty_url):
+    """0008 adds the import tables and three nullable columns in place: every row stays with
+    NULL in them, the batch foreign key lets go of a deleted batch, and a downgrade keeps rows."""
+    engine = make_engine(empty_url)
+    _migrate(engine, "0007")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO users (username) VALUES ('keep')")
+        conn.exec_driver_sql(
+            "INSERT INTO accounts (user_id, name, type, currency)"
+            " VALUES (1, 'Bank', 'checking', 'EUR')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO transactions (user_id, account_id, date, amount_minor, payee)"
+            " VALUES (1, 1, '2026-11-01', -90000, 'Rent'), (1, 1, '2026-11-02', -1234, 'Cafe')"
+        )
+    before = _rows(engine)
+
+    upgrade_to_head(engine)
+
+    after = _rows(engine)
+    assert after["accounts"] == [(*row, None) for row in before["accounts"]]
+    assert after["transactions"] == [(*row, None, None) for row in before["transactions"]]
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO import_batches (user_id, account_id, file_name, sha256, format,"
+            " imported_count, duplicate_ref_count, duplicate_fingerprint_count, probable_count,"
+            " linked_count, error_count, skipped_count)"
+            " VALUES (1, 1, 'a.csv', 'x', 'csv', 1, 0, 0, 0, 0, 0, 0)"
+        )
+        conn.exec_driver_sql("UPDATE transactions SET import_batch_id = 1 WHERE id = 2")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM import_batches")
+    with engine.connect() as conn:
+        batches = conn.exec_driver_sql("SELECT import_batch_id FROM transactions").scalars()
+        assert batches.all() == [None, None]
+
+    _migrate(engine, "0007", down=True)
+    assert _rows(engine) == before
     upgrade_to_head(engine)
     with engine.connect() as conn:
         diff = compare_metadata(
