@@ -1,0 +1,251 @@
+"""Storing an import and undoing it: one DB transaction each, data_version bumped once.
+
+The plan is made again inside the transaction that stores it (after bump_version has locked the
+owner's row), so what the person reviewed is checked against the ledger as it is at commit: a
+line stored by another import in between is a duplicate then, never a second row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from data.entries import Transaction
+from data.imports.matching import ImportPlan, PlannedLine, plan_import
+from data.imports.statement import Statement
+from data.ownership import bump_version, insert_id, owned_row
+from data.schema import accounts, import_batches, import_links, receipts, transaction_splits
+from data.schema import transactions as txns
+from data.validation import NotFound, ValidationError
+
+# What a person can decide for a line: store it, leave it out, or (a probable match) mark the
+# hand entry as this bank line instead of storing a second row.
+DECISIONS = ("import", "skip", "link")
+IMPORTED_MEANWHILE = (
+    "Another import stored some of these lines at the same time; nothing was stored. "
+    "Review the file again."
+)
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """What the file was, for the batch's row and the history."""
+
+    file_name: str
+    sha256: str
+    format: str
+    profile_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportChoices:
+    """The person's decisions by line number; a line without one: new lines are imported,
+    probable matches get `probable` ("skip" unless the CLI's flag or the review says so)."""
+
+    decisions: Mapping[int, str] = field(default_factory=dict)
+    probable: str = "skip"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    batch_id: int
+    counts: dict[str, int]
+    plan: ImportPlan
+
+
+@dataclass(frozen=True)
+class UndoPreview:
+    """What undoing a batch would do, for its confirmation."""
+
+    batch_id: int
+    file_name: str
+    rows: int
+    edited_since: int
+    linked: int
+    undone: bool
+
+
+def commit_import(
+    engine: Engine,
+    user_id: int,
+    account_id: int,
+    statement: Statement,
+    source: ImportSource,
+    choices: ImportChoices | None = None,
+) -> BatchResult:
+    """Store the statement's lines in `account_id` as `choices` says, all or nothing."""
+    choices = choices or ImportChoices()
+    try:
+        with engine.begin() as conn:
+            bump_version(conn, user_id)
+            account = owned_row(conn, accounts, user_id, account_id, "account")
+            plan = plan_import(conn, user_id, account, statement)
+            if plan.problem:
+                raise ValidationError({"account_id": plan.problem})
+            chosen = _chosen(plan, choices)
+            counts = _counts(plan, chosen)
+            batch_id = insert_id(
+                conn, import_batches, user_id=user_id, account_id=account.id,
+                file_name=source.file_name[:255], sha256=source.sha256, format=source.format,
+                profile_name=source.profile_name, **counts,
+            )  # fmt: skip
+            _store_lines(conn, user_id, batch_id, [p for p, d in chosen if d == "import"])
+            _link_lines(conn, user_id, batch_id, [p for p, d in chosen if d == "link"])
+    except IntegrityError as conflict:
+        if "import_fingerprint" in str(conflict.orig) or "bank_ref" in str(conflict.orig):
+            raise ValidationError({"import": IMPORTED_MEANWHILE}) from conflict
+        raise
+    return BatchResult(batch_id, counts, plan)
+
+
+def _chosen(plan: ImportPlan, choices: ImportChoices) -> list[tuple[PlannedLine, str]]:
+    """Each line with what happens to it; only new and probable lines can be stored."""
+    result = []
+    for planned in plan.lines:
+        wanted = choices.decisions.get(planned.line.number)
+        if wanted is not None and wanted not in DECISIONS:
+            raise ValidationError(
+                {"decisions": f"Unknown decision for line {planned.line.number}."}
+            )
+        if planned.fate == "new":
+            decision = "skip" if wanted == "skip" else "import"
+        elif planned.fate == "probable":
+            decision = wanted or choices.probable
+        else:
+            decision = "skip"
+        result.append((planned, decision))
+    return result
+
+
+def _counts(plan: ImportPlan, chosen: list[tuple[PlannedLine, str]]) -> dict[str, int]:
+    fates = plan.counts()
+    decided = [decision for _planned, decision in chosen]
+    return {
+        "imported_count": decided.count("import"),
+        "duplicate_ref_count": fates["duplicate_ref"],
+        "duplicate_fingerprint_count": fates["duplicate_fingerprint"],
+        "probable_count": fates["probable"],
+        "linked_count": decided.count("link"),
+        "error_count": fates["error"],
+        "skipped_count": sum(
+            1 for planned, decision in chosen
+            if decision == "skip" and planned.fate in ("new", "probable", "skipped")
+        ),
+    }  # fmt: skip
+
+
+def _store_lines(conn: Connection, user_id: int, batch_id: int, lines: list[PlannedLine]) -> None:
+    """Whole lines in one executemany; split lines one by one (their parts need the id)."""
+    whole = []
+    for planned in lines:
+        txn = planned.transaction
+        assert txn is not None  # only new and probable lines are chosen, and they have one
+        values = _columns(replace(txn, import_batch_id=batch_id), user_id)
+        if not txn.splits:
+            whole.append(values)
+            continue
+        txn_id = insert_id(conn, txns, **values)
+        conn.execute(
+            insert(transaction_splits),
+            [
+                {"user_id": user_id, "transaction_id": txn_id, "position": position,
+                 "category_id": part.category_id, "amount_minor": part.amount_minor,
+                 "memo": part.memo}
+                for position, part in enumerate(txn.splits)
+            ],
+        )  # fmt: skip
+    if whole:
+        conn.execute(insert(txns), whole)
+
+
+def _columns(txn: Transaction, user_id: int) -> dict[str, object]:
+    return {
+        "user_id": user_id, "account_id": txn.account_id, "date": txn.date,
+        "amount_minor": txn.amount_minor, "payee": txn.payee, "memo": txn.memo,
+        "category_id": txn.category_id, "import_fingerprint": txn.import_fingerprint,
+        "bank_ref": txn.bank_ref, "import_batch_id": txn.import_batch_id,
+    }  # fmt: skip
+
+
+def _link_lines(conn: Connection, user_id: int, batch_id: int, lines: list[PlannedLine]) -> None:
+    """The hand entries become these bank lines: a later import finds them as duplicates."""
+    for planned in lines:
+        assert planned.match is not None and planned.transaction is not None
+        mark = {
+            "import_fingerprint": planned.transaction.import_fingerprint,
+            "bank_ref": planned.transaction.bank_ref,
+        }
+        conn.execute(
+            update(txns)
+            .where(txns.c.user_id == user_id, txns.c.id == planned.match.transaction_id)
+            .values(**mark)
+        )
+        link = {"user_id": user_id, "batch_id": batch_id}
+        conn.execute(
+            insert(import_links).values(**link, transaction_id=planned.match.transaction_id)
+        )
+
+
+def undo_preview(engine: Engine, user_id: int, batch_id: object) -> UndoPreview:
+    """How many rows undoing the batch removes, how many of them were edited since the
+    import (their edits go with them), and how many hand entries it unlinks."""
+    with engine.connect() as conn:
+        batch = owned_row(conn, import_batches, user_id, batch_id, "import")
+        rows = _batch_rows(batch.id, user_id)
+        count = conn.execute(select(func.count()).where(*rows)).scalar_one()
+        edited = conn.execute(
+            select(func.count()).where(*rows, txns.c.updated_at > batch.created_at)
+        ).scalar_one()
+        linked = conn.execute(
+            select(func.count()).where(import_links.c.batch_id == batch.id)
+        ).scalar_one()
+    return UndoPreview(
+        batch.id, batch.file_name, count, edited, linked, batch.undone_at is not None
+    )
+
+
+def undo_batch(engine: Engine, user_id: int, batch_id: object) -> list[int]:
+    """Remove exactly the batch's rows and unlink its hand entries, in one DB transaction;
+    the batch stays in the history as undone. Returns the ids of receipts deleted with the rows
+    (their files are the caller's to remove), as delete_transaction does."""
+    with engine.begin() as conn:
+        bump_version(conn, user_id)
+        batch = owned_row(conn, import_batches, user_id, batch_id, "import")
+        if batch.undone_at is not None:
+            raise NotFound("That import was undone already.")
+        rows = _batch_rows(batch.id, user_id)
+        receipt_ids = sorted(
+            conn.execute(select(txns.c.receipt_id).where(*rows, txns.c.receipt_id.is_not(None)))
+            .scalars()
+            .all()
+        )
+        _unlink(conn, user_id, batch.id)
+        conn.execute(delete(txns).where(*rows))
+        if receipt_ids:
+            owned = (receipts.c.user_id == user_id, receipts.c.id.in_(receipt_ids))
+            conn.execute(delete(receipts).where(*owned))
+        conn.execute(
+            update(import_batches)
+            .where(import_batches.c.id == batch.id)
+            .values(undone_at=func.now())
+        )
+        return receipt_ids
+
+
+def _batch_rows(batch_id: int, user_id: int) -> tuple:
+    return (txns.c.user_id == user_id, txns.c.import_batch_id == batch_id)
+
+
+def _unlink(conn: Connection, user_id: int, batch_id: int) -> None:
+    linked = select(import_links.c.transaction_id).where(
+        import_links.c.user_id == user_id, import_links.c.batch_id == batch_id
+    )
+    conn.execute(
+        update(txns)
+        .where(txns.c.user_id == user_id, txns.c.id.in_(linked))
+        .values(import_fingerprint=None, bank_ref=None)
+    )
+    conn.execute(delete(import_links).where(import_links.c.batch_id == batch_id))

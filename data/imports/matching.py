@@ -1,0 +1,340 @@
+"""Each statement line's fate before anything is stored: new, duplicate, probable match, error.
+
+A bank reference (FITID, AcctSvcrRef) identifies a line when the file has one. Every line also
+gets a fingerprint: the account, date, amount and normalised text *with the line's occurrence
+number among identical lines of the file*, so two identical coffees on one day are two lines,
+and importing the same statement again, or one that overlaps it, finds both stored. Statements
+cover periods of days, so identical lines of one day always arrive together; a file cut in the
+middle of such a group would number its second half from one again (see docs/ARCHITECTURE.md).
+
+A line that resembles a transaction entered by hand (same account and amount, date within
+MATCH_DAYS, similar payee by rapidfuzz) is a probable match: the person decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from rapidfuzz import fuzz
+from sqlalchemy import ColumnElement, Connection, Row, select
+
+from data import validation as v
+from data.entries import Split, Transaction
+from data.imports.statement import Statement, StatementLine
+from data.money import format_amount, max_abs_minor, minor_units
+from data.schema import categories
+from data.schema import transactions as txns
+
+FATES = ("new", "duplicate_ref", "duplicate_fingerprint", "probable", "error", "skipped")
+# A hand entry within this many days of a bank line with the same amount may be the same one.
+MATCH_DAYS = 4
+# rapidfuzz token_set_ratio (0-100) from which two payees count as similar.
+MATCH_SIMILARITY = 60
+_CHUNK = 500
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ProbableMatch:
+    """The hand-entered transaction a line probably is."""
+
+    transaction_id: int
+    date: date
+    payee: str
+    similarity: int
+
+
+@dataclass(frozen=True)
+class PlannedLine:
+    """A line with its fate. `transaction` is what would be stored (None for errors and skipped
+    lines); `note` says why a line is an error, skipped, or changed (an amount rounded)."""
+
+    line: StatementLine
+    fate: str
+    transaction: Transaction | None = None
+    note: str = ""
+    duplicate_of: int | None = None
+    match: ProbableMatch | None = None
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    account_id: int
+    currency: str
+    lines: tuple[PlannedLine, ...]
+    # Why nothing of this file can go into this account (another currency), or None.
+    problem: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    def counts(self) -> dict[str, int]:
+        found = Counter(planned.fate for planned in self.lines)
+        return {fate: found.get(fate, 0) for fate in FATES}
+
+
+def plan_import(conn: Connection, user_id: int, account: Row, statement: Statement) -> ImportPlan:
+    """Every line of `statement` with its fate for `account` (an owned accounts row)."""
+    currency = account.currency
+    problem = None
+    if statement.currency and statement.currency.upper() != currency:
+        problem = (
+            f"This file is in {statement.currency.upper()} and the account {account.name} is in "
+            f"{currency}: choose an account in {statement.currency.upper()}."
+        )
+    names = _category_names(conn, user_id)
+    planned = [_read_line(line, account.id, currency, names) for line in statement.lines]
+    planned = _with_fingerprints(planned, account.id)
+    planned = _mark_duplicates(conn, user_id, account.id, planned)
+    planned = _mark_probable(conn, user_id, account.id, planned)
+    return ImportPlan(account.id, currency, tuple(planned), problem, statement.warnings)
+
+
+def normalised_text(*parts: str) -> str:
+    """Case, accents' composition and spacing ignored: what makes two lines' texts the same."""
+    joined = " ".join(part for part in parts if part)
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", joined).casefold()).strip()
+
+
+def to_minor(amount: Decimal, currency: str) -> tuple[int, str]:
+    """Exact minor units, or rounded half away from zero with a note (an OFX `-4.125`)."""
+    places = minor_units(currency)
+    scaled = amount.scaleb(places)
+    whole = scaled.to_integral_value(rounding=ROUND_HALF_UP)
+    note = ""
+    if whole != scaled:
+        note = f"Amount {amount} rounded to {format_amount(int(whole), currency)}."
+    return int(whole), note
+
+
+def _read_line(
+    line: StatementLine, account_id: int, currency: str, names: dict[str, int]
+) -> PlannedLine:
+    if line.skipped:
+        return PlannedLine(line, "skipped", note=line.skipped)
+    if line.error or line.date is None or line.amount is None:
+        return PlannedLine(line, "error", note=line.error or "The line has no date or amount.")
+    try:
+        day = v.clean_date(line.date)
+    except v.Invalid as problem:
+        return PlannedLine(line, "error", note=f"Date {line.date.isoformat()}: {problem}")
+    amount, note = to_minor(line.amount, currency)
+    if abs(amount) > max_abs_minor(currency):
+        return PlannedLine(line, "error", note="The amount is too large.")
+    if amount == 0:
+        return PlannedLine(line, "skipped", note="A zero amount: nothing to record.")
+    payee, memo = _texts(line)
+    if memo is None:
+        return PlannedLine(line, "error", note=f"The memo is over {v.MEMO_MAX:,} characters.")
+    try:
+        splits = _splits(line, currency, names, amount)
+    except ValueError as problem:
+        return PlannedLine(line, "error", note=str(problem))
+    category = None if splits else _category_id(line.category, names)
+    txn = Transaction(
+        account_id, day, amount, payee, memo, category, bank_ref=_ref(line), splits=splits
+    )
+    return PlannedLine(line, "new", txn, note)
+
+
+def _texts(line: StatementLine) -> tuple[str, str | None]:
+    """Payee and memo without control characters; a payee over the column's length keeps its
+    whole text at the start of the memo, so nothing is cut away."""
+    payee = _SPACES.sub(" ", _printable(line.payee)).strip()
+    memo = _printable(line.memo, keep="\n").strip()
+    if len(payee) > v.PAYEE_MAX:
+        memo = f"{payee}\n{memo}".strip()
+        payee = payee[: v.PAYEE_MAX - 1] + "…"
+    return payee, memo if len(memo) <= v.MEMO_MAX else None
+
+
+def _printable(text: str, keep: str = "") -> str:
+    return "".join(
+        char if unicodedata.category(char) not in ("Cc", "Cs") or char in keep else " "
+        for char in text or ""
+    )
+
+
+def _ref(line: StatementLine) -> str | None:
+    ref = _printable(line.bank_ref or "").strip()
+    return ref[: v.BANK_REF_MAX] or None
+
+
+def _splits(
+    line: StatementLine, currency: str, names: dict[str, int], total: int
+) -> tuple[Split, ...]:
+    if len(line.splits) < v.MIN_SPLITS:
+        return ()
+    parts = []
+    for part in line.splits:
+        amount, note = to_minor(part.amount, currency)
+        if note or amount == 0:
+            raise ValueError("A split part's amount is zero or has too many decimals.")
+        memo = _printable(part.memo).strip()[: v.MEMO_MAX]
+        parts.append(Split(amount, _category_id(part.category, names), memo))
+    if sum(part.amount_minor for part in parts) != total or len(parts) > v.MAX_SPLITS:
+        raise ValueError("The split parts do not add up to the line's amount.")
+    return tuple(parts)
+
+
+def _category_names(conn: Connection, user_id: int) -> dict[str, int]:
+    query = select(categories.c.name, categories.c.id).where(
+        categories.c.user_id == user_id, categories.c.archived.is_(False)
+    )
+    return {normalised_text(name): row_id for name, row_id in conn.execute(query)}
+
+
+def _category_id(name: str | None, names: dict[str, int]) -> int | None:
+    """The user's category of that name, or of its last part ("Food:Groceries" -> Groceries)."""
+    if not name:
+        return None
+    found = names.get(normalised_text(name))
+    if found is None and ":" in name:
+        found = names.get(normalised_text(name.rsplit(":", 1)[1]))
+    return found
+
+
+def _with_fingerprints(planned: list[PlannedLine], account_id: int) -> list[PlannedLine]:
+    seen: Counter[tuple[object, ...]] = Counter()
+    result = []
+    for item in planned:
+        txn = item.transaction
+        if txn is None:
+            result.append(item)
+            continue
+        key = (txn.date, txn.amount_minor, normalised_text(txn.payee, txn.memo))
+        seen[key] += 1
+        text = f"v1|{account_id}|{key[0].isoformat()}|{key[1]}|{key[2]}|{seen[key]}"
+        fingerprint = hashlib.sha256(text.encode()).hexdigest()
+        result.append(replace(item, transaction=replace(txn, import_fingerprint=fingerprint)))
+    return result
+
+
+def _mark_duplicates(
+    conn: Connection, user_id: int, account_id: int, planned: list[PlannedLine]
+) -> list[PlannedLine]:
+    """Stored lines by bank reference first, then by fingerprint; and a reference seen twice in
+    the same file (a bank's own repeat) is a duplicate of its first line."""
+    txns_in = [item.transaction for item in planned if item.transaction is not None]
+    refs = _stored(conn, txns.c.bank_ref, [t.bank_ref for t in txns_in], user_id, account_id)
+    prints = _stored(
+        conn, txns.c.import_fingerprint, [t.import_fingerprint for t in txns_in], user_id
+    )
+    in_file: set[str] = set()
+    result = []
+    for item in planned:
+        txn = item.transaction
+        if txn is None:
+            result.append(item)
+        elif txn.bank_ref and (txn.bank_ref in refs or txn.bank_ref in in_file):
+            stored = refs.get(txn.bank_ref)
+            note = "Imported before (same bank reference)."
+            result.append(replace(item, fate="duplicate_ref", duplicate_of=stored, note=note))
+        elif txn.import_fingerprint in prints:
+            stored = prints[txn.import_fingerprint]
+            note = "Imported before (same date, amount and text)."
+            result.append(
+                replace(item, fate="duplicate_fingerprint", duplicate_of=stored, note=note)
+            )
+        else:
+            result.append(item)
+        if txn is not None and txn.bank_ref:
+            in_file.add(txn.bank_ref)
+    return result
+
+
+def _stored(
+    conn: Connection,
+    column: ColumnElement[str | None],
+    values: Sequence[str | None],
+    user_id: int,
+    account_id: int | None = None,
+) -> dict[str, int]:
+    """{value: transaction id} of this user's rows holding any of `values` in `column`."""
+    found: dict[str, int] = {}
+    wanted = sorted({value for value in values if value})
+    for start in range(0, len(wanted), _CHUNK):
+        query = select(column, txns.c.id).where(
+            txns.c.user_id == user_id,
+            column.in_(wanted[start : start + _CHUNK]),
+        )
+        if account_id is not None:
+            query = query.where(txns.c.account_id == account_id)
+        found.update({value: row_id for value, row_id in conn.execute(query)})
+    return found
+
+
+def _mark_probable(
+    conn: Connection, user_id: int, account_id: int, planned: list[PlannedLine]
+) -> list[PlannedLine]:
+    new = [item for item in planned if item.fate == "new" and item.transaction is not None]
+    if not new:
+        return planned
+    days = [item.transaction.date for item in new if item.transaction is not None]
+    candidates = _hand_entries(conn, user_id, account_id, min(days), max(days))
+    used: set[int] = set()
+    result = []
+    for item in planned:
+        match = _best_match(item, candidates, used) if item.fate == "new" else None
+        if match is None:
+            result.append(item)
+            continue
+        used.add(match.transaction_id)
+        note = f"Probably your entry of {match.date:%-d %b %Y} ({match.payee or 'no payee'})."
+        result.append(replace(item, fate="probable", match=match, note=note))
+    return result
+
+
+def _hand_entries(
+    conn: Connection, user_id: int, account_id: int, first: date, last: date
+) -> dict[int, list[tuple[int, date, str]]]:
+    """{amount: [(id, date, payee)]} of the account's rows from no import around the period."""
+    low = date.fromordinal(first.toordinal() - MATCH_DAYS)
+    high = date.fromordinal(min(last.toordinal() + MATCH_DAYS, date.max.toordinal()))
+    query = select(txns.c.id, txns.c.date, txns.c.amount_minor, txns.c.payee).where(
+        txns.c.user_id == user_id,
+        txns.c.account_id == account_id,
+        txns.c.date.between(low, high),
+        txns.c.import_fingerprint.is_(None),
+        txns.c.import_batch_id.is_(None),
+    )
+    by_amount: dict[int, list[tuple[int, date, str]]] = defaultdict(list)
+    for row_id, day, amount, payee in conn.execute(query.order_by(txns.c.date, txns.c.id)):
+        by_amount[amount].append((row_id, day, payee))
+    return by_amount
+
+
+def _best_match(
+    item: PlannedLine, candidates: dict[int, list[tuple[int, date, str]]], used: set[int]
+) -> ProbableMatch | None:
+    txn = item.transaction
+    assert txn is not None
+    best: ProbableMatch | None = None
+    for row_id, day, payee in candidates.get(txn.amount_minor, ()):
+        distance = abs((day - txn.date).days)
+        if row_id in used or distance > MATCH_DAYS:
+            continue
+        similarity = _similarity(txn.payee, txn.memo, payee)
+        # A hand entry without a payee, on the same or the next day, is still the likely one.
+        if similarity < MATCH_SIMILARITY and not (not payee.strip() and distance <= 1):
+            continue
+        score = similarity - 5 * distance
+        if best is None or score > best.similarity - 5 * abs((best.date - txn.date).days):
+            best = ProbableMatch(row_id, day, payee, similarity)
+    return best
+
+
+def _similarity(bank_payee: str, bank_memo: str, entered: str) -> int:
+    entered_text = normalised_text(entered)
+    if not entered_text:
+        return 0
+    score = fuzz.token_set_ratio(normalised_text(bank_payee), entered_text)
+    # A memo holds the name the person typed as payee often enough (card payments' merchant).
+    if bank_memo and len(entered_text) >= 4:
+        score = max(score, fuzz.partial_ratio(entered_text, normalised_text(bank_memo)))
+    return int(score)
