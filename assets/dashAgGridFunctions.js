@@ -18,4 +18,25 @@
       colId: params.column ? params.column.getColId() : null,
     });
   };
+
+  /* The import review's Decision cell: what a line of that status can become. A new line is
+     imported or left out; a probable match can also become the person's own entry. */
+  const DECISIONS = {
+    new: ["import", "skip"],
+    probable: ["skip", "link", "import"],
+  };
+  functions.importDecisionEditable = function (params) {
+    return Boolean(params.data && DECISIONS[params.data.kind]);
+  };
+  functions.importDecisionChoices = function (params) {
+    const kind = params.data ? params.data.kind : null;
+    return { values: DECISIONS[kind] || [] };
+  };
+
+  /* The review's Amount column sorts by the exact minor units, not by the formatted text. */
+  functions.importAmountOrder = function (valueA, valueB, nodeA, nodeB) {
+    const a = nodeA && nodeA.data ? nodeA.data.minor : 0;
+    const b = nodeB && nodeB.data ? nodeB.data.minor : 0;
+    return (a || 0) - (b || 0);
+  };
 })();

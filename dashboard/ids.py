@@ -234,3 +234,60 @@ NEW_GROUP_FIELDS = {"name": NEW_GROUP_NAME}
 def error_id(field_id: str) -> str:
     """The id of the message under a field of the add forms."""
     return f"{field_id}-error"
+
+# Import (/import): upload, the CSV's reading, the review of every line, commit, history.
+IMPORT_UPLOAD = "import-upload"
+IMPORT_UPLOAD_STATUS = "import-upload-status"
+IMPORT_ACCOUNT = "import-account"
+IMPORT_ACCOUNT_NOTE = "import-account-note"
+# {"upload_id": id, "file_name": name} of the staged file under review; {} when none.
+IMPORT_STATE = "import-state"
+# What the last preview used and found: {"mapping": {...} | None, "account_id", "importable"}.
+IMPORT_PREVIEW_STORE = "import-preview-store"
+IMPORT_MAPPING_CARD = "import-mapping-card"
+IMPORT_MAPPING_SUMMARY = "import-mapping-summary"
+IMPORT_MAP_DATE_COLUMN = "import-map-date-column"
+IMPORT_MAP_DATE_FORMAT = "import-map-date-format"
+IMPORT_MAP_AMOUNT_MODE = "import-map-amount-mode"
+IMPORT_MAP_AMOUNT = "import-map-amount"
+IMPORT_MAP_DEBIT = "import-map-debit"
+IMPORT_MAP_CREDIT = "import-map-credit"
+IMPORT_MAP_INDICATOR = "import-map-indicator"
+IMPORT_MAP_DECIMAL = "import-map-decimal"
+IMPORT_MAP_PAYEE = "import-map-payee"
+IMPORT_MAP_MEMO = "import-map-memo"
+IMPORT_MAP_INVERT = "import-map-invert"
+IMPORT_MAP_APPLY = "import-map-apply"
+IMPORT_QUESTIONS = "import-questions"
+IMPORT_PROGRESS = "import-progress"
+IMPORT_SUMMARY = "import-summary"
+IMPORT_PROBABLE = "import-probable-default"
+IMPORT_GRID = "import-grid"
+# {line number: "import" | "skip" | "link"}: the person's changes to the default decisions.
+IMPORT_DECISIONS = "import-decisions"
+IMPORT_COMMIT = "import-commit"
+IMPORT_RESULT = "import-result"
+IMPORT_HISTORY = "import-history"
+IMPORT_HISTORY_REFRESH = "import-history-refresh"
+# A history row's undo button: {"type": IMPORT_UNDO, "id": batch_id}.
+IMPORT_UNDO = "import-undo"
+IMPORT_UNDO_MODAL = "import-undo-modal"
+IMPORT_UNDO_TEXT = "import-undo-text"
+IMPORT_UNDO_BATCH = "import-undo-batch"
+IMPORT_UNDO_CONFIRM = "import-undo-confirm"
+IMPORT_UNDO_CANCEL = "import-undo-cancel"
+IMPORT_UNDO_FEEDBACK = "import-undo-feedback"
+# A CSV mapping's field name (data/imports/csv_mapping.py) -> the control that sets it.
+IMPORT_MAPPING_FIELDS = {
+    "date_column": IMPORT_MAP_DATE_COLUMN,
+    "date_format": IMPORT_MAP_DATE_FORMAT,
+    "amount_mode": IMPORT_MAP_AMOUNT_MODE,
+    "amount_column": IMPORT_MAP_AMOUNT,
+    "debit_column": IMPORT_MAP_DEBIT,
+    "credit_column": IMPORT_MAP_CREDIT,
+    "indicator_column": IMPORT_MAP_INDICATOR,
+    "decimal_mark": IMPORT_MAP_DECIMAL,
+    "payee_columns": IMPORT_MAP_PAYEE,
+    "memo_columns": IMPORT_MAP_MEMO,
+    "invert_sign": IMPORT_MAP_INVERT,
+}

@@ -18,11 +18,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypedDict
 
+from sqlalchemy import select
+
 from dashboard.extensions import get_engine, get_settings
 from dashboard.receipts.files import CleanReceipt, clean_receipt
 from dashboard.receipts.storage import remove_files, write_file
 from data import lookups, receipt_writes, writes
+from data.imports.commit import undo_batch, undo_preview
 from data.lookups import get_receipt, receipt_stored_as
+from data.schema import receipts, transactions
 
 logger = logging.getLogger(__name__)
 
@@ -136,3 +140,24 @@ def _receipt_ids_of(user_id: int, transaction_id: int) -> list[int]:
 def _receipt_names(user_id: int, receipt_ids: Iterable[int]) -> dict[int, str]:
     rows = [get_receipt(get_engine(), user_id, receipt_id) for receipt_id in receipt_ids]
     return {row["id"]: row["storage_name"] for row in rows if row is not None}
+
+
+def undo_import(user_id: int, batch_id: int) -> int:
+    """data.imports.commit.undo_batch, then the files of receipts attached to its rows since
+    the import (read first, as delete_transaction does). Returns how many rows it removed."""
+    removed = undo_preview(get_engine(), user_id, batch_id).rows
+    names = _batch_receipt_names(user_id, batch_id)
+    deleted = undo_batch(get_engine(), user_id, batch_id)
+    remove_files(receipts_dir(), [names[i] for i in deleted if i in names])
+    return removed
+
+
+def _batch_receipt_names(user_id: int, batch_id: int) -> dict[int, str]:
+    query = (
+        select(receipts.c.id, receipts.c.storage_name)
+        .join(transactions, transactions.c.receipt_id == receipts.c.id)
+        .where(transactions.c.user_id == user_id, transactions.c.import_batch_id == batch_id)
+        .where(receipts.c.user_id == user_id)
+    )
+    with get_engine().connect() as conn:
+        return {row_id: name for row_id, name in conn.execute(query)}
