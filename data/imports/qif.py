@@ -46,7 +46,10 @@ def read_qif(content: bytes) -> Statement:
 
 
 def _decode(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else cp1252 (Quicken on Windows), else Latin-1."""
+    """UTF-8 (with or without BOM), else cp1252 (Quicken on Windows), else Latin-1; UTF-16
+    when it starts with its byte-order mark."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16", "replace")
     for codec in ("utf-8-sig", "cp1252"):
         try:
             return content.decode(codec)

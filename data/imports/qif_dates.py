@@ -62,8 +62,8 @@ def qif_date(text: str, order: str) -> date | None:
     numeric, named = _NUMERIC.fullmatch(text), _NAMED.fullmatch(text)
     try:
         if named is not None and named.group(2).lower() in _MONTHS:
-            month = _MONTHS.index(named.group(2).lower()) + 1
-            return date(_year(named.group(3), ""), month, int(named.group(1)))
+            month_number = _MONTHS.index(named.group(2).lower()) + 1
+            return date(_year(named.group(3), ""), month_number, int(named.group(1)))
         if numeric is None:
             return None
         first, _, second, year_sep, last = numeric.groups()
