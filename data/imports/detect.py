@@ -59,7 +59,7 @@ def detect_format(content: bytes, file_name: str = "") -> str:
         )
     head = _head_text(content)
     text = head.lstrip()
-    if _OFX.search(text[:4096]) or _OFX.search(head):
+    if _OFX.search(head):
         intuit = "<INTU." in head.upper() or file_name.lower().endswith(".qfx")
         return "qfx" if intuit else "ofx"
     if _QIF.match(text):
