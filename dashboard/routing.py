@@ -7,12 +7,13 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html
 
 from dashboard import ids
-from dashboard.pages import accounts, budgets, overview, transactions
+from dashboard.pages import accounts, budgets, imports, overview, transactions
 
 PAGES = {
     "/": overview,
     "/transactions": transactions,
     "/budgets": budgets,
+    "/import": imports,
     "/accounts": accounts,
     # The accounts page's old address: bookmarks keep working.
     "/settings": accounts,

@@ -17,6 +17,7 @@ NAV_ITEMS = (
     ("/", "Overview", "bi-speedometer2"),
     ("/transactions", "Transactions", "bi-list-ul"),
     ("/budgets", "Budgets", "bi-bullseye"),
+    ("/import", "Import", "bi-upload"),
     ("/accounts", "Accounts, categories & tags", "bi-gear"),
 )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard.callbacks import accounts, budgets, overview, shell, transactions
+from dashboard.callbacks import accounts, budgets, imports, overview, shell, transactions
 
 
 def register_all(app: Dash) -> None:
-    for module in (shell, overview, transactions, budgets, accounts):
+    for module in (shell, overview, transactions, budgets, imports, accounts):
         module.register(app)
