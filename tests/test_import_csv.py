@@ -59,6 +59,8 @@ def test_sparkasse_cp1252_with_preamble_duplicates_and_footer() -> None:
     assert all(line.error is None for line in statement.lines)
     assert statement.format == "csv"
     assert statement.currency == "EUR"
+    # The IBAN of the "Kontonummer:" line above the header (its checksum verified).
+    assert statement.account_key == "DE89370400440532013000"
     # The closing balance below the table is left out, and said so without quoting it.
     assert layout.footer_rows == 1
     assert len(statement.warnings) == 1 and "Kontostand" not in statement.warnings[0]

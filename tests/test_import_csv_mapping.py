@@ -213,3 +213,70 @@ def test_soll_haben_indicator_and_credit_written_negative() -> None:
     )
     lines = read_csv(citi, infer_mapping(citi).mapping).lines
     assert [line.amount for line in lines] == [Decimal("50.00"), Decimal("-9.99")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # DKB's newer export: "Betrag (€)", "Zahlungsempfänger*in", value date second
+            '"Buchungsdatum";"Wertstellung";"Status";"Zahlungspflichtige*r";'
+            '"Zahlungsempfänger*in";"Verwendungszweck";"Umsatztyp";"Betrag (€)"\n'
+            '"02.10.26";"02.10.26";"Gebucht";"Ich";"REWE";"Einkauf";"Ausgang";"-12,50"\n',
+            {
+                "date_column": 0,
+                "date_format": "%d.%m.%y",
+                "amount_column": 7,
+                "payee_columns": (4,),
+                "memo_columns": (5,),
+                "decimal_mark": ",",
+            },
+        ),
+        (  # German Soll/Haben columns, Auftraggeber/Empfänger
+            "Buchungstag;Valuta;Auftraggeber/Empfänger;Buchungstext;Soll;Haben\n"
+            "01.10.2026;01.10.2026;Stadtwerke;Strom;85,00;\n",
+            {
+                "date_column": 0,
+                "amount_mode": "debit_credit",
+                "debit_column": 4,
+                "credit_column": 5,
+                "payee_columns": (2,),
+                "memo_columns": (3,),
+            },
+        ),
+        (  # Spanish
+            "Fecha;Fecha valor;Concepto;Importe;Saldo\n"
+            "15/10/2026;15/10/2026;Mercadona;-23,10;900,00\n",
+            {"date_column": 0, "amount_column": 3, "payee_columns": (2,), "decimal_mark": ","},
+        ),
+        (  # Italian, with Dare/Avere
+            "Data contabile;Data valuta;Descrizione;Dare;Avere\n"
+            "15/10/2026;16/10/2026;Esselunga;23,10;\n",
+            {
+                "date_column": 0,
+                "amount_mode": "debit_credit",
+                "debit_column": 3,
+                "credit_column": 4,
+                "payee_columns": (2,),
+            },
+        ),
+        (  # Dutch "Valuta" is a currency, not a value date: the values tell
+            "Datum,Omschrijving,Bedrag,Valuta\n2026-10-15,Jumbo,-5.00,EUR\n",
+            {"date_column": 0, "amount_column": 2, "currency_column": 3, "payee_columns": (1,)},
+        ),
+        (  # UK Paid in / Paid out, with the other column "0.00"
+            "Date,Description,Paid out,Paid in,Balance\n15/10/2026,Boots,4.99,0.00,100.00\n",
+            {"amount_mode": "debit_credit", "debit_column": 2, "credit_column": 3},
+        ),
+    ],
+)
+def test_header_names_in_many_languages(text: str, expected: dict[str, Any]) -> None:
+    mapping = infer_mapping(layout_of(text)).mapping
+    assert {name: getattr(mapping, name) for name in expected} == expected
+
+
+def test_all_positive_amounts_ask_about_invert_sign() -> None:
+    card = infer_mapping(
+        layout_of("Date,Description,Amount\n2026-10-01,SHOP,9.99\n2026-10-02,CAFE,3.50\n")
+    )
+    assert card.mapping.invert_sign is False
+    assert any("invert sign" in question for question in card.questions)

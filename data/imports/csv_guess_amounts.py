@@ -72,7 +72,13 @@ def guess_amount_fields(
     indicator = _first(roles["indicator"])
     if indicator is None:
         indicator = _content_indicator(columns, amount)
-    if indicator is None or has_negative(columns[amount], mark):
+    negative = has_negative(columns[amount], mark)
+    if indicator is None or negative:
+        if not negative and len(present(columns[amount])) > 1:
+            questions.append(
+                "Every amount is positive: if this is a card statement where purchases are "
+                "positive, turn on 'invert sign'."
+            )
         return {"amount_mode": "signed", "amount_column": amount}
     debit_marks, credit_marks, unknown = _marks(columns[indicator])
     if unknown:

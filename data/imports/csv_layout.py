@@ -51,6 +51,8 @@ class CsvLayout:
     header: Row
     rows: tuple[Row, ...]
     footer_rows: int = 0
+    # The records above the header (account number, period), for the account's IBAN.
+    preamble: tuple[Row, ...] = ()
 
     @property
     def width(self) -> int:
@@ -79,7 +81,8 @@ def sniff_layout(text: str, encoding: str = "utf-8") -> CsvLayout:
     rows, footer = _table_rows(records[start:], len(header))
     if not rows:
         raise UnreadableFile("This file has a header but no transactions.")
-    return CsvLayout(encoding, delimiter, header_row, header, rows, footer)
+    preamble = tuple(record for record in records[: header_row or 0] if _width(record))
+    return CsvLayout(encoding, delimiter, header_row, header, rows, footer, preamble)
 
 
 def _records(text: str, delimiter: str, limit: int | None) -> list[Row]:

@@ -27,6 +27,7 @@ from data.imports.statement import Statement, StatementLine
 # A quoted cell in an error is cut to this many characters (the message stays under 40).
 _QUOTE_CHARS = 12
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
 Cell = Callable[[int | None], str]
 
 
@@ -45,7 +46,13 @@ def read_csv(layout: CsvLayout, mapping: CsvMapping) -> Statement:
     currency, currency_warning = _currency(layout, mapping)
     if currency_warning:
         warnings.append(currency_warning)
-    return Statement(format="csv", lines=lines, currency=currency, warnings=tuple(warnings))
+    return Statement(
+        format="csv",
+        lines=lines,
+        currency=currency,
+        account_key=preamble_iban(layout),
+        warnings=tuple(warnings),
+    )
 
 
 def read_csv_file(
@@ -168,8 +175,28 @@ def _currency(layout: CsvLayout, mapping: CsvMapping) -> tuple[str | None, str |
     return None, None
 
 
+def preamble_iban(layout: CsvLayout) -> str | None:
+    """The account's IBAN when the lines above the header state one (checksum verified)."""
+    for record in layout.preamble:
+        for cell in record:
+            for found in _IBAN.finditer(cell.upper()):
+                iban = re.sub(r"\s", "", found.group(0))
+                if _iban_checksum_ok(iban):
+                    return iban
+    return None
+
+
+def _iban_checksum_ok(iban: str) -> bool:
+    if not 15 <= len(iban) <= 34:
+        return False
+    digits = "".join(str(int(char, 36)) for char in iban[4:] + iban[:4])
+    return int(digits) % 97 == 1
+
+
 def clean_text(text: str) -> str:
     """Control and format characters out, whitespace collapsed: what a payee or memo shows."""
+    if text.isprintable():  # the common case, without a category lookup per character
+        return " ".join(text.split())
     kept = "".join(
         " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char for char in text
     )
