@@ -280,3 +280,14 @@ def test_all_positive_amounts_ask_about_invert_sign() -> None:
     )
     assert card.mapping.invert_sign is False
     assert any("invert sign" in question for question in card.questions)
+
+
+def test_a_table_too_wide_to_be_a_statement_is_refused() -> None:
+    wide = ",".join(f"c{n}" for n in range(600))
+    with pytest.raises(UnreadableFile, match="more than 500 columns"):
+        sniff_layout(f"{wide}\n{wide}\n")
+
+
+def test_header_cells_lose_control_characters() -> None:
+    layout = layout_of("Date,\x1b[2JPayee\x07,Amount\n2026-10-01,A,1.00\n")
+    assert layout.header == ("Date", "[2JPayee", "Amount")

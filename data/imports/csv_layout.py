@@ -26,9 +26,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from data.imports.csv_text import clean_text
 from data.imports.statement import UnreadableFile
 
 DELIMITERS = (";", ",", "\t", "|")
+# No bank exports more columns; a wider "table" is not a statement (and would be slow to guess).
+MAX_COLUMNS = 500
 # Enough records to judge the shape; a statement's first few hundred lines show it.
 _SAMPLE_RECORDS = 400
 _SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
@@ -40,9 +43,10 @@ class CsvLayout:
     """A CSV file's table.
 
     header_row: index of the header among the file's records (csv rows, blank ones counted,
-    a `sep=` line not), None for a headerless file. header: its cells, trimmed. rows: the data
-    rows in file order, cells as written (untrimmed). footer_rows: non-blank records after
-    the table, left out.
+    a `sep=` line not), None for a headerless file. header: its cells, trimmed, control
+    characters out. rows: the data rows in file order, cells as written (untrimmed).
+    footer_rows: how many non-blank records after the table were left out. preamble: the
+    non-blank records above the header (the reader looks there for the account's IBAN).
     """
 
     encoding: str
@@ -72,12 +76,14 @@ def sniff_layout(text: str, encoding: str = "utf-8") -> CsvLayout:
     width = _dominant_width(records[:_SAMPLE_RECORDS])
     if width < 2:
         raise UnreadableFile("This file has no table of columns: is it a CSV export?")
+    if width > MAX_COLUMNS:
+        raise UnreadableFile(f"This file has more than {MAX_COLUMNS} columns: not a statement.")
     header_row = _header_index(records, width)
     start = 0 if header_row is None else header_row + 1
     if header_row is None:
         header: Row = tuple(f"Column {n}" for n in range(1, width + 1))
     else:
-        header = _without_trailing_empty(tuple(cell.strip() for cell in records[header_row]))
+        header = _without_trailing_empty(tuple(clean_text(cell) for cell in records[header_row]))
     rows, footer = _table_rows(records[start:], len(header))
     if not rows:
         raise UnreadableFile("This file has a header but no transactions.")

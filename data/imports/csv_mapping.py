@@ -24,13 +24,12 @@ import unicodedata
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from data.imports.csv_layout import CsvLayout
+from data.imports.csv_layout import MAX_COLUMNS, CsvLayout
 from data.imports.csv_values import DATE_FORMATS
 
 AMOUNT_MODES = ("signed", "debit_credit", "indicator")
 MAPPING_VERSION = 1
-# Bounds for what a browser may send: far above any bank's column count or vocabulary.
-MAX_COLUMN = 500
+# Bounds for what a browser may send: no more columns than a layout has, a short vocabulary.
 _MAX_MARKS = 20
 _MAX_MARK_LENGTH = 20
 
@@ -113,7 +112,7 @@ def _check_types(mapping: CsvMapping) -> None:
             _check_index(name, value)
     for name in ("payee_columns", "memo_columns"):
         indexes = getattr(mapping, name)
-        if not isinstance(indexes, tuple) or len(indexes) > MAX_COLUMN:
+        if not isinstance(indexes, tuple) or len(indexes) > MAX_COLUMNS:
             raise ValueError(f"{name} must be a list of columns.")
         for value in indexes:
             _check_index(name, value)
@@ -134,8 +133,8 @@ def _check_types(mapping: CsvMapping) -> None:
 
 
 def _check_index(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_COLUMN:
-        raise ValueError(f"{name} must be a column number from 0 to {MAX_COLUMN - 1}.")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_COLUMNS:
+        raise ValueError(f"{name} must be a column number from 0 to {MAX_COLUMNS - 1}.")
 
 
 def _check_modes(mapping: CsvMapping) -> None:

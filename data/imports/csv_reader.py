@@ -11,7 +11,6 @@ is neutralised where it leaves the app (data/export_csv.py).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -20,7 +19,7 @@ from data.imports.csv_guess import MappingGuess, infer_mapping
 from data.imports.csv_headers import fold_mark
 from data.imports.csv_layout import CsvLayout, sniff_layout
 from data.imports.csv_mapping import CsvMapping
-from data.imports.csv_text import decode
+from data.imports.csv_text import clean_text, decode
 from data.imports.csv_values import parse_bank_amount, parse_date, parse_optional_amount
 from data.imports.statement import Statement, StatementLine
 
@@ -191,16 +190,6 @@ def _iban_checksum_ok(iban: str) -> bool:
         return False
     digits = "".join(str(int(char, 36)) for char in iban[4:] + iban[:4])
     return int(digits) % 97 == 1
-
-
-def clean_text(text: str) -> str:
-    """Control and format characters out, whitespace collapsed: what a payee or memo shows."""
-    if text.isprintable():  # the common case, without a category lookup per character
-        return " ".join(text.split())
-    kept = "".join(
-        " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char for char in text
-    )
-    return " ".join(kept.split())
 
 
 def quote(text: str) -> str:

@@ -1,4 +1,5 @@
-"""A CSV upload's bytes -> text: which encoding the bank wrote, and is it text at all.
+"""A CSV upload's bytes -> text: which encoding the bank wrote, and is it text at all; and
+the cleaning every cell shown to a person gets (clean_text).
 
 UTF-8 (with or without a BOM) is tried first and strictly: a file that decodes as UTF-8 almost
 certainly is UTF-8. Otherwise charset-normalizer picks the legacy code page German, French and
@@ -87,3 +88,13 @@ def _looks_binary(text: str) -> bool:
         1 for char in sample if char not in "\t\n\r" and unicodedata.category(char) == "Cc"
     )
     return controls > max(_MAX_CONTROLS, len(sample) * _MAX_CONTROL_SHARE)
+
+
+def clean_text(text: str) -> str:
+    """Control and format characters out, whitespace collapsed: what a payee or memo shows."""
+    if text.isprintable():  # the common case, without a category lookup per character
+        return " ".join(text.split())
+    kept = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char for char in text
+    )
+    return " ".join(kept.split())
