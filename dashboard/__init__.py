@@ -7,6 +7,7 @@ import logging
 from dash import Dash
 
 from dashboard import exports, health, index_summary, routing, shell
+from dashboard.background import make_background_manager
 from dashboard.callbacks import register_all
 from dashboard.cli import register_cli
 from dashboard.extensions import cache, cache_config, init_database
@@ -22,6 +23,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     """Build the app from settings (default: the environment). Nothing here touches the network."""
     settings = (settings or Settings.from_env()).validate()
     configure_logging()
+    # The import's long steps are background callbacks (dashboard/background.py).
+    background = make_background_manager(settings)
     app = Dash(
         __name__,
         title="Finance Tracker",
@@ -38,10 +41,12 @@ def create_app(settings: Settings | None = None) -> Dash:
         serve_locally=True,
         compress=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        background_callback_manager=background,
     )
     # Screen readers choose voice and pronunciation from <html lang>; Dash's page sets none.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     server = app.server
+    background.bind(server)
     server.config.update(
         SECRET_KEY=settings.secret_key,
         DEBUG=settings.debug,

@@ -14,6 +14,10 @@ MIB = 1024 * 1024
 # A receipt travels as base64 inside Dash's JSON: past this, memory per request gets silly.
 RECEIPT_MAX_BYTES_CEILING = 50 * MIB
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Where background callbacks (the import's preview and commit) run: "diskcache" forks a process
+# of the web worker per job (the embedded default), "celery" queues it in Redis for
+# `celery -A dashboard.worker worker` (the stack).
+BACKGROUND_MODES = ("diskcache", "celery")
 
 
 class SettingsError(ValueError):
@@ -81,6 +85,10 @@ class Settings:
     # behind one, every request comes from the proxy's address, so the per-address login limit
     # needs the client's address from that header instead. 0: requests arrive directly.
     trusted_proxy_hops: int = 0
+    # "diskcache", "celery", or None: celery when redis_url is set (dashboard/background.py).
+    background: str | None = None
+    # A background job is stopped after this many seconds (its DB transaction rolls back).
+    job_time_limit_s: int = 600
 
     @property
     def is_production(self) -> bool:
@@ -100,6 +108,19 @@ class Settings:
     @property
     def resolved_receipts_dir(self) -> Path:
         return self.receipts_dir or self.instance_path / "receipts"
+
+    @property
+    def background_mode(self) -> str:
+        """Where background callbacks run: as set, else celery with Redis, diskcache without."""
+        if self.background:
+            return self.background
+        return "celery" if self.redis_url else "diskcache"
+
+    @property
+    def resolved_jobs_dir(self) -> Path:
+        """The diskcache manager's results: one directory per instance, shared by the
+        processes serving it (a job's poll may reach another gunicorn worker)."""
+        return self.instance_path / "background-jobs"
 
     @property
     def max_request_bytes(self) -> int:
@@ -126,6 +147,16 @@ class Settings:
             raise SettingsError(
                 f"RECEIPT_MAX_BYTES must be between 1024 and {RECEIPT_MAX_BYTES_CEILING}, "
                 f"not {self.receipt_max_bytes}"
+            )
+        if self.background is not None and self.background not in BACKGROUND_MODES:
+            raise SettingsError(
+                f"FT_BACKGROUND must be 'diskcache' or 'celery', not {self.background!r}"
+            )
+        if self.background == "celery" and not self.redis_url:
+            raise SettingsError("FT_BACKGROUND=celery needs REDIS_URL (its broker and results)")
+        if self.job_time_limit_s < 10:
+            raise SettingsError(
+                f"JOB_TIME_LIMIT_S must be at least 10, not {self.job_time_limit_s}"
             )
         for name, value in (
             ("LOGIN_LIMIT_PER_ACCOUNT", self.login_limit_per_account),
@@ -169,4 +200,6 @@ class Settings:
             login_limit_per_account=env.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
             login_limit_per_address=env.get("LOGIN_LIMIT_PER_ADDRESS") or "20 per 15 minutes",
             trusted_proxy_hops=_env_int(env, "TRUSTED_PROXY_HOPS", 0, minimum=0),
+            background=env.get("FT_BACKGROUND", "").strip().lower() or None,
+            job_time_limit_s=_env_int(env, "JOB_TIME_LIMIT_S", 600, minimum=10),
         ).validate()

@@ -1,0 +1,230 @@
+"""Background callbacks (the import's preview and commit): where they run, and for whom.
+
+make_background_manager(settings) gives the app's Dash background callback manager: without
+Redis (the embedded default) a DiskcacheManager, which forks a process per job and keeps results
+in a diskcache directory under the instance path; with Redis (FT_BACKGROUND=celery, the default
+then) a CeleryManager, Redis as broker and result store, jobs run by `celery -A dashboard.worker
+worker`.
+
+Both fix the user when the job is queued, inside the request: the session's user id goes into
+the job's context (read in the job with job_user_id()) and into the result's key, so two users
+with identical inputs never share a result. A job body runs in the same surroundings in both
+modes: the app context (get_engine(), get_settings()), Dash's callback context, and no request:
+current_user_id() and the session do not exist there.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import hashlib
+import multiprocessing
+import signal
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
+
+import diskcache
+from dash import CeleryManager, DiskcacheManager
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+from dash.background_callback.managers import BaseBackgroundCallbackManager
+from flask import Flask
+
+from dashboard.celery_app import make_celery
+from dashboard.security.auth import current_user_id
+from dashboard.settings import Settings
+from data.db import dispose_engines
+
+# The job context's entry holding the user who queued the job.
+JOB_USER_KEY = "ft_user_id"
+# Request details Dash copies into a job's context that a job never needs: the session cookie
+# must not travel through the broker (Redis persists its queue) or outlive the request.
+_DROPPED_CONTEXT = ("cookies", "headers")
+_FORK = multiprocessing.get_context("fork")
+Manager = BaseBackgroundCallbackManager
+
+
+class JobUserMissing(RuntimeError):
+    """job_user_id() outside a job queued by make_background_manager's manager."""
+
+
+class JobTimeLimitExceeded(Exception):
+    """An embedded job ran past JOB_TIME_LIMIT_S (Celery raises SoftTimeLimitExceeded)."""
+
+
+def job_user_id() -> int:
+    """The id of the user who queued the running background job, fixed inside their request.
+
+    Never a component's value: raises JobUserMissing when the job carries no user (called from
+    an ordinary callback, or a job queued by some other manager)."""
+    try:
+        context = context_value.get()
+    except LookupError:
+        raise JobUserMissing("job_user_id() is only available inside a background job") from None
+    user_id = context.get(JOB_USER_KEY) if isinstance(context, dict) else None
+    if type(user_id) is not int:
+        raise JobUserMissing("this job was queued without a user")
+    return user_id
+
+
+def make_background_manager(settings: Settings) -> DiskcacheJobs | CeleryJobs:
+    """The manager create_app hands to Dash; create_app binds it to its server afterwards."""
+    if settings.background_mode == "celery":
+        return CeleryJobs(make_celery(settings), settings)
+    directory = settings.resolved_jobs_dir
+    directory.mkdir(parents=True, exist_ok=True)
+    cache = diskcache.Cache(str(directory))
+    # diskcache reopens its SQLite file on first use (per thread and process): until a job
+    # runs, an app holds no file descriptor for it (tests build hundreds of apps).
+    cache.close()
+    return DiskcacheJobs(cache, settings)
+
+
+class _UserJobs:
+    """What both managers add to Dash's: the user fixed at queue time, keys per user, the job
+    body inside the app, and job functions made when first needed.
+
+    Dash registers every background callback with every manager ever created in the process
+    (a global list). Tests build hundreds of apps, so each manager leaves that list at once and
+    looks a callback up in Dash's global list of functions when a job of it is queued.
+    """
+
+    key_prefix: str = ""
+    server: Flask | None = None
+    func_registry: dict[str, Any]
+
+    def _leave_global_registry(self) -> None:
+        # Dash's own list: no registration reaches this manager through it any more.
+        Manager.managers.remove(self)
+        self.func_registry = _JobRegistry(self)
+
+    def bind(self, server: Flask) -> None:
+        """The Flask app whose context each job runs in (create_app calls this)."""
+        self.server = server
+
+    def register(self, key: str, fn: Callable[..., Any], progress: bool) -> None:
+        """Nothing to do: _JobRegistry makes the job function when a job is first queued."""
+
+    def register_jobs(self) -> None:
+        """Make every known job function now: a Celery worker must know every task's name
+        before the first message arrives."""
+        for key, _fn, _progress in list(Manager.functions):
+            self.func_registry.get(key)
+
+    def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> Any:
+        """Queue the job (inside the request) with the session's user in its context."""
+        fixed = AttributeDict(
+            {name: value for name, value in context.items() if name not in _DROPPED_CONTEXT}
+        )
+        fixed[JOB_USER_KEY] = current_user_id()
+        return super().call_job_fn(key, job_fn, args, fixed)  # type: ignore[misc]
+
+    def build_cache_key(
+        self, fn: Callable[..., Any], args: Any, cache_args_to_ignore: Any, triggered: Any
+    ) -> str:
+        """Dash's key (function, inputs, triggers) mixed with the session's user."""
+        shared = super().build_cache_key(fn, args, cache_args_to_ignore, triggered)  # type: ignore[misc]
+        digest = hashlib.sha256(f"{current_user_id()}:{shared}".encode()).hexdigest()
+        return self.key_prefix + digest
+
+    def make_job_fn(self, fn: Callable[..., Any], progress: bool, key: str | None = None) -> Any:
+        return super().make_job_fn(self._job_body(fn), progress, key)  # type: ignore[misc]
+
+    def _job_body(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """fn in a context of its own: Dash's job context and the app context, nothing of the
+        request that queued it (a forked embedded job would otherwise still see it)."""
+
+        @functools.wraps(fn)
+        def job(*args: Any, **kwargs: Any) -> Any:
+            server = self.server
+            if server is None:
+                raise RuntimeError("background manager used before create_app bound it")
+            dash_context = context_value.get()
+
+            def run() -> Any:
+                context_value.set(dash_context)
+                self._before_job()
+                with server.app_context():
+                    return fn(*args, **kwargs)
+
+            return contextvars.Context().run(run)
+
+        return job
+
+    def _before_job(self) -> None:
+        """Per-mode preparation of the process a job runs in."""
+
+
+class _JobRegistry(dict):
+    """Dash's func_registry, filled on first lookup from Dash's global list of functions (the
+    newest registration of a key wins, as in Dash's own registry)."""
+
+    def __init__(self, manager: _UserJobs) -> None:
+        super().__init__()
+        self._manager = manager
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            for known, fn, progress in reversed(Manager.functions):
+                if known == key:
+                    self[key] = self._manager.make_job_fn(fn, progress, key)
+                    break
+            else:
+                return default
+        return self[key]
+
+
+class _ForkingDiskcacheManager(DiskcacheManager):
+    """Dash's DiskcacheManager, its jobs forked with the standard library.
+
+    Dash's own asks for the `multiprocess` package (dill pickling, for platforms without fork),
+    which this app does not ship: a forked child needs no pickling.
+    """
+
+    def __init__(self, cache: diskcache.Cache) -> None:
+        # DiskcacheManager.__init__ only checks its imports (multiprocess) and stores these two.
+        self.handle = cache
+        self.expire = None
+        Manager.__init__(self, None)
+
+    def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> int | None:
+        # daemon: a stopping web process ends its jobs (their transactions roll back) instead of
+        # waiting for them at exit.
+        process = _FORK.Process(
+            target=job_fn, args=(key, self._make_progress_key(key), args, context), daemon=True
+        )
+        process.start()
+        return process.pid
+
+
+class DiskcacheJobs(_UserJobs, _ForkingDiskcacheManager):
+    """The embedded default: a forked process per job, results on disk."""
+
+    def __init__(self, cache: diskcache.Cache, settings: Settings) -> None:
+        self.time_limit_s = settings.job_time_limit_s
+        super().__init__(cache)
+        self._leave_global_registry()
+
+    def _before_job(self) -> None:
+        # The child inherited the web process's pooled connections: never reuse them here.
+        dispose_engines()
+        # The signals the web server set up are not this child's: SIGTERM ends it.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGALRM, _time_limit_reached)
+        signal.alarm(self.time_limit_s)
+
+
+def _time_limit_reached(_signum: int, _frame: FrameType | None) -> None:
+    # Raised inside the job: Dash stores it as the job's error, the transaction rolls back.
+    raise JobTimeLimitExceeded("the job took longer than its time limit")
+
+
+class CeleryJobs(_UserJobs, CeleryManager):
+    """The stack: jobs queued in Redis for `celery -A dashboard.worker worker`."""
+
+    def __init__(self, celery_app: Any, settings: Settings) -> None:
+        # Dash stores results under the raw key: the prefix keeps installations apart.
+        self.key_prefix = settings.cache_key_prefix + "jobs:result:"
+        super().__init__(celery_app)
+        self._leave_global_registry()
