@@ -16,13 +16,13 @@ import types
 from pathlib import Path
 
 import click
-from data.imports.csv_mapping import CsvMapping
-from data.imports.detect import MAX_IMPORT_BYTES
 from flask import Flask
 from sqlalchemy import Engine, func, select
 
 from dashboard.extensions import get_engine
 from data.imports.commit import ImportChoices
+from data.imports.csv_mapping import CsvMapping
+from data.imports.detect import MAX_IMPORT_BYTES
 from data.imports.matching import ImportPlan, plan_import
 from data.imports.pipeline import commit_upload, preview_upload
 from data.imports.profiles import profile_named
@@ -101,7 +101,7 @@ def register_import_cli(server: Flask) -> None:
         probable = "import" if import_probable else "link" if link_probable else "skip"
         try:
             result = commit_upload(
-                engine, user_id, upload, account_id, reading.csv and reading.csv.mapping,
+                engine, user_id, upload, account_id, reading.csv.mapping if reading.csv else None,
                 ImportChoices(probable=probable),
             )  # fmt: skip
         except ValidationError as error:

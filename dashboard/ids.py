@@ -235,6 +235,7 @@ def error_id(field_id: str) -> str:
     """The id of the message under a field of the add forms."""
     return f"{field_id}-error"
 
+
 # Import (/import): upload, the CSV's reading, the review of every line, commit, history.
 IMPORT_UPLOAD = "import-upload"
 IMPORT_UPLOAD_STATUS = "import-upload-status"

@@ -97,7 +97,9 @@ def _empty(message: str, color: str) -> dict[str, Any]:
 
 def _preview_outputs(user_id: int, upload_id: int, preview: Preview) -> dict[str, Any]:
     reading, plan = preview.reading, preview.plan
-    alerts = [dbc.Alert(question, color="warning", class_name="mb-2") for question in reading.questions]
+    alerts = [
+        dbc.Alert(question, color="warning", class_name="mb-2") for question in reading.questions
+    ]
     if plan is None:
         alerts.append(dbc.Alert("Choose the account this statement is for.", color="info"))
     elif plan.problem:
@@ -111,8 +113,12 @@ def _preview_outputs(user_id: int, upload_id: int, preview: Preview) -> dict[str
         "rows": [] if plan is None else review_rows(user_id, plan),
         "summary": summary(plan) if plan is not None else "",
         "questions": alerts,
-        "store": {"upload_id": upload_id, "mapping": mapping, "account_id": preview.account_id,
-                  "importable": importable},  # fmt: skip
+        "store": {
+            "upload_id": upload_id,
+            "mapping": mapping,
+            "account_id": preview.account_id,
+            "importable": importable,
+        },  # fmt: skip
         "commit_disabled": not importable,
         "commit_label": f"Import {new:,} new line{'s' if new != 1 else ''}",
         "decisions": {},
@@ -230,7 +236,9 @@ def mapping_from_controls(values: list[Any], base: Any) -> CsvMapping:
     return CsvMapping.from_json(keep)
 
 
-def commit_view(user_id: int, review: Mapping[str, Any], set_progress: SetProgress) -> dict[str, Any]:
+def commit_view(
+    user_id: int, review: Mapping[str, Any], set_progress: SetProgress
+) -> dict[str, Any]:
     """Store the reviewed upload: review holds the preview store, the account, the decisions
     and the default for probable matches, as the page sent them (untrusted)."""
     store = review.get("store") if isinstance(review.get("store"), dict) else {}
@@ -242,7 +250,9 @@ def commit_view(user_id: int, review: Mapping[str, Any], set_progress: SetProgre
         mapping = CsvMapping.from_json(store["mapping"]) if store.get("mapping") else None
         choices = _choices(review.get("decisions"), review.get("probable"))
     except ValueError:
-        return {"result": dbc.Alert("The review was changed in transit; review again.", color="danger")}
+        return {
+            "result": dbc.Alert("The review was changed in transit; review again.", color="danger")
+        }
     report = reporter(set_progress)
     report(1, 3, "Storing the lines")
     engine = get_engine()
@@ -250,9 +260,17 @@ def commit_view(user_id: int, review: Mapping[str, Any], set_progress: SetProgre
         upload = load_upload(engine, user_id, upload_id)
         result = commit_upload(engine, user_id, upload, account_id, mapping, choices)
     except NotFound as missing:
-        return {"result": dbc.Alert(UPLOAD_GONE if "upload" in str(missing) else str(missing), color="warning")}
+        return {
+            "result": dbc.Alert(
+                UPLOAD_GONE if "upload" in str(missing) else str(missing), color="warning"
+            )
+        }
     except (ValidationError, UnreadableFile) as refused:
-        text = " ".join(refused.field_errors.values()) if isinstance(refused, ValidationError) else str(refused)
+        text = (
+            " ".join(refused.field_errors.values())
+            if isinstance(refused, ValidationError)
+            else str(refused)
+        )
         return {"result": dbc.Alert(f"Nothing was stored: {text}", color="danger")}
     report(3, 3, "Done")
     return {"result": dbc.Alert(committed_message(result.counts, result.batch_id), color="success"),
@@ -270,7 +288,9 @@ def committed_message(counts: Mapping[str, int], batch_id: int) -> str:
         parts.append(f"{counts['error_count']:,} with errors")
     if counts["skipped_count"]:
         parts.append(f"skipped {counts['skipped_count']:,}")
-    return ", ".join(parts) + f". It is import #{batch_id} in the list below, where it can be undone."
+    return (
+        ", ".join(parts) + f". It is import #{batch_id} in the list below, where it can be undone."
+    )
 
 
 def _choices(decisions: Any, probable: Any) -> ImportChoices:

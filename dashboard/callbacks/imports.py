@@ -96,8 +96,8 @@ def decisions_after(changes: Any, decisions: Any) -> dict[str, str]:
     for change in changes if isinstance(changes, list) else []:
         if not isinstance(change, dict) or change.get("colId") != "decision":
             continue
-        number = as_id(change.get("rowId") if not isinstance(change.get("rowId"), str)
-                       else int(change["rowId"]) if change["rowId"].isdigit() else None)  # fmt: skip
+        row_id = change.get("rowId")
+        number = as_id(int(row_id) if isinstance(row_id, str) and row_id.isdigit() else row_id)
         if number is not None and change.get("value") in DECISIONS:
             current[str(number)] = change["value"]
     return current
@@ -143,8 +143,9 @@ def undo_question(user_id: int, batch_id: Any) -> tuple[bool, Any, Any, Any]:
     lines = [html.P(f"This removes the {preview.rows:,} transactions imported from "
                     f"{preview.file_name}.")]  # fmt: skip
     if preview.edited_since:
-        lines.append(html.P(f"{preview.edited_since:,} of them were edited since the import: "
-                            "they are removed too, with their edits.", className="text-danger"))  # fmt: skip
+        edited = f"{preview.edited_since:,} of them were edited since the import: "
+        edited += "they are removed too, with their edits."
+        lines.append(html.P(edited, className="text-danger"))
     if preview.linked:
         lines.append(html.P(f"{preview.linked:,} entries of yours that it marked as bank lines "
                             "stay, without the mark."))  # fmt: skip
@@ -183,11 +184,13 @@ def register(app: Dash) -> None:
 
     @app.callback(
         output=PREVIEW_OUTPUTS,
-        inputs={"state": Input(ids.IMPORT_STATE, "data"),
-                "account": Input(ids.IMPORT_ACCOUNT, "value"),
-                "apply": Input(ids.IMPORT_MAP_APPLY, "n_clicks"),
-                "store": State(ids.IMPORT_PREVIEW_STORE, "data"),
-                "values": MAPPING_VALUES},  # fmt: skip
+        inputs={
+            "state": Input(ids.IMPORT_STATE, "data"),
+            "account": Input(ids.IMPORT_ACCOUNT, "value"),
+            "apply": Input(ids.IMPORT_MAP_APPLY, "n_clicks"),
+            "store": State(ids.IMPORT_PREVIEW_STORE, "data"),
+            "values": MAPPING_VALUES,
+        },  # fmt: skip
         background=True,
         progress=PROGRESS,
         running=RUNNING,
@@ -224,31 +227,34 @@ def register(app: Dash) -> None:
 
     @app.callback(
         output=COMMIT_OUTPUTS,
-        inputs={"clicks": Input(ids.IMPORT_COMMIT, "n_clicks"),
-                "store": State(ids.IMPORT_PREVIEW_STORE, "data"),
-                "account": State(ids.IMPORT_ACCOUNT, "value"),
-                "decisions": State(ids.IMPORT_DECISIONS, "data"),
-                "probable": State(ids.IMPORT_PROBABLE, "value"),
-                "history": State(ids.IMPORT_HISTORY_REFRESH, "data"),
-                "refresh": State(ids.REFRESH_STORE, "data")},  # fmt: skip
+        inputs={
+            "clicks": Input(ids.IMPORT_COMMIT, "n_clicks"),
+            "store": State(ids.IMPORT_PREVIEW_STORE, "data"),
+            "account": State(ids.IMPORT_ACCOUNT, "value"),
+            "decisions": State(ids.IMPORT_DECISIONS, "data"),
+            "probable": State(ids.IMPORT_PROBABLE, "value"),
+            "history": State(ids.IMPORT_HISTORY_REFRESH, "data"),
+            "refresh": State(ids.REFRESH_STORE, "data"),
+        },  # fmt: skip
         background=True,
         progress=PROGRESS,
         running=[*RUNNING, (Output(ids.IMPORT_COMMIT, "disabled"), True, True)],
         prevent_initial_call=True,
     )
-    def commit_callback(set_progress: Any, clicks: Any, store: Any, account: Any, decisions: Any,
-                        probable: Any, history: Any, refresh: Any) -> dict[str, Any]:  # fmt: skip
-        if not clicks:
+    def commit_callback(set_progress: Any, **review: Any) -> dict[str, Any]:
+        if not review.get("clicks"):
             raise PreventUpdate
-        review = {"store": store, "account": account, "decisions": decisions,
-                  "probable": probable}  # fmt: skip
         outcome = commit_view(job_user_id(), review, set_progress)
         outputs: dict[str, Any] = dict.fromkeys(COMMIT_OUTPUTS, no_update)
         outputs["result"] = outcome["result"]
         outputs["commit_disabled"] = bool(outcome.get("done"))
         if outcome.get("done"):
-            outputs.update(history=next_refresh(history), refresh=next_refresh(refresh),
-                           state={}, rows=[])  # fmt: skip
+            outputs.update(
+                history=next_refresh(review.get("history")),
+                refresh=next_refresh(review.get("refresh")),
+                state={},
+                rows=[],
+            )
         return outputs
 
     @app.callback(

@@ -22,7 +22,8 @@ REVIEW_COLUMNS = [
     {"field": "n", "headerName": "Line", "width": 80, "type": "numericColumn"},
     {"field": "fate", "headerName": "Status", "width": 170, "filter": True,
      "cellClass": "import-fate"},
-    {"field": "decision", "headerName": "Decision", "width": 150, "editable": {"function": "importDecisionEditable(params)"},
+    {"field": "decision", "headerName": "Decision", "width": 150,
+     "editable": {"function": "importDecisionEditable(params)"},
      "cellEditor": "agSelectCellEditor",
      "cellEditorParams": {"function": "importDecisionChoices(params)"}},
     {"field": "date", "headerName": "Date", "width": 120},
@@ -174,12 +175,19 @@ def review_card() -> dbc.Card:
             [
                 html.H2("3. Review every line", className="h6"),
                 html.Div(id=ids.IMPORT_QUESTIONS),
-                dbc.Progress(id=ids.IMPORT_PROGRESS, value=0, style={"display": "none"},
-                             class_name="mb-2", label=""),  # fmt: skip
+                dbc.Progress(
+                    id=ids.IMPORT_PROGRESS,
+                    value=0,
+                    style={"display": "none"},
+                    class_name="mb-2",
+                    label="",
+                ),  # fmt: skip
                 html.Div(id=ids.IMPORT_SUMMARY, **html_attrs({"aria-live": "polite"})),
                 html.Div(
-                    [html.Span("Lines that look like an entry of yours: ", className="me-2"),
-                     probable],
+                    [
+                        html.Span("Lines that look like an entry of yours: ", className="me-2"),
+                        probable,
+                    ],
                     className="small my-2",
                 ),  # fmt: skip
                 grid,
@@ -192,7 +200,9 @@ def review_card() -> dbc.Card:
                     dbc.Button("Import", id=ids.IMPORT_COMMIT, color="primary", disabled=True),
                     className="mt-2",
                 ),
-                html.Div(id=ids.IMPORT_RESULT, className="mt-2", **html_attrs({"aria-live": "polite"})),
+                html.Div(
+                    id=ids.IMPORT_RESULT, className="mt-2", **html_attrs({"aria-live": "polite"})
+                ),
             ]
         ),
         class_name="mb-3",
@@ -218,9 +228,7 @@ def history_card() -> dbc.Card:
         dbc.CardBody(
             [
                 html.H2("Imports so far", className="h6"),
-                html.Div(
-                    id=ids.IMPORT_UNDO_FEEDBACK, **html_attrs({"aria-live": "polite"})
-                ),
+                html.Div(id=ids.IMPORT_UNDO_FEEDBACK, **html_attrs({"aria-live": "polite"})),
                 html.Div(id=ids.IMPORT_HISTORY),
                 modal,
             ]
