@@ -211,8 +211,6 @@ def register(app: Dash) -> None:
         except (ValueError, TypeError) as misfit:
             return _filled({"questions": dbc.Alert(f"These settings do not hold together: "
                                                    f"{misfit}", color="danger")})  # fmt: skip
-        if trigger == ids.IMPORT_STATE:
-            account = None
         return _filled(preview_view(user_id, state, account, mapping, set_progress))
 
     @app.callback(

@@ -59,7 +59,8 @@ def test_upload_correct_the_date_format_commit_reimport_and_undo(page, tmp_path)
     open_page(page, "/import")
     page.select_option(f"#{ids.IMPORT_ACCOUNT}", str(CHECKING))
     upload(page, path)
-    wait_text(page, ids.IMPORT_QUESTIONS, "day")  # day-first or month-first? it asks
+    # Day-first or month-first? It asks, and nothing can be imported until it is answered.
+    wait_text(page, ids.IMPORT_QUESTIONS, "choose the date format")
     assert page.locator(f"#{ids.IMPORT_COMMIT}").is_disabled()
 
     page.locator(f"#{ids.IMPORT_MAP_DATE_FORMAT}").click()
