@@ -66,8 +66,8 @@ def preview_view(
         preview = preview_upload(
             engine, user_id, upload, as_id(_int(account)), mapping, reporter(set_progress)
         )
-    except NotFound:
-        return _empty(UPLOAD_GONE, "warning")
+    except NotFound as missing:
+        return _empty(UPLOAD_GONE if "upload" in str(missing) else str(missing), "warning")
     except UnreadableFile as refused:
         return _empty(str(refused), "danger")
     except ValueError as misfit:
