@@ -8,7 +8,7 @@ line stored by another import in between is a duplicate then, never a second row
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -143,7 +143,7 @@ def _store_lines(conn: Connection, user_id: int, batch_id: int, lines: list[Plan
     for planned in lines:
         txn = planned.transaction
         assert txn is not None  # only new and probable lines are chosen, and they have one
-        values = _columns(replace(txn, import_batch_id=batch_id), user_id)
+        values = _columns(txn, user_id, batch_id)
         if not txn.splits:
             whole.append(values)
             continue
@@ -161,12 +161,12 @@ def _store_lines(conn: Connection, user_id: int, batch_id: int, lines: list[Plan
         conn.execute(insert(txns), whole)
 
 
-def _columns(txn: Transaction, user_id: int) -> dict[str, object]:
+def _columns(txn: Transaction, user_id: int, batch_id: int) -> dict[str, object]:
     return {
         "user_id": user_id, "account_id": txn.account_id, "date": txn.date,
         "amount_minor": txn.amount_minor, "payee": txn.payee, "memo": txn.memo,
         "category_id": txn.category_id, "import_fingerprint": txn.import_fingerprint,
-        "bank_ref": txn.bank_ref, "import_batch_id": txn.import_batch_id,
+        "bank_ref": txn.bank_ref, "import_batch_id": batch_id,
     }  # fmt: skip
 
 

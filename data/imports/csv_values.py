@@ -11,6 +11,7 @@ whether it is April or March, so when every value fits both the caller asks the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -144,7 +145,13 @@ def is_ambiguous_thousands(value: str) -> bool:
 
 def parse_date(text: str, fmt: str) -> date:
     """The date a cell holds in the given format; ValueError with a short reason otherwise."""
-    value = " ".join(text.split())
+    return _parse_date(" ".join(text.split()), fmt)
+
+
+# A statement repeats its dates (50,000 lines over two years hold 730): strptime is the cost of
+# reading a CSV, so each distinct text is parsed once. Failures are not cached (they raise).
+@functools.lru_cache(maxsize=8192)
+def _parse_date(value: str, fmt: str) -> date:
     if not value:
         raise ValueError("no date")
     try:
@@ -159,7 +166,7 @@ def parse_date(text: str, fmt: str) -> date:
 
 def infer_date_formats(values: Iterable[str]) -> list[str]:
     """Every format of DATE_FORMATS that parses every non-empty value; [] if none or no value."""
-    present = [" ".join(value.split()) for value in values if value.strip()]
+    present = list(dict.fromkeys(" ".join(value.split()) for value in values if value.strip()))
     if not present:
         return []
     return [fmt for fmt in DATE_FORMATS if _parses_all(present, fmt)]
@@ -176,7 +183,7 @@ def _parses_all(values: list[str], fmt: str) -> bool:
 
 def same_dates(values: Iterable[str], formats: list[str]) -> bool:
     """True when the formats read every value as the same day ("01/01/2026" in d/m and m/d)."""
-    present = [value for value in values if value.strip()]
+    present = list(dict.fromkeys(value for value in values if value.strip()))
     return all(len({parse_date(value, fmt) for fmt in formats}) == 1 for value in present)
 
 

@@ -39,6 +39,8 @@ MATCH_DAYS = 4
 MATCH_SIMILARITY = 60
 _CHUNK = 500
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,8 @@ def plan_import(conn: Connection, user_id: int, account: Row, statement: Stateme
             f"{currency}: choose an account in {statement.currency.upper()}."
         )
     names = _category_names(conn, user_id)
-    planned = [_read_line(line, account.id, currency, names) for line in statement.lines]
-    planned = _with_fingerprints(planned, account.id)
+    seen: Counter[tuple[object, ...]] = Counter()
+    planned = [_read_line(line, (account.id, currency), names, seen) for line in statement.lines]
     planned = _mark_duplicates(conn, user_id, account.id, planned)
     planned = _mark_probable(conn, user_id, account.id, planned)
     return ImportPlan(account.id, currency, tuple(planned), problem, statement.warnings)
@@ -98,7 +100,9 @@ def plan_import(conn: Connection, user_id: int, account: Row, statement: Stateme
 def normalised_text(*parts: str) -> str:
     """Case, accents' composition and spacing ignored: what makes two lines' texts the same."""
     joined = " ".join(part for part in parts if part)
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", joined).casefold()).strip()
+    if not joined.isascii():
+        joined = unicodedata.normalize("NFKC", joined)
+    return _SPACES.sub(" ", joined.casefold()).strip()
 
 
 def to_minor(amount: Decimal, currency: str) -> tuple[int, str]:
@@ -113,8 +117,14 @@ def to_minor(amount: Decimal, currency: str) -> tuple[int, str]:
 
 
 def _read_line(
-    line: StatementLine, account_id: int, currency: str, names: dict[str, int]
+    line: StatementLine,
+    account: tuple[int, str],
+    names: dict[str, int],
+    seen: Counter[tuple[object, ...]],
 ) -> PlannedLine:
+    """The line as a Transaction to store (with its fingerprint: `seen` counts the identical
+    lines before it), or why it cannot be one."""
+    account_id, currency = account
     if line.skipped:
         return PlannedLine(line, "skipped", note=line.skipped)
     if line.error or line.date is None or line.amount is None:
@@ -136,28 +146,39 @@ def _read_line(
     except ValueError as problem:
         return PlannedLine(line, "error", note=str(problem))
     category = None if splits else _category_id(line.category, names)
+    fingerprint = _fingerprint(account_id, day, amount, normalised_text(payee, memo), seen)
     txn = Transaction(
-        account_id, day, amount, payee, memo, category, bank_ref=_ref(line), splits=splits
+        account_id, day, amount, payee, memo, category, fingerprint, _ref(line), splits=splits
     )
     return PlannedLine(line, "new", txn, note)
+
+
+def _fingerprint(
+    account_id: int, day: date, amount: int, text: str, seen: Counter[tuple[object, ...]]
+) -> str:
+    """sha256 of the line's account, date, amount, text and occurrence among identical ones."""
+    key = (day, amount, text)
+    seen[key] += 1
+    return hashlib.sha256(
+        f"v1|{account_id}|{day.isoformat()}|{amount}|{text}|{seen[key]}".encode()
+    ).hexdigest()
 
 
 def _texts(line: StatementLine) -> tuple[str, str | None]:
     """Payee and memo without control characters; a payee over the column's length keeps its
     whole text at the start of the memo, so nothing is cut away."""
     payee = _SPACES.sub(" ", _printable(line.payee)).strip()
-    memo = _printable(line.memo, keep="\n").strip()
+    memo = _printable(line.memo, keep_newlines=True).strip()
     if len(payee) > v.PAYEE_MAX:
         memo = f"{payee}\n{memo}".strip()
         payee = payee[: v.PAYEE_MAX - 1] + "…"
     return payee, memo if len(memo) <= v.MEMO_MAX else None
 
 
-def _printable(text: str, keep: str = "") -> str:
-    return "".join(
-        char if unicodedata.category(char) not in ("Cc", "Cs") or char in keep else " "
-        for char in text or ""
-    )
+def _printable(text: str, keep_newlines: bool = False) -> str:
+    """Control characters (Unicode Cc) and lone surrogates (Cs) as spaces."""
+    pattern = _CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL
+    return pattern.sub(" ", text or "")
 
 
 def _ref(line: StatementLine) -> str | None:
@@ -197,22 +218,6 @@ def _category_id(name: str | None, names: dict[str, int]) -> int | None:
     if found is None and ":" in name:
         found = names.get(normalised_text(name.rsplit(":", 1)[1]))
     return found
-
-
-def _with_fingerprints(planned: list[PlannedLine], account_id: int) -> list[PlannedLine]:
-    seen: Counter[tuple[object, ...]] = Counter()
-    result = []
-    for item in planned:
-        txn = item.transaction
-        if txn is None:
-            result.append(item)
-            continue
-        key = (txn.date, txn.amount_minor, normalised_text(txn.payee, txn.memo))
-        seen[key] += 1
-        text = f"v1|{account_id}|{key[0].isoformat()}|{key[1]}|{key[2]}|{seen[key]}"
-        fingerprint = hashlib.sha256(text.encode()).hexdigest()
-        result.append(replace(item, transaction=replace(txn, import_fingerprint=fingerprint)))
-    return result
 
 
 def _mark_duplicates(
