@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,9 @@ from data import lookups, queries, receipt_writes, setup_writes, validation, wri
 from data import tags as tag_data
 from data.entries import Transaction, Transfer
 from data.filters import Filters
+from data.imports.commit import ImportSource, commit_import
+from data.imports.statement import Statement, StatementLine
+from data.imports.uploads import stage_upload
 from data.lookups import GridRequest
 from data.money import format_amount
 from data.months import add_months, month_start
@@ -70,6 +74,9 @@ class Household:
     receipt: int
     housing: int
     secret_tag: int
+    # An import batch (one line into checking) and a staged upload awaiting its review.
+    batch: int
+    upload: int
 
     @property
     def payee(self) -> str:
@@ -135,10 +142,25 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     writes.set_budget(engine, user_id, groceries, this_month, money.budget)
     writes.set_budget(engine, user_id, fun, add_months(this_month, -1), money.last_month_budget)
     secret_tag = int(tag_data.list_tags(engine, user_id)["id"].iloc[0])
+    batch, upload = _imports(engine, user_id, checking, tag, money)
     return Household(
         user_id, tag, checking, savings, groceries, fun, salary,
-        purchase, income, transfer_out, transfer_in, receipt, housing, secret_tag,
+        purchase, income, transfer_out, transfer_in, receipt, housing, secret_tag, batch, upload,
     )  # fmt: skip
+
+
+def _imports(
+    engine: Engine, user_id: int, checking: int, tag: str, money: Amounts
+) -> tuple[int, int]:
+    """An import batch of one line into checking, and a staged upload awaiting its review."""
+    line = StatementLine(
+        1, date.today(), Decimal(money.purchase).scaleb(-2), f"{tag}-SECRET-IMPORTED"
+    )
+    source = ImportSource(f"{tag}-SECRET-STATEMENT.csv", "0" * 64, "csv")
+    batch = commit_import(engine, user_id, checking, Statement("csv", (line,)), source).batch_id
+    content = f"Date,Amount,Payee\n{date.today()},-1.23,{tag}-SECRET-UPLOAD-PAYEE\n".encode()
+    upload = stage_upload(engine, user_id, f"{tag}-SECRET-UPLOAD.csv", content)
+    return batch, upload.id
 
 
 def alice_and_bob(engine: Engine) -> tuple[Household, Household]:

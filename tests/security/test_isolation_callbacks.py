@@ -12,6 +12,7 @@ Three sweeps over every server-side callback:
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -38,6 +39,7 @@ pytestmark = pytest.mark.security
 
 UPDATE = "/_dash-update-component"
 SAME_ORIGIN = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+JOB_WAIT_S = 30
 
 # The write callbacks; "own" proves that the sweep's bodies reach their writes.
 WRITERS = {
@@ -62,6 +64,8 @@ WRITERS = {
     "settings-group-delete[*].n_clicks",
     "settings-tag-name[*].value",
     "settings-tag-delete[*].n_clicks",
+    "import-commit.n_clicks",
+    "import-undo-confirm.n_clicks",
 }
 # Writes that carry no id at all: with alice's ids in the other props they still write bob's.
 WRITERS_WITHOUT_IDS = {
@@ -80,6 +84,7 @@ READERS = {
     "settings-accounts.children <- refresh-store.data",
     "category-breadcrumb.hidden <- category-view.value",
     "chart-spending-by-category.figure <- filters-store.data",
+    "import-account.options <- import-history-refresh.data",
 }
 
 
@@ -101,16 +106,45 @@ def callbacks(app, households) -> list[dict]:
 
 
 def _send(client, body: dict, problems: list[str], label: str) -> str:
-    """POST one body as the browser does; note a 5xx, a 4xx without a reason, and any leak."""
+    """POST one body as the browser does; note a 5xx, a 4xx without a reason, and any leak.
+    A background callback answers with its job's handles: poll them, as the renderer does,
+    until the job's answer arrives (every answer on the way is checked too)."""
     response = client.post(UPDATE, json=body, headers=SAME_ORIGIN)
     text = response.get_data(as_text=True)
-    if response.status_code >= 500 or (response.status_code >= 400 and not text.strip()):
-        problems.append(f"{label}: HTTP {response.status_code} {text[:200]}")
-    if response.status_code not in (200, 204) and response.status_code < 400:
-        problems.append(f"{label}: unexpected HTTP {response.status_code}")
+    handles = response.get_json(silent=True) if response.status_code == 200 else None
+    if isinstance(handles, dict) and {"cacheKey", "job"} <= set(handles):
+        text = _job_answer(client, body, handles, problems, label)
+        response = None
+    if response is not None:
+        _check_status(response.status_code, text, problems, label)
     if leaks := alice_leaks(text):
         problems.append(f"{label}: alice's {sorted(set(leaks))} in {text[:300]}")
     return text
+
+
+def _check_status(status: int, text: str, problems: list[str], label: str) -> None:
+    if status >= 500 or (status >= 400 and not text.strip()):
+        problems.append(f"{label}: HTTP {status} {text[:200]}")
+    if status not in (200, 204) and status < 400:
+        problems.append(f"{label}: unexpected HTTP {status}")
+
+
+def _job_answer(client, body: dict, handles: dict, problems: list[str], label: str) -> str:
+    """Every poll's text joined, up to the job's answer (bounded: JOB_WAIT_S)."""
+    path = f"{UPDATE}?cacheKey={handles['cacheKey']}&job={handles['job']}"
+    seen = []
+    deadline = time.monotonic() + JOB_WAIT_S
+    while time.monotonic() < deadline:
+        response = client.post(path, json=body, headers=SAME_ORIGIN)
+        text = response.get_data(as_text=True)
+        _check_status(response.status_code, text, problems, label)
+        seen.append(text)
+        answer = response.get_json(silent=True) if response.status_code == 200 else None
+        if response.status_code >= 400 or (isinstance(answer, dict) and "response" in answer):
+            return "\n".join(seen)
+        time.sleep(0.05)
+    problems.append(f"{label}: the background job did not answer within {JOB_WAIT_S} s")
+    return "\n".join(seen)
 
 
 def _sweep(client, engine, callbacks, sweep: Sweep, every_trigger: bool, problems: list[str]):

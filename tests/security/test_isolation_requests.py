@@ -22,6 +22,7 @@ from dash import Dash
 from dash._utils import split_callback_id, stringify_id
 from PIL import Image
 
+from dashboard.ids import IMPORT_MAPPING_FIELDS
 from tests.conftest import AuthActions
 from tests.security.test_isolation import Household, alice_and_bob
 
@@ -171,6 +172,38 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "new-category-submit.n_clicks": 1,
         "new-group-name.value": "Probe group",
         "new-group-submit.n_clicks": 1,
+        **import_values(h),
+    }
+
+
+def import_values(h: Household) -> dict[str, Any]:
+    """The import page: h's staged upload, account and batch wherever an id fits."""
+    upload = f"Date,Amount,Payee\n2026-11-02,-1.23,{h.tag}-Probe\n".encode()
+    mapping = {"date_column": 0, "date_format": "%Y-%m-%d", "amount_mode": "signed",
+               "amount_column": 1, "debit_column": None, "credit_column": None,
+               "indicator_column": None, "decimal_mark": ".", "payee_columns": [2],
+               "memo_columns": [], "invert_sign": False}  # fmt: skip
+    return {
+        "import-upload.contents": "data:text/csv;base64," + base64.b64encode(upload).decode(),
+        "import-upload.filename": "probe.csv",
+        "import-state.data": {"upload_id": h.upload, "file_name": "probe.csv"},
+        "import-account.value": str(h.checking),
+        "import-map-apply.n_clicks": 1,
+        "import-preview-store.data": {
+            "upload_id": h.upload,
+            "mapping": None,
+            "account_id": h.checking,
+            "importable": True,
+        },
+        **{f"{control}.value": mapping[name] for name, control in IMPORT_MAPPING_FIELDS.items()},
+        "import-grid.cellValueChanged": [{"colId": "decision", "rowId": "1", "value": "skip"}],
+        "import-decisions.data": {"1": "import"},
+        "import-commit.n_clicks": 1,
+        "import-probable-default.value": "link",
+        "import-history-refresh.data": 1,
+        "import-undo-batch.data": h.batch,
+        "import-undo-confirm.n_clicks": 1,
+        "import-undo-cancel.n_clicks": 1,
     }
 
 
@@ -201,6 +234,7 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         # Into itself: refused whoever asks, so the sweep's own run keeps the tag to delete.
         "settings-tag-merge[*].value": [({"id": h.secret_tag}, str(h.secret_tag))],
         "settings-tag-delete[*].n_clicks": [({"id": h.secret_tag}, 1)],
+        "import-undo[*].n_clicks": [({"id": h.batch}, 1)],
     }
 
 
@@ -233,7 +267,7 @@ class Sweep:
     def __init__(self, h: Household | None, today: date) -> None:
         self.h = h
         # Which props are known does not depend on the household: any one answers that.
-        template = h or Household(0, "ANY", *range(1, 13))
+        template = h or Household(0, "ANY", *range(1, 15))
         self.values = prop_values(template, today)
         self.rows = pattern_rows(template)
 
