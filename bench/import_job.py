@@ -15,6 +15,7 @@ import argparse
 import json
 import random
 import resource
+import subprocess
 import sys
 import time
 import uuid
@@ -75,6 +76,15 @@ def run(database_url: str, rows: int) -> dict[str, float]:
     # ru_maxrss is in KiB on Linux.
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     engine.dispose()
+    return figures
+
+
+def measure_import(database_url: str, rows: int, timeout_s: float) -> dict[str, float]:
+    """The figures of one import, run in a child process (its own peak RSS), bounded in time."""
+    command = [sys.executable, "-m", "bench.import_job", "--database-url", database_url,
+               "--rows", str(rows)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, check=True)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
 

@@ -20,6 +20,7 @@ from bench import floors
 from bench.cache import BenchCache
 from bench.client import Browser
 from bench.driver import AppDriver
+from bench.import_job import measure_import
 from bench.ledger import write_ledger
 from bench.load import BenchDatabase, Household, load_household
 from bench.measure import Deadline
@@ -44,6 +45,8 @@ class Plan:
     concurrencies: tuple[int, ...]
     phase_s: float
     peer_s: float
+    # Lines of the CSV the import phase commits next to the ledger (bench/import_job.py).
+    import_rows: int
 
 
 FULL = Plan(
@@ -57,6 +60,7 @@ FULL = Plan(
     concurrencies=(8, 32),
     phase_s=150,
     peer_s=600,
+    import_rows=50_000,
 )
 SMOKE = Plan(
     cold_rounds=2,
@@ -69,6 +73,7 @@ SMOKE = Plan(
     concurrencies=(8, 32),
     phase_s=30,
     peer_s=120,
+    import_rows=500,
 )
 
 
@@ -113,6 +118,10 @@ def run_size(count: int, options: Options, log: Callable[[str], None]) -> dict[s
         driver = AppDriver(server, browser, requests, cache)
         _measure_app(result, driver, household, plan, log)
         result["worker_peak_rss_mb"] = round(server.peak_worker_rss_mb, 1)
+        log(f"N={count}: importing a {plan.import_rows:,}-line CSV next to the ledger")
+        result["import"] = _timed(
+            result, "import", lambda: measure_import(database.url, plan.import_rows, plan.phase_s)
+        )
         # Idle keep-alive connections would hold up gunicorn's graceful stop.
         browser.close()
         server.stop()

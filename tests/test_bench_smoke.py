@@ -142,3 +142,12 @@ def test_the_table_and_targets_are_printed(smoke_report):
     assert "| figure | N = 2k |" in stdout
     assert "ratio cold overview / raw SQL" in stdout
     assert any(line.startswith("- warm callbacks") for line in smoke_report["targets"])
+
+
+def test_the_import_figure_commits_every_line_and_reimports_none(smoke_report):
+    figures = smoke_report["results"][0]["import"]
+    # bench/import_job.py asserts that every line was stored, then none the second time.
+    assert figures["rows"] == 500
+    for name in ("read_s", "plan_s", "commit_s", "reimport_s", "peak_rss_mb"):
+        _positive(figures[name], f"import.{name}")
+    assert "import: 50k-line CSV" in smoke_report["stdout"]
