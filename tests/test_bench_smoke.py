@@ -150,4 +150,4 @@ def test_the_import_figure_commits_every_line_and_reimports_none(smoke_report):
     assert figures["rows"] == 500
     for name in ("read_s", "plan_s", "commit_s", "reimport_s", "peak_rss_mb"):
         _positive(figures[name], f"import.{name}")
-    assert "import: 50k-line CSV" in smoke_report["stdout"]
+    assert "import: CSV of 50k lines" in smoke_report["stdout"]
