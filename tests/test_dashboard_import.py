@@ -186,3 +186,12 @@ def test_grid_decisions_accept_only_known_values_for_the_decision_column():
         "junk",
     ]
     assert imports.decisions_after(changes, {"1": "skip"}) == {"1": "skip", "3": "link"}
+
+
+def test_text_that_looks_like_a_formula_is_stored_verbatim(app, engine, alice):
+    result = run(app, str(FIXTURES / "formula_text.csv"), "--user", "alice", "--account", "A")
+    assert result.exit_code == 0, result.output
+    with engine.connect() as conn:
+        payees = set(conn.execute(select(transactions.c.payee)).scalars())
+    assert any(payee.startswith("=HYPERLINK(") for payee in payees)
+    assert any(payee.startswith(("+", "@")) for payee in payees)
