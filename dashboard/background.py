@@ -25,7 +25,9 @@ from types import FrameType
 from typing import Any
 
 import diskcache
-from dash import CeleryManager, DiskcacheManager
+from celery import Celery
+from celery.signals import worker_process_init
+from dash import CeleryManager, Dash, DiskcacheManager
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.background_callback.managers import BaseBackgroundCallbackManager
@@ -81,6 +83,23 @@ def make_background_manager(settings: Settings) -> DiskcacheJobs | CeleryJobs:
     return DiskcacheJobs(cache, settings)
 
 
+def worker_celery(dash_app: Dash) -> Celery:
+    """The Celery app of `dash_app`'s manager, every background callback of the process made a
+    task, for `celery -A <module> worker` (dashboard/worker.py)."""
+    manager = dash_app.server.extensions["ft_background"]
+    if not isinstance(manager, CeleryJobs):
+        raise RuntimeError("the worker needs FT_BACKGROUND=celery (the default with REDIS_URL)")
+    manager.register_jobs()
+    # weak=False: the receiver is a module function, but say so rather than rely on it.
+    worker_process_init.connect(_fresh_pools, weak=False)
+    return manager.handle
+
+
+def _fresh_pools(**_kwargs: Any) -> None:
+    """A pool process is forked from the worker: it must not share the parent's connections."""
+    dispose_engines()
+
+
 class _UserJobs:
     """What both managers add to Dash's: the user fixed at queue time, keys per user, the job
     body inside the app, and job functions made when first needed.
@@ -123,10 +142,31 @@ class _UserJobs:
     def build_cache_key(
         self, fn: Callable[..., Any], args: Any, cache_args_to_ignore: Any, triggered: Any
     ) -> str:
-        """Dash's key (function, inputs, triggers) mixed with the session's user."""
+        """Dash's key (function, inputs, triggers) mixed with the session's user, and that
+        user's id in front, so the polls below can tell whose result a key names."""
         shared = super().build_cache_key(fn, args, cache_args_to_ignore, triggered)  # type: ignore[misc]
-        digest = hashlib.sha256(f"{current_user_id()}:{shared}".encode()).hexdigest()
-        return self.key_prefix + digest
+        user_id = current_user_id()
+        digest = hashlib.sha256(f"{user_id}:{shared}".encode()).hexdigest()
+        return f"{self._user_prefix(user_id)}{digest}"
+
+    def _user_prefix(self, user_id: int) -> str:
+        return f"{self.key_prefix}{user_id}-"
+
+    def _is_own(self, key: str) -> bool:
+        """Dash signs the handles it gives a page, but a page's handles carried to another
+        session would still read the result: a poll reads only its own user's keys."""
+        return key.startswith(self._user_prefix(current_user_id()))
+
+    def get_result(self, key: str, job: Any) -> Any:
+        if not self._is_own(key):
+            return self.UNDEFINED  # type: ignore[attr-defined]
+        return super().get_result(key, job)  # type: ignore[misc]
+
+    def get_progress(self, key: str) -> Any:
+        return super().get_progress(key) if self._is_own(key) else None  # type: ignore[misc]
+
+    def get_updated_props(self, key: str) -> Any:
+        return super().get_updated_props(key) if self._is_own(key) else {}  # type: ignore[misc]
 
     def make_job_fn(self, fn: Callable[..., Any], progress: bool, key: str | None = None) -> Any:
         return super().make_job_fn(self._job_body(fn), progress, key)  # type: ignore[misc]
