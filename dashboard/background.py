@@ -95,6 +95,17 @@ def worker_celery(dash_app: Dash) -> Celery:
     return manager.handle
 
 
+def task_names(dash_app: Dash) -> set[str]:
+    """The Celery task name of each of `dash_app`'s background callbacks, as the web side
+    queues it: Dash's key is a hash of the callback's id (its outputs) and its source."""
+    names = set()
+    for callback_id, spec in dash_app.callback_map.items():
+        if spec.get("background"):
+            key = Manager.hash_function(spec["callback"].__wrapped__, callback_id)
+            names.add(f"background_callback_{key}")
+    return names
+
+
 def _fresh_pools(**_kwargs: Any) -> None:
     """A pool process is forked from the worker: it must not share the parent's connections."""
     dispose_engines()

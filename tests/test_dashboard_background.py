@@ -21,6 +21,7 @@ from dashboard.background import (
     JobUserMissing,
     job_user_id,
     make_background_manager,
+    task_names,
 )
 from dashboard.celery_app import HARD_LIMIT_MARGIN_S
 from dashboard.settings import Settings, SettingsError
@@ -228,6 +229,9 @@ def test_celery_job_runs_in_the_worker_as_the_user_who_queued_it(
     )
     request.addfinalizer(worker.stop)
     worker.start()
+    # The worker serves the probe under the name this app queues it by.
+    assert task_names(app) <= set(worker.inspect("registered"))
+    assert task_names(app)
     pool = worker.pool_pids()
     for name, user_id in users.items():
         client = _logged_in(app, name)

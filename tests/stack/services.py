@@ -7,6 +7,7 @@ under a running gunicorn. Every wait is bounded; close() ends whatever is still 
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import signal
@@ -353,6 +354,24 @@ class CeleryWorker:
             timeout=timeout_s + COMMAND_TIMEOUT_S,
             check=False,
         )
+
+    def inspect(self, command: str, timeout_s: float = 10) -> list:
+        """`celery inspect <command> --json` of this node: its answer."""
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A", "dashboard.worker_probe", "inspect", command,
+                "-d", self.node, "--timeout", str(timeout_s), "--json",
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s + COMMAND_TIMEOUT_S,
+            check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, f"celery inspect {command}: {done.stdout}{done.stderr}"
+        return json.loads(done.stdout)[self.node]
 
     def pool_pids(self) -> set[int]:
         assert self.process is not None
