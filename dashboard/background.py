@@ -123,6 +123,9 @@ class _UserJobs:
     key_prefix: str = ""
     server: Flask | None = None
     func_registry: dict[str, Any]
+    # Dash's, declared for the type checker (the manager classes below define them).
+    UNDEFINED: object
+    job_running: Callable[[Any], Any]
 
     def _leave_global_registry(self) -> None:
         # Dash's own list: no registration reaches this manager through it any more.
@@ -170,8 +173,14 @@ class _UserJobs:
 
     def get_result(self, key: str, job: Any) -> Any:
         if not self._is_own(key):
-            return self.UNDEFINED  # type: ignore[attr-defined]
-        return super().get_result(key, job)  # type: ignore[misc]
+            return self.UNDEFINED
+        result = super().get_result(key, job)  # type: ignore[misc]
+        if result is self.UNDEFINED and job is not None and not self.job_running(job):
+            # Dash asks whether the job runs after this read: a job that stored its result and
+            # ended in between would pass for cancelled, its result never shown (1 poll in 20
+            # with a quick job). A job stores its result before it ends, so read once more.
+            result = super().get_result(key, job)  # type: ignore[misc]
+        return result
 
     def get_progress(self, key: str) -> Any:
         return super().get_progress(key) if self._is_own(key) else None  # type: ignore[misc]

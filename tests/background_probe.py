@@ -84,7 +84,7 @@ def await_result(client: Any, handles: dict[str, str], claimed: Any) -> dict[str
     deadline = time.monotonic() + JOB_TIMEOUT_S
     while time.monotonic() < deadline:
         response = client.post(poll_path(handles), json=body)
-        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.status_code == 200, (response.status_code, response.get_data(as_text=True))
         data = response.get_json()
         if "response" in data:
             return data["response"][PROBE_OUT]["children"]

@@ -9,6 +9,7 @@ what those refuse stays refused. Celery: the same through a real worker process 
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 
 import psutil
@@ -34,7 +35,7 @@ from tests.background_probe import (
     register_probe,
     run_job,
 )
-from tests.conftest import REDIS_TEST_URL, AuthActions, build_app, make_login_user
+from tests.conftest import REDIS_TEST_URL, AuthActions, as_user, build_app, make_login_user
 from tests.stack.services import CeleryWorker, wait_for
 
 
@@ -138,6 +139,29 @@ def test_embedded_job_is_stopped_at_its_time_limit(probe_app, two_users):
     response = alice.post(poll_path(handles), json=probe_body(None))
     # The job's error (JobTimeLimitExceeded) is the poll's error: no result, no endless wait.
     assert response.status_code == 500
+
+
+def test_a_result_stored_as_its_job_ends_is_not_taken_for_a_cancel(probe_app, two_users):
+    """Dash reads the result, then asks whether the job still runs: a job that stores its
+    result and ends in between must still be shown, not taken for cancelled."""
+    manager = probe_app.server.extensions["ft_background"]
+    key = f"{manager.key_prefix}{two_users['alice']}-{'0' * 64}"
+    # A process of this test's own for the job: Dash kills the job once its result is read.
+    job = subprocess.Popen(["sleep", "30"])
+    try:
+
+        def ends_just_now(_job):
+            manager.handle.set(key, {"done": True})
+            return False
+
+        manager.job_running = ends_just_now
+        with as_user(probe_app, two_users["alice"]):
+            assert manager.get_result(key, job.pid) == {"done": True}
+            # A job that ended without a result stays cancelled.
+            assert manager.get_result(key + "x", job.pid) is manager.UNDEFINED
+    finally:
+        job.kill()
+        job.wait(timeout=10)
 
 
 def _running(pid: int) -> bool:
