@@ -20,7 +20,9 @@ import functools
 import hashlib
 import multiprocessing
 import signal
+import threading
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -74,13 +76,7 @@ def make_background_manager(settings: Settings) -> DiskcacheJobs | CeleryJobs:
     """The manager create_app hands to Dash; create_app binds it to its server afterwards."""
     if settings.background_mode == "celery":
         return CeleryJobs(make_celery(settings), settings)
-    directory = settings.resolved_jobs_dir
-    directory.mkdir(parents=True, exist_ok=True)
-    cache = diskcache.Cache(str(directory))
-    # diskcache reopens its SQLite file on first use (per thread and process): until a job
-    # runs, an app holds no file descriptor for it (tests build hundreds of apps).
-    cache.close()
-    return DiskcacheJobs(cache, settings)
+    return DiskcacheJobs(settings)
 
 
 def worker_celery(dash_app: Dash) -> Celery:
@@ -242,11 +238,23 @@ class _ForkingDiskcacheManager(DiskcacheManager):
     which this app does not ship: a forked child needs no pickling.
     """
 
-    def __init__(self, cache: diskcache.Cache) -> None:
-        # DiskcacheManager.__init__ only checks its imports (multiprocess) and stores these two.
-        self.handle = cache
+    def __init__(self, directory: Path) -> None:
+        # DiskcacheManager.__init__ only checks its imports (multiprocess) and stores the cache
+        # and `expire`. The cache is opened when first used: creating its SQLite file costs
+        # ~30 ms, and tests build hundreds of apps that never run a job.
+        self.directory = directory
+        self._cache: diskcache.Cache | None = None
+        self._cache_lock = threading.Lock()
         self.expire = None
         Manager.__init__(self, None)
+
+    @property
+    def handle(self) -> diskcache.Cache:
+        with self._cache_lock:
+            if self._cache is None:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self._cache = diskcache.Cache(str(self.directory))
+            return self._cache
 
     def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> int | None:
         # daemon: a stopping web process ends its jobs (their transactions roll back) instead of
@@ -261,9 +269,9 @@ class _ForkingDiskcacheManager(DiskcacheManager):
 class DiskcacheJobs(_UserJobs, _ForkingDiskcacheManager):
     """The embedded default: a forked process per job, results on disk."""
 
-    def __init__(self, cache: diskcache.Cache, settings: Settings) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.time_limit_s = settings.job_time_limit_s
-        super().__init__(cache)
+        super().__init__(settings.resolved_jobs_dir)
         self._leave_global_registry()
 
     def _before_job(self) -> None:

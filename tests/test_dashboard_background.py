@@ -202,6 +202,8 @@ def test_diskcache_manager_lives_under_the_instance_path_one_per_app(tmp_path):
     first = make_background_manager(Settings(instance_path=tmp_path / "a"))
     second = make_background_manager(Settings(instance_path=tmp_path / "b"))
     assert isinstance(first, DiskcacheJobs) and isinstance(second, DiskcacheJobs)
+    # Opened when a job first needs it: an app that runs none costs no SQLite file.
+    assert not (tmp_path / "a" / "background-jobs").exists()
     assert first.handle.directory == str(tmp_path / "a" / "background-jobs")
     assert second.handle.directory != first.handle.directory
     # Out of Dash's process-wide list: a test run's hundreds of apps do not each get every
