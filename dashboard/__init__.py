@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         **cache_config(settings),
     )
     server.extensions["ft_settings"] = settings
+    server.extensions["ft_background"] = background
     init_database(server, settings)
     cache.init_app(server)
     auth.init_app(server, settings)

@@ -20,12 +20,16 @@ import functools
 import hashlib
 import multiprocessing
 import signal
+import threading
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import diskcache
-from dash import CeleryManager, DiskcacheManager
+from celery import Celery
+from celery.signals import worker_process_init
+from dash import CeleryManager, Dash, DiskcacheManager
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.background_callback.managers import BaseBackgroundCallbackManager
@@ -72,13 +76,35 @@ def make_background_manager(settings: Settings) -> DiskcacheJobs | CeleryJobs:
     """The manager create_app hands to Dash; create_app binds it to its server afterwards."""
     if settings.background_mode == "celery":
         return CeleryJobs(make_celery(settings), settings)
-    directory = settings.resolved_jobs_dir
-    directory.mkdir(parents=True, exist_ok=True)
-    cache = diskcache.Cache(str(directory))
-    # diskcache reopens its SQLite file on first use (per thread and process): until a job
-    # runs, an app holds no file descriptor for it (tests build hundreds of apps).
-    cache.close()
-    return DiskcacheJobs(cache, settings)
+    return DiskcacheJobs(settings)
+
+
+def worker_celery(dash_app: Dash) -> Celery:
+    """The Celery app of `dash_app`'s manager, every background callback of the process made a
+    task, for `celery -A <module> worker` (dashboard/worker.py)."""
+    manager = dash_app.server.extensions["ft_background"]
+    if not isinstance(manager, CeleryJobs):
+        raise RuntimeError("the worker needs FT_BACKGROUND=celery (the default with REDIS_URL)")
+    manager.register_jobs()
+    # weak=False: the receiver is a module function, but say so rather than rely on it.
+    worker_process_init.connect(_fresh_pools, weak=False)
+    return manager.handle
+
+
+def task_names(dash_app: Dash) -> set[str]:
+    """The Celery task name of each of `dash_app`'s background callbacks, as the web side
+    queues it: Dash's key is a hash of the callback's id (its outputs) and its source."""
+    names = set()
+    for callback_id, spec in dash_app.callback_map.items():
+        if spec.get("background"):
+            key = Manager.hash_function(spec["callback"].__wrapped__, callback_id)
+            names.add(f"background_callback_{key}")
+    return names
+
+
+def _fresh_pools(**_kwargs: Any) -> None:
+    """A pool process is forked from the worker: it must not share the parent's connections."""
+    dispose_engines()
 
 
 class _UserJobs:
@@ -93,6 +119,9 @@ class _UserJobs:
     key_prefix: str = ""
     server: Flask | None = None
     func_registry: dict[str, Any]
+    # Dash's, declared for the type checker (the manager classes below define them).
+    UNDEFINED: object
+    job_running: Callable[[Any], Any]
 
     def _leave_global_registry(self) -> None:
         # Dash's own list: no registration reaches this manager through it any more.
@@ -123,10 +152,37 @@ class _UserJobs:
     def build_cache_key(
         self, fn: Callable[..., Any], args: Any, cache_args_to_ignore: Any, triggered: Any
     ) -> str:
-        """Dash's key (function, inputs, triggers) mixed with the session's user."""
+        """Dash's key (function, inputs, triggers) mixed with the session's user, and that
+        user's id in front, so the polls below can tell whose result a key names."""
         shared = super().build_cache_key(fn, args, cache_args_to_ignore, triggered)  # type: ignore[misc]
-        digest = hashlib.sha256(f"{current_user_id()}:{shared}".encode()).hexdigest()
-        return self.key_prefix + digest
+        user_id = current_user_id()
+        digest = hashlib.sha256(f"{user_id}:{shared}".encode()).hexdigest()
+        return f"{self._user_prefix(user_id)}{digest}"
+
+    def _user_prefix(self, user_id: int) -> str:
+        return f"{self.key_prefix}{user_id}-"
+
+    def _is_own(self, key: str) -> bool:
+        """Dash signs the handles it gives a page, but a page's handles carried to another
+        session would still read the result: a poll reads only its own user's keys."""
+        return key.startswith(self._user_prefix(current_user_id()))
+
+    def get_result(self, key: str, job: Any) -> Any:
+        if not self._is_own(key):
+            return self.UNDEFINED
+        result = super().get_result(key, job)  # type: ignore[misc]
+        if result is self.UNDEFINED and job is not None and not self.job_running(job):
+            # Dash asks whether the job runs after this read: a job that stored its result and
+            # ended in between would pass for cancelled, its result never shown (1 poll in 20
+            # with a quick job). A job stores its result before it ends, so read once more.
+            result = super().get_result(key, job)  # type: ignore[misc]
+        return result
+
+    def get_progress(self, key: str) -> Any:
+        return super().get_progress(key) if self._is_own(key) else None  # type: ignore[misc]
+
+    def get_updated_props(self, key: str) -> Any:
+        return super().get_updated_props(key) if self._is_own(key) else {}  # type: ignore[misc]
 
     def make_job_fn(self, fn: Callable[..., Any], progress: bool, key: str | None = None) -> Any:
         return super().make_job_fn(self._job_body(fn), progress, key)  # type: ignore[misc]
@@ -182,11 +238,23 @@ class _ForkingDiskcacheManager(DiskcacheManager):
     which this app does not ship: a forked child needs no pickling.
     """
 
-    def __init__(self, cache: diskcache.Cache) -> None:
-        # DiskcacheManager.__init__ only checks its imports (multiprocess) and stores these two.
-        self.handle = cache
+    def __init__(self, directory: Path) -> None:
+        # DiskcacheManager.__init__ only checks its imports (multiprocess) and stores the cache
+        # and `expire`. The cache is opened when first used: creating its SQLite file costs
+        # ~30 ms, and tests build hundreds of apps that never run a job.
+        self.directory = directory
+        self._cache: diskcache.Cache | None = None
+        self._cache_lock = threading.Lock()
         self.expire = None
         Manager.__init__(self, None)
+
+    @property
+    def handle(self) -> diskcache.Cache:
+        with self._cache_lock:
+            if self._cache is None:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self._cache = diskcache.Cache(str(self.directory))
+            return self._cache
 
     def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> int | None:
         # daemon: a stopping web process ends its jobs (their transactions roll back) instead of
@@ -201,9 +269,9 @@ class _ForkingDiskcacheManager(DiskcacheManager):
 class DiskcacheJobs(_UserJobs, _ForkingDiskcacheManager):
     """The embedded default: a forked process per job, results on disk."""
 
-    def __init__(self, cache: diskcache.Cache, settings: Settings) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.time_limit_s = settings.job_time_limit_s
-        super().__init__(cache)
+        super().__init__(settings.resolved_jobs_dir)
         self._leave_global_registry()
 
     def _before_job(self) -> None:

@@ -1,6 +1,7 @@
 """docker-compose.yml and .env.example keep their promises: the compose spec and compose itself
-accept them, every secret is required, db and redis stay private, and the web service is
-hardened, healthy-gated and keeps its data in named volumes.
+accept them, every secret is required, db and redis stay private, the web service is hardened,
+healthy-gated and keeps its data in named volumes, and the job worker runs the same image with
+the same settings, as hardened, health-checked by its own Celery node.
 """
 
 from __future__ import annotations
@@ -168,3 +169,44 @@ def test_env_example_documents_every_variable_with_placeholders(env_example):
     # Too short for production's 32-character minimum: an unedited copy cannot start the app.
     assert len(env_example["SECRET_KEY"]) < 32
     assert env_example["LOAD_DEMO_DATA"] == "false"
+
+
+def test_compose_worker_runs_the_app_image_with_the_web_settings(compose):
+    services = compose["services"]
+    worker, web = services["worker"], services["web"]
+    assert worker["image"] == web["image"] and worker["build"] == web["build"]
+    assert worker["command"][:4] == ["celery", "-A", "dashboard.worker", "worker"]
+    assert "--concurrency=2" in worker["command"]
+    # The same settings: the same job names, broker and key prefix as the web side that queues.
+    assert worker["environment"] == web["environment"]
+    assert "${FT_BACKGROUND:-}" in web["environment"]["FT_BACKGROUND"]
+    assert worker["restart"] == "unless-stopped"
+
+
+def test_compose_worker_waits_for_db_and_redis_and_reaches_only_them(compose):
+    worker = compose["services"]["worker"]
+    assert worker["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
+    assert worker["networks"] == ["backend"]
+    assert "ports" not in worker and "expose" not in worker
+
+
+def test_compose_worker_is_hardened_and_health_checked(compose):
+    worker = compose["services"]["worker"]
+    # No `user:` override: the image's USER 10001 (test_dockerfile.py) runs it.
+    assert "user" not in worker
+    assert worker["read_only"] is True
+    assert any(t.split(":")[0] == "/tmp" for t in worker["tmpfs"])
+    assert worker["cap_drop"] == ["ALL"]
+    assert "no-new-privileges:true" in worker["security_opt"]
+    check = worker["healthcheck"]
+    command = " ".join(check["test"])
+    assert "celery -A dashboard.worker_probe inspect ping" in command
+    # Its own node only (compose's $$ is the shell's $), each ping bounded within the check's.
+    assert '-d "celery@$$HOSTNAME"' in command
+    ping_timeout = int(re.search(r"--timeout (\d+)", command).group(1))
+    assert ping_timeout < int(check["timeout"].removesuffix("s"))
+    assert check["retries"] and check["start_period"]
+    assert int(worker["stop_grace_period"].removesuffix("s")) >= 30

@@ -64,6 +64,12 @@ def test_kustomize_renders_valid_kubernetes_objects():
     assert_ok(rendered)
     kinds = {doc["kind"] for doc in yaml.safe_load_all(rendered.stdout) if doc}
     assert {"Deployment", "StatefulSet", "Job", "HorizontalPodAutoscaler"} <= kinds
+    deployments = {
+        doc["metadata"]["name"]
+        for doc in yaml.safe_load_all(rendered.stdout)
+        if doc and doc["kind"] == "Deployment"
+    }
+    assert deployments == {"finance-tracker-web", "finance-tracker-worker"}
     assert_ok(run([validator, "--strict", "-"], input=rendered.stdout))
     # Not a resource of the kustomization (see there), so validated on its own.
     assert_ok(run([validator, "--strict", "deploy/k8s/secret.example.yaml"]))
@@ -115,6 +121,7 @@ def test_k8s_web_probes_point_at_real_routes(k8s):
     "workload",
     [
         "Deployment/finance-tracker-web",
+        "Deployment/finance-tracker-worker",
         "Job/finance-tracker-migrate",
         "StatefulSet/postgres",
         "StatefulSet/redis",
@@ -144,7 +151,11 @@ def test_k8s_pods_meet_the_restricted_standard(k8s, workload):
 
 
 def test_k8s_app_pods_run_as_the_image_user_with_writable_tmp(k8s):
-    for workload in ("Deployment/finance-tracker-web", "Job/finance-tracker-migrate"):
+    for workload in (
+        "Deployment/finance-tracker-web",
+        "Deployment/finance-tracker-worker",
+        "Job/finance-tracker-migrate",
+    ):
         pod = _pod_specs(k8s)[workload]
         assert pod["securityContext"]["runAsUser"] == APP_UID
         (container,) = pod["containers"]
@@ -279,6 +290,7 @@ def test_k8s_postgres_and_redis(k8s):
 def test_k8s_network_policies_admit_only_the_app_pods(k8s):
     app_pods = [
         web_deployment(k8s)["spec"]["template"]["metadata"]["labels"],
+        _worker(k8s)["spec"]["template"]["metadata"]["labels"],
         k8s[("Job", "finance-tracker-migrate")]["spec"]["template"]["metadata"]["labels"],
     ]
     outsider = {"app.kubernetes.io/name": "something-else", "app.kubernetes.io/component": "web"}
@@ -317,3 +329,40 @@ def _selects(selector: dict, labels: dict) -> bool:
         if expression["operator"] == "Exists" and value is None:
             return False
     return True
+
+
+def _worker(k8s: dict) -> dict:
+    return k8s[("Deployment", "finance-tracker-worker")]
+
+
+def test_k8s_worker_runs_celery_with_the_web_settings(k8s):
+    spec = _worker(k8s)["spec"]
+    assert _labels_match(spec["selector"], spec["template"]["metadata"]["labels"])
+    assert spec["template"]["metadata"]["labels"]["app.kubernetes.io/component"] == "worker"
+    (container,) = spec["template"]["spec"]["containers"]
+    web = web_container(k8s)
+    assert container["image"] == web["image"]
+    assert container["args"][:4] == ["celery", "-A", "dashboard.worker", "worker"]
+    assert container["envFrom"] == web["envFrom"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    web_env = {e["name"]: e.get("value") for e in web["env"]}
+    assert env["DATABASE_URL"] == web_env["DATABASE_URL"]
+    assert env["REDIS_URL"] == web_env["REDIS_URL"]
+    # Not behind the HPA, the Service or the PDB: those are the web pods'.
+    labels = spec["template"]["metadata"]["labels"]
+    service = k8s[("Service", "finance-tracker-web")]
+    assert not _labels_match({"matchLabels": service["spec"]["selector"]}, labels)
+
+
+def test_k8s_worker_probes_ping_its_own_celery_node(k8s):
+    pod = _worker(k8s)["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    for probe in ("startupProbe", "livenessProbe"):
+        command = container[probe]["exec"]["command"]
+        assert command[:2] == ["sh", "-c"], probe
+        assert "celery -A dashboard.worker_probe inspect ping" in command[2], probe
+        assert '-d "celery@$HOSTNAME"' in command[2], probe
+        ping_timeout = int(re.search(r"--timeout (\d+)", command[2]).group(1))
+        assert ping_timeout < container[probe]["timeoutSeconds"], probe
+    assert "readinessProbe" not in container, "no Service sends it requests"
+    assert pod["terminationGracePeriodSeconds"] >= 30

@@ -7,11 +7,13 @@ under a running gunicorn. Every wait is bounded; close() ends whatever is still 
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -292,3 +294,98 @@ class Gunicorn:
                 if process.is_running():
                     process.kill()
             return self.process.wait(timeout=10)
+
+
+class CeleryWorker:
+    """`celery -A <module> worker`, as compose's `worker` service runs it, under a node name of
+    its own. Stopped with SIGTERM (Celery's warm shutdown); its process group is killed if it
+    hangs (start_new_session: the pool processes share the group)."""
+
+    def __init__(
+        self,
+        environment: dict[str, str],
+        log_path: Path,
+        module: str = "dashboard.worker",
+        concurrency: int = 2,
+    ) -> None:
+        self.environment = environment
+        self.log_path = log_path
+        self.module = module
+        self.concurrency = concurrency
+        self.node = f"ft-test-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout_s: float = 90) -> None:
+        command = [
+            str(Path(sys.executable).parent / "celery"),
+            "-A", self.module, "worker",
+            "--loglevel=INFO", f"--concurrency={self.concurrency}", "-n", self.node,
+        ]  # fmt: skip
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=PROJECT_ROOT,
+                env=self.environment,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_for(self._ready, timeout_s, f"the Celery worker {self.node} to start", every_s=0.5)
+
+    def _ready(self) -> bool:
+        if self.process is None or self.process.poll() is not None:
+            raise AssertionError(f"the Celery worker exited at start:\n{self.log_text()}")
+        return "ready." in self.log_text()
+
+    def ping(self, timeout_s: float = 10) -> subprocess.CompletedProcess[str]:
+        """The health check of compose's worker: `celery inspect ping` of this node."""
+        command = [
+            str(Path(sys.executable).parent / "celery"),
+            "-A", "dashboard.worker_probe", "inspect", "ping",
+            "-d", self.node, "--timeout", str(timeout_s),
+        ]  # fmt: skip
+        return subprocess.run(
+            command,
+            cwd=PROJECT_ROOT,
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s + COMMAND_TIMEOUT_S,
+            check=False,
+        )
+
+    def inspect(self, command: str, timeout_s: float = 10) -> list:
+        """`celery inspect <command> --json` of this node: its answer."""
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A", "dashboard.worker_probe", "inspect", command,
+                "-d", self.node, "--timeout", str(timeout_s), "--json",
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s + COMMAND_TIMEOUT_S,
+            check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, f"celery inspect {command}: {done.stdout}{done.stderr}"
+        return json.loads(done.stdout)[self.node]
+
+    def pool_pids(self) -> set[int]:
+        assert self.process is not None
+        return {child.pid for child in psutil.Process(self.process.pid).children()}
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self, timeout_s: float = 30) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
