@@ -277,6 +277,9 @@ def test_the_file_holds_a_manifest_then_one_checksummed_jsonl_per_table(small_ba
         "tags": 0,
         "transaction_tags": 0,
         "split_tags": 0,
+        "import_batches": 0,
+        "import_links": 0,
+        "import_profiles": 0,
     }
     [txn] = jsonl_rows(members["tables/transactions.jsonl"])
     assert (txn["date"], txn["amount_minor"], txn["payee"]) == ("2027-01-05", -1234, "Shop")

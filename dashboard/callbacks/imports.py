@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
+from collections.abc import Callable
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update, set_props
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
@@ -25,7 +27,11 @@ from data.imports.history import list_batches
 from data.imports.uploads import stage_upload
 from data.validation import NotFound, as_id
 
+logger = logging.getLogger(__name__)
+
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# How often the page asks about a running job (Dash's default is a second).
+JOB_POLL_MS = 300
 MAPPING_VALUES = [State(control, "value") for control in ids.IMPORT_MAPPING_FIELDS.values()]
 COLUMN_CONTROLS = (
     ids.IMPORT_MAP_DATE_COLUMN, ids.IMPORT_MAP_AMOUNT, ids.IMPORT_MAP_DEBIT, ids.IMPORT_MAP_CREDIT,
@@ -194,6 +200,8 @@ def register(app: Dash) -> None:
         background=True,
         progress=PROGRESS,
         running=RUNNING,
+        interval=JOB_POLL_MS,
+        on_error=_job_failed(ids.IMPORT_QUESTIONS),
         prevent_initial_call=True,
     )
     def preview_callback(set_progress: Any, state: Any, account: Any, apply: Any, store: Any,
@@ -237,6 +245,8 @@ def register(app: Dash) -> None:
         background=True,
         progress=PROGRESS,
         running=[*RUNNING, (Output(ids.IMPORT_COMMIT, "disabled"), True, True)],
+        interval=JOB_POLL_MS,
+        on_error=_job_failed(ids.IMPORT_RESULT),
         prevent_initial_call=True,
     )
     def commit_callback(set_progress: Any, **review: Any) -> dict[str, Any]:
@@ -288,6 +298,18 @@ def register(app: Dash) -> None:
             return False, no_update, no_update, no_update
         feedback = undo_confirmed(user_id, batch_id)
         return False, feedback, next_refresh(history), next_refresh(refresh)
+
+
+def _job_failed(target: str) -> Callable[[Exception], None]:
+    """A job's unexpected error (or its time limit) as a message where the page shows results,
+    instead of a 500 to the poll; the error itself goes to the log."""
+
+    def shown(error: Exception) -> None:
+        logger.error("import job failed", exc_info=error)
+        message = "The import stopped on an unexpected error; nothing was stored. Try again."
+        set_props(target, {"children": dbc.Alert(message, color="danger")})
+
+    return shown
 
 
 def _filled(values: dict[str, Any]) -> dict[str, Any]:
