@@ -195,3 +195,23 @@ def test_text_that_looks_like_a_formula_is_stored_verbatim(app, engine, alice):
         payees = set(conn.execute(select(transactions.c.payee)).scalars())
     assert any(payee.startswith("=HYPERLINK(") for payee in payees)
     assert any(payee.startswith(("+", "@")) for payee in payees)
+
+
+def test_one_import_bumps_data_version_once_and_the_next_file_finds_its_account(app, engine, alice):
+    from data.lookups import data_version
+
+    account = setup_writes.create_account(engine, alice, "Giro", "checking")
+    before = data_version(engine, alice)
+    with as_user(app, alice):
+        content = (FIXTURES / "camt053_001_02.xml").read_bytes()
+        state, _status, _ = imports.stage(alice, data_url(content), "camt.xml")
+        shown = import_review.preview_view(alice, state, str(account), None, Progress())
+        review = {"store": shown["store"], "account": str(account), "probable": "skip",
+                  "decisions": {}}  # fmt: skip
+        assert import_review.commit_view(alice, review, Progress()).get("done")
+        assert data_version(engine, alice) == before + 1
+        # The next statement of the same IBAN: its account is chosen without asking.
+        state, _status, _ = imports.stage(alice, data_url(content), "camt-again.xml")
+        again = import_review.preview_view(alice, state, None, None, Progress())
+    assert again["account"] == str(account) and "same bank account" in again["account_note"]
+    assert "New: 0" in str(again["summary"])

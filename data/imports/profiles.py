@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select, update
 
 from data import validation as v
-from data.ownership import bump_version, insert_id, owned_row
+from data.ownership import insert_id, owned_row
 from data.schema import accounts, import_profiles
 
 
@@ -31,8 +31,9 @@ def save_profile(
 ) -> Profile:
     """Store `mapping` (CsvMapping.to_json()) for this account and header; named after the
     account the first time ("Checking CSV", "Checking CSV 2" ...), keeping a name once given."""
+    # No bump_version: no read model shows profiles, and an import bumps data_version once,
+    # in the transaction that stores its lines.
     with engine.begin() as conn:
-        bump_version(conn, user_id)
         account = owned_row(conn, accounts, user_id, account_id, "account")
         key = (
             import_profiles.c.user_id == user_id,
