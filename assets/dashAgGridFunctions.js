@@ -25,6 +25,19 @@
     new: ["import", "skip"],
     probable: ["skip", "link", "import"],
   };
+  /* The review's Status column: a line's fate (data.kind) as a person reads it. */
+  const FATES = {
+    new: "New",
+    duplicate_ref: "Duplicate (bank reference)",
+    duplicate_fingerprint: "Duplicate (imported before)",
+    probable: "Probably your entry",
+    error: "Error",
+    skipped: "Skipped",
+  };
+  functions.importFateLabel = function (params) {
+    return FATES[params.value] || params.value || "";
+  };
+
   functions.importDecisionEditable = function (params) {
     return Boolean(params.data && DECISIONS[params.data.kind]);
   };

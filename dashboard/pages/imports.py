@@ -20,8 +20,8 @@ FORMATS_TEXT = "CSV from any bank, OFX, QFX, QIF or CAMT.053 (XML)"
 
 REVIEW_COLUMNS = [
     {"field": "n", "headerName": "Line", "width": 80, "type": "numericColumn"},
-    {"field": "fate", "headerName": "Status", "width": 170, "filter": True,
-     "cellClass": "import-fate"},
+    {"field": "kind", "headerName": "Status", "width": 190,
+     "valueFormatter": {"function": "importFateLabel(params)"}, "cellClass": "import-fate"},
     {"field": "decision", "headerName": "Decision", "width": 150,
      "editable": {"function": "importDecisionEditable(params)"},
      "cellEditor": "agSelectCellEditor",

@@ -81,7 +81,7 @@ def test_upload_correct_the_date_format_commit_reimport_and_undo(page, tmp_path)
     page.select_option(f"#{ids.IMPORT_ACCOUNT}", str(CHECKING))
     upload(page, path)
     wait_text(page, ids.IMPORT_SUMMARY, "New: 0")
-    assert "Duplicate (same line): 4" in page.locator(f"#{ids.IMPORT_SUMMARY}").inner_text()
+    assert "Duplicate (imported before): 4" in page.locator(f"#{ids.IMPORT_SUMMARY}").inner_text()
 
     page.locator(f"#{ids.IMPORT_HISTORY} button", has_text="Undo").first.click()
     wait_text(page, ids.IMPORT_UNDO_TEXT, "removes the 4 transactions")
