@@ -248,3 +248,20 @@ def test_any_overlapping_cut_by_days_imports_the_same_set_as_the_whole(engine, r
     assert sorted(stored(engine, user)) == sorted(
         (item.date, to_minor(item.amount, "EUR")[0], item.payee) for item in lines
     )
+
+
+def test_a_row_moved_to_another_account_since_its_import_is_still_a_duplicate(engine, home):
+    """The fast lookup reads the account's days; the unique index catches a row moved away,
+    and the commit runs again looking every fingerprint up: nothing stored twice, no error."""
+    savings = setup_writes.create_account(engine, home["user"], "Savings", "savings")
+    commit_import(engine, home["user"], home["checking"], COFFEES, SOURCE)
+    with engine.begin() as conn:
+        conn.execute(
+            transactions.update()
+            .where(transactions.c.payee == "Market")
+            .values(account_id=savings, date=date(2026, 1, 1))
+        )
+    again = commit_import(engine, home["user"], home["checking"], COFFEES, SOURCE)
+    assert again.counts["imported_count"] == 0
+    assert again.counts["duplicate_fingerprint_count"] == 3
+    assert len(stored(engine, home["user"])) == 3

