@@ -167,7 +167,7 @@ def review_card() -> dbc.Card:
         rowData=[],
         columnDefs=REVIEW_COLUMNS,
         defaultColDef={"sortable": True, "resizable": True},
-        getRowId="params.data.n",
+        getRowId="importRowId(params)",
         dashGridOptions={"animateRows": False, "tooltipShowDelay": 300, "singleClickEdit": True},
         style={"height": "min(60vh, 560px)", "minHeight": "320px"},
         className="import-grid",
