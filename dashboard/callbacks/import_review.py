@@ -174,8 +174,10 @@ def _row(planned: PlannedLine, currency: str, names: Mapping[int, str]) -> dict[
 
 def summary(plan: ImportPlan) -> html.Div:
     counts = plan.counts()
+    # Dark text on the light colours: white on yellow or light grey is unreadable.
     badges = [
-        dbc.Badge(f"{FATE_LABELS[fate]}: {counts[fate]:,}", color=color, class_name="me-1")
+        dbc.Badge(f"{FATE_LABELS[fate]}: {counts[fate]:,}", color=color, class_name="me-1",
+                  text_color="dark" if color in ("warning", "light") else None)
         for fate, color in (
             ("new", "success"), ("duplicate_ref", "secondary"),
             ("duplicate_fingerprint", "secondary"), ("probable", "warning"),

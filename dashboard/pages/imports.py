@@ -64,6 +64,8 @@ def upload_card() -> dbc.Card:
             [
                 html.H2("1. The file and its account", className="h6"),
                 html.P(f"{FORMATS_TEXT}.", className="small text-muted mb-2"),
+                # Names the drop zone's file input (assets/widget-a11y.js passes it on).
+                dbc.Label("Statement file", html_for=ids.IMPORT_UPLOAD, class_name="small mb-1"),
                 upload,
                 html.Div(
                     id=ids.IMPORT_UPLOAD_STATUS,
@@ -165,7 +167,7 @@ def review_card() -> dbc.Card:
         rowData=[],
         columnDefs=REVIEW_COLUMNS,
         defaultColDef={"sortable": True, "resizable": True},
-        getRowId="params.data.n",
+        getRowId="importRowId(params)",
         dashGridOptions={"animateRows": False, "tooltipShowDelay": 300, "singleClickEdit": True},
         style={"height": "min(60vh, 560px)", "minHeight": "320px"},
         className="import-grid",

@@ -1,7 +1,9 @@
 """axe-core's WCAG 2.0 and 2.1 A/AA rules on every page, light and dark: no violation.
 
 Pages: the overview, /transactions (also with the edit modal open and with a field's message
-shown), /budgets, /accounts, the /logout confirmation and /login (also after a wrong password).
+shown), /budgets, /accounts, /import (with a file's review shown: its question, the CSV reading's
+controls, the grid and the counts), the /logout confirmation and /login (also after a wrong
+password).
 axe-core comes with axe-playwright-python (its axe.min.js, no network). A failure lists each
 violation as page, rule id, node and axe's summary of what is wrong, so it says what to fix.
 """
@@ -14,6 +16,7 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 
 from dashboard import ids
+from data.demo_household import CHECKING
 from tests.e2e.conftest import TIMEOUT_MS, wait_until
 
 AXE_OPTIONS = {
@@ -31,7 +34,17 @@ READY = {
     "/transactions": f"#{ids.GRID} .ag-row [col-id='payee']",
     "/budgets": f"#{ids.BUDGET_TABLE} .progress",
     "/accounts": f"#{ids.ACCOUNTS_TABLE} input",
+    "/import": f"#{ids.IMPORT_ACCOUNT} option[value='{CHECKING}']",
 }
+# /import once a file is under review: its rows in the grid, the reading's controls shown.
+IMPORT_REVIEWED = f"#{ids.IMPORT_MAPPING_CARD}[style*='block'] ~ * #{ids.IMPORT_GRID} .ag-row"
+# Day or month first? The review asks, and shows each line as an error until it is answered:
+# the question, the reading's controls, the grid and every count show.
+IMPORT_CSV = """Datum;Betrag;Empfänger
+01/02/2026;-12,34;Bakery
+03/04/2026;-56,78;Grocer
+05/06/2026;100,00;Refund
+"""
 THEMES = ("light", "dark")
 THEME_IS_JS = "theme => document.documentElement.getAttribute('data-bs-theme') === theme"
 
@@ -89,8 +102,22 @@ def show_a_field_error(page) -> None:
     wait_settled(page, f"#{ids.ENTRY_AMOUNT}.is-invalid")
 
 
+def review_an_import(page, tmp_path) -> None:
+    """Choose the account and upload a small CSV, as a person does; wait for its review."""
+    page.select_option(f"#{ids.IMPORT_ACCOUNT}", str(CHECKING))
+    path = tmp_path / "statement.csv"
+    path.write_bytes(IMPORT_CSV.encode("cp1252"))
+    page.set_input_files(f"#{ids.IMPORT_UPLOAD} input[type=file]", str(path))
+    wait_settled(page, IMPORT_REVIEWED)
+    shown = page.evaluate(
+        "ids => ids.map(id => document.getElementById(id).innerText)",
+        [ids.IMPORT_QUESTIONS, ids.IMPORT_SUMMARY],
+    )
+    assert "date format" in shown[0] and "3 lines" in shown[1] and "Error: 3" in shown[1], shown
+
+
 @pytest.mark.parametrize("theme", THEMES)
-def test_every_page_has_no_axe_violations(page, theme):
+def test_every_page_has_no_axe_violations(page, theme, tmp_path):
     found: dict[str, list[dict[str, Any]]] = {}
     for path, ready in READY.items():
         page.goto(page.base_url + path)
@@ -107,6 +134,9 @@ def test_every_page_has_no_axe_violations(page, theme):
             page.keyboard.press("Escape")
             show_a_field_error(page)
             found[f"{path} (a field's message shown)"] = axe_violations(page)
+        if path == "/import":
+            review_an_import(page, tmp_path)
+            found[f"{path} (a file under review)"] = axe_violations(page)
     page.goto(page.base_url + "/logout")
     page.locator("#logout-submit").wait_for()
     found["/logout"] = axe_violations(page)

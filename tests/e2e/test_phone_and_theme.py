@@ -2,8 +2,8 @@
 
 Every page at 375 x 800, light and dark: nothing wider than the screen, the inputs of the budget
 and accounts tables wide enough for "12,345.67", gauge and bar labels whole and readable, the
-over-budget rows at WCAG AA contrast, the sign-in page in the stored theme, and a grid that
-logs no AG Grid warning.
+over-budget rows and the import's review at WCAG AA contrast, the sign-in page in the stored
+theme, and a grid that logs no AG Grid warning.
 """
 
 from __future__ import annotations
@@ -17,21 +17,30 @@ import pytest
 from dashboard import ids
 from dashboard.security.passwords import DEMO_USERNAME
 from data import receipt_writes, setup_writes, users, writes
+from data.demo_household import CHECKING
 from data.entries import Transaction
 from data.months import month_start
 from tests.e2e.conftest import TIMEOUT_MS, login, wait_until
 
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1440, "height": 900}
-PAGES = ("/", "/transactions", "/budgets", "/accounts", "/login")
+PAGES = ("/", "/transactions", "/budgets", "/accounts", "/import", "/login")
 # What shows that a page has drawn its data, so that it is measured whole.
 READY = {
     "/": f"#{ids.GAUGES} .js-plotly-plot .main-svg",
     "/transactions": f"#{ids.GRID} .ag-row",
     "/budgets": f"#{ids.BUDGET_GAUGES} .js-plotly-plot .main-svg",
     "/accounts": f"#{ids.ACCOUNTS_TABLE} input",
+    "/import": f"#{ids.IMPORT_HISTORY} > *",
     "/login": "#username",
 }
+# /import with a file under review: its rows in the grid, the CSV reading's controls shown.
+IMPORT_REVIEWED = f"#{ids.IMPORT_MAPPING_CARD}[style*='block'] ~ * #{ids.IMPORT_GRID} .ag-row"
+# Day or month first? The review asks (an alert), and shows every count and line.
+IMPORT_CSV = """Datum;Betrag;Empfänger
+01/02/2026;-12,34;Bakery with a rather long name for a phone screen
+03/04/2026;-56,78;Grocer
+"""
 WIDEST_AMOUNT = "12,345.67"
 AA_CONTRAST = 4.5
 # Where the theme switch keeps its value (Dash persistence), read by assets/stored-theme.js.
@@ -101,12 +110,16 @@ BAR_LABELS_JS = """id => {
             inside: drawn.left >= box.left - 0.5 && drawn.right <= box.right + 0.5};
   });
 }"""
-# WCAG 2 contrast of every piece of text in the over-budget rows against what is painted
-# under it: background colours composited from the root down (alpha included).
+# WCAG 2 contrast of every piece of text in the rows or blocks `selector` matches against what
+# is painted under it: background colours composited from the root down (alpha included).
+# Colours come as rgb()/rgba() or, where a stylesheet mixes them (AG Grid's header), as
+# color(srgb r g b) with components from 0 to 1.
 CONTRAST_JS = """selector => {
   const rgba = value => {
     const parts = value.match(/[\\d.]+/g).map(Number);
-    return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+    const scale = value.startsWith('color(srgb') ? 255 : 1;
+    return [parts[0] * scale, parts[1] * scale, parts[2] * scale,
+            parts.length > 3 ? parts[3] : 1];
   };
   const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3]));
   const backdrop = element => {
@@ -257,16 +270,48 @@ def assert_over_budget_rows_read_well(page) -> None:
     assert low == [], f"below WCAG AA {AA_CONTRAST}:1: {low}"
 
 
-def test_every_page_fits_a_phone(phone):
+def review_an_import(page, tmp_path) -> None:
+    """Choose the account and upload a small CSV, as a person does; wait for its review."""
+    page.select_option(f"#{ids.IMPORT_ACCOUNT}", str(CHECKING))
+    path = tmp_path / "statement.csv"
+    path.write_bytes(IMPORT_CSV.encode("cp1252"))
+    page.set_input_files(f"#{ids.IMPORT_UPLOAD} input[type=file]", str(path))
+    page.locator(IMPORT_REVIEWED).first.wait_for()
+    wait_until(page, "id => document.getElementById(id).innerText", ids.IMPORT_QUESTIONS)
+
+
+def assert_fits(page, path: str) -> None:
+    fit = page.evaluate(OVERFLOW_JS)
+    assert fit["scrollWidth"] <= fit["width"], f"{path} is {fit['scrollWidth']} px wide"
+    assert fit["cells"] == [], f"{path}: cut off at the screen's edge: {fit['cells']}"
+
+
+def test_every_page_fits_a_phone(phone, tmp_path):
     for path in PAGES:
         phone.open(path)
         if path in ("/", "/budgets"):
             wait_for_gauges(phone.page, f"#{ids.GAUGES if path == '/' else ids.BUDGET_GAUGES}")
-        fit = phone.page.evaluate(OVERFLOW_JS)
-        assert fit["scrollWidth"] <= fit["width"], f"{path} is {fit['scrollWidth']} px wide"
-        assert fit["cells"] == [], f"{path}: cut off at the screen's edge: {fit['cells']}"
+        assert_fits(phone.page, path)
+        if path == "/import":
+            review_an_import(phone.page, tmp_path)
+            assert_fits(phone.page, f"{path} (a file under review)")
         # Dash's pages write "light" themselves; the sign-in page leaves the default.
         assert phone.theme() in (("dark",) if phone.dark else (None, "light")), path
+    assert phone.console == []
+
+
+def test_the_import_review_reads_at_aa_contrast(phone, tmp_path):
+    """Every text of the import page's cards (the question, the counts, the reading's
+    controls, the history) against what is painted under it, light and dark."""
+    phone.open("/import")
+    review_an_import(phone.page, tmp_path)
+    phone.page.mouse.move(0, 0)
+    results = phone.page.evaluate(CONTRAST_JS, ".card-body")
+    texts = " ".join(r["text"] for r in results)
+    # (CONTRAST_JS keeps 40 characters of each text)
+    assert "Is 01/02/2026" in texts and "Import 0 new lines" in texts, texts
+    low = [r for r in results if r["ratio"] < AA_CONTRAST]
+    assert low == [], f"below WCAG AA {AA_CONTRAST}:1: {low}"
     assert phone.console == []
 
 

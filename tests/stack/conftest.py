@@ -27,6 +27,7 @@ from tests.conftest import service_unavailable
 from tests.stack.dash_client import DashClient
 from tests.stack.services import (
     COMMAND_TIMEOUT_S,
+    CeleryWorker,
     Gunicorn,
     PrivatePostgres,
     PrivateRedis,
@@ -164,6 +165,18 @@ def start_gunicorn(request, environment: dict[str, str], log_path: Path) -> Guni
     request.addfinalizer(server.stop)
     server.start()
     return server
+
+
+def start_worker(
+    request, environment: dict[str, str], log_dir: Path, module: str = "dashboard.worker"
+) -> CeleryWorker:
+    """`celery -A <module> worker` (compose's worker service), stopped when `request` ends."""
+    log = log_dir / f"{module}.log"
+    _logs.append(log)
+    worker = CeleryWorker(environment, log, module=module, concurrency=2)
+    request.addfinalizer(worker.stop)
+    worker.start()
+    return worker
 
 
 @pytest.fixture(scope="session")

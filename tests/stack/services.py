@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import psutil
 import redis
@@ -355,7 +355,7 @@ class CeleryWorker:
             check=False,
         )
 
-    def inspect(self, command: str, timeout_s: float = 10) -> list:
+    def inspect(self, command: str, timeout_s: float = 10) -> Any:
         """`celery inspect <command> --json` of this node: its answer."""
         done = subprocess.run(
             [

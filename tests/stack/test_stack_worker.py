@@ -2,10 +2,11 @@
 
 `celery -A dashboard.worker worker` starts on the private PostgreSQL and the password-protected
 Redis, answers the compose health check (`celery inspect ping` of its node) and serves every
-background callback of the app under the name the web side queues it by. A background callback
-runs through a worker: until the import page's callbacks exist, a probe callback registered on
-an app the test builds with the same environment (tests/background_probe.py) is queued through
-that app and run by a worker that registers the same probe.
+background callback of the app under the name the web side queues it by: the import page's
+preview and commit, nothing else. test_stack_import.py runs both through gunicorn and this
+worker; here a probe callback registered on an app the test builds with the same environment
+(tests/background_probe.py) is queued through that app and run by a worker that registers the
+same probe, to see whose job it is and which process ran it.
 """
 
 from __future__ import annotations
@@ -15,35 +16,39 @@ import time
 
 import pytest
 
-from dashboard import create_app
+from dashboard import create_app, ids
 from dashboard.background import CeleryJobs, task_names
 from dashboard.settings import Settings
 from tests.background_probe import register_probe, run_job
 from tests.conftest import AuthActions
-from tests.stack.conftest import DEMO_PASSWORD, DEMO_USERNAME, _logs
+from tests.stack.conftest import DEMO_PASSWORD, DEMO_USERNAME, start_worker
 from tests.stack.services import CeleryWorker
 
 pytestmark = pytest.mark.stack
 
-
-def _start_worker(request, environment, tmp_path, module: str) -> CeleryWorker:
-    log = tmp_path / f"{module}.log"
-    _logs.append(log)
-    worker = CeleryWorker(environment, log, module=module, concurrency=2)
-    request.addfinalizer(worker.stop)
-    worker.start()
-    return worker
+# The first output of each background callback of the app (Dash names a callback by its
+# outputs): the import's preview and commit.
+BACKGROUND_CALLBACKS = {f"..{ids.IMPORT_GRID}.rowData", f"..{ids.IMPORT_RESULT}.children"}
 
 
-def _web_app(web_env: dict[str, str]):
+def web_app(web_env: dict[str, str]):
     """The app as gunicorn builds it from compose's environment, in this process."""
     app = create_app(Settings.from_env(web_env))
     assert isinstance(app.server.extensions["ft_background"], CeleryJobs)
     return app
 
 
+def background_callbacks(app) -> set[str]:
+    """The first output of each of `app`'s background callbacks."""
+    return {
+        callback_id.split("...")[0]
+        for callback_id, spec in app.callback_map.items()
+        if spec.get("background")
+    }
+
+
 def test_the_worker_answers_its_health_check_and_knows_every_job(request, stack, web_env, tmp_path):
-    worker = _start_worker(request, web_env, tmp_path, "dashboard.worker")
+    worker = start_worker(request, web_env, tmp_path)
     ping = worker.ping()
     assert ping.returncode == 0, ping.stdout + ping.stderr
     assert "pong" in ping.stdout
@@ -52,12 +57,15 @@ def test_the_worker_answers_its_health_check_and_knows_every_job(request, stack,
     assert absent.ping(timeout_s=2).returncode != 0
     registered = worker.inspect("registered")
     served = {name for name in registered if name.startswith("background_callback_")}
-    assert served == task_names(_web_app(web_env))
+    app = web_app(web_env)
+    assert background_callbacks(app) == BACKGROUND_CALLBACKS
+    assert len(task_names(app)) == len(BACKGROUND_CALLBACKS)
+    assert served == task_names(app)
 
 
 def test_a_background_callback_runs_through_the_worker(request, stack, web_env, tmp_path):
-    worker = _start_worker(request, web_env, tmp_path, "tests.background_probe_worker")
-    app = _web_app(web_env)
+    worker = start_worker(request, web_env, tmp_path, "tests.background_probe_worker")
+    app = web_app(web_env)
     register_probe(app)
     client = app.server.test_client()
     assert AuthActions(client).login(DEMO_USERNAME, DEMO_PASSWORD).status_code == 302
