@@ -125,7 +125,8 @@ def _preview_outputs(user_id: int, upload_id: int, preview: Preview) -> dict[str
         "decisions": {},
         "mapping_style": {"display": "block"} if reading.csv is not None else {"display": "none"},
     }
-    if preview.account_id is not None:
+    # Only an account the page did not send: setting the select runs this preview again.
+    if preview.account_reason in ("remembered", "profile"):
         outputs["account"] = str(preview.account_id)
     outputs["account_note"] = _account_note(preview.account_reason, preview)
     if reading.csv is not None:
