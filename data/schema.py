@@ -380,3 +380,52 @@ budgets = Table(
     CheckConstraint("limit_minor >= 0", name="limit_not_negative"),
     Index(None, "user_id", "month"),
 )
+
+# A user's categorisation rules, in `position` order (data/rules/). No unique index on
+# (user_id, position): moving a rule rewrites the positions of all of them in one transaction,
+# and a unique index would be violated midway on PostgreSQL.
+rules = Table(
+    "rules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default=text("TRUE")),
+    # data/rules/model.py's definition_to_json: match, conditions, actions, stop.
+    Column("definition", Text, nullable=False),
+    _created_at(),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("user_id", "name"),
+    Index(None, "user_id", "position"),
+)
+
+# One "apply to existing" of rules, undone as one step; undone runs stay listed (undone_at).
+rule_runs = Table(
+    "rule_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    _created_at(),
+    Column("undone_at", DateTime(timezone=True), nullable=True),
+    # How many transactions the run changed.
+    Column("count", Integer, nullable=False),
+    Index(None, "user_id", "created_at"),
+)
+
+# Each transaction a run changed: its payee, memo, category_id and tags before and after, as
+# JSON. Undo restores `before` where the row still holds `after` (data/rules/existing.py).
+rule_run_changes = Table(
+    "rule_run_changes",
+    metadata,
+    Column("run_id", Integer, ForeignKey("rule_runs.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "transaction_id",
+        Integer,
+        ForeignKey("transactions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("before", Text, nullable=False),
+    Column("after", Text, nullable=False),
+    Index(None, "transaction_id"),
+)
