@@ -77,7 +77,7 @@ def preview_existing(
 
 def _preview(conn: Connection, user_id: int, compiled: CompiledRules, limit: int) -> RulePreview:
     matched = changed = 0
-    examples = []
+    examples: list[RuleChange] = []
     for row_id, before in _past(conn, user_id):
         outcome = apply_rules(compiled, before)
         if not outcome.rule_ids:

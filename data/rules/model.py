@@ -4,7 +4,8 @@ A rule matches when all (match="all") or any (match="any") of its conditions hol
 actions change the transaction; `stop` ends the run after it. Text conditions compare the
 payee or memo case-insensitively with spacing collapsed (data/imports/matching.normalised_text
 on both sides); a pattern is an RE2 expression (linear time: no look-around, no
-back-references), searched in that same normalised text, case-insensitively. Amounts are signed
+back-references), searched in that same normalised text, case-insensitively; as in RE2, \w, \d
+and \b are ASCII (\pL is any letter: "m\pL+" finds "müller"). Amounts are signed
 integer minor units, as in Transaction.amount_minor.
 
 The values check themselves when built (ValueError with a message for a person); the JSON comes
