@@ -1,4 +1,4 @@
-"""Categorisation rules as values: conditions on a transaction, actions on it, and their JSON.
+r"""Categorisation rules as values: conditions on a transaction, actions on it, and their JSON.
 
 A rule matches when all (match="all") or any (match="any") of its conditions hold, then its
 actions change the transaction; `stop` ends the run after it. Text conditions compare the
