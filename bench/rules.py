@@ -48,6 +48,7 @@ def rules(count: int, seed: int = 5) -> list[Rule]:
         merchant = draw.randrange(2_000)
         kind = number % 10
         payee_text = f"{KINDS[merchant % len(KINDS)]} {merchant}"
+        conditions: tuple[Condition, ...]
         if kind < 4:
             conditions = (Condition("payee", "contains", f"{merchant} {CITIES[merchant % 5]}"),)
         elif kind < 6:

@@ -280,6 +280,9 @@ def test_the_file_holds_a_manifest_then_one_checksummed_jsonl_per_table(small_ba
         "import_batches": 0,
         "import_links": 0,
         "import_profiles": 0,
+        "rules": 0,
+        "rule_runs": 0,
+        "rule_run_changes": 0,
     }
     [txn] = jsonl_rows(members["tables/transactions.jsonl"])
     assert (txn["date"], txn["amount_minor"], txn["payee"]) == ("2027-01-05", -1234, "Shop")

@@ -181,3 +181,49 @@ def test_a_database_at_0007_with_rows_upgrades_to_imports_with_nothing_lost(empt
         )
     assert diff == []
     engine.dispose()
+
+
+def test_a_database_at_0008_with_rows_upgrades_to_rules_and_back_with_nothing_lost(empty_url):
+    """0009 adds rules, rule_runs and rule_run_changes: every row stays, a run's changes go
+    with their transaction (cascade), and a downgrade drops the tables and keeps the rows."""
+    engine = make_engine(empty_url)
+    _migrate(engine, "0008")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO users (username) VALUES ('keep')")
+        conn.exec_driver_sql(
+            "INSERT INTO accounts (user_id, name, type, currency)"
+            " VALUES (1, 'Bank', 'checking', 'EUR')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO transactions (user_id, account_id, date, amount_minor, payee)"
+            " VALUES (1, 1, '2026-11-01', -90000, 'Rent'), (1, 1, '2026-11-02', -1234, 'Cafe')"
+        )
+    before = _rows(engine)
+
+    upgrade_to_head(engine)
+
+    assert _rows(engine) == before
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO rules (user_id, position, name, definition) VALUES (1, 0, 'R', '{}')"
+        )
+        conn.exec_driver_sql("INSERT INTO rule_runs (user_id, count) VALUES (1, 1)")
+        conn.exec_driver_sql(
+            "INSERT INTO rule_run_changes (run_id, transaction_id, before, after)"
+            " VALUES (1, 2, '{}', '{}')"
+        )
+        assert conn.exec_driver_sql("SELECT enabled FROM rules").scalar_one() in (True, 1)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM transactions WHERE id = 2")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM rule_run_changes").scalar_one() == 0
+
+    _migrate(engine, "0008", down=True)
+    assert not {"rules", "rule_runs", "rule_run_changes"} & set(inspect(engine).get_table_names())
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
+    assert diff == []
+    engine.dispose()
