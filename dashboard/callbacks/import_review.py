@@ -24,6 +24,7 @@ from data.imports.reading import CsvReading
 from data.imports.statement import UnreadableFile
 from data.imports.uploads import load_upload
 from data.money import format_money
+from data.rules.store import list_rules
 from data.validation import NotFound, ValidationError, as_id
 
 SetProgress = Callable[[tuple[int, str]], None]
@@ -148,18 +149,28 @@ def review_rows(user_id: int, plan: ImportPlan) -> list[dict[str, Any]]:
         zip(*(lookups.list_categories(get_engine(), user_id, True)[c] for c in ("id", "name")),
             strict=True)
     )  # fmt: skip
-    return [_row(planned, plan.currency, names) for planned in plan.lines]
+    rule_names = {rule.id: rule.name for rule in list_rules(get_engine(), user_id)}
+    return [_row(planned, plan.currency, names, rule_names) for planned in plan.lines]
 
 
-def _row(planned: PlannedLine, currency: str, names: Mapping[int, str]) -> dict[str, Any]:
+def _row(
+    planned: PlannedLine,
+    currency: str,
+    names: Mapping[int, str],
+    rule_names: Mapping[int | None, str],
+) -> dict[str, Any]:
     """The grid shows the status from `kind` (assets/dashAgGridFunctions.js) and leaves out
     what is empty or said by the status already: 50,000 lines are 5 MB, not 15."""
     line, txn = planned.line, planned.transaction
     row: dict[str, Any] = {"n": line.number, "kind": planned.fate}
     if planned.fate in DEFAULT_DECISIONS:
         row["decision"] = DEFAULT_DECISIONS[planned.fate]
-    if planned.note and planned.fate not in ("duplicate_ref", "duplicate_fingerprint"):
-        row["note"] = planned.note
+    notes = [planned.note] if planned.fate not in ("duplicate_ref", "duplicate_fingerprint") else []
+    if planned.rule_ids:
+        ran = ", ".join(rule_names.get(rule_id, "?") for rule_id in planned.rule_ids)
+        notes.append(f"Rules: {ran}.")
+    if any(notes):
+        row["note"] = " ".join(note for note in notes if note)
     if txn is not None:
         category = "Split" if txn.splits else names.get(txn.category_id or 0, "")
         row.update(date=txn.date.isoformat(), amount=format_money(txn.amount_minor, currency),

@@ -15,10 +15,12 @@ from sqlalchemy.exc import IntegrityError
 
 from data.entries import Transaction
 from data.imports.matching import ImportPlan, PlannedLine, plan_import
+from data.imports.ruled import rules_transform
 from data.imports.statement import Statement
 from data.ownership import bump_version, insert_id, owned_row
 from data.schema import accounts, import_batches, import_links, receipts, transaction_splits
 from data.schema import transactions as txns
+from data.tags import clean_tags, link_transaction_tags
 from data.validation import NotFound, ValidationError
 
 # What a person can decide for a line: store it, leave it out, or (a probable match) mark the
@@ -101,7 +103,10 @@ def _commit(
         with engine.begin() as conn:
             bump_version(conn, user_id)
             account = owned_row(conn, accounts, user_id, account_id, "account")
-            plan = plan_import(conn, user_id, account, statement, exhaustive=exhaustive)
+            rules = rules_transform(conn, user_id)
+            plan = plan_import(
+                conn, user_id, account, statement, exhaustive=exhaustive, rules=rules
+            )
             if plan.problem:
                 raise ValidationError({"account_id": plan.problem})
             chosen = _chosen(plan, choices)
@@ -157,16 +162,20 @@ def _counts(plan: ImportPlan, chosen: list[tuple[PlannedLine, str]]) -> dict[str
 
 
 def _store_lines(conn: Connection, user_id: int, batch_id: int, lines: list[PlannedLine]) -> None:
-    """Whole lines in one executemany; split lines one by one (their parts need the id)."""
+    """Whole lines in one executemany; split or tagged lines one by one (they need the id)."""
     whole = []
     for planned in lines:
         txn = planned.transaction
         assert txn is not None  # only new and probable lines are chosen, and they have one
         values = _columns(txn, user_id, batch_id)
-        if not txn.splits:
+        if not txn.splits and not txn.tags:
             whole.append(values)
             continue
+        # Parts and tags (set by the user's rules) need the row's id.
         txn_id = insert_id(conn, txns, **values)
+        link_transaction_tags(conn, user_id, txn_id, clean_tags(txn.tags))
+        if not txn.splits:
+            continue
         conn.execute(
             insert(transaction_splits),
             [

@@ -17,7 +17,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,6 +32,8 @@ from data.money import format_amount, max_abs_minor, minor_units
 from data.schema import categories
 from data.schema import transactions as txns
 
+# A line's transaction through the user's rules: the result and the ids of the rules that ran.
+Transform = Callable[[Transaction], tuple[Transaction, tuple[int, ...]]]
 FATES = ("new", "duplicate_ref", "duplicate_fingerprint", "probable", "error", "skipped")
 # A hand entry within this many days of a bank line with the same amount may be the same one.
 MATCH_DAYS = 4
@@ -64,6 +66,8 @@ class PlannedLine:
     note: str = ""
     duplicate_of: int | None = None
     match: ProbableMatch | None = None
+    # The ids of the user's rules that changed `transaction`, in the order they ran.
+    rule_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,14 +85,24 @@ class ImportPlan:
 
 
 def plan_import(
-    conn: Connection, user_id: int, account: Row, statement: Statement, *, exhaustive: bool = False
+    conn: Connection,
+    user_id: int,
+    account: Row,
+    statement: Statement,
+    *,
+    exhaustive: bool = False,
+    rules: Transform | None = None,
 ) -> ImportPlan:
     """Every line of `statement` with its fate for `account` (an owned accounts row).
 
     Fingerprints are looked up around the file's days in the account (fast). `exhaustive` also
     looks up the others one by one: a row imported before and since moved to another account
     or far in time still holds its fingerprint (commit_import retries with it when the unique
-    index says so)."""
+    index says so).
+
+    `rules` (the user's rules, data/imports/ruled.py) change each line that can be stored after
+    its fingerprint and duplicate check (they see the bank's own text) and before the probable
+    matches (a payee renamed to the person's name for it finds their entry better)."""
     currency = account.currency
     problem = None
     if statement.currency and statement.currency.upper() != currency:
@@ -100,8 +114,17 @@ def plan_import(
     seen: Counter[tuple[object, ...]] = Counter()
     planned = [_read_line(line, (account.id, currency), names, seen) for line in statement.lines]
     planned = _mark_duplicates(conn, user_id, account.id, planned, exhaustive)
+    if rules is not None:
+        planned = [_ruled(item, rules) for item in planned]
     planned = _mark_probable(conn, user_id, account.id, planned)
     return ImportPlan(account.id, currency, tuple(planned), problem, statement.warnings)
+
+
+def _ruled(item: PlannedLine, rules: Transform) -> PlannedLine:
+    if item.fate != "new" or item.transaction is None:
+        return item
+    txn, rule_ids = rules(item.transaction)
+    return replace(item, transaction=txn, rule_ids=rule_ids) if rule_ids else item
 
 
 def normalised_text(*parts: str) -> str:
