@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from dash import Dash, Input, Output, State, html, no_update
@@ -38,7 +39,10 @@ from dashboard.security.auth import current_user_id
 from dashboard.transaction_forms import AMOUNT_HELP, RECEIPT_PROMPT, TRANSFER_AMOUNT_HELP
 from data import lookups
 from data.entries import Transaction, Transfer
-from data.validation import MIN_SPLITS, PAYEE_MAX, NotFound, ValidationError
+from data.money import MoneyError, parse_amount
+from data.rules.engine import apply_rules
+from data.rules.store import load_compiled
+from data.validation import MIN_SPLITS, PAYEE_MAX, NotFound, ValidationError, as_id
 
 logger = logging.getLogger(__name__)
 
@@ -160,10 +164,32 @@ def entry_mode_view(mode: Any) -> dict[str, Any]:
     }
 
 
-def payee_category(user_id: int, payee: Any, mode: Any) -> Any:
-    """The category select after the payee field is left: the payee's last one, if any."""
-    category = None if mode == "transfer" else category_for_payee(user_id, payee)
+def payee_category(user_id: int, form: Mapping[str, Any]) -> Any:
+    """The category select after the payee field is left: the one the user's rules set for
+    this payee (account and amount, if typed), else the payee's last one, if any."""
+    if form.get("mode") == "transfer":
+        return no_update
+    payee = form.get("payee")
+    category = rule_category(user_id, form) or category_for_payee(user_id, payee)
     return no_update if category is None else category
+
+
+def rule_category(user_id: int, form: Mapping[str, Any]) -> str | None:
+    """The category the user's rules give the entry as typed so far (a pre-fill: the person
+    sees it and may change it)."""
+    payee = form.get("payee")
+    if not isinstance(payee, str) or not payee.strip() or len(payee.strip()) > PAYEE_MAX:
+        return None
+    account = as_id(int(form["account"]) if str(form.get("account")).isdigit() else None)
+    currencies = account_currencies(services.list_accounts(user_id))
+    try:
+        amount = parse_amount(form.get("amount"), currencies.get(account or 0, "EUR"))
+    except MoneyError:
+        amount = 0
+    typed = Transaction(account or 0, date.today(), amount, payee.strip())
+    outcome = apply_rules(load_compiled(get_engine(), user_id), typed)
+    category = outcome.transaction.category_id
+    return str(category) if outcome.rule_ids and category is not None else None
 
 
 def category_for_payee(user_id: int, payee: Any) -> str | None:
@@ -259,11 +285,16 @@ def _register_server_side(app: Dash) -> None:
     @app.callback(
         output=Output(ids.ENTRY_CATEGORY, "value", allow_duplicate=True),
         inputs={"_blur": Input(ids.ENTRY_PAYEE, "n_blur")},
-        state={"payee": State(ids.ENTRY_PAYEE, "value"), "mode": State(ids.ENTRY_MODE, "value")},
+        state={
+            "payee": State(ids.ENTRY_PAYEE, "value"),
+            "mode": State(ids.ENTRY_MODE, "value"),
+            "account": State(ids.ENTRY_ACCOUNT, "value"),
+            "amount": State(ids.ENTRY_AMOUNT, "value"),
+        },
         prevent_initial_call=True,
     )
-    def _payee_category(_blur: Any, payee: Any, mode: Any) -> Any:
-        return payee_category(current_user_id(), payee, mode)
+    def _payee_category(_blur: Any, **form: Any) -> Any:
+        return payee_category(current_user_id(), form)
 
     @app.callback(
         output=SUBMIT_OUTPUTS,
