@@ -236,6 +236,13 @@ def error_id(field_id: str) -> str:
     return f"{field_id}-error"
 
 
+# A rule learned from edits, offered on /transactions: "Always put Netflix in Subscriptions?"
+# The store holds the offer {"payee", "category_id"}; the page sends it back to create the rule.
+RULE_OFFER_TOAST = "rule-offer-toast"
+RULE_OFFER_TEXT = "rule-offer-text"
+RULE_OFFER_STORE = "rule-offer-store"
+RULE_OFFER_CREATE = "rule-offer-create"
+
 # Import (/import): upload, the CSV's reading, the review of every line, commit, history.
 IMPORT_UPLOAD = "import-upload"
 IMPORT_UPLOAD_STATUS = "import-upload-status"

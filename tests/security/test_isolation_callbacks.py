@@ -66,6 +66,7 @@ WRITERS = {
     "settings-tag-delete[*].n_clicks",
     "import-commit.n_clicks",
     "import-undo-confirm.n_clicks",
+    "rule-offer-create.n_clicks",
 }
 # Writes that carry no id at all: with alice's ids in the other props they still write bob's.
 WRITERS_WITHOUT_IDS = {
