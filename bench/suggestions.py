@@ -105,7 +105,6 @@ def quality(model: CategoryModel, test: Sequence[HistoryRow]) -> dict[str, float
         if (bins == b).any()
     ) / len(test)
     return {
-        "lines_train": 0,
         "lines_test": len(test),
         "top1": round(float(np.mean(top1)), 4),
         "top3": round(float(np.mean(top3)), 4),
@@ -119,7 +118,7 @@ def evaluate(rows: Sequence[HistoryRow]) -> tuple[CategoryModel, dict[str, float
     model = train_model(train)
     if model is None:
         raise SystemExit("the demo household has too little history to train on")
-    return model, {**quality(model, test), "lines_train": len(train)}
+    return model, {"lines_train": len(train), **quality(model, test)}
 
 
 def latency_ms(model: CategoryModel, rows: Sequence[HistoryRow]) -> dict[str, float]:
