@@ -8,7 +8,7 @@ line stored by another import in between is a duplicate then, never a second row
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,7 @@ from data.imports.matching import ImportPlan, PlannedLine, plan_import
 from data.imports.ruled import rules_transform
 from data.imports.statement import Statement
 from data.ownership import bump_version, insert_id, owned_row
+from data.rules.store import usable_categories
 from data.schema import accounts, import_batches, import_links, receipts, transaction_splits
 from data.schema import transactions as txns
 from data.tags import clean_tags, link_transaction_tags
@@ -49,6 +50,9 @@ class ImportChoices:
 
     decisions: Mapping[int, str] = field(default_factory=dict)
     probable: str = "skip"
+    # Categories the person accepted in the review (a suggestion) by line number: set on a
+    # stored line that has none of its own, when the category is theirs and not archived.
+    categories: Mapping[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,8 @@ def _commit(
                 raise ValidationError({"account_id": plan.problem})
             chosen = _chosen(plan, choices)
             counts = _counts(plan, chosen)
+            if choices.categories:
+                chosen = _accepted(chosen, choices.categories, usable_categories(conn, user_id))
             batch_id = insert_id(
                 conn, import_batches, user_id=user_id, account_id=account.id,
                 file_name=source.file_name[:255], sha256=source.sha256, format=source.format,
@@ -140,6 +146,20 @@ def _chosen(plan: ImportPlan, choices: ImportChoices) -> list[tuple[PlannedLine,
             decision = wanted or choices.probable
         else:
             decision = "skip"
+        result.append((planned, decision))
+    return result
+
+
+def _accepted(
+    chosen: list[tuple[PlannedLine, str]], categories: Mapping[int, int], usable: frozenset[int]
+) -> list[tuple[PlannedLine, str]]:
+    """The lines with the categories the person accepted (theirs, usable, on lines without
+    one); any other id is ignored, as a category deleted since the review would be."""
+    result = []
+    for planned, decision in chosen:
+        txn, wanted = planned.transaction, categories.get(planned.line.number)
+        if txn is not None and wanted in usable and txn.category_id is None and not txn.splits:
+            planned = replace(planned, transaction=replace(txn, category_id=wanted))
         result.append((planned, decision))
     return result
 
