@@ -126,7 +126,11 @@ def _entry_fields() -> list[tuple[Any, dict[str, Any]]]:
                 "Category",
                 dbc.Select(id=ids.ENTRY_CATEGORY, value=NO_CATEGORY),
                 ids.ENTRY_CATEGORY,
-                dbc.FormText(id=ids.ENTRY_SUGGESTIONS, **html_attrs({"aria-live": "polite"})),
+                html.Small(
+                    id=ids.ENTRY_SUGGESTIONS,
+                    className="form-text text-muted",
+                    **html_attrs({"aria-live": "polite"}),
+                ),
             ),
             {"id": ids.ENTRY_CATEGORY_COL},
         ),
