@@ -302,3 +302,14 @@ def _id_of(engine, amount_minor: int) -> int:
     with engine.connect() as conn:
         query = select(transactions.c.id).where(transactions.c.amount_minor == amount_minor)
         return conn.execute(query).scalar_one()
+
+
+def test_an_imported_payee_is_cleaned_and_the_banks_text_kept_in_the_memo(engine, home):
+    bank = statement(line(1, 3, "-45.10", "WHOLEFDS MKT #10234 SEATTLE WA"))
+    commit_import(engine, home["user"], home["checking"], bank, SOURCE)
+    with engine.connect() as conn:
+        row = conn.execute(select(transactions.c.payee, transactions.c.memo)).one()
+    assert tuple(row) == ("Wholefds Mkt", "WHOLEFDS MKT #10234 SEATTLE WA")
+    # The fingerprint is the bank's text's: the same line again is a duplicate.
+    again = commit_import(engine, home["user"], home["checking"], bank, SOURCE)
+    assert again.counts["duplicate_fingerprint_count"] == 1

@@ -29,6 +29,7 @@ from data import validation as v
 from data.entries import Split, Transaction
 from data.imports.statement import Statement, StatementLine
 from data.money import format_amount, max_abs_minor, minor_units
+from data.payees import clean_payee
 from data.schema import categories
 from data.schema import transactions as txns
 
@@ -176,11 +177,24 @@ def _read_line(
     except ValueError as problem:
         return PlannedLine(line, "error", note=str(problem))
     category = None if splits else _category_id(line.category, names)
+    # The bank's own text makes the fingerprint: it never changes with the clean-up below.
     fingerprint = _fingerprint(account_id, day, amount, normalised_text(payee, memo), seen)
+    payee, memo = _readable(payee, memo)
     txn = Transaction(
         account_id, day, amount, payee, memo, category, fingerprint, _ref(line), splits=splits
     )
     return PlannedLine(line, "new", txn, note)
+
+
+def _readable(payee: str, memo: str) -> tuple[str, str]:
+    """The payee as a person reads it (data/payees.clean_payee: "WHOLEFDS MKT #10234 SEATTLE
+    WA" -> "Wholefds Mkt"); the bank's text, when it differs, stays at the end of the memo,
+    so nothing of the line is lost and a search still finds it."""
+    clean = clean_payee(payee) if payee else payee
+    if clean == payee or payee in memo:
+        return clean or payee, memo
+    kept = f"{memo}\n{payee}" if memo else payee
+    return clean, kept if len(kept) <= v.MEMO_MAX else memo
 
 
 def _fingerprint(
