@@ -62,10 +62,9 @@ COMMIT_OUTPUTS = {
     "commit_disabled": Output(ids.IMPORT_COMMIT, "disabled", allow_duplicate=True),
 }
 PROGRESS = [Output(ids.IMPORT_PROGRESS, "value"), Output(ids.IMPORT_PROGRESS, "label")]
-RUNNING = [
-    (Output(ids.IMPORT_PROGRESS, "style"), {"display": "flex"}, {"display": "none"}),
-    (Output(ids.IMPORT_MAP_APPLY, "disabled"), True, False),
-]
+# The progress bar while a job runs. The "Read again" button stays usable: a click during a
+# preview replaces it (Dash cancels the job it supersedes) instead of being lost.
+RUNNING = [(Output(ids.IMPORT_PROGRESS, "style"), {"display": "flex"}, {"display": "none"})]
 
 
 def stage(user_id: int, contents: Any, filename: Any) -> tuple[dict[str, Any], Any, Any]:
@@ -230,7 +229,12 @@ def register(app: Dash) -> None:
         except (ValueError, TypeError) as misfit:
             return _filled({"questions": dbc.Alert(f"These settings do not hold together: "
                                                    f"{misfit}", color="danger")})  # fmt: skip
-        return _filled(preview_view(user_id, state, account, mapping, set_progress))
+        outputs = preview_view(user_id, state, account, mapping, set_progress)
+        if trigger != ids.IMPORT_STATE:
+            # Only a new file sets the reading's controls: a later answer (a re-read, another
+            # account) must not undo what the person changed there meanwhile.
+            outputs.pop("values", None)
+        return _filled(outputs)
 
     @app.callback(
         Output(ids.IMPORT_DECISIONS, "data", allow_duplicate=True),
