@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from dash import Dash
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, Select, Table, select
 
 from dashboard import services
 from data import lookups, queries, receipt_writes, setup_writes, validation, writes
@@ -29,6 +29,9 @@ from data.imports.uploads import stage_upload
 from data.lookups import GridRequest
 from data.money import format_amount
 from data.months import add_months, month_start
+from data.rules import existing as rule_runs
+from data.rules import store as rule_store
+from data.rules.model import Action, Condition, Rule
 from data.schema import metadata, receipts, user_sessions, users
 from tests.conftest import as_user, build_app, make_login_user
 from tests.security.conftest import db_url_of
@@ -77,6 +80,9 @@ class Household:
     # An import batch (one line into checking) and a staged upload awaiting its review.
     batch: int
     upload: int
+    # A rule (its payee condition and category are h's), and a run of it over the past.
+    rule: int
+    rule_run: int
 
     @property
     def payee(self) -> str:
@@ -143,10 +149,24 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     writes.set_budget(engine, user_id, fun, add_months(this_month, -1), money.last_month_budget)
     secret_tag = int(tag_data.list_tags(engine, user_id)["id"].iloc[0])
     batch, upload = _imports(engine, user_id, checking, tag, money)
+    rule, rule_run = _rule(engine, user_id, tag, groceries)
     return Household(
         user_id, tag, checking, savings, groceries, fun, salary,
         purchase, income, transfer_out, transfer_in, receipt, housing, secret_tag, batch, upload,
+        rule, rule_run,
     )  # fmt: skip
+
+
+def _rule(engine: Engine, user_id: int, tag: str, groceries: int) -> tuple[int, int]:
+    """A rule giving the purchase the category it has, and its run over the past (which
+    changes nothing, so the households' other numbers stay as built)."""
+    rule = Rule(
+        None, f"{tag}-SECRET-RULE", True, "all",
+        (Condition("payee", "contains", f"{tag}-SECRET-PAYEE"),),
+        (Action("set_category", groceries),),
+    )  # fmt: skip
+    rule_id = rule_store.create_rule(engine, user_id, rule)
+    return rule_id, rule_runs.apply_to_existing(engine, user_id, [rule_id])
 
 
 def _imports(
@@ -193,11 +213,23 @@ def owned_rows(engine: Engine, user_id: int) -> dict[str, list[tuple]]:
         for table in metadata.sorted_tables:
             if table is user_sessions:
                 continue
-            owner = table.c.id if table is users else table.c.get("user_id")
-            assert owner is not None, f"{table.name} has no owner column: decide how to isolate it"
-            query = select(table).where(owner == user_id).order_by(*table.primary_key.columns)
+            query = _owned_by(table, user_id).order_by(*table.primary_key.columns)
             snapshot[table.name] = [tuple(row) for row in conn.execute(query)]
     return snapshot
+
+
+def _owned_by(table: Table, user_id: int) -> Select:
+    """The rows of `table` that are the user's: by its owner column, or through the parent it
+    belongs to (a run's changes: rule_run_changes by its run)."""
+    if table is users:
+        return select(table).where(table.c.id == user_id)
+    if "user_id" in table.c:
+        return select(table).where(table.c.user_id == user_id)
+    parent_key = next((key for key in table.foreign_keys if "user_id" in key.column.table.c), None)
+    assert parent_key is not None, f"{table.name} has no owner: decide how to isolate it"
+    parent = parent_key.column.table
+    joined = table.join(parent, parent_key.parent == parent_key.column)
+    return select(table).select_from(joined).where(parent.c.user_id == user_id)
 
 
 def cross_owner_references(engine: Engine) -> list[str]:
@@ -218,6 +250,27 @@ def cross_owner_references(engine: Engine) -> list[str]:
                     .where(owner.c.user_id != child.c.user_id)
                 )
                 found += [f"{table.name}.{key.parent.name} of row {i}" for i in conn.scalars(query)]
+            found += _mixed_parents(conn, table)
+    return found
+
+
+def _mixed_parents(conn: Connection, table: Table) -> list[str]:
+    """Rows of a table without an owner column whose parents (a run and a transaction, for
+    rule_run_changes) belong to different users."""
+    if "user_id" in table.c:
+        return []
+    keys = [key for key in table.foreign_keys if "user_id" in key.column.table.c]
+    found = []
+    for first, second in zip(keys, keys[1:], strict=False):
+        one = first.column.table.alias("one")
+        two = second.column.table.alias("two")
+        query = (
+            select(table.c[first.parent.name], table.c[second.parent.name])
+            .join(one, one.c[first.column.name] == table.c[first.parent.name])
+            .join(two, two.c[second.column.name] == table.c[second.parent.name])
+            .where(one.c.user_id != two.c.user_id)
+        )
+        found += [f"{table.name} row {tuple(row)}" for row in conn.execute(query)]
     return found
 
 
