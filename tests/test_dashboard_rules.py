@@ -20,7 +20,13 @@ from dashboard.callbacks.rules_form import (
     editor_rows,
     rule_from_editor,
 )
-from dashboard.callbacks.rules_view import Names, rule_summary
+from dashboard.callbacks.rules_view import (
+    Names,
+    action_parts,
+    condition_parts,
+    op_options,
+    rule_summary,
+)
 from dashboard.callbacks.shell import PAGES_WITHOUT_FILTERS
 from dashboard.shell import NAV_ITEMS
 from data import lookups, setup_writes, writes
@@ -156,6 +162,11 @@ def test_every_bad_row_is_named_with_its_reason():
     "hostile",
     [
         values(ConditionRow(["payee"], "contains", "x")),
+        values(ConditionRow({"f": 1}, "contains", "x")),
+        values(ConditionRow("payee", {"op": 1}, "x")),
+        values(ConditionRow("amount", "sign", sign={"in": 1})),
+        values(actions=(ActionRow({"kind": 1}),)),
+        values(match={"all": 1}),
         values(ConditionRow("payee", "contains", {"$gt": 1})),
         values(ConditionRow("account", "is", account={"id": 1})),
         values(ConditionRow("account", "is", account=True)),
@@ -171,6 +182,30 @@ def test_every_bad_row_is_named_with_its_reason():
 def test_values_a_browser_never_sends_are_refused_without_a_crash(hostile):
     problems = problems_of(hostile)
     assert problems and all(isinstance(line, str) and line for line in problems)
+
+
+def test_too_many_rows_are_refused_before_any_is_read():
+    many = values(*[ConditionRow(text="x")] * 21)
+    assert problems_of(many) == ["Give 1 to 20 conditions and 1 to 10 actions."]
+
+
+def test_each_field_and_op_shows_only_the_boxes_it_uses():
+    assert condition_parts("payee", "matches") == {"text"}
+    assert condition_parts("amount", "between") == {"amount", "high"}
+    assert condition_parts("amount", "sign") == {"sign"}
+    assert condition_parts("account", "is") == {"account"}
+    assert [o["value"] for o in op_options("memo")] == [
+        "contains",
+        "equals",
+        "starts_with",
+        "matches",
+    ]
+    assert [o["value"] for o in op_options("account")] == ["is"]
+    # Whatever a page sends, some choices are shown.
+    assert condition_parts(None, None) == {"text"} and op_options({"x": 1})
+    assert [action_parts(k) for k in ("set_category", "add_tags", "set_memo", None)] == [
+        {"category"}, {"tags"}, {"text"}, {"text"},
+    ]  # fmt: skip
 
 
 def test_messages_never_quote_what_was_typed():

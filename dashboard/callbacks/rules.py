@@ -22,7 +22,6 @@ from dashboard import ids, services
 from dashboard.callbacks.accounts import FormOutcome, alert
 from dashboard.callbacks.common import edited_row, next_refresh, outputs_with, user_acted
 from dashboard.callbacks.rules_form import (
-    OPS,
     UNNAMED,
     ActionRow,
     ConditionRow,
@@ -40,6 +39,7 @@ from dashboard.callbacks.rules_view import (
     condition_parts,
     condition_row,
     op_options,
+    ops_of,
     preview_view,
     rules_table,
 )
@@ -503,8 +503,9 @@ def _register_editor(app: Dash) -> None:
     )
     def _ops(field: Any, op: Any) -> tuple[list[dict[str, str]], str]:
         current_user_id()
-        options = op_options(field)
-        return options, op if op in OPS.get(field, ()) else options[0]["value"]
+        return op_options(field), op if isinstance(op, str) and op in ops_of(field) else ops_of(
+            field
+        )[0]
 
     @app.callback(
         [Output({"type": ids.COND_BOX, "index": MATCH, "part": p}, "hidden") for p in COND_PARTS],

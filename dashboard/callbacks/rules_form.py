@@ -17,6 +17,8 @@ from data.rules.model import (
     ACTION_KINDS,
     AMOUNT_OPS,
     MATCH_MODES,
+    MAX_ACTIONS,
+    MAX_CONDITIONS,
     SIGNS,
     TEXT_FIELDS,
     TEXT_OPS,
@@ -94,9 +96,9 @@ def tag_names(value: Any) -> tuple[str, ...]:
 
 def parse_condition(row: ConditionRow, currency: str) -> Condition:
     """ValueError (or MoneyError) with a message for a person when the row is not a condition."""
-    if row.field not in FIELDS:
+    if not isinstance(row.field, str) or row.field not in FIELDS:
         raise ValueError("Choose what to look at: the payee, memo, amount or account.")
-    if row.op not in OPS[row.field]:
+    if not isinstance(row.op, str) or row.op not in OPS[row.field]:
         raise ValueError("Choose how to compare.")
     if row.field in TEXT_FIELDS:
         return Condition(row.field, row.op, _text(row.text))
@@ -106,7 +108,7 @@ def parse_condition(row: ConditionRow, currency: str) -> Condition:
             raise ValueError("Choose an account.")
         return Condition("account", "is", account)
     if row.op == "sign":
-        if row.sign not in SIGNS:
+        if not isinstance(row.sign, str) or row.sign not in SIGNS:
             raise ValueError("Choose money in or money out.")
         return Condition("amount", "sign", row.sign)
     low = parse_amount(_text(row.amount), currency)
@@ -118,7 +120,7 @@ def parse_condition(row: ConditionRow, currency: str) -> Condition:
 
 
 def parse_action(row: ActionRow) -> Action:
-    if row.kind not in ACTION_KINDS:
+    if not isinstance(row.kind, str) or row.kind not in ACTION_KINDS:
         raise ValueError("Choose what the rule does.")
     if row.kind == "set_category":
         category = chosen_id(row.category)
@@ -137,6 +139,11 @@ def rule_from_editor(
 ) -> Rule:
     """The Rule the editor shows; EditorError listing every problem (row by row) otherwise.
     Texts are trimmed first: the model refuses spaces around them."""
+    if len(values.conditions) > MAX_CONDITIONS or len(values.actions) > MAX_ACTIONS:
+        # Refused before any row is parsed: no page sends more.
+        raise EditorError(
+            [f"Give 1 to {MAX_CONDITIONS} conditions and 1 to {MAX_ACTIONS} actions."]
+        )
     problems: list[str] = []
     conditions: list[Condition] = []
     actions: list[Action] = []
@@ -154,7 +161,7 @@ def rule_from_editor(
         problems.append("Add at least one condition.")
     if not values.actions:
         problems.append("Add at least one action.")
-    if values.match not in MATCH_MODES:
+    if not isinstance(values.match, str) or values.match not in MATCH_MODES:
         problems.append("Match all or any of the conditions.")
     if problems:
         raise EditorError(problems)

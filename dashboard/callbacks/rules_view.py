@@ -196,23 +196,33 @@ def rules_table(rules: list[Rule], names: Names) -> Component:
     )
 
 
+def _choice(value: Any) -> str:
+    """A select's value from the browser as a key: anything but text (a list, a dict) is ''."""
+    return value if isinstance(value, str) else ""
+
+
 def condition_parts(field: Any, op: Any) -> set[str]:
     """Which of a condition row's boxes its field and op use."""
     if field == "account":
         return {"account"}
     if field == "amount":
         return {"equals": {"amount"}, "between": {"amount", "high"}, "sign": {"sign"}}.get(
-            op, {"amount"}
+            _choice(op), {"amount"}
         )
     return {"text"}
 
 
 def action_parts(kind: Any) -> set[str]:
-    return {"set_category": {"category"}, "add_tags": {"tags"}}.get(kind, {"text"})
+    return {"set_category": {"category"}, "add_tags": {"tags"}}.get(_choice(kind), {"text"})
+
+
+def ops_of(field: Any) -> tuple[str, ...]:
+    """The ops a field offers (a payee's for anything that is not a field)."""
+    return OPS.get(_choice(field), OPS["payee"])
 
 
 def op_options(field: Any) -> list[dict[str, str]]:
-    return [{"label": OP_LABELS[op], "value": op} for op in OPS.get(field, OPS["payee"])]
+    return [{"label": OP_LABELS[op], "value": op} for op in ops_of(field)]
 
 
 def _labelled(text: str, control: Component) -> html.Label:
