@@ -52,6 +52,28 @@
     return String(params.data.n);
   };
 
+  /* The review's Suggested column: the model's likeliest category and how sure it is; a
+     guess under half is marked (LOW), so it can be sorted and checked before it is accepted. */
+  const LOW = 50;
+  functions.importSuggestion = function (params) {
+    const data = params.data || {};
+    return data.sugg ? data.sugg + " · " + data.sp + " %" : "";
+  };
+  functions.importSuggestionClass = function (params) {
+    const data = params.data || {};
+    return data.sugg && data.sp < LOW ? "import-suggestion-low" : "";
+  };
+  functions.importSuggestionTip = function (params) {
+    const data = params.data || {};
+    if (!data.sugg) {
+      return "";
+    }
+    return data.sp < LOW ? "A weak guess: check it before you accept it." : "Tick Accept to use it.";
+  };
+  functions.importAcceptEditable = function (params) {
+    return Boolean(params.data && params.data.sugg);
+  };
+
   /* The review's Amount column sorts by the exact minor units, not by the formatted text. */
   functions.importAmountOrder = function (valueA, valueB, nodeA, nodeB) {
     const a = nodeA && nodeA.data ? nodeA.data.minor : 0;

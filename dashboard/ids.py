@@ -55,6 +55,8 @@ ENTRY_MODE = "entry-mode"
 ENTRY_DATE = "entry-date"
 ENTRY_AMOUNT = "entry-amount"
 ENTRY_ACCOUNT = "entry-account"
+# The category model's top 3 for the payee typed, with how sure it is (data/suggest/).
+ENTRY_SUGGESTIONS = "entry-suggestions"
 ENTRY_TO_ACCOUNT = "entry-to-account"
 ENTRY_CATEGORY = "entry-category"
 ENTRY_PAYEE = "entry-payee"
@@ -235,6 +237,13 @@ def error_id(field_id: str) -> str:
     """The id of the message under a field of the add forms."""
     return f"{field_id}-error"
 
+
+# A rule learned from edits, offered on /transactions: "Always put Netflix in Subscriptions?"
+# The store holds the offer {"payee", "category_id"}; the page sends it back to create the rule.
+RULE_OFFER_TOAST = "rule-offer-toast"
+RULE_OFFER_TEXT = "rule-offer-text"
+RULE_OFFER_STORE = "rule-offer-store"
+RULE_OFFER_CREATE = "rule-offer-create"
 
 # Import (/import): upload, the CSV's reading, the review of every line, commit, history.
 IMPORT_UPLOAD = "import-upload"

@@ -25,6 +25,8 @@ from data import lookups, queries, tags, users
 
 # The read model below takes this name: the query is imported under another.
 from data.budget_status import budget_status as budget_status_query
+from data.suggest.history import train_for_user
+from data.suggest.model import CategoryModel
 
 T = TypeVar("T")
 
@@ -101,3 +103,15 @@ def cache_ping() -> bool:
     if hasattr(backend, "ping"):
         return backend.ping()
     return True
+
+
+def category_model(user_id: int) -> CategoryModel | None:
+    """The user's category model (data/suggest/), trained on their own history once per
+    data_version and kept in the cache as its own bytes (no pickle); None without history."""
+    key = f"rm:category_model:{user_id}:{data_version(user_id)}"
+    stored = cache.get(key)
+    if isinstance(stored, bytes):
+        return CategoryModel.from_bytes(stored) if stored else None
+    model = train_for_user(get_engine(), user_id)
+    cache.set(key, b"" if model is None else model.to_bytes())
+    return model

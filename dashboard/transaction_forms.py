@@ -13,6 +13,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.date_input import date_input
 from dashboard.forms import NO_CATEGORY
+from dashboard.html_attrs import html_attrs
 from dashboard.split_editor import split_box
 
 AMOUNT_HELP = "Negative = money out (-12.50), positive = money in (2500)."
@@ -122,7 +123,14 @@ def _entry_fields() -> list[tuple[Any, dict[str, Any]]]:
         (_field("Payee", payee, ids.ENTRY_PAYEE), {}),
         (
             _field(
-                "Category", dbc.Select(id=ids.ENTRY_CATEGORY, value=NO_CATEGORY), ids.ENTRY_CATEGORY
+                "Category",
+                dbc.Select(id=ids.ENTRY_CATEGORY, value=NO_CATEGORY),
+                ids.ENTRY_CATEGORY,
+                html.Small(
+                    id=ids.ENTRY_SUGGESTIONS,
+                    className="form-text text-muted",
+                    **html_attrs({"aria-live": "polite"}),
+                ),
             ),
             {"id": ids.ENTRY_CATEGORY_COL},
         ),

@@ -418,6 +418,7 @@ rule_runs = Table(
 rule_run_changes = Table(
     "rule_run_changes",
     metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("run_id", Integer, ForeignKey("rule_runs.id", ondelete="CASCADE"), primary_key=True),
     Column(
         "transaction_id",

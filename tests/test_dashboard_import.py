@@ -218,3 +218,55 @@ def test_one_import_bumps_data_version_once_and_the_next_file_finds_its_account(
         again = import_review.preview_view(alice, state, None, None, Progress())
     assert again["account"] == str(account) and "same bank account" in again["account_note"]
     assert "New: 0" in str(again["summary"])
+
+
+def test_the_review_suggests_a_category_learned_from_history_and_one_click_accepts_it(
+    app, engine, alice
+):
+    from datetime import date, timedelta
+
+    from data import writes
+    from data.entries import Transaction
+
+    account = setup_writes.create_account(engine, alice, "Giro", "checking")
+    subs = setup_writes.create_category(engine, alice, "Subscriptions", "expense")
+    food = setup_writes.create_category(engine, alice, "Food", "expense")
+    start = date(2026, 1, 1)
+    for n in range(15):
+        for payee, amount, category in (("Netflix", -1299, subs), ("Rewe Markt", -4210, food)):
+            txn = Transaction(account, start + timedelta(days=7 * n), amount, payee,
+                              category_id=category)  # fmt: skip
+            writes.create_transaction(engine, alice, txn)
+    content = b"Date,Amount,Description\n2026-11-02,-12.99,NETFLIX.COM 866-579\n"
+    with as_user(app, alice):
+        state, _status, _ = imports.stage(alice, data_url(content), "card.csv")
+        shown = import_review.preview_view(alice, state, str(account), None, Progress())
+        [row] = shown["rows"]
+        assert (row["sid"], row["sugg"], row["accept"]) == (subs, "Subscriptions", False)
+        assert 50 <= row["sp"] <= 100
+        change = [{"colId": "accept", "rowId": "1", "value": True, "data": row}]
+        decisions = imports.decisions_after(change, {})
+        assert decisions == {"c1": subs}
+        review = {"store": shown["store"], "account": str(account), "probable": "skip",
+                  "decisions": decisions}  # fmt: skip
+        assert import_review.commit_view(alice, review, Progress()).get("done")
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(transactions.c.category_id).where(transactions.c.import_batch_id.is_not(None))
+        ).scalar_one()
+    assert stored == subs
+
+
+def test_an_accepted_category_of_another_user_is_ignored(app, engine, alice):
+    bob = make_user(engine, "bob")
+    bobs = setup_writes.create_category(engine, bob, "Bob's", "expense")
+    account = setup_writes.create_account(engine, alice, "Giro", "checking")
+    content = b"Date,Amount,Description\n2026-11-02,-12.99,Shop\n"
+    with as_user(app, alice):
+        state, _status, _ = imports.stage(alice, data_url(content), "card.csv")
+        shown = import_review.preview_view(alice, state, str(account), None, Progress())
+        review = {"store": shown["store"], "account": str(account), "probable": "skip",
+                  "decisions": {"c1": bobs}}  # fmt: skip
+        assert import_review.commit_view(alice, review, Progress()).get("done")
+    with engine.connect() as conn:
+        assert conn.execute(select(transactions.c.category_id)).scalar_one() is None

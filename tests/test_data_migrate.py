@@ -209,8 +209,8 @@ def test_a_database_at_0008_with_rows_upgrades_to_rules_and_back_with_nothing_lo
         )
         conn.exec_driver_sql("INSERT INTO rule_runs (user_id, count) VALUES (1, 1)")
         conn.exec_driver_sql(
-            "INSERT INTO rule_run_changes (run_id, transaction_id, before, after)"
-            " VALUES (1, 2, '{}', '{}')"
+            "INSERT INTO rule_run_changes (user_id, run_id, transaction_id, before, after)"
+            " VALUES (1, 1, 2, '{}', '{}')"
         )
         assert conn.exec_driver_sql("SELECT enabled FROM rules").scalar_one() in (True, 1)
     with engine.begin() as conn:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from data import setup_writes, writes
+from data import lookups, setup_writes, writes
 from data.entries import Transaction
 from data.imports.commit import (
     ImportChoices,
@@ -24,6 +24,8 @@ from data.imports.commit import (
 from data.imports.matching import plan_import, to_minor
 from data.imports.statement import Statement, StatementLine, StatementSplit
 from data.ownership import owned_row
+from data.rules.model import Action, Condition, Rule
+from data.rules.store import create_rule
 from data.schema import accounts, import_batches, transaction_splits, transactions
 from data.validation import NotFound, ValidationError
 from tests.conftest import make_user
@@ -265,3 +267,49 @@ def test_a_row_moved_to_another_account_since_its_import_is_still_a_duplicate(en
     assert again.counts["imported_count"] == 0
     assert again.counts["duplicate_fingerprint_count"] == 3
     assert len(stored(engine, home["user"])) == 3
+
+
+def test_the_users_rules_run_on_import_after_the_fingerprint_and_before_the_review(engine, home):
+    rule = Rule(
+        None, "Market is food", True, "all", (Condition("payee", "contains", "market"),),
+        (Action("set_category", home["food"]), Action("rename_payee", "Weekly market"),
+         Action("add_tags", ("groceries",))),
+    )  # fmt: skip
+    rule_id = create_rule(engine, home["user"], rule)
+    planned = plan(engine, home, COFFEES)
+    market = next(p for p in planned.lines if p.line.payee == "Market")
+    assert market.rule_ids == () and market.transaction.category_id is None  # plan() has no rules
+
+    result = commit_import(engine, home["user"], home["checking"], COFFEES, SOURCE)
+    stored_market = next(p for p in result.plan.lines if p.line.payee == "Market")
+    assert stored_market.rule_ids == (rule_id,)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(transactions.c.payee, transactions.c.category_id).where(
+                transactions.c.amount_minor == -4510
+            )
+        ).one()
+    assert tuple(row) == ("Weekly market", home["food"])
+    assert lookups.get_entry(engine, home["user"], _id_of(engine, -4510)).legs[0].tags == (
+        "groceries",
+    )
+    # The fingerprint is the bank's text's: the same file again is all duplicates.
+    again = commit_import(engine, home["user"], home["checking"], COFFEES, SOURCE)
+    assert again.counts["imported_count"] == 0 and again.counts["duplicate_fingerprint_count"] == 3
+
+
+def _id_of(engine, amount_minor: int) -> int:
+    with engine.connect() as conn:
+        query = select(transactions.c.id).where(transactions.c.amount_minor == amount_minor)
+        return conn.execute(query).scalar_one()
+
+
+def test_an_imported_payee_is_cleaned_and_the_banks_text_kept_in_the_memo(engine, home):
+    bank = statement(line(1, 3, "-45.10", "WHOLEFDS MKT #10234 SEATTLE WA"))
+    commit_import(engine, home["user"], home["checking"], bank, SOURCE)
+    with engine.connect() as conn:
+        row = conn.execute(select(transactions.c.payee, transactions.c.memo)).one()
+    assert tuple(row) == ("Wholefds Mkt", "WHOLEFDS MKT #10234 SEATTLE WA")
+    # The fingerprint is the bank's text's: the same line again is a duplicate.
+    again = commit_import(engine, home["user"], home["checking"], bank, SOURCE)
+    assert again.counts["duplicate_fingerprint_count"] == 1

@@ -13,6 +13,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard import services
 from dashboard.extensions import get_engine
 from data import lookups
 from data.imports.commit import DECISIONS, ImportChoices
@@ -24,6 +25,8 @@ from data.imports.reading import CsvReading
 from data.imports.statement import UnreadableFile
 from data.imports.uploads import load_upload
 from data.money import format_money
+from data.rules.store import list_rules
+from data.suggest.features import Example
 from data.validation import NotFound, ValidationError, as_id
 
 SetProgress = Callable[[tuple[int, str]], None]
@@ -148,18 +151,55 @@ def review_rows(user_id: int, plan: ImportPlan) -> list[dict[str, Any]]:
         zip(*(lookups.list_categories(get_engine(), user_id, True)[c] for c in ("id", "name")),
             strict=True)
     )  # fmt: skip
-    return [_row(planned, plan.currency, names) for planned in plan.lines]
+    rule_names = {rule.id: rule.name for rule in list_rules(get_engine(), user_id)}
+    rows = [_row(planned, plan.currency, names, rule_names) for planned in plan.lines]
+    _add_suggestions(user_id, plan, rows, names)
+    return rows
 
 
-def _row(planned: PlannedLine, currency: str, names: Mapping[int, str]) -> dict[str, Any]:
+def _add_suggestions(
+    user_id: int, plan: ImportPlan, rows: list[dict[str, Any]], names: Mapping[int, str]
+) -> None:
+    """The model's likeliest category for each storable line without one: its id, name and
+    probability in %, and an unticked Accept box (data/suggest/; none without history)."""
+    open_lines = [
+        (row, planned.transaction)
+        for row, planned in zip(rows, plan.lines, strict=True)
+        if planned.fate in DEFAULT_DECISIONS
+        and planned.transaction is not None
+        and planned.transaction.category_id is None
+        and not planned.transaction.splits
+    ]
+    model = services.category_model(user_id) if open_lines else None
+    if model is None:
+        return
+    examples = [Example(t.payee, t.memo, t.amount_minor, t.account_id, t.date.day)
+                for _row, t in open_lines]  # fmt: skip
+    for (row, _txn), found in zip(open_lines, model.suggest_many(examples), strict=True):
+        if found and found[0].category_id in names:
+            best = found[0]
+            row.update(sid=best.category_id, sugg=names[best.category_id],
+                       sp=round(100 * best.probability), accept=False)  # fmt: skip
+
+
+def _row(
+    planned: PlannedLine,
+    currency: str,
+    names: Mapping[int, str],
+    rule_names: Mapping[int | None, str],
+) -> dict[str, Any]:
     """The grid shows the status from `kind` (assets/dashAgGridFunctions.js) and leaves out
     what is empty or said by the status already: 50,000 lines are 5 MB, not 15."""
     line, txn = planned.line, planned.transaction
     row: dict[str, Any] = {"n": line.number, "kind": planned.fate}
     if planned.fate in DEFAULT_DECISIONS:
         row["decision"] = DEFAULT_DECISIONS[planned.fate]
-    if planned.note and planned.fate not in ("duplicate_ref", "duplicate_fingerprint"):
-        row["note"] = planned.note
+    notes = [planned.note] if planned.fate not in ("duplicate_ref", "duplicate_fingerprint") else []
+    if planned.rule_ids:
+        ran = ", ".join(rule_names.get(rule_id, "?") for rule_id in planned.rule_ids)
+        notes.append(f"Rules: {ran}.")
+    if any(notes):
+        row["note"] = " ".join(note for note in notes if note)
     if txn is not None:
         category = "Split" if txn.splits else names.get(txn.category_id or 0, "")
         row.update(date=txn.date.isoformat(), amount=format_money(txn.amount_minor, currency),
@@ -296,14 +336,25 @@ def committed_message(counts: Mapping[str, int], batch_id: int) -> str:
 
 
 def _choices(decisions: Any, probable: Any) -> ImportChoices:
+    """The decisions store: {"<line>": "import" | "skip" | "link"} and, for an accepted
+    suggestion, {"c<line>": category id}; ValueError on anything else."""
     if probable not in DECISIONS:
         raise ValueError("unknown default")
     if not isinstance(decisions, dict):
         raise ValueError("decisions are an object")
-    chosen = {}
+    chosen, categories = {}, {}
     for key, value in decisions.items():
-        number = as_id(_int(key))
-        if number is None or value not in DECISIONS:
+        accepted = isinstance(key, str) and key.startswith("c")
+        number = as_id(_int(key[1:] if accepted else key))
+        if number is None:
+            raise ValueError("bad line")
+        if accepted:
+            category = as_id(value)
+            if category is None:
+                raise ValueError("bad category")
+            categories[number] = category
+        elif value in DECISIONS:
+            chosen[number] = value
+        else:
             raise ValueError("bad decision")
-        chosen[number] = value
-    return ImportChoices(chosen, probable)
+    return ImportChoices(chosen, probable, categories)

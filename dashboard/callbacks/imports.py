@@ -100,12 +100,23 @@ def decisions_after(changes: Any, decisions: Any) -> dict[str, str]:
     """The decisions store with the grid's edited Decision cells applied (untrusted values)."""
     current = dict(decisions) if isinstance(decisions, dict) else {}
     for change in changes if isinstance(changes, list) else []:
-        if not isinstance(change, dict) or change.get("colId") != "decision":
+        if not isinstance(change, dict):
             continue
         row_id = change.get("rowId")
         number = as_id(int(row_id) if isinstance(row_id, str) and row_id.isdigit() else row_id)
-        if number is not None and change.get("value") in DECISIONS:
+        if number is None:
+            continue
+        if change.get("colId") == "decision" and change.get("value") in DECISIONS:
             current[str(number)] = change["value"]
+        elif change.get("colId") == "accept":
+            # The suggested category travels with the row; the commit checks it is theirs.
+            data = change.get("data")
+            sid = data.get("sid") if isinstance(data, dict) else None
+            category = as_id(sid) if change.get("value") is True else None
+            if category is None:
+                current.pop(f"c{number}", None)
+            else:
+                current[f"c{number}"] = category
     return current
 
 

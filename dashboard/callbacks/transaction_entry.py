@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from dash import Dash, Input, Output, State, html, no_update
@@ -38,9 +39,15 @@ from dashboard.security.auth import current_user_id
 from dashboard.transaction_forms import AMOUNT_HELP, RECEIPT_PROMPT, TRANSFER_AMOUNT_HELP
 from data import lookups
 from data.entries import Transaction, Transfer
-from data.validation import MIN_SPLITS, PAYEE_MAX, NotFound, ValidationError
+from data.money import MoneyError, parse_amount
+from data.rules.engine import apply_rules
+from data.rules.store import load_compiled
+from data.suggest.model import Suggestion
+from data.validation import MIN_SPLITS, PAYEE_MAX, NotFound, ValidationError, as_id
 
 logger = logging.getLogger(__name__)
+# The model's first guess is pre-selected from this probability (below it, only shown).
+PRESELECT = 0.8
 
 PAYEE_SUGGESTIONS = 100
 # Inputs and selects can show a red border; the upload has no such prop.
@@ -160,10 +167,61 @@ def entry_mode_view(mode: Any) -> dict[str, Any]:
     }
 
 
-def payee_category(user_id: int, payee: Any, mode: Any) -> Any:
-    """The category select after the payee field is left: the payee's last one, if any."""
-    category = None if mode == "transfer" else category_for_payee(user_id, payee)
-    return no_update if category is None else category
+def payee_category(user_id: int, form: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The category select and the suggestions' line after the payee field is left. The
+    category: the one the user's rules set for this payee (account and amount, if typed),
+    else the payee's last one, else the model's first guess if it is sure enough (PRESELECT).
+    The line: the model's top 3 with their probabilities, so the person sees how sure it is."""
+    if form.get("mode") == "transfer":
+        return no_update, ""
+    payee = form.get("payee")
+    category = rule_category(user_id, form) or category_for_payee(user_id, payee)
+    found = model_suggestions(user_id, form)
+    if category is None and found and found[0].probability >= PRESELECT:
+        category = str(found[0].category_id)
+    return (no_update if category is None else category), suggestions_line(user_id, found)
+
+
+def model_suggestions(user_id: int, form: Mapping[str, Any]) -> list[Suggestion]:
+    """The user's model's top 3 for the entry as typed; none without a payee or history."""
+    typed = typed_entry(user_id, form)
+    model = services.category_model(user_id) if typed is not None else None
+    if typed is None or model is None:
+        return []
+    return model.suggest(typed.payee, "", typed.amount_minor, typed.account_id, typed.date)
+
+
+def suggestions_line(user_id: int, found: list[Suggestion]) -> Any:
+    names = dict(zip(*(services.list_categories(user_id)[c] for c in ("id", "name")), strict=True))
+    shown = [f"{names[s.category_id]} {round(100 * s.probability)} %" for s in found
+             if s.category_id in names and s.probability >= 0.05]  # fmt: skip
+    return f"Suggested: {' · '.join(shown)}" if shown else ""
+
+
+def typed_entry(user_id: int, form: Mapping[str, Any]) -> Transaction | None:
+    """The entry as typed so far (payee, account, amount if it parses), or None without a
+    payee."""
+    payee = form.get("payee")
+    if not isinstance(payee, str) or not payee.strip() or len(payee.strip()) > PAYEE_MAX:
+        return None
+    account = as_id(int(form["account"]) if str(form.get("account")).isdigit() else None)
+    currencies = account_currencies(services.list_accounts(user_id))
+    try:
+        amount = parse_amount(form.get("amount"), currencies.get(account or 0, "EUR"))
+    except MoneyError:
+        amount = 0
+    return Transaction(account or 0, date.today(), amount, payee.strip())
+
+
+def rule_category(user_id: int, form: Mapping[str, Any]) -> str | None:
+    """The category the user's rules give the entry as typed so far (a pre-fill: the person
+    sees it and may change it)."""
+    typed = typed_entry(user_id, form)
+    if typed is None:
+        return None
+    outcome = apply_rules(load_compiled(get_engine(), user_id), typed)
+    category = outcome.transaction.category_id
+    return str(category) if outcome.rule_ids and category is not None else None
 
 
 def category_for_payee(user_id: int, payee: Any) -> str | None:
@@ -257,13 +315,21 @@ def _register_server_side(app: Dash) -> None:
     )
 
     @app.callback(
-        output=Output(ids.ENTRY_CATEGORY, "value", allow_duplicate=True),
+        output=[
+            Output(ids.ENTRY_CATEGORY, "value", allow_duplicate=True),
+            Output(ids.ENTRY_SUGGESTIONS, "children"),
+        ],
         inputs={"_blur": Input(ids.ENTRY_PAYEE, "n_blur")},
-        state={"payee": State(ids.ENTRY_PAYEE, "value"), "mode": State(ids.ENTRY_MODE, "value")},
+        state={
+            "payee": State(ids.ENTRY_PAYEE, "value"),
+            "mode": State(ids.ENTRY_MODE, "value"),
+            "account": State(ids.ENTRY_ACCOUNT, "value"),
+            "amount": State(ids.ENTRY_AMOUNT, "value"),
+        },
         prevent_initial_call=True,
     )
-    def _payee_category(_blur: Any, payee: Any, mode: Any) -> Any:
-        return payee_category(current_user_id(), payee, mode)
+    def _payee_category(_blur: Any, **form: Any) -> Any:
+        return payee_category(current_user_id(), form)
 
     @app.callback(
         output=SUBMIT_OUTPUTS,

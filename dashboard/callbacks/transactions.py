@@ -19,6 +19,7 @@ from dash import Dash, Input, Output, Patch, State, html, no_update
 
 from dashboard import ids, services
 from dashboard.callbacks import (
+    rule_offers,
     transaction_delete,
     transaction_edit,
     transaction_entry,
@@ -290,3 +291,4 @@ def register(app: Dash) -> None:
     transaction_splits.register(app)
     transaction_tags.register(app)
     transaction_export.register(app)
+    rule_offers.register(app)

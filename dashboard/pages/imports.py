@@ -31,6 +31,12 @@ REVIEW_COLUMNS = [
      "comparator": {"function": "importAmountOrder"}},
     {"field": "payee", "headerName": "Payee", "flex": 2, "minWidth": 160, "tooltipField": "payee"},
     {"field": "category", "headerName": "Category", "width": 150},
+    {"field": "sp", "headerName": "Suggested", "width": 190, "type": "numericColumn",
+     "valueFormatter": {"function": "importSuggestion(params)"},
+     "cellClass": {"function": "importSuggestionClass(params)"},
+     "tooltipValueGetter": {"function": "importSuggestionTip(params)"}},
+    {"field": "accept", "headerName": "Accept", "width": 95, "cellDataType": "boolean",
+     "editable": {"function": "importAcceptEditable(params)"}},
     {"field": "note", "headerName": "Note", "flex": 3, "minWidth": 200, "tooltipField": "note"},
     {"field": "memo", "headerName": "Memo", "flex": 2, "minWidth": 140, "tooltipField": "memo"},
 ]  # fmt: skip

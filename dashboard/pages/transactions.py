@@ -134,6 +134,21 @@ def undo_toast() -> dbc.Toast:
     )
 
 
+def rule_offer_toast() -> dbc.Toast:
+    """A rule offered after the same payee was put in the same category by hand twice."""
+    return dbc.Toast(
+        [
+            html.Div(id=ids.RULE_OFFER_TEXT, className="mb-2"),
+            dbc.Button("Create the rule", id=ids.RULE_OFFER_CREATE, size="sm", color="primary"),
+        ],
+        id=ids.RULE_OFFER_TOAST,
+        header="A rule?",
+        is_open=False,
+        dismissable=True,
+        className="undo-toast rule-offer-toast",
+    )
+
+
 def layout() -> html.Div:
     return html.Div(
         [
@@ -148,6 +163,8 @@ def layout() -> html.Div:
             edit_modal(),
             dcc.ConfirmDialog(id=ids.DELETE_CONFIRM, message="Delete this transaction?"),
             undo_toast(),
+            dcc.Store(id=ids.RULE_OFFER_STORE),
+            rule_offer_toast(),
         ],
         className="transactions-page",
     )

@@ -8,17 +8,20 @@ line stored by another import in between is a duplicate then, never a second row
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.entries import Transaction
 from data.imports.matching import ImportPlan, PlannedLine, plan_import
+from data.imports.ruled import rules_transform
 from data.imports.statement import Statement
 from data.ownership import bump_version, insert_id, owned_row
+from data.rules.store import usable_categories
 from data.schema import accounts, import_batches, import_links, receipts, transaction_splits
 from data.schema import transactions as txns
+from data.tags import clean_tags, link_transaction_tags
 from data.validation import NotFound, ValidationError
 
 # What a person can decide for a line: store it, leave it out, or (a probable match) mark the
@@ -47,6 +50,9 @@ class ImportChoices:
 
     decisions: Mapping[int, str] = field(default_factory=dict)
     probable: str = "skip"
+    # Categories the person accepted in the review (a suggestion) by line number: set on a
+    # stored line that has none of its own, when the category is theirs and not archived.
+    categories: Mapping[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,11 +107,16 @@ def _commit(
         with engine.begin() as conn:
             bump_version(conn, user_id)
             account = owned_row(conn, accounts, user_id, account_id, "account")
-            plan = plan_import(conn, user_id, account, statement, exhaustive=exhaustive)
+            rules = rules_transform(conn, user_id)
+            plan = plan_import(
+                conn, user_id, account, statement, exhaustive=exhaustive, rules=rules
+            )
             if plan.problem:
                 raise ValidationError({"account_id": plan.problem})
             chosen = _chosen(plan, choices)
             counts = _counts(plan, chosen)
+            if choices.categories:
+                chosen = _accepted(chosen, choices.categories, usable_categories(conn, user_id))
             batch_id = insert_id(
                 conn, import_batches, user_id=user_id, account_id=account.id,
                 file_name=source.file_name[:255], sha256=source.sha256, format=source.format,
@@ -139,6 +150,20 @@ def _chosen(plan: ImportPlan, choices: ImportChoices) -> list[tuple[PlannedLine,
     return result
 
 
+def _accepted(
+    chosen: list[tuple[PlannedLine, str]], categories: Mapping[int, int], usable: frozenset[int]
+) -> list[tuple[PlannedLine, str]]:
+    """The lines with the categories the person accepted (theirs, usable, on lines without
+    one); any other id is ignored, as a category deleted since the review would be."""
+    result = []
+    for planned, decision in chosen:
+        txn, wanted = planned.transaction, categories.get(planned.line.number)
+        if txn is not None and wanted in usable and txn.category_id is None and not txn.splits:
+            planned = replace(planned, transaction=replace(txn, category_id=wanted))
+        result.append((planned, decision))
+    return result
+
+
 def _counts(plan: ImportPlan, chosen: list[tuple[PlannedLine, str]]) -> dict[str, int]:
     fates = plan.counts()
     decided = [decision for _planned, decision in chosen]
@@ -157,16 +182,20 @@ def _counts(plan: ImportPlan, chosen: list[tuple[PlannedLine, str]]) -> dict[str
 
 
 def _store_lines(conn: Connection, user_id: int, batch_id: int, lines: list[PlannedLine]) -> None:
-    """Whole lines in one executemany; split lines one by one (their parts need the id)."""
+    """Whole lines in one executemany; split or tagged lines one by one (they need the id)."""
     whole = []
     for planned in lines:
         txn = planned.transaction
         assert txn is not None  # only new and probable lines are chosen, and they have one
         values = _columns(txn, user_id, batch_id)
-        if not txn.splits:
+        if not txn.splits and not txn.tags:
             whole.append(values)
             continue
+        # Parts and tags (set by the user's rules) need the row's id.
         txn_id = insert_id(conn, txns, **values)
+        link_transaction_tags(conn, user_id, txn_id, clean_tags(txn.tags))
+        if not txn.splits:
+            continue
         conn.execute(
             insert(transaction_splits),
             [

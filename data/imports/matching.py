@@ -17,7 +17,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,9 +29,12 @@ from data import validation as v
 from data.entries import Split, Transaction
 from data.imports.statement import Statement, StatementLine
 from data.money import format_amount, max_abs_minor, minor_units
+from data.payees import clean_payee
 from data.schema import categories
 from data.schema import transactions as txns
 
+# A line's transaction through the user's rules: the result and the ids of the rules that ran.
+Transform = Callable[[Transaction], tuple[Transaction, tuple[int, ...]]]
 FATES = ("new", "duplicate_ref", "duplicate_fingerprint", "probable", "error", "skipped")
 # A hand entry within this many days of a bank line with the same amount may be the same one.
 MATCH_DAYS = 4
@@ -64,6 +67,8 @@ class PlannedLine:
     note: str = ""
     duplicate_of: int | None = None
     match: ProbableMatch | None = None
+    # The ids of the user's rules that changed `transaction`, in the order they ran.
+    rule_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,14 +86,24 @@ class ImportPlan:
 
 
 def plan_import(
-    conn: Connection, user_id: int, account: Row, statement: Statement, *, exhaustive: bool = False
+    conn: Connection,
+    user_id: int,
+    account: Row,
+    statement: Statement,
+    *,
+    exhaustive: bool = False,
+    rules: Transform | None = None,
 ) -> ImportPlan:
     """Every line of `statement` with its fate for `account` (an owned accounts row).
 
     Fingerprints are looked up around the file's days in the account (fast). `exhaustive` also
     looks up the others one by one: a row imported before and since moved to another account
     or far in time still holds its fingerprint (commit_import retries with it when the unique
-    index says so)."""
+    index says so).
+
+    `rules` (the user's rules, data/imports/ruled.py) change each line that can be stored after
+    its fingerprint and duplicate check (they see the bank's own text) and before the probable
+    matches (a payee renamed to the person's name for it finds their entry better)."""
     currency = account.currency
     problem = None
     if statement.currency and statement.currency.upper() != currency:
@@ -100,8 +115,17 @@ def plan_import(
     seen: Counter[tuple[object, ...]] = Counter()
     planned = [_read_line(line, (account.id, currency), names, seen) for line in statement.lines]
     planned = _mark_duplicates(conn, user_id, account.id, planned, exhaustive)
+    if rules is not None:
+        planned = [_ruled(item, rules) for item in planned]
     planned = _mark_probable(conn, user_id, account.id, planned)
     return ImportPlan(account.id, currency, tuple(planned), problem, statement.warnings)
+
+
+def _ruled(item: PlannedLine, rules: Transform) -> PlannedLine:
+    if item.fate != "new" or item.transaction is None:
+        return item
+    txn, rule_ids = rules(item.transaction)
+    return replace(item, transaction=txn, rule_ids=rule_ids) if rule_ids else item
 
 
 def normalised_text(*parts: str) -> str:
@@ -153,11 +177,24 @@ def _read_line(
     except ValueError as problem:
         return PlannedLine(line, "error", note=str(problem))
     category = None if splits else _category_id(line.category, names)
+    # The bank's own text makes the fingerprint: it never changes with the clean-up below.
     fingerprint = _fingerprint(account_id, day, amount, normalised_text(payee, memo), seen)
+    payee, memo = _readable(payee, memo)
     txn = Transaction(
         account_id, day, amount, payee, memo, category, fingerprint, _ref(line), splits=splits
     )
     return PlannedLine(line, "new", txn, note)
+
+
+def _readable(payee: str, memo: str) -> tuple[str, str]:
+    """The payee as a person reads it (data/payees.clean_payee: "WHOLEFDS MKT #10234 SEATTLE
+    WA" -> "Wholefds Mkt"); the bank's text, when it differs, stays at the end of the memo,
+    so nothing of the line is lost and a search still finds it."""
+    clean = clean_payee(payee) if payee else payee
+    if clean == payee or payee in memo:
+        return clean or payee, memo
+    kept = f"{memo}\n{payee}" if memo else payee
+    return clean, kept if len(kept) <= v.MEMO_MAX else memo
 
 
 def _fingerprint(

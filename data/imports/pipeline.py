@@ -20,6 +20,7 @@ from data.imports.csv_mapping import CsvMapping
 from data.imports.matching import ImportPlan, plan_import
 from data.imports.profiles import Profile, find_profile, save_profile
 from data.imports.reading import ReadResult, read_file
+from data.imports.ruled import rules_transform
 from data.imports.uploads import Upload, discard_upload
 from data.ownership import owned_row
 from data.schema import accounts
@@ -64,7 +65,8 @@ def preview_upload(
     progress(1, 3, "Looking for lines imported before")
     with engine.connect() as conn:
         account = owned_row(conn, accounts, user_id, account_id, "account")
-        plan = plan_import(conn, user_id, account, reading.statement)
+        rules = rules_transform(conn, user_id)
+        plan = plan_import(conn, user_id, account, reading.statement, rules=rules)
     progress(3, 3, "Ready for review")
     return Preview(reading, account_id, reason, profile, plan)
 

@@ -102,8 +102,9 @@ def apply_to_existing(engine: Engine, user_id: int, rule_ids: Sequence[int] | No
                 changes.append((row_id, _values(before), after))
         run_id = insert_id(conn, rule_runs, user_id=user_id, count=len(changes))
         _write(conn, user_id, {row_id: after for row_id, _before, after in changes})
-        rows = [{"run_id": run_id, "transaction_id": row_id, "before": json.dumps(before),
-                 "after": json.dumps(after)} for row_id, before, after in changes]  # fmt: skip
+        rows = [{"user_id": user_id, "run_id": run_id, "transaction_id": row_id,
+                 "before": json.dumps(before), "after": json.dumps(after)}
+                for row_id, before, after in changes]  # fmt: skip
         if rows:
             conn.execute(insert(rule_run_changes), rows)
         return run_id
@@ -125,7 +126,9 @@ def undo_rule_run(engine: Engine, user_id: int, run_id: int) -> UndoResult:
         run = owned_row(conn, rule_runs, user_id, run_id, "rule run")
         if run.undone_at is not None:
             raise ValidationError({"run_id": "This run is undone already."})
-        query = select(rule_run_changes).where(rule_run_changes.c.run_id == run.id)
+        query = select(rule_run_changes).where(
+            rule_run_changes.c.user_id == user_id, rule_run_changes.c.run_id == run.id
+        )
         changes = {row.transaction_id: row for row in conn.execute(query)}
         now = _current(conn, user_id, sorted(changes))
         restore = {

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from dash import Dash
-from sqlalchemy import Connection, Engine, Select, Table, select
+from sqlalchemy import Engine, select
 
 from dashboard import services
 from data import lookups, queries, receipt_writes, setup_writes, validation, writes
@@ -213,23 +213,11 @@ def owned_rows(engine: Engine, user_id: int) -> dict[str, list[tuple]]:
         for table in metadata.sorted_tables:
             if table is user_sessions:
                 continue
-            query = _owned_by(table, user_id).order_by(*table.primary_key.columns)
+            owner = table.c.id if table is users else table.c.get("user_id")
+            assert owner is not None, f"{table.name} has no owner column: decide how to isolate it"
+            query = select(table).where(owner == user_id).order_by(*table.primary_key.columns)
             snapshot[table.name] = [tuple(row) for row in conn.execute(query)]
     return snapshot
-
-
-def _owned_by(table: Table, user_id: int) -> Select:
-    """The rows of `table` that are the user's: by its owner column, or through the parent it
-    belongs to (a run's changes: rule_run_changes by its run)."""
-    if table is users:
-        return select(table).where(table.c.id == user_id)
-    if "user_id" in table.c:
-        return select(table).where(table.c.user_id == user_id)
-    parent_key = next((key for key in table.foreign_keys if "user_id" in key.column.table.c), None)
-    assert parent_key is not None, f"{table.name} has no owner: decide how to isolate it"
-    parent = parent_key.column.table
-    joined = table.join(parent, parent_key.parent == parent_key.column)
-    return select(table).select_from(joined).where(parent.c.user_id == user_id)
 
 
 def cross_owner_references(engine: Engine) -> list[str]:
@@ -250,27 +238,6 @@ def cross_owner_references(engine: Engine) -> list[str]:
                     .where(owner.c.user_id != child.c.user_id)
                 )
                 found += [f"{table.name}.{key.parent.name} of row {i}" for i in conn.scalars(query)]
-            found += _mixed_parents(conn, table)
-    return found
-
-
-def _mixed_parents(conn: Connection, table: Table) -> list[str]:
-    """Rows of a table without an owner column whose parents (a run and a transaction, for
-    rule_run_changes) belong to different users."""
-    if "user_id" in table.c:
-        return []
-    keys = [key for key in table.foreign_keys if "user_id" in key.column.table.c]
-    found = []
-    for first, second in zip(keys, keys[1:], strict=False):
-        one = first.column.table.alias("one")
-        two = second.column.table.alias("two")
-        query = (
-            select(table.c[first.parent.name], table.c[second.parent.name])
-            .join(one, one.c[first.column.name] == table.c[first.parent.name])
-            .join(two, two.c[second.column.name] == table.c[second.parent.name])
-            .where(one.c.user_id != two.c.user_id)
-        )
-        found += [f"{table.name} row {tuple(row)}" for row in conn.execute(query)]
     return found
 
 

@@ -71,6 +71,7 @@ WRITERS = {
     "rules-apply-confirm.n_clicks",
     "rules-undo.n_clicks",
     "rule-delete-confirm.n_clicks",
+    "rule-offer-create.n_clicks",
 }
 # Writes that carry no id at all: with alice's ids in the other props they still write bob's.
 WRITERS_WITHOUT_IDS = {

@@ -174,6 +174,8 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "new-group-submit.n_clicks": 1,
         **import_values(h),
         **rules_values(h),
+        "rule-offer-create.n_clicks": 1,
+        "rule-offer-store.data": {"payee": f"{h.tag} probe payee", "category_id": h.groceries},
     }
 
 

@@ -180,7 +180,7 @@ def test_an_import_runs_through_the_worker_and_is_undone(request, stack, web_env
     shown = previewed.answer["response"]
     rows = shown[ids.IMPORT_GRID]["rowData"]
     assert sorted(row["minor"] for row in rows) == FILE_AMOUNTS
-    assert {row["fate"] for row in rows} == {"New"}
+    assert {row["kind"] for row in rows} == {"new"}
     assert any(row["payee"] == "Hausverwaltung Müller" for row in rows), rows
     summary = text_of(shown[ids.IMPORT_SUMMARY]["children"])
     assert "6 lines" in summary and "New: 6" in summary and "Error: 0" in summary, summary

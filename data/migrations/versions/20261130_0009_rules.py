@@ -58,6 +58,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_rule_runs_user_id_created_at"), "rule_runs", ["user_id", "created_at"])
     op.create_table(
         "rule_run_changes",
+        *_owner("rule_run_changes"),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("transaction_id", sa.Integer(), nullable=False),
         sa.Column("before", sa.Text(), nullable=False),

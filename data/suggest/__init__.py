@@ -1,0 +1,1 @@
+"""Learned category suggestions: each person's own model of their categorised history."""
