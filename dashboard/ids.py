@@ -301,3 +301,68 @@ IMPORT_MAPPING_FIELDS = {
     "memo_columns": IMPORT_MAP_MEMO,
     "invert_sign": IMPORT_MAP_INVERT,
 }
+
+# Rules (/rules): the ordered list, the editor, "test this rule", apply to existing and undo.
+RULES_LIST = "rules-list"
+RULES_FEEDBACK = "rules-feedback"
+RULES_NEW = "rules-new"
+RULES_APPLY_ALL = "rules-apply-all"
+# A rule's row: {"type": ..., "id": rule_id}; the move buttons also "action": "up" | "down".
+RULE_ENABLED = "rule-enabled"
+RULE_MOVE = "rule-move"
+RULE_EDIT = "rule-edit"
+RULE_APPLY = "rule-apply"
+RULE_DELETE = "rule-delete"
+RULE_DELETE_MODAL = "rule-delete-modal"
+RULE_DELETE_TEXT = "rule-delete-text"
+# The id of the rule the delete modal asks about.
+RULE_DELETE_TARGET = "rule-delete-target"
+RULE_DELETE_CONFIRM = "rule-delete-confirm"
+RULE_DELETE_CANCEL = "rule-delete-cancel"
+# The editor: a card, hidden until New or Edit; RULE_EDIT_ID holds the rule's id (None: new).
+RULE_EDITOR = "rule-editor"
+RULE_EDITOR_TITLE = "rule-editor-title"
+RULE_EDIT_ID = "rule-edit-id"
+RULE_NAME = "rule-name"
+RULE_MATCH = "rule-match"
+RULE_STOP = "rule-stop"
+RULE_CONDITIONS = "rule-conditions"
+RULE_CONDITION_ADD = "rule-condition-add"
+RULE_ACTIONS = "rule-actions"
+RULE_ACTION_ADD = "rule-action-add"
+RULE_ROWS_MESSAGE = "rule-rows-message"
+RULE_SAVE = "rule-save"
+RULE_CANCEL = "rule-cancel"
+RULE_TEST = "rule-test"
+RULE_TEST_RESULT = "rule-test-result"
+RULE_ERRORS = "rule-errors"
+# A condition row's controls, {"type": ..., "index": n}; only those its field and op use count.
+COND_FIELD = "rule-cond-field"
+COND_OP = "rule-cond-op"
+COND_TEXT = "rule-cond-text"
+COND_AMOUNT = "rule-cond-amount"
+COND_HIGH = "rule-cond-high"
+COND_SIGN = "rule-cond-sign"
+COND_ACCOUNT = "rule-cond-account"
+COND_REMOVE = "rule-cond-remove"
+# The boxes shown or hidden by a condition's field and op: {"type": COND_BOX, "index": n,
+# "part": "text" | "amount" | "high" | "sign" | "account"}.
+COND_BOX = "rule-cond-box"
+# An action row's controls, {"type": ..., "index": n}; boxes as COND_BOX with
+# "part": "category" | "text" | "tags".
+ACTION_KIND = "rule-action-kind"
+ACTION_CATEGORY = "rule-action-category"
+ACTION_TEXT = "rule-action-text"
+ACTION_TAGS = "rule-action-tags"
+ACTION_REMOVE = "rule-action-remove"
+ACTION_BOX = "rule-action-box"
+# Apply to existing: the modal showing what would change, the rules it is about
+# ({"rule_ids": [id] | None for all enabled}), the result with its Undo, the last run's id.
+RULES_APPLY_MODAL = "rules-apply-modal"
+RULES_APPLY_TEXT = "rules-apply-text"
+RULES_APPLY_TARGET = "rules-apply-target"
+RULES_APPLY_CONFIRM = "rules-apply-confirm"
+RULES_APPLY_CANCEL = "rules-apply-cancel"
+RULES_RESULT = "rules-result"
+RULES_UNDO = "rules-undo"
+RULES_RUN_STORE = "rules-run-store"

@@ -7,13 +7,14 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html
 
 from dashboard import ids
-from dashboard.pages import accounts, budgets, imports, overview, transactions
+from dashboard.pages import accounts, budgets, imports, overview, rules, transactions
 
 PAGES = {
     "/": overview,
     "/transactions": transactions,
     "/budgets": budgets,
     "/import": imports,
+    "/rules": rules,
     "/accounts": accounts,
     # The accounts page's old address: bookmarks keep working.
     "/settings": accounts,

@@ -18,6 +18,7 @@ NAV_ITEMS = (
     ("/transactions", "Transactions", "bi-list-ul"),
     ("/budgets", "Budgets", "bi-bullseye"),
     ("/import", "Import", "bi-upload"),
+    ("/rules", "Rules", "bi-signpost-split"),
     ("/accounts", "Accounts, categories & tags", "bi-gear"),
 )
 

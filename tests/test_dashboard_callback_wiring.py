@@ -54,3 +54,31 @@ def test_the_settings_writes_are_triggered_by_their_own_controls_only(app):
             [f"{pattern(id='ALL', type=ids.TAG_DELETE)}.n_clicks"],
         ]
     )
+
+
+def test_the_rules_writes_are_triggered_by_their_own_controls_only(app):
+    # The editor's state (every row's controls) is State: typing in it never saves.
+    assert triggers(app, ids.RULES_FEEDBACK) == sorted(
+        [
+            sorted(
+                [f"{ids.RULES_NEW}.n_clicks", f"{pattern(id='ALL', type=ids.RULE_EDIT)}.n_clicks"]
+            ),
+            [f"{ids.RULE_SAVE}.n_clicks"],
+            [f"{pattern(id='ALL', type=ids.RULE_ENABLED)}.value"],
+            [f"{pattern(action='ALL', id='ALL', type=ids.RULE_MOVE)}.n_clicks"],
+            sorted(
+                [
+                    f"{ids.RULES_APPLY_ALL}.n_clicks",
+                    f"{pattern(id='ALL', type=ids.RULE_APPLY)}.n_clicks",
+                ]
+            ),
+            [f"{pattern(id='ALL', type=ids.RULE_DELETE)}.n_clicks"],
+            sorted([f"{ids.RULE_DELETE_CONFIRM}.n_clicks", f"{ids.RULE_DELETE_CANCEL}.n_clicks"]),
+        ]
+    )
+    assert triggers(app, ids.RULES_RUN_STORE) == sorted(
+        [
+            sorted([f"{ids.RULES_APPLY_CONFIRM}.n_clicks", f"{ids.RULES_APPLY_CANCEL}.n_clicks"]),
+            [f"{ids.RULES_UNDO}.n_clicks"],
+        ]
+    )

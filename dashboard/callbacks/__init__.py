@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard.callbacks import accounts, budgets, imports, overview, shell, transactions
+from dashboard.callbacks import (
+    accounts,
+    budgets,
+    imports,
+    overview,
+    rules,
+    shell,
+    transactions,
+)
 
 
 def register_all(app: Dash) -> None:
-    for module in (shell, overview, transactions, budgets, imports, accounts):
+    for module in (shell, overview, transactions, budgets, imports, rules, accounts):
         module.register(app)

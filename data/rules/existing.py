@@ -110,6 +110,14 @@ def apply_to_existing(engine: Engine, user_id: int, rule_ids: Sequence[int] | No
         return run_id
 
 
+def run_count(engine: Engine, user_id: int, run_id: int) -> int:
+    """How many transactions a run of this user changed; NotFound when it is not the user's."""
+    with engine.connect() as conn:
+        run = owned_row(conn, rule_runs, user_id, run_id, "rule run")
+        # ._mapping: a Row is a tuple, whose .count is tuple.count.
+        return int(run._mapping["count"])
+
+
 def undo_rule_run(engine: Engine, user_id: int, run_id: int) -> UndoResult:
     """Give back the values a run replaced, as one step (see the module doc for rows edited
     since). ValidationError when the run is undone already; NotFound when it is not the user's."""

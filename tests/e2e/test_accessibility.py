@@ -18,6 +18,7 @@ from axe_playwright_python.base import AXE_SCRIPT
 from dashboard import ids
 from data.demo_household import CHECKING
 from tests.e2e.conftest import TIMEOUT_MS, wait_until
+from tests.e2e.test_rules import store_a_rule
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -35,6 +36,7 @@ READY = {
     "/budgets": f"#{ids.BUDGET_TABLE} .progress",
     "/accounts": f"#{ids.ACCOUNTS_TABLE} input",
     "/import": f"#{ids.IMPORT_ACCOUNT} option[value='{CHECKING}']",
+    "/rules": f"#{ids.RULES_LIST} table",
 }
 # /import once a file is under review: its rows in the grid, the reading's controls shown.
 IMPORT_REVIEWED = f"#{ids.IMPORT_MAPPING_CARD}[style*='block'] ~ * #{ids.IMPORT_GRID} .ag-row"
@@ -102,6 +104,21 @@ def show_a_field_error(page) -> None:
     wait_settled(page, f"#{ids.ENTRY_AMOUNT}.is-invalid")
 
 
+def rules_views(page) -> dict[str, list[dict[str, Any]]]:
+    """/rules with its editor open on the stored rule (every kind of row) and tested, then
+    with the apply-to-existing preview open."""
+    found = {}
+    page.locator(f"#{ids.RULES_LIST} button", has_text="Edit").first.click()
+    page.locator(f"#{ids.RULE_TEST}").click()
+    wait_settled(page, f"#{ids.RULE_TEST_RESULT} .alert")
+    found["/rules (the editor open, tested)"] = axe_violations(page)
+    page.locator(f"#{ids.RULES_APPLY_ALL}").click()
+    wait_settled(page, f".modal.show #{ids.RULES_APPLY_TEXT} table")
+    found["/rules (apply to existing: the preview)"] = axe_violations(page)
+    page.keyboard.press("Escape")
+    return found
+
+
 def review_an_import(page, tmp_path) -> None:
     """Choose the account and upload a small CSV, as a person does; wait for its review."""
     page.select_option(f"#{ids.IMPORT_ACCOUNT}", str(CHECKING))
@@ -117,8 +134,9 @@ def review_an_import(page, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_every_page_has_no_axe_violations(page, theme, tmp_path):
+def test_every_page_has_no_axe_violations(page, theme, tmp_path, live_server):
     found: dict[str, list[dict[str, Any]]] = {}
+    store_a_rule(live_server.app.server.extensions["ft_engine"])
     for path, ready in READY.items():
         page.goto(page.base_url + path)
         wait_settled(page, ready)
@@ -137,6 +155,8 @@ def test_every_page_has_no_axe_violations(page, theme, tmp_path):
         if path == "/import":
             review_an_import(page, tmp_path)
             found[f"{path} (a file under review)"] = axe_violations(page)
+        if path == "/rules":
+            found.update(rules_views(page))
     page.goto(page.base_url + "/logout")
     page.locator("#logout-submit").wait_for()
     found["/logout"] = axe_violations(page)

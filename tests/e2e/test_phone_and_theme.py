@@ -21,10 +21,11 @@ from data.demo_household import CHECKING
 from data.entries import Transaction
 from data.months import month_start
 from tests.e2e.conftest import TIMEOUT_MS, login, wait_until
+from tests.e2e.test_rules import store_a_rule
 
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1440, "height": 900}
-PAGES = ("/", "/transactions", "/budgets", "/accounts", "/import", "/login")
+PAGES = ("/", "/transactions", "/budgets", "/accounts", "/import", "/rules", "/login")
 # What shows that a page has drawn its data, so that it is measured whole.
 READY = {
     "/": f"#{ids.GAUGES} .js-plotly-plot .main-svg",
@@ -32,6 +33,7 @@ READY = {
     "/budgets": f"#{ids.BUDGET_GAUGES} .js-plotly-plot .main-svg",
     "/accounts": f"#{ids.ACCOUNTS_TABLE} input",
     "/import": f"#{ids.IMPORT_HISTORY} > *",
+    "/rules": f"#{ids.RULES_LIST} table",
     "/login": "#username",
 }
 # /import with a file under review: its rows in the grid, the CSV reading's controls shown.
@@ -195,6 +197,8 @@ def household(live_server) -> dict[str, int]:
         size_bytes=8,
         sha256="0" * 64,
     )
+    # A rule with a long summary: its row on the rules page must fit a phone.
+    store_a_rule(engine)
     return created
 
 
@@ -295,6 +299,11 @@ def test_every_page_fits_a_phone(phone, tmp_path):
         if path == "/import":
             review_an_import(phone.page, tmp_path)
             assert_fits(phone.page, f"{path} (a file under review)")
+        if path == "/rules":
+            phone.page.locator(f"#{ids.RULES_LIST} button", has_text="Edit").first.click()
+            phone.page.locator(f"#{ids.RULE_TEST}").click()
+            phone.page.locator(f"#{ids.RULE_TEST_RESULT} .alert").wait_for()
+            assert_fits(phone.page, f"{path} (the editor open, tested)")
         # Dash's pages write "light" themselves; the sign-in page leaves the default.
         assert phone.theme() in (("dark",) if phone.dark else (None, "light")), path
     assert phone.console == []

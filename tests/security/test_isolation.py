@@ -29,6 +29,9 @@ from data.imports.uploads import stage_upload
 from data.lookups import GridRequest
 from data.money import format_amount
 from data.months import add_months, month_start
+from data.rules import existing as rule_runs
+from data.rules import store as rule_store
+from data.rules.model import Action, Condition, Rule
 from data.schema import metadata, receipts, user_sessions, users
 from tests.conftest import as_user, build_app, make_login_user
 from tests.security.conftest import db_url_of
@@ -77,6 +80,9 @@ class Household:
     # An import batch (one line into checking) and a staged upload awaiting its review.
     batch: int
     upload: int
+    # A rule (its payee condition and category are h's), and a run of it over the past.
+    rule: int
+    rule_run: int
 
     @property
     def payee(self) -> str:
@@ -143,10 +149,24 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     writes.set_budget(engine, user_id, fun, add_months(this_month, -1), money.last_month_budget)
     secret_tag = int(tag_data.list_tags(engine, user_id)["id"].iloc[0])
     batch, upload = _imports(engine, user_id, checking, tag, money)
+    rule, rule_run = _rule(engine, user_id, tag, groceries)
     return Household(
         user_id, tag, checking, savings, groceries, fun, salary,
         purchase, income, transfer_out, transfer_in, receipt, housing, secret_tag, batch, upload,
+        rule, rule_run,
     )  # fmt: skip
+
+
+def _rule(engine: Engine, user_id: int, tag: str, groceries: int) -> tuple[int, int]:
+    """A rule giving the purchase the category it has, and its run over the past (which
+    changes nothing, so the households' other numbers stay as built)."""
+    rule = Rule(
+        None, f"{tag}-SECRET-RULE", True, "all",
+        (Condition("payee", "contains", f"{tag}-SECRET-PAYEE"),),
+        (Action("set_category", groceries),),
+    )  # fmt: skip
+    rule_id = rule_store.create_rule(engine, user_id, rule)
+    return rule_id, rule_runs.apply_to_existing(engine, user_id, [rule_id])
 
 
 def _imports(

@@ -66,6 +66,11 @@ WRITERS = {
     "settings-tag-delete[*].n_clicks",
     "import-commit.n_clicks",
     "import-undo-confirm.n_clicks",
+    "rule-save.n_clicks",
+    "rule-enabled[*].value",
+    "rules-apply-confirm.n_clicks",
+    "rules-undo.n_clicks",
+    "rule-delete-confirm.n_clicks",
     "rule-offer-create.n_clicks",
 }
 # Writes that carry no id at all: with alice's ids in the other props they still write bob's.
@@ -86,6 +91,9 @@ READERS = {
     "category-breadcrumb.hidden <- category-view.value",
     "chart-spending-by-category.figure <- filters-store.data",
     "import-account.options <- import-history-refresh.data",
+    "rules-list.children <- refresh-store.data",
+    "rule-editor.style <- rules-new.n_clicks",
+    "rule-test-result.children <- rule-test.n_clicks",
 }
 
 

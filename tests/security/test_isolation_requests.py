@@ -173,6 +173,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "new-group-name.value": "Probe group",
         "new-group-submit.n_clicks": 1,
         **import_values(h),
+        **rules_values(h),
         "rule-offer-create.n_clicks": 1,
         "rule-offer-store.data": {"payee": f"{h.tag} probe payee", "category_id": h.groceries},
     }
@@ -209,6 +210,26 @@ def import_values(h: Household) -> dict[str, Any]:
     }
 
 
+def rules_values(h: Household) -> dict[str, Any]:
+    """The rules page: h's rule, run and ids (its checking account, its groceries) in the
+    editor's rows (pattern_rows) and stores."""
+    clicks = [
+        "rules-new", "rules-apply-all", "rule-cancel", "rule-condition-add", "rule-action-add",
+        "rule-test", "rule-save", "rule-delete-confirm", "rule-delete-cancel",
+        "rules-apply-confirm", "rules-apply-cancel", "rules-undo",
+    ]  # fmt: skip
+    return {
+        **{f"{button}.n_clicks": 1 for button in clicks},
+        "rule-edit-id.data": h.rule,
+        "rule-name.value": "Probe rule",
+        "rule-match.value": "any",
+        "rule-stop.value": True,
+        "rule-delete-target.data": h.rule,
+        "rules-apply-target.data": {"rule_ids": [h.rule]},
+        "rules-run-store.data": h.rule_run,
+    }
+
+
 def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
     """'type[*].prop' -> the rows (the id's wildcard keys, the value) on h's page."""
     return {
@@ -237,6 +258,29 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         "settings-tag-merge[*].value": [({"id": h.secret_tag}, str(h.secret_tag))],
         "settings-tag-delete[*].n_clicks": [({"id": h.secret_tag}, 1)],
         "import-undo[*].n_clicks": [({"id": h.batch}, 1)],
+        **rules_rows(h),
+    }
+
+
+def rules_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
+    """The rules list's rows (h's rule) and the editor's one condition and one action row:
+    "account is h's checking" -> "category h's groceries"."""
+    condition = {"field": "account", "op": "is", "text": "Probe", "amount": "-1.00",
+                 "high": "1.00", "sign": "out", "account": str(h.checking)}  # fmt: skip
+    action = {"kind": "set_category", "category": str(h.groceries), "text": "Probe",
+              "tags": "Probe tag"}  # fmt: skip
+    rows = {f"rule-cond-{name}[*].value": [({"index": 0}, value)]
+            for name, value in condition.items()}  # fmt: skip
+    rows |= {f"rule-action-{name}[*].value": [({"index": 0}, value)]
+             for name, value in action.items()}  # fmt: skip
+    return rows | {
+        "rule-cond-remove[*].n_clicks": [({"index": 0}, 1)],
+        "rule-action-remove[*].n_clicks": [({"index": 0}, 1)],
+        "rule-enabled[*].value": [({"id": h.rule}, False)],
+        "rule-move[*].n_clicks": [({"id": h.rule, "action": "down"}, 1)],
+        "rule-edit[*].n_clicks": [({"id": h.rule}, 1)],
+        "rule-apply[*].n_clicks": [({"id": h.rule}, 1)],
+        "rule-delete[*].n_clicks": [({"id": h.rule}, 1)],
     }
 
 
@@ -269,7 +313,7 @@ class Sweep:
     def __init__(self, h: Household | None, today: date) -> None:
         self.h = h
         # Which props are known does not depend on the household: any one answers that.
-        template = h or Household(0, "ANY", *range(1, 15))
+        template = h or Household(0, "ANY", *range(1, 17))
         self.values = prop_values(template, today)
         self.rows = pattern_rows(template)
 
