@@ -126,3 +126,29 @@ def test_create_test_apply_and_undo_a_rule(page, live_server):
     wait_text(page, ids.RULES_RESULT, f"Undone: {changing:,} transactions restored")
     assert lidl_categories(database) == before
     assert not visible(page, f"#{ids.RULES_UNDO}")
+
+
+def test_a_rule_made_on_the_rules_page_categorises_an_imported_file_in_its_review(page, tmp_path):
+    open_page(page, "/rules")
+    page.locator(f"#{ids.RULES_NEW}").click()
+    page.locator(row_control(ids.COND_TEXT)).wait_for()
+    page.fill(f"#{ids.RULE_NAME}", "Cinema tickets")
+    page.fill(row_control(ids.COND_TEXT), "kinopolis")
+    page.locator(row_control(ids.ACTION_CATEGORY)).select_option(label=CATEGORY)
+    page.locator(f"#{ids.RULE_SAVE}").click()
+    wait_text(page, ids.RULES_LIST, "Cinema tickets")
+
+    statement = tmp_path / "card.csv"
+    statement.write_text(
+        "Date,Amount,Description\n"
+        "2026-11-02,-18.50,KINOPOLIS KOBLENZ 4711\n"
+        "2026-11-03,-3.20,Corner Kiosk\n"
+    )
+    open_page(page, "/import")
+    page.select_option(f"#{ids.IMPORT_ACCOUNT}", label="Everyday Checking (EUR)")
+    page.set_input_files(f"#{ids.IMPORT_UPLOAD} input[type=file]", str(statement))
+    wait_text(page, ids.IMPORT_SUMMARY, "New: 2")
+    grid = wait_text(page, ids.IMPORT_GRID, "Rules: Cinema tickets")
+    # The rule's line shows its category; the other line has none of its own.
+    kino = page.locator(f"#{ids.IMPORT_GRID} .ag-row", has_text="Rules: Cinema tickets")
+    assert CATEGORY in kino.inner_text() and "Corner Kiosk" in grid
