@@ -45,8 +45,10 @@ class Plan:
     concurrencies: tuple[int, ...]
     phase_s: float
     peer_s: float
-    # Lines of the CSV the import phase commits next to the ledger (bench/import_job.py).
+    # Lines of the CSV the import phase commits next to the ledger (bench/import_job.py), and
+    # the rules its user has.
     import_rows: int
+    import_rules: int
 
 
 FULL = Plan(
@@ -61,6 +63,7 @@ FULL = Plan(
     phase_s=150,
     peer_s=600,
     import_rows=50_000,
+    import_rules=500,
 )
 SMOKE = Plan(
     cold_rounds=2,
@@ -74,6 +77,7 @@ SMOKE = Plan(
     phase_s=30,
     peer_s=120,
     import_rows=500,
+    import_rules=20,
 )
 
 
@@ -120,7 +124,9 @@ def run_size(count: int, options: Options, log: Callable[[str], None]) -> dict[s
         result["worker_peak_rss_mb"] = round(server.peak_worker_rss_mb, 1)
         log(f"N={count}: importing a {plan.import_rows:,}-line CSV next to the ledger")
         result["import"] = _timed(
-            result, "import", lambda: measure_import(database.url, plan.import_rows, plan.phase_s)
+            result,
+            "import",
+            lambda: measure_import(database.url, plan.import_rows, plan.import_rules, plan.phase_s),
         )
         # Idle keep-alive connections would hold up gunicorn's graceful stop.
         browser.close()

@@ -19,9 +19,16 @@ from data.imports.ruled import rules_transform
 from data.imports.statement import Statement
 from data.ownership import bump_version, insert_id, owned_row
 from data.rules.store import usable_categories
-from data.schema import accounts, import_batches, import_links, receipts, transaction_splits
+from data.schema import (
+    accounts,
+    import_batches,
+    import_links,
+    receipts,
+    transaction_splits,
+    transaction_tags,
+)
 from data.schema import transactions as txns
-from data.tags import clean_tags, link_transaction_tags
+from data.tags import clean_tags, tag_ids
 from data.validation import NotFound, ValidationError
 
 # What a person can decide for a line: store it, leave it out, or (a probable match) mark the
@@ -182,31 +189,38 @@ def _counts(plan: ImportPlan, chosen: list[tuple[PlannedLine, str]]) -> dict[str
 
 
 def _store_lines(conn: Connection, user_id: int, batch_id: int, lines: list[PlannedLine]) -> None:
-    """Whole lines in one executemany; split or tagged lines one by one (they need the id)."""
-    whole = []
-    for planned in lines:
-        txn = planned.transaction
-        assert txn is not None  # only new and probable lines are chosen, and they have one
-        values = _columns(txn, user_id, batch_id)
-        if not txn.splits and not txn.tags:
-            whole.append(values)
-            continue
-        # Parts and tags (set by the user's rules) need the row's id.
-        txn_id = insert_id(conn, txns, **values)
-        link_transaction_tags(conn, user_id, txn_id, clean_tags(txn.tags))
-        if not txn.splits:
-            continue
-        conn.execute(
-            insert(transaction_splits),
-            [
-                {"user_id": user_id, "transaction_id": txn_id, "position": position,
-                 "category_id": part.category_id, "amount_minor": part.amount_minor,
-                 "memo": part.memo}
-                for position, part in enumerate(txn.splits)
-            ],
-        )  # fmt: skip
-    if whole:
-        conn.execute(insert(txns), whole)
+    """Every line in one executemany returning the ids in order; then the parts of split lines
+    and the tags (set by the user's rules) in one executemany each."""
+    chosen = [planned.transaction for planned in lines if planned.transaction is not None]
+    if not chosen:
+        return
+    insert_rows = insert(txns).returning(txns.c.id, sort_by_parameter_order=True)
+    values = [_columns(txn, user_id, batch_id) for txn in chosen]
+    row_ids = list(conn.execute(insert_rows, values).scalars())
+    parts = [
+        {"user_id": user_id, "transaction_id": row_id, "position": position,
+         "category_id": part.category_id, "amount_minor": part.amount_minor, "memo": part.memo}
+        for row_id, txn in zip(row_ids, chosen, strict=True)
+        for position, part in enumerate(txn.splits)
+    ]  # fmt: skip
+    if parts:
+        conn.execute(insert(transaction_splits), parts)
+    tagged = [(row_id, clean_tags(txn.tags)) for row_id, txn in zip(row_ids, chosen, strict=True)
+              if txn.tags]  # fmt: skip
+    if tagged:
+        _link_tags(conn, user_id, tagged)
+
+
+def _link_tags(conn: Connection, user_id: int, tagged: list[tuple[int, tuple[str, ...]]]) -> None:
+    """The tags of new rows: each name looked up (or created) once, the links in one go."""
+    unique = {name.casefold(): name for _row_id, names in tagged for name in names}
+    by_key = dict(zip(unique, tag_ids(conn, user_id, list(unique.values())), strict=True))
+    links = [
+        {"user_id": user_id, "transaction_id": row_id, "tag_id": tag_id}
+        for row_id, names in tagged
+        for tag_id in dict.fromkeys(by_key[name.casefold()] for name in names)
+    ]
+    conn.execute(insert(transaction_tags), links)
 
 
 def _columns(txn: Transaction, user_id: int, batch_id: int) -> dict[str, object]:
