@@ -55,6 +55,8 @@ ENTRY_MODE = "entry-mode"
 ENTRY_DATE = "entry-date"
 ENTRY_AMOUNT = "entry-amount"
 ENTRY_ACCOUNT = "entry-account"
+# The data_version the user's category model was last trained for (callbacks/model_warmup.py).
+MODEL_WARM_STORE = "model-warm-store"
 # The category model's top 3 for the payee typed, with how sure it is (data/suggest/).
 ENTRY_SUGGESTIONS = "entry-suggestions"
 ENTRY_TO_ACCOUNT = "entry-to-account"

@@ -25,8 +25,8 @@ from data import lookups, queries, tags, users
 
 # The read model below takes this name: the query is imported under another.
 from data.budget_status import budget_status as budget_status_query
-from data.suggest.history import train_for_user
 from data.suggest.model import CategoryModel
+from data.suggest.stored import model_for, stored_version
 
 T = TypeVar("T")
 
@@ -105,13 +105,16 @@ def cache_ping() -> bool:
     return True
 
 
-def category_model(user_id: int) -> CategoryModel | None:
-    """The user's category model (data/suggest/), trained on their own history once per
-    data_version and kept in the cache as its own bytes (no pickle); None without history."""
-    key = f"rm:category_model:{user_id}:{data_version(user_id)}"
+def category_model(user_id: int, *, train: bool = True) -> CategoryModel | None:
+    """The user's category model (data/suggest/) for their current data_version, kept in the
+    cache as its own bytes (no pickle) and in the database for every process. train=False
+    (a request): never train, use the last model stored, even one of an older version."""
+    version = data_version(user_id)
+    key = f"rm:category_model:{user_id}:{version}"
     stored = cache.get(key)
     if isinstance(stored, bytes):
         return CategoryModel.from_bytes(stored) if stored else None
-    model = train_for_user(get_engine(), user_id)
-    cache.set(key, b"" if model is None else model.to_bytes())
+    model = model_for(get_engine(), user_id, version, train=train)
+    if train or stored_version(get_engine(), user_id) == version:
+        cache.set(key, b"" if model is None else model.to_bytes())
     return model

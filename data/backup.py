@@ -56,16 +56,23 @@ from data.backup_archive import (
 )
 from data.db import is_postgresql
 from data.migrate import alembic_config, head_revision, upgrade_to_head
-from data.schema import import_uploads, metadata, receipts, user_sessions, users
+from data.schema import (
+    category_models,
+    import_uploads,
+    metadata,
+    receipts,
+    user_sessions,
+    users,
+)
 from data.seed import reset_id_sequences
 
 ROWS_PER_BATCH = 1_000
 # Sessions are not data: restored, they would revive the sign-ins of the installation (or the
 # moment) the backup came from, on this one. A backup neither writes nor restores them.
-# Not sessions (a restore signs everyone out) nor uploads waiting for their review (kept a day).
-BACKED_UP_TABLES = [
-    table for table in metadata.sorted_tables if table not in (user_sessions, import_uploads)
-]
+# Not sessions (a restore signs everyone out), uploads waiting for their review (kept a day)
+# nor category models (trained again from the ledger).
+NOT_BACKED_UP = (user_sessions, import_uploads, category_models)
+BACKED_UP_TABLES = [table for table in metadata.sorted_tables if table not in NOT_BACKED_UP]
 T = TypeVar("T")
 
 

@@ -430,3 +430,15 @@ rule_run_changes = Table(
     Column("after", Text, nullable=False),
     Index(None, "transaction_id"),
 )
+
+# Each user's category model (data/suggest/): trained off the request path, kept here so that
+# every process (web workers, the background worker) reads the same one; `data_version` says
+# which state of the ledger it learned from. Its bytes are our own format (no pickle).
+category_models = Table(
+    "category_models",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("data_version", Integer, nullable=False),
+    Column("model", LargeBinary, nullable=False),
+    Column("trained_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

@@ -7,8 +7,9 @@ from datetime import date
 
 from dash import no_update
 
+from dashboard.callbacks.model_warmup import warm
 from dashboard.callbacks.transaction_entry import PRESELECT, model_suggestions, payee_category
-from data import setup_writes, writes
+from data import lookups, setup_writes, writes
 from data.entries import Transaction
 from data.rules.model import Action, Condition, Rule
 from data.rules.store import create_rule
@@ -58,6 +59,9 @@ def test_the_model_suggests_with_its_confidence_and_preselects_only_when_sure(ap
                 engine, alice, Transaction(checking, day, amount, payee, category_id=category)
             )
     with as_user(app, alice):
+        # The form never trains during a request: nothing until the model is trained.
+        assert payee_category(alice, form("NETFLIX.COM/BILL", checking, "-12.99"))[1] == ""
+        assert warm(alice) == lookups.data_version(engine, alice)
         # A payee never typed: no last category, no rule; the model knows it by its tokens.
         category, line = payee_category(alice, form("NETFLIX.COM/BILL", checking, "-12.99"))
         assert line.startswith("Suggested: Subscriptions") and "%" in line

@@ -185,7 +185,9 @@ def payee_category(user_id: int, form: Mapping[str, Any]) -> tuple[Any, Any]:
 def model_suggestions(user_id: int, form: Mapping[str, Any]) -> list[Suggestion]:
     """The user's model's top 3 for the entry as typed; none without a payee or history."""
     typed = typed_entry(user_id, form)
-    model = services.category_model(user_id) if typed is not None else None
+    # Never trained during a request: the last model stored (the warm-up job of
+    # callbacks/model_warmup.py, or an import's preview, trains it off the request path).
+    model = services.category_model(user_id, train=False) if typed is not None else None
     if typed is None or model is None:
         return []
     return model.suggest(typed.payee, "", typed.amount_minor, typed.account_id, typed.date)

@@ -19,6 +19,7 @@ from dash import Dash, Input, Output, Patch, State, html, no_update
 
 from dashboard import ids, services
 from dashboard.callbacks import (
+    model_warmup,
     rule_offers,
     transaction_delete,
     transaction_edit,
@@ -292,3 +293,4 @@ def register(app: Dash) -> None:
     transaction_tags.register(app)
     transaction_export.register(app)
     rule_offers.register(app)
+    model_warmup.register(app)

@@ -164,6 +164,7 @@ def layout() -> html.Div:
             dcc.ConfirmDialog(id=ids.DELETE_CONFIRM, message="Delete this transaction?"),
             undo_toast(),
             dcc.Store(id=ids.RULE_OFFER_STORE),
+            dcc.Store(id=ids.MODEL_WARM_STORE),
             rule_offer_toast(),
         ],
         className="transactions-page",
