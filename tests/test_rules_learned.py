@@ -67,3 +67,36 @@ def test_an_offer_naming_another_users_category_creates_nothing(app, engine):
         assert not created and "no rule" in message
         assert create_offered_rule(alice, "junk") == ("There is no rule to create.", False)
     assert list_rules(engine, alice) == [] and list_rules(engine, bob) == []
+
+
+def test_renaming_an_imported_payee_offers_a_rule_that_names_the_next_import(app, engine):
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from dashboard.callbacks.transaction_edit import edit_saved, save_edit
+    from data.imports.commit import ImportSource, commit_import
+    from data.imports.statement import Statement, StatementLine
+
+    alice = make_user(engine, "alice")
+    checking = setup_writes.create_account(engine, alice, "Checking", "checking")
+    bank = StatementLine(1, date(2026, 10, 3), Decimal("-45.10"), "WHOLEFDS MKT #10234 SEATTLE WA")
+    source = ImportSource("a.csv", "0" * 64, "csv")
+    commit_import(engine, alice, checking, Statement("csv", (bank,)), source)
+    with engine.connect() as conn:
+        row_id = conn.execute(select(transactions.c.id)).scalar_one()
+    form = {"date": "2026-10-03", "amount": "-45.10", "account": str(checking),
+            "category": "", "payee": "Whole Foods", "memo": "", "tags": []}  # fmt: skip
+    with as_user(app, alice):
+        outcome = save_edit(alice, row_id, form, 0)
+        assert outcome.saved and outcome.offer == {
+            "kind": "rename", "from": "Wholefds Mkt", "to": "Whole Foods",
+        }  # fmt: skip
+        shown = edit_saved(outcome)
+        assert shown["offer_open"] and "Always call it that" in str(shown["offer_text"])
+        message, created = create_offered_rule(alice, outcome.offer)
+    assert created and "Whole Foods" in message
+    later = StatementLine(1, date(2026, 11, 3), Decimal("-12.00"), "WHOLEFDS MKT #10234 SEATTLE WA")
+    result = commit_import(engine, alice, checking, Statement("csv", (later,)), source)
+    [line] = result.plan.lines
+    assert line.transaction.payee == "Whole Foods" and line.rule_ids

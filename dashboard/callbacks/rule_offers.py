@@ -32,9 +32,16 @@ def offer_view(user_id: int, transaction_id: Any) -> tuple[Any, Any, Any, Any]:
     return True, text, {"payee": offer.payee, "category_id": offer.category_id}, {}
 
 
+def rename_offer_text(offer: dict[str, Any]) -> list[Any]:
+    return [f"You renamed “{offer['from']}” to “{offer['to']}”. ",
+            html.Strong("Always call it that when it is imported?")]  # fmt: skip
+
+
 def create_offered_rule(user_id: int, offer: Any) -> tuple[str, bool]:
     """Create the offered rule (the offer came back from the browser: checked again); returns
     the message and whether it was created."""
+    if isinstance(offer, dict) and offer.get("kind") == "rename":
+        return _create_rename(user_id, offer.get("from"), offer.get("to"))
     if not isinstance(offer, dict) or not isinstance(offer.get("payee"), str):
         return "There is no rule to create.", False
     category = as_id(offer.get("category_id"))
@@ -82,3 +89,18 @@ def register(app: Dash) -> None:
             raise PreventUpdate
         message, created = create_offered_rule(current_user_id(), offer)
         return message, {"display": "none"} if created else {}
+
+
+def _create_rename(user_id: int, old: Any, new: Any) -> tuple[str, bool]:
+    if not isinstance(old, str) or not isinstance(new, str) or not old.strip() or not new.strip():
+        return "There is no rule to create.", False
+    old, new = " ".join(old.split()), " ".join(new.split())
+    try:
+        condition, action = Condition("payee", "equals", old), Action("rename_payee", new)
+        rule = Rule(None, f"Rename {old[:40]} → {new[:40]}", True, "all", (condition,), (action,))
+        create_rule(get_engine(), user_id, rule)
+    except ValidationError as refused:
+        return f"The rule was not created: {' '.join(refused.field_errors.values())}", False
+    except (ValueError, NotFound) as refused:
+        return f"The rule was not created: {refused}", False
+    return f"Rule created: “{old}” is called “{new}” from now on (see Rules).", True

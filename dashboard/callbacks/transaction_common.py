@@ -28,6 +28,8 @@ class FormOutcome:
     field_errors: dict[str, str] = field(default_factory=dict)
     error: str = ""
     refresh: int | None = None
+    # A rule to offer after the write (callbacks/rule_offers.py), as the offer store holds it.
+    offer: dict[str, Any] | None = None
 
 
 def account_currencies(accounts: pd.DataFrame) -> dict[int, str]:

@@ -17,6 +17,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids, services
 from dashboard.callbacks.common import next_refresh, outputs_with
+from dashboard.callbacks.rule_offers import rename_offer_text
 from dashboard.callbacks.transaction_common import (
     HIDDEN,
     SHOWN,
@@ -43,6 +44,7 @@ from dashboard.security.auth import current_user_id
 from data import lookups, writes
 from data.entries import Split, with_entered
 from data.money import format_amount
+from data.rules.learned import rename_offer
 from data.validation import NotFound, ValidationError
 
 logger = logging.getLogger(__name__)
@@ -95,6 +97,9 @@ SAVE_OUTPUTS = {
     "undo_message": Output(ids.UNDO_MESSAGE, "children", allow_duplicate=True),
     "undo_button_style": Output(ids.UNDO_BUTTON, "style", allow_duplicate=True),
     "refresh": Output(ids.REFRESH_STORE, "data", allow_duplicate=True),
+    "offer_open": Output(ids.RULE_OFFER_TOAST, "is_open", allow_duplicate=True),
+    "offer_text": Output(ids.RULE_OFFER_TEXT, "children", allow_duplicate=True),
+    "offer": Output(ids.RULE_OFFER_STORE, "data", allow_duplicate=True),
 }
 # Given to Dash as a copy (state=dict(...)): Dash adds the callback's inputs to the state dict
 # it is given (dash/dependencies.py), which would leak one callback's inputs into the next.
@@ -232,7 +237,11 @@ def save_edit(
         return FormOutcome(saved=False, field_errors=form_field_errors(refused.field_errors))
     except NotFound:
         return FormOutcome(saved=False, error=NOT_FOUND)
-    return FormOutcome(saved=True, message="Transaction saved.", refresh=next_refresh(refresh))
+    renamed = rename_offer(get_engine(), user_id, stored, parsed)
+    offer = None if renamed is None else {"kind": "rename", "from": renamed[0], "to": renamed[1]}
+    return FormOutcome(
+        saved=True, message="Transaction saved.", refresh=next_refresh(refresh), offer=offer
+    )
 
 
 def edit_modal(user_id: int, row_id: Any) -> dict[str, Any]:
@@ -260,6 +269,9 @@ def edit_saved(outcome: FormOutcome) -> dict[str, Any]:
     if outcome.saved:
         values |= {"is_open": False, "undo_open": True, "undo_message": outcome.message}
         values |= {"undo_button_style": HIDDEN, "refresh": outcome.refresh}
+    if outcome.saved and outcome.offer is not None:
+        values |= {"offer_open": True, "offer": outcome.offer,
+                   "offer_text": rename_offer_text(outcome.offer)}  # fmt: skip
     return outputs_with(SAVE_OUTPUTS, values)
 
 

@@ -62,3 +62,20 @@ def offer_after_edit(engine: Engine, user_id: int, transaction_id: object) -> Ru
     if outcome.rule_ids and outcome.transaction.category_id == row.category_id:
         return None
     return RuleOffer(row.payee, row.category_id, row.category, int(times))
+
+
+def rename_offer(
+    engine: Engine, user_id: int, before: Transaction, after: Transaction
+) -> tuple[str, str] | None:
+    """(bank text, the person's name) to offer as a rename rule after an edit of an imported
+    row's payee: "the name the user chose once" becomes the name of every later import of it.
+    None when it is not such an edit, or when a rule already renames it so."""
+    old, new = before.payee.strip(), after.payee.strip()
+    if before.import_fingerprint is None or not old or not new or old == new:
+        return None
+    with engine.connect() as conn:
+        probe = Transaction(before.account_id, before.date, before.amount_minor, old)
+        outcome = apply_rules(compiled_on(conn, user_id, None), probe)
+    if outcome.rule_ids and outcome.transaction.payee == new:
+        return None
+    return old, new
