@@ -3,8 +3,8 @@
 `celery -A dashboard.worker worker` starts on the private PostgreSQL and the password-protected
 Redis, answers the compose health check (`celery inspect ping` of its node) and serves every
 background callback of the app under the name the web side queues it by: the import page's
-preview and commit, nothing else. test_stack_import.py runs both through gunicorn and this
-worker; here a probe callback registered on an app the test builds with the same environment
+preview and commit and the category model's warm-up, nothing else. test_stack_import.py runs
+the import's two through gunicorn and this worker; here a probe callback registered on an app the test builds with the same environment
 (tests/background_probe.py) is queued through that app and run by a worker that registers the
 same probe, to see whose job it is and which process ran it.
 """
@@ -27,8 +27,12 @@ from tests.stack.services import CeleryWorker
 pytestmark = pytest.mark.stack
 
 # The first output of each background callback of the app (Dash names a callback by its
-# outputs): the import's preview and commit.
-BACKGROUND_CALLBACKS = {f"..{ids.IMPORT_GRID}.rowData", f"..{ids.IMPORT_RESULT}.children"}
+# outputs): the import's preview and commit, and the category model's warm-up on /transactions.
+BACKGROUND_CALLBACKS = {
+    f"..{ids.IMPORT_GRID}.rowData",
+    f"..{ids.IMPORT_RESULT}.children",
+    f"{ids.MODEL_WARM_STORE}.data",
+}
 
 
 def web_app(web_env: dict[str, str]):
