@@ -4,9 +4,10 @@
 Redis, answers the compose health check (`celery inspect ping` of its node) and serves every
 background callback of the app under the name the web side queues it by: the import page's
 preview and commit and the category model's warm-up, nothing else. test_stack_import.py runs
-the import's two through gunicorn and this worker; here a probe callback registered on an app the test builds with the same environment
-(tests/background_probe.py) is queued through that app and run by a worker that registers the
-same probe, to see whose job it is and which process ran it.
+the import's two through gunicorn and this worker; here a probe callback registered on an app
+the test builds with the same environment (tests/background_probe.py) is queued through that
+app and run by a worker that registers the same probe, to see whose job it is and which process
+ran it.
 """
 
 from __future__ import annotations
