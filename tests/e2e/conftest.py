@@ -6,6 +6,7 @@ page. Console errors fail the test: the issue promises none.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -33,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 20_000
+CLOSE_TIMEOUT_S = 30
 
 
 def pytest_collection_modifyitems(items):
@@ -88,10 +90,27 @@ def browser():
         pytest.skip("SKIPPED LOUDLY: " + message)
     from playwright.sync_api import sync_playwright
 
+    # Playwright's close has no time limit: a Chromium that does not exit would hang the run's
+    # very end (the browser is closed after the last test of the session). Its process tree
+    # (Playwright's driver and Chromium) is killed if closing takes longer than this.
+    watchdog = threading.Timer(CLOSE_TIMEOUT_S, _kill_children, args=(os.getpid(),))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
+        watchdog.start()
         browser.close()
+    watchdog.cancel()
+
+
+def _kill_children(pid: int) -> None:
+    """Kill what this test process started that still runs: Playwright's driver and browser."""
+    import psutil
+
+    for child in psutil.Process(pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            name = child.name()
+            if name == "node" or name.startswith(("chrom", "headless_shell")):
+                child.kill()
 
 
 def login(page, base_url: str, username: str = "demo", password: str = "demo") -> None:

@@ -1,6 +1,6 @@
 """Stored XSS in a real browser: markup saved as a payee, memo, account, category, category
-group or receipt name is shown as text on every page, never parsed into elements, and no dialog
-opens.
+group, receipt, rule or imported file's name is shown as text on every page, never parsed into
+elements, and no dialog opens.
 
 The page fixture fails a test on any console error, a Content-Security-Policy violation
 included: an injected <img src=x> would also show up as a failed load of /x.
@@ -17,7 +17,11 @@ from dashboard import ids
 from dashboard.security.passwords import DEMO_USERNAME
 from data import receipt_writes, setup_writes, users, writes
 from data.entries import Split, Transaction
+from data.imports.pipeline import commit_upload
+from data.imports.uploads import stage_upload
 from data.months import month_start
+from data.rules.model import Action, Condition, Rule
+from data.rules.store import create_rule
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_category_groups import click_bar
 from tests.e2e.test_entry_and_budgets import open_page
@@ -183,4 +187,47 @@ def test_stored_markup_is_shown_as_text_on_every_page(page, dialogs):
     click_bar(page, ids.CHART_CATEGORY, GROUP_NAME)
     wait_for_text(page, f"#{ids.CATEGORY_DRILL_CURRENT}", GROUP_NAME)
     wait_until(page, CHART_SHOWS_JS, [ids.CHART_CATEGORY, IMG])
+    assert_nothing_injected(page, dialogs)
+
+
+RULE_NAME = "<img src=x onerror=alert(7)> rule"
+FILE_NAME = "<img src=x onerror=alert(8)>.csv"
+IMPORTED_PAYEE = "<b onmouseover=alert(9)>Bakery</b>"
+
+
+@pytest.fixture
+def stored_rule_and_import(live_server) -> None:
+    """A rule and an import batch named with markup, the imported line's payee too."""
+    engine = live_server.app.server.extensions["ft_engine"]
+    user_id = users.user_id_by_username(engine, DEMO_USERNAME)
+    account = setup_writes.create_account(engine, user_id, "Imports", "checking", "EUR")
+    rule = Rule(
+        None,
+        RULE_NAME,
+        True,
+        "all",
+        (Condition("payee", "contains", "Bakery"),),
+        (Action("set_memo", SCRIPT),),
+    )
+    create_rule(engine, user_id, rule)
+    day = date.today().isoformat()
+    content = f"Date,Amount,Payee\n{day},-12.50,{IMPORTED_PAYEE}\n".encode()
+    upload = stage_upload(engine, user_id, FILE_NAME, content)
+    commit_upload(engine, user_id, upload, account)
+
+
+@pytest.mark.usefixtures("stored_rule_and_import")
+def test_rule_and_import_names_are_shown_as_text(page, dialogs):
+    open_page(page, "/rules")
+    wait_for_text(page, f"#{ids.RULES_LIST}", RULE_NAME)
+    assert page.get_by_text(RULE_NAME, exact=True).count() >= 1
+    assert_nothing_injected(page, dialogs)
+
+    open_page(page, "/import")
+    wait_for_text(page, f"#{ids.IMPORT_HISTORY}", FILE_NAME)
+    assert_nothing_injected(page, dialogs)
+
+    open_page(page, "/transactions")
+    wait_for_text(page, f"#{ids.GRID}", "Bakery", SCRIPT)
+    assert page.locator("b[onmouseover]").count() == 0
     assert_nothing_injected(page, dialogs)
