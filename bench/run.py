@@ -25,6 +25,7 @@ from bench.ledger import write_ledger
 from bench.load import BenchDatabase, Household, load_household
 from bench.measure import Deadline
 from bench.overview import OverviewRequests
+from bench.page_paint import measure_page
 from bench.peer import measure_fava, peer_venv
 from bench.report import ratios
 from bench.server import AppServer
@@ -49,6 +50,8 @@ class Plan:
     # the rules its user has.
     import_rows: int
     import_rules: int
+    # First visits of the overview in headless Chromium (each followed by 3 warm reloads).
+    paint_rounds: int
 
 
 FULL = Plan(
@@ -64,6 +67,7 @@ FULL = Plan(
     peer_s=600,
     import_rows=50_000,
     import_rules=500,
+    paint_rounds=3,
 )
 SMOKE = Plan(
     cold_rounds=2,
@@ -78,6 +82,7 @@ SMOKE = Plan(
     peer_s=120,
     import_rows=500,
     import_rules=20,
+    paint_rounds=1,
 )
 
 
@@ -121,6 +126,18 @@ def run_size(count: int, options: Options, log: Callable[[str], None]) -> dict[s
         requests = OverviewRequests(browser, household)
         driver = AppDriver(server, browser, requests, cache)
         _measure_app(result, driver, household, plan, log)
+        log(f"N={count}: the overview drawn in headless Chromium")
+        result["paint"] = _timed(
+            result,
+            "paint",
+            lambda: measure_page(
+                server.url,
+                household.username,
+                household.password,
+                plan.paint_rounds,
+                Deadline(plan.phase_s),
+            ),
+        )
         result["worker_peak_rss_mb"] = round(server.peak_worker_rss_mb, 1)
         log(f"N={count}: importing a {plan.import_rows:,}-line CSV next to the ledger")
         result["import"] = _timed(

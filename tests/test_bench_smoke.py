@@ -151,3 +151,18 @@ def test_the_import_figure_commits_every_line_and_reimports_none(smoke_report):
     for name in ("read_s", "plan_s", "commit_s", "reimport_s", "peak_rss_mb"):
         _positive(figures[name], f"import.{name}")
     assert "import: CSV of 50k lines" in smoke_report["stdout"]
+
+
+def test_the_overview_is_timed_as_drawn_in_the_browser(smoke_report):
+    paint = smoke_report["results"][0]["paint"]
+    for visit in ("first_visit", "warm"):
+        figures = paint[visit]
+        assert figures["count"] >= 1, f"no {visit} measured"
+        _positive(figures["kpi_ms"], f"{visit} KPIs shown")
+        # The charts are drawn after the KPIs have their figures, or with them.
+        assert figures["graphs_drawn_ms"] >= figures["kpi_ms"] > 0
+        assert figures["graphs"] >= 6, "fewer plotly graphs drawn than the overview has charts"
+        _positive(figures["bytes"], f"{visit} bytes")
+    # A warm reload takes the bundles from the browser's cache.
+    assert paint["warm"]["bytes"] < paint["first_visit"]["bytes"]
+    assert "browser, warm: KPIs shown" in smoke_report["stdout"]
