@@ -6,7 +6,7 @@ import logging
 
 from dash import Dash
 
-from dashboard import exports, health, index_summary, routing, shell
+from dashboard import compression, exports, health, index_summary, routing, shell
 from dashboard.background import make_background_manager
 from dashboard.callbacks import register_all
 from dashboard.cli import register_cli
@@ -39,6 +39,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         assets_ignore=r"vendor/.*",
         suppress_callback_exceptions=True,
         serve_locally=True,
+        # dashboard/compression.py instead: Dash's option (flask-compress) would compress every
+        # bundle again on every first visit, and the login page's HTML with its CSRF token.
         compress=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         background_callback_manager=background,
@@ -61,6 +63,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     download.init_app(server, settings)
     exports.init_app(server)
     headers.init_app(app, settings)
+    if settings.compress:
+        compression.init_app(server)
     server.register_blueprint(health.bp)
     register_cli(server)
     app.layout = shell.layout

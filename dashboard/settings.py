@@ -89,6 +89,9 @@ class Settings:
     background: str | None = None
     # A background job is stopped after this many seconds (its DB transaction rolls back).
     job_time_limit_s: int = 600
+    # Brotli/gzip by the app itself (dashboard/compression.py); a proxy that compresses leaves
+    # an encoded answer alone, so this can stay on behind one.
+    compress: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -202,4 +205,5 @@ class Settings:
             trusted_proxy_hops=_env_int(env, "TRUSTED_PROXY_HOPS", 0, minimum=0),
             background=env.get("FT_BACKGROUND", "").strip().lower() or None,
             job_time_limit_s=_env_int(env, "JOB_TIME_LIMIT_S", 600, minimum=10),
+            compress=_env_bool(env, "FT_COMPRESS", True),
         ).validate()
