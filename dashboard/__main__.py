@@ -8,6 +8,7 @@ import logging
 
 from dashboard import create_app
 from dashboard.extensions import get_engine
+from dashboard.job_processes import start_job_server
 from dashboard.security.passwords import set_demo_password
 from data.migrate import upgrade_to_head
 from data.seed import load_demo
@@ -33,6 +34,9 @@ def main() -> None:
             if settings.demo_mode:
                 set_demo_password(engine, user_id)
                 logger.info("log in as 'demo' with the password 'demo'")
+    if settings.background_mode == "diskcache":
+        # Its imports now, while nobody waits, rather than at the first import's preview.
+        start_job_server()
     logger.info("Finance Tracker on http://%s:%d/", args.host, args.port)
     # Werkzeug's threaded server: fine for one household on a laptop; gunicorn for the stack.
     app.server.run(host=args.host, port=args.port, debug=False, threaded=True)

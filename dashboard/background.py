@@ -1,10 +1,10 @@
 """Background callbacks (the import's preview and commit): where they run, and for whom.
 
 make_background_manager(settings) gives the app's Dash background callback manager: without
-Redis (the embedded default) a DiskcacheManager, which forks a process per job and keeps results
-in a diskcache directory under the instance path; with Redis (FT_BACKGROUND=celery, the default
-then) a CeleryManager, Redis as broker and result store, jobs run by `celery -A dashboard.worker
-worker`.
+Redis (the embedded default) a DiskcacheManager, each job in a process forked by a clean job
+server (dashboard/job_processes.py), results in a diskcache directory under the instance path;
+with Redis (FT_BACKGROUND=celery, the default then) a CeleryManager, Redis as broker and result
+store, jobs run by `celery -A dashboard.worker worker`.
 
 Both fix the user when the job is queued, inside the request: the session's user id goes into
 the job's context (read in the job with job_user_id()) and into the result's key, so two users
@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextvars
 import functools
 import hashlib
-import multiprocessing
 import signal
 import threading
 from collections.abc import Callable
@@ -36,6 +35,13 @@ from dash.background_callback.managers import BaseBackgroundCallbackManager
 from flask import Flask
 
 from dashboard.celery_app import make_celery
+from dashboard.job_processes import (
+    DEFAULT_APP_FACTORY,
+    JobRequest,
+    job_running,
+    start_job,
+    stop_job,
+)
 from dashboard.security.auth import current_user_id
 from dashboard.settings import Settings
 from data.db import dispose_engines
@@ -45,7 +51,6 @@ JOB_USER_KEY = "ft_user_id"
 # Request details Dash copies into a job's context that a job never needs: the session cookie
 # must not travel through the broker (Redis persists its queue) or outlive the request.
 _DROPPED_CONTEXT = ("cookies", "headers")
-_FORK = multiprocessing.get_context("fork")
 Manager = BaseBackgroundCallbackManager
 
 
@@ -232,11 +237,14 @@ class _JobRegistry(dict):
 
 
 class _ForkingDiskcacheManager(DiskcacheManager):
-    """Dash's DiskcacheManager, its jobs forked with the standard library.
-
-    Dash's own asks for the `multiprocess` package (dill pickling, for platforms without fork),
-    which this app does not ship: a forked child needs no pickling.
+    """Dash's DiskcacheManager, its jobs run in processes forked by a clean job server
+    (dashboard/job_processes.py) rather than from the web process with `multiprocess`.
     """
+
+    settings: Settings
+    app_factory: str
+    time_limit_s: int
+    func_registry: dict[str, Any]
 
     def __init__(self, directory: Path) -> None:
         # DiskcacheManager.__init__ only checks its imports (multiprocess) and stores the cache
@@ -257,27 +265,49 @@ class _ForkingDiskcacheManager(DiskcacheManager):
             return self._cache
 
     def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> int | None:
-        # daemon: a stopping web process ends its jobs (their transactions roll back) instead of
-        # waiting for them at exit.
-        process = _FORK.Process(
-            target=job_fn, args=(key, self._make_progress_key(key), args, context), daemon=True
+        """Start the job in a process of the job server (after _UserJobs fixed its user)."""
+        function_key = next(
+            (known for known, made in self.func_registry.items() if made is job_fn), None
         )
-        process.start()
-        return process.pid
+        if function_key is None:
+            raise LookupError("a job of a background callback this manager never made")
+        request = JobRequest(
+            app_factory=self.app_factory,
+            settings=self.settings,
+            function_key=function_key,
+            result_key=key,
+            progress_key=self._make_progress_key(key),
+            args=args,
+            context=dict(context),
+            time_limit_s=self.time_limit_s,
+        )
+        return start_job(request)
+
+    def job_running(self, job: Any) -> bool:
+        return job is not None and job_running(int(job))
+
+    def terminate_job(self, job: Any) -> None:
+        # Dash's own kills whatever has the pid now, and fails when the job ends meanwhile.
+        if job is not None:
+            stop_job(int(job))
 
 
 class DiskcacheJobs(_UserJobs, _ForkingDiskcacheManager):
-    """The embedded default: a forked process per job, results on disk."""
+    """The embedded default: a process per job, forked by the job server, results on disk."""
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.time_limit_s = settings.job_time_limit_s
+        # How a job's process builds this app again (a test app with extra callbacks names
+        # its own factory).
+        self.app_factory = DEFAULT_APP_FACTORY
         super().__init__(settings.resolved_jobs_dir)
         self._leave_global_registry()
 
     def _before_job(self) -> None:
-        # The child inherited the web process's pooled connections: never reuse them here.
+        # A job's process starts without the web process's connections or signal handlers;
+        # the same steps keep it so if a job ever runs in a copy of the web process.
         dispose_engines()
-        # The signals the web server set up are not this child's: SIGTERM ends it.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGALRM, _time_limit_reached)
         signal.alarm(self.time_limit_s)

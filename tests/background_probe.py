@@ -9,6 +9,7 @@ very function.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from typing import Any
@@ -17,8 +18,10 @@ from dash import Dash, Input, Output
 from dash._callback_context import context_value
 from flask import has_request_context
 
-from dashboard.background import job_user_id
+from dashboard import create_app
+from dashboard.background import DiskcacheJobs, job_user_id
 from dashboard.extensions import get_engine
+from dashboard.settings import Settings
 from data.users import session_user
 
 PROBE_IN = "background-probe-in"
@@ -29,8 +32,18 @@ POLL_EVERY_S = 0.02
 SLEEP = "sleep"
 
 
+def create_probe_app(settings: Settings) -> Dash:
+    """create_app with the probe: how an embedded job's process builds this app again."""
+    app = create_app(settings)
+    register_probe(app)
+    return app
+
+
 def register_probe(app: Dash) -> None:
     """A background callback whose input claims a user id; it answers whose job it is."""
+    manager = app.server.extensions["ft_background"]
+    if isinstance(manager, DiskcacheJobs):
+        manager.app_factory = "tests.background_probe:create_probe_app"
 
     @app.callback(
         Output(PROBE_OUT, "children"),
@@ -50,7 +63,18 @@ def register_probe(app: Dash) -> None:
             "pid": os.getpid(),
             "request_context": has_request_context(),
             "context_has_cookies": bool(context_value.get().get("cookies")),
+            "parent_pid": os.getppid(),
+            "open_files": _open_files(),
         }
+
+
+def _open_files() -> list[str]:
+    """What this process has open ("pipe:[123]", paths), from /proc."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            found.append(os.readlink(f"/proc/self/fd/{fd}"))
+    return found
 
 
 def probe_body(claimed: Any) -> dict[str, Any]:

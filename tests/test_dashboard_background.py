@@ -73,6 +73,22 @@ def test_embedded_job_runs_apart_as_the_user_who_queued_it(probe_app, two_users)
         assert result["context_has_cookies"] is False
 
 
+def test_a_job_process_holds_nothing_the_web_process_has_open(probe_app, two_users):
+    """Jobs are forked by the job server, never from the web process: a copy of it would hold
+    its pipes (a test's browser driver never saw its end) and its threads' locks (SQLite's:
+    the copy hung in sqlite3.connect for good)."""
+    read_end, write_end = os.pipe()
+    try:
+        pipe = f"pipe:[{os.fstat(write_end).st_ino}]"
+        result = run_job(_logged_in(probe_app, "alice"), claimed=None)
+        assert result["parent_pid"] != os.getpid()
+        assert result["open_files"], "the probe read no /proc/self/fd"
+        assert pipe not in result["open_files"]
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
 def test_inputs_claiming_another_user_still_get_the_sessions_user(probe_app, two_users):
     alice = _logged_in(probe_app, "alice")
     result = run_job(alice, claimed=two_users["bob"])
