@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from data.schedules.model import Schedule, ScheduledItem
 from data.schedules.recurrence import InvalidRule, parse_rule, rule_dates, shifted
-from data.schedules.store import list_schedules
+from data.schedules.store import schedules_in
 from data.schema import schedule_occurrences
 
 # A weekend shift moves a date at most this many days: the window of rule dates to read.
@@ -36,10 +36,16 @@ class Occurrence:
 
 def occurrences(engine: Engine, user_id: int, start: date, end: date) -> list[Occurrence]:
     """Undecided dates of this user's active schedules posting in [start, end], by date."""
-    active = list_schedules(engine, user_id, active_only=True)
+    with engine.connect() as conn:
+        return occurrences_in(conn, user_id, start, end)
+
+
+def occurrences_in(conn: Connection, user_id: int, start: date, end: date) -> list[Occurrence]:
+    """occurrences inside the caller's transaction (an import's commit)."""
+    active = schedules_in(conn, user_id, active_only=True)
     if not active or end < start:
         return []
-    decided = _decided(engine, user_id, [s.id for s in active if s.id is not None])
+    decided = _decided(conn, user_id, [s.id for s in active if s.id is not None])
     found = []
     for schedule in active:
         found += _undecided(schedule, start, end, decided)
@@ -65,13 +71,12 @@ def _undecided(
     return found
 
 
-def _decided(engine: Engine, user_id: int, schedule_ids: list[int]) -> set[tuple[int, date]]:
+def _decided(conn: Connection, user_id: int, schedule_ids: list[int]) -> set[tuple[int, date]]:
     query = select(schedule_occurrences.c.schedule_id, schedule_occurrences.c.due_on).where(
         schedule_occurrences.c.user_id == user_id,
         schedule_occurrences.c.schedule_id.in_(schedule_ids),
     )
-    with engine.connect() as conn:
-        return {(row.schedule_id, row.due_on) for row in conn.execute(query)}
+    return {(row.schedule_id, row.due_on) for row in conn.execute(query)}
 
 
 def scheduled_items(engine: Engine, user_id: int, start: date, end: date) -> list[ScheduledItem]:

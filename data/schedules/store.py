@@ -65,11 +65,16 @@ def get_schedule(engine: Engine, user_id: int, schedule_id: object) -> Schedule:
 
 def list_schedules(engine: Engine, user_id: int, *, active_only: bool = False) -> list[Schedule]:
     """This user's schedules by name."""
+    with engine.connect() as conn:
+        return schedules_in(conn, user_id, active_only=active_only)
+
+
+def schedules_in(conn: Connection, user_id: int, *, active_only: bool = False) -> list[Schedule]:
+    """list_schedules inside the caller's transaction."""
     query = select(schedules).where(schedules.c.user_id == user_id).order_by(schedules.c.name)
     if active_only:
         query = query.where(schedules.c.active.is_(True))
-    with engine.connect() as conn:
-        return [schedule_from_row(row._mapping) for row in conn.execute(query)]
+    return [schedule_from_row(row._mapping) for row in conn.execute(query)]
 
 
 def owned_schedule(conn: Connection, user_id: int, schedule_id: object) -> Schedule:
