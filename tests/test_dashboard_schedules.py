@@ -192,3 +192,21 @@ def test_a_posted_date_makes_the_transaction(app, engine, home):
         txn_id = conn.execute(select(schedule_occurrences.c.transaction_id)).scalar_one()
     txn = stored_transaction(engine, home["user"], txn_id)
     assert (txn.amount_minor, txn.payee, txn.category_id) == (-95000, "Landlord", home["rent"])
+
+
+def string_ids(path: str) -> set[str]:
+    return {
+        c.id for c in walk(routing.render_page(path)) if isinstance(getattr(c, "id", None), str)
+    }
+
+
+def test_every_output_of_the_schedules_callbacks_is_on_its_page(app):
+    """A message output without its element is an error in the browser's console."""
+    on_page, on_overview = string_ids("/schedules"), string_ids("/")
+    for output in app.callback_map:
+        for part in output.strip(".").split("..."):
+            name = part.rsplit(".", 1)[0].split("@")[0]
+            if name.startswith("schedule"):
+                assert name in on_page, name
+            if name.startswith("upcoming"):
+                assert name in on_overview, name

@@ -38,6 +38,8 @@ from data.validation import NotFound, ValidationError
 
 logger = logging.getLogger(__name__)
 F = ids.SCHEDULE_FIELDS
+# The fields with a message under them (the checkboxes' problems go to the alert).
+MESSAGE_FIELDS = tuple(name for name in F if name not in ("auto_post", "active"))
 EMPTY_FORM: dict[str, Any] = {
     "name": "", "account_id": None, "payee": "", "category_id": NO_CATEGORY, "amount_minor": "",
     "memo": "", "starts_on": None, "frequency": "monthly", "interval": "1", "day": "",
@@ -143,8 +145,8 @@ def delete_schedule(schedule_id: Any) -> FormOutcome:
 
 def field_messages(outcome: FormOutcome) -> dict[str, Any]:
     """Per editor field its message; errors of fields the editor has not go to the alert."""
-    shown = {name: outcome.field_errors.get(name, "") for name in F}
-    others = [m for name, m in outcome.field_errors.items() if name not in F]
+    shown = {name: outcome.field_errors.get(name, "") for name in MESSAGE_FIELDS}
+    others = [m for name, m in outcome.field_errors.items() if name not in MESSAGE_FIELDS]
     summary = alert(outcome, " ".join(others)) if not outcome.saved else None
     return {"messages": shown, "errors": summary}
 
@@ -203,7 +205,9 @@ def register(app: Dash) -> None:
 
     @app.callback(
         output={
-            "messages": {name: Output(ids.feedback_id(F[name]), "children") for name in F},
+            "messages": {
+                name: Output(ids.feedback_id(F[name]), "children") for name in MESSAGE_FIELDS
+            },
             "errors": Output(ids.SCHEDULE_ERRORS, "children"),
             "target": Output(ids.SCHEDULE_EDIT_ID, "data", allow_duplicate=True),
             "feedback": Output(ids.SCHEDULES_FEEDBACK, "children", allow_duplicate=True),
