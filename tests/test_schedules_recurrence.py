@@ -180,3 +180,11 @@ def test_a_rule_beyond_the_choices_is_custom():
 def test_wrong_choices_say_which(choices, message):
     with pytest.raises(InvalidRule, match=message):
         rule_from_choices(choices, date(2027, 1, 1))
+
+
+def test_a_daylight_saving_change_moves_no_date():
+    """Europe and the US change clocks in March and in October/November: a weekly rule across
+    both keeps its weekday, since a rule's dates carry no time of day."""
+    got = dates("FREQ=WEEKLY", date(2027, 3, 7), date(2027, 3, 1), date(2027, 11, 30))
+    assert {date.fromisoformat(day).weekday() for day in got} == {6}
+    assert len(got) == 39

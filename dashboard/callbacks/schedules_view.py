@@ -44,12 +44,13 @@ def how_often(schedule: Schedule) -> str:
 
 
 def _icon_button(icon: str, label: str, button_id: dict, color: str) -> dbc.Button:
+    # Solid primary: an outlined one's blue text is too faint on the dark theme's background.
     return dbc.Button(
         [html.I(className=f"bi {icon} me-1", **html_attrs({"aria-hidden": "true"})), label],
         id=button_id,
         size="sm",
         color=color,
-        outline=True,
+        outline=color != "primary",
     )
 
 

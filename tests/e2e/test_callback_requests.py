@@ -7,7 +7,7 @@ from __future__ import annotations
 from dashboard import ids
 from tests.e2e.conftest import wait_until
 
-PAGES = ("/", "/transactions", "/budgets", "/accounts")
+PAGES = ("/", "/transactions", "/budgets", "/accounts", "/schedules")
 UPDATE = "/_dash-update-component"
 ACCOUNT_NAME = '[id*=\'"type":"settings-account-name"\']'
 
