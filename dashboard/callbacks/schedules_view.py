@@ -54,6 +54,23 @@ def _icon_button(icon: str, label: str, button_id: dict, color: str) -> dbc.Butt
     )
 
 
+def _row_button(icon: str, label: str, button_id: dict, color: str) -> dbc.Button:
+    """An icon button whose label shows from sm up (a phone's table keeps its columns); on a
+    phone its name is the visually hidden text."""
+    return dbc.Button(
+        [
+            html.I(className=f"bi {icon}", **html_attrs({"aria-hidden": "true"})),
+            html.Span(label, className="d-none d-sm-inline ms-1"),
+            html.Span(label, className="visually-hidden d-sm-none"),
+        ],
+        id=button_id,
+        size="sm",
+        color=color,
+        outline=True,
+        title=label,
+    )
+
+
 def schedules_table(
     schedules: list[Schedule], next_dates: Mapping[int, date | None], names: Names
 ) -> Any:
@@ -64,8 +81,17 @@ def schedules_table(
             "transaction on /transactions and choose Create schedule.",
             className="text-muted mb-0",
         )
+    # On a phone: name, next date, amount and icon buttons; how often and the account from md.
+    wide = "d-none d-md-table-cell"
     header = html.Thead(
-        html.Tr([html.Th(t) for t in ("Name", "Next", "Amount", "How often", "Account", "")])
+        html.Tr(
+            [html.Th(t) for t in ("Name", "Next", "Amount")]
+            + [
+                html.Th("How often", className=wide),
+                html.Th("Account", className=wide),
+                html.Th(""),
+            ]
+        )
     )
     rows = []
     for schedule in schedules:
@@ -82,8 +108,8 @@ def schedules_table(
             state.append(dbc.Badge("auto", color="info", class_name="ms-1"))
         buttons = html.Div(
             [
-                _icon_button("bi-pencil", "Edit", row(ids.SCHEDULE_ROW_EDIT), "secondary"),
-                _icon_button("bi-trash", "Delete", row(ids.SCHEDULE_ROW_DELETE), "danger"),
+                _row_button("bi-pencil", "Edit", row(ids.SCHEDULE_ROW_EDIT), "secondary"),
+                _row_button("bi-trash", "Delete", row(ids.SCHEDULE_ROW_DELETE), "danger"),
             ],
             className="d-flex gap-1 justify-content-end",
         )  # fmt: skip
@@ -93,8 +119,8 @@ def schedules_table(
                     html.Td([schedule.name, *state]),
                     html.Td(upcoming.isoformat() if upcoming else "ended"),
                     html.Td(names.money(schedule), className="text-end text-nowrap"),
-                    html.Td(how_often(schedule)),
-                    html.Td(names.accounts.get(schedule.account_id, "")),
+                    html.Td(how_often(schedule), className=wide),
+                    html.Td(names.accounts.get(schedule.account_id, ""), className=wide),
                     html.Td(buttons),
                 ]
             )
