@@ -3666,6 +3666,11 @@ INSERT INTO budgets (id, user_id, category_id, month, limit_minor) VALUES
 (334, 1, 15, '2026-11-01', 17000),
 (335, 1, 20, '2026-11-01', 14000),
 (336, 1, 18, '2026-11-01', 15000);
+INSERT INTO schedules (id, user_id, name, account_id, payee, category_id, amount_minor, memo, rrule, starts_on, weekend_shift, auto_post, active) VALUES
+(1, 1, 'Rent', 1, 'Lindenhof Property Mgmt', 3, -129000, '', 'FREQ=MONTHLY;BYMONTHDAY=1', '2026-11-01', 'none', FALSE, TRUE),
+(2, 1, 'Salary', 1, 'Acme Logistics GmbH', 1, 269000, '', 'FREQ=MONTHLY;BYMONTHDAY=25', '2026-11-25', 'none', FALSE, TRUE),
+(3, 1, 'Gym', 1, 'FitLife Gym', 12, -2990, '', 'FREQ=MONTHLY;BYMONTHDAY=2', '2026-11-02', 'none', FALSE, TRUE),
+(4, 1, 'Netflix', 3, 'Netflix', 7, -1599, '', 'FREQ=MONTHLY;BYMONTHDAY=9', '2026-11-09', 'none', FALSE, TRUE);
 UPDATE transactions SET transfer_peer_id = CASE id
 WHEN 39 THEN 40
 WHEN 40 THEN 39

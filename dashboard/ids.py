@@ -368,3 +368,43 @@ RULES_APPLY_CANCEL = "rules-apply-cancel"
 RULES_RESULT = "rules-result"
 RULES_UNDO = "rules-undo"
 RULES_RUN_STORE = "rules-run-store"
+
+# /schedules: recurring transactions. The list, the editor (SCHEDULE_EDIT_ID: the schedule's
+# id, None for a new one), its fields by the write's field name (SCHEDULE_FIELDS), a row's
+# buttons {"type": SCHEDULE_ROW_EDIT | SCHEDULE_ROW_DELETE, "id": schedule_id}.
+SCHEDULES_LIST = "schedules-list"
+SCHEDULES_FEEDBACK = "schedules-feedback"
+SCHEDULE_NEW = "schedule-new"
+SCHEDULE_EDITOR_TITLE = "schedule-editor-title"
+SCHEDULE_EDIT_ID = "schedule-edit-id"
+SCHEDULE_SAVE = "schedule-save"
+SCHEDULE_ERRORS = "schedule-errors"
+SCHEDULE_ROW_EDIT = "schedule-row-edit"
+SCHEDULE_ROW_DELETE = "schedule-row-delete"
+SCHEDULE_FIELDS = {
+    "name": "schedule-name",
+    "account_id": "schedule-account",
+    "payee": "schedule-payee",
+    "category_id": "schedule-category",
+    "amount_minor": "schedule-amount",
+    "memo": "schedule-memo",
+    "starts_on": "schedule-starts-on",
+    "frequency": "schedule-frequency",
+    "interval": "schedule-interval",
+    "day": "schedule-day",
+    "end": "schedule-end",
+    "until": "schedule-until",
+    "count": "schedule-count",
+    "custom": "schedule-custom",
+    "weekend_shift": "schedule-weekend-shift",
+    "auto_post": "schedule-auto-post",
+    "active": "schedule-active",
+}
+# The overview's "Upcoming" card: its rows' buttons are {"type": UPCOMING_POST | UPCOMING_SKIP,
+# "schedule": schedule_id, "due": "YYYY-MM-DD"} (the rule's date); Edit is a link to /schedules.
+UPCOMING_LIST = "upcoming-list"
+UPCOMING_FEEDBACK = "upcoming-feedback"
+UPCOMING_POST = "upcoming-post"
+UPCOMING_SKIP = "upcoming-skip"
+# The edit modal's "Create schedule from this transaction" link (/schedules?from=<id>).
+EDIT_MAKE_SCHEDULE = "edit-make-schedule"

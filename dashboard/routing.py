@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html
 
 from dashboard import ids
-from dashboard.pages import accounts, budgets, imports, overview, rules, transactions
+from dashboard.pages import accounts, budgets, imports, overview, rules, schedules, transactions
 
 PAGES = {
     "/": overview,
@@ -15,6 +15,7 @@ PAGES = {
     "/budgets": budgets,
     "/import": imports,
     "/rules": rules,
+    "/schedules": schedules,
     "/accounts": accounts,
     # The accounts page's old address: bookmarks keep working.
     "/settings": accounts,

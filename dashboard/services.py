@@ -25,6 +25,8 @@ from data import lookups, queries, tags, users
 
 # The read model below takes this name: the query is imported under another.
 from data.budget_status import budget_status as budget_status_query
+from data.schedules import due as schedule_due
+from data.schedules import store as schedule_store
 from data.suggest.model import CategoryModel
 from data.suggest.stored import model_for, stored_version
 
@@ -90,6 +92,8 @@ user_currency = _read_model(users.user_currency)
 list_tags = _read_model(tags.list_tags)
 split_parts = _read_model(lookups.split_parts)
 spending_by_tag = _read_model(queries.spending_by_tag)
+list_schedules = _read_model(schedule_store.list_schedules)
+upcoming_schedules = _read_model(schedule_due.upcoming)
 
 
 def cache_is_shared() -> bool:

@@ -19,6 +19,7 @@ NAV_ITEMS = (
     ("/budgets", "Budgets", "bi-bullseye"),
     ("/import", "Import", "bi-upload"),
     ("/rules", "Rules", "bi-signpost-split"),
+    ("/schedules", "Schedules", "bi-calendar-event"),
     ("/accounts", "Accounts, categories & tags", "bi-gear"),
 )
 

@@ -245,6 +245,14 @@ def edit_modal() -> dbc.Modal:
                         outline=True,
                         className="me-auto",
                     ),
+                    dbc.Button(
+                        [html.I(className="bi bi-calendar-plus me-1"), "Create schedule"],
+                        id=ids.EDIT_MAKE_SCHEDULE,
+                        href="/schedules",
+                        color="secondary",
+                        outline=True,
+                        title="Create schedule from this transaction",
+                    ),
                     dbc.Button("Cancel", id=ids.EDIT_CANCEL, color="secondary", outline=True),
                     dbc.Button("Save", id=ids.EDIT_SAVE, color="primary"),
                 ]

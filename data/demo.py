@@ -34,6 +34,7 @@ from data.demo_household import (
     SOFA_FROM_SAVINGS,
     TRIPS,
 )
+from data.demo_schedules import SCHEDULE_COLUMNS, schedule_rows
 from data.months import add_months
 from data.seed import SEED_SQL_PATH, SeedRows, Value, render_seed_sql
 
@@ -276,6 +277,7 @@ def build_seed_rows() -> SeedRows:
         ("id", "user_id", "category_id", "month", "limit_minor"),
         [(n, user, category, month, limit) for n, (month, category, limit) in enumerate(limits, 1)],
     )
+    rows.add("schedules", SCHEDULE_COLUMNS, schedule_rows(user, ANCHOR_MONTH, CATEGORY_IDS))
     return rows
 
 

@@ -17,7 +17,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from data.db import is_postgresql
-from data.schema import budgets, metadata, transactions, users
+from data.demo_schedules import mark_demo_history
+from data.schema import budgets, metadata, schedules, transactions, users
 
 SEED_SQL_PATH = Path(__file__).resolve().parent.parent / "seed.sql"
 ROWS_PER_INSERT = 500
@@ -137,6 +138,7 @@ def load_demo(
                 transactions.c.user_id == user_id, transactions.c.date > today
             )
         )
+        mark_demo_history(conn, user_id, today)
         if is_postgresql(engine):
             reset_id_sequences(conn)
         conn.execute(
@@ -156,6 +158,11 @@ def _move_dates(conn: Connection, user_id: int, months: int) -> None:
         update(transactions)
         .where(transactions.c.user_id == user_id)
         .values(date=_months_later(conn, transactions.c.date, months))
+    )
+    conn.execute(
+        update(schedules)
+        .where(schedules.c.user_id == user_id)
+        .values(starts_on=_months_later(conn, schedules.c.starts_on, months))
     )
     # UNIQUE (user, category, month) is checked row by row, so moving every month in one step
     # would collide with a row not yet moved. Parking far away first leaves nothing to meet.

@@ -84,6 +84,25 @@ def create_transaction(
     return txn_id
 
 
+def check_transaction_in(conn: Connection, user_id: int, txn: Transaction) -> None:
+    """The checks of create_transaction, inside the caller's DB transaction: ValidationError
+    when it would refuse `txn`. For a value stored elsewhere as a template (data/schedules/)."""
+    errors = FieldErrors()
+    _entry_values(conn, user_id, Entry((txn,)), errors)
+    errors.raise_if_any()
+
+
+def insert_transaction_in(conn: Connection, user_id: int, txn: Transaction) -> int:
+    """create_transaction inside the caller's DB transaction, which has called bump_version:
+    for a write that stores rows of its own with the transaction, all or nothing (a
+    schedule's posting, data/schedules/posting.py). Returns the new id."""
+    errors = FieldErrors()
+    legs = _entry_values(conn, user_id, Entry((txn,)), errors)
+    errors.raise_if_any()
+    (txn_id,) = _insert_legs(conn, user_id, legs, None, None, None)
+    return txn_id
+
+
 def create_transfer(
     engine: Engine,
     user_id: int,

@@ -109,6 +109,7 @@ def test_seed_sql_is_portable_text():
         "tags",
         "transaction_tags",
         "budgets",
+        "schedules",
     ]
     assert "password_hash" not in sql
     assert re.search(r"\d\.\d", sql.split("INSERT INTO transactions")[1]) is None  # no floats

@@ -9,12 +9,16 @@ from dashboard.callbacks import (
     budgets,
     imports,
     overview,
+    overview_upcoming,
     rules,
+    schedules,
     shell,
     transactions,
 )
 
 
 def register_all(app: Dash) -> None:
-    for module in (shell, overview, transactions, budgets, imports, rules, accounts):
+    modules = (shell, overview, overview_upcoming, transactions, budgets, imports, rules,
+               schedules, accounts)  # fmt: skip
+    for module in modules:
         module.register(app)

@@ -198,6 +198,10 @@ def _row(
     if planned.rule_ids:
         ran = ", ".join(rule_names.get(rule_id, "?") for rule_id in planned.rule_ids)
         notes.append(f"Rules: {ran}.")
+    if planned.scheduled is not None:
+        # Ticked: the line posts the schedule's date (unticked in the grid: a plain line).
+        row.update(sched=True, sname=planned.scheduled.name)
+        notes.append(planned.scheduled.note)
     if any(notes):
         row["note"] = " ".join(note for note in notes if note)
     if txn is not None:
@@ -336,14 +340,21 @@ def committed_message(counts: Mapping[str, int], batch_id: int) -> str:
 
 
 def _choices(decisions: Any, probable: Any) -> ImportChoices:
-    """The decisions store: {"<line>": "import" | "skip" | "link"} and, for an accepted
-    suggestion, {"c<line>": category id}; ValueError on anything else."""
+    """The decisions store: {"<line>": "import" | "skip" | "link"}, for an accepted
+    suggestion {"c<line>": category id}, for a declined scheduled date {"s<line>": "decline"};
+    ValueError on anything else."""
     if probable not in DECISIONS:
         raise ValueError("unknown default")
     if not isinstance(decisions, dict):
         raise ValueError("decisions are an object")
-    chosen, categories = {}, {}
+    chosen, categories, declined = {}, {}, set()
     for key, value in decisions.items():
+        if isinstance(key, str) and key.startswith("s"):
+            number = as_id(_int(key[1:]))
+            if number is None or value != "decline":
+                raise ValueError("bad scheduled decision")
+            declined.add(number)
+            continue
         accepted = isinstance(key, str) and key.startswith("c")
         number = as_id(_int(key[1:] if accepted else key))
         if number is None:
@@ -357,4 +368,4 @@ def _choices(decisions: Any, probable: Any) -> ImportChoices:
             chosen[number] = value
         else:
             raise ValueError("bad decision")
-    return ImportChoices(chosen, probable, categories)
+    return ImportChoices(chosen, probable, categories, frozenset(declined))

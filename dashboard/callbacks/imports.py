@@ -107,6 +107,12 @@ def decisions_after(changes: Any, decisions: Any) -> dict[str, str]:
             continue
         if change.get("colId") == "decision" and change.get("value") in DECISIONS:
             current[str(number)] = change["value"]
+        elif change.get("colId") == "sched":
+            # Unticked: the line is not the schedule's date (data/imports/scheduled.py).
+            if change.get("value") is False:
+                current[f"s{number}"] = "decline"
+            else:
+                current.pop(f"s{number}", None)
         elif change.get("colId") == "accept":
             # The suggested category travels with the row; the commit checks it is theirs.
             data = change.get("data")

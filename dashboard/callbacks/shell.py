@@ -15,7 +15,7 @@ from dashboard.forms import DEFAULT_PRESET, custom_range, preset_period
 from dashboard.html_attrs import html_attrs
 from dashboard.security.auth import current_user_id
 
-PAGES_WITHOUT_FILTERS = {"/budgets", "/rules", "/accounts", "/settings"}
+PAGES_WITHOUT_FILTERS = {"/budgets", "/rules", "/schedules", "/accounts", "/settings"}
 
 # The callbacks' outputs by name; each function below returns a dict with these keys.
 FILTER_OUTPUTS = {

@@ -275,6 +275,11 @@ def edit_saved(outcome: FormOutcome) -> dict[str, Any]:
     return outputs_with(SAVE_OUTPUTS, values)
 
 
+def make_schedule_href(transaction_id: Any) -> str:
+    """The link to a new schedule prefilled from the open transaction."""
+    return f"/schedules?from={transaction_id}" if parse_id(transaction_id) else "/schedules"
+
+
 def register(app: Dash) -> None:
     @app.callback(
         output=OPEN_OUTPUTS,
@@ -287,6 +292,11 @@ def register(app: Dash) -> None:
         if row_id is None:
             return outputs_with(OPEN_OUTPUTS, {})
         return edit_modal(current_user_id(), row_id)
+
+    # "Create schedule from this transaction": /schedules looks the id up with the owner.
+    app.callback(Output(ids.EDIT_MAKE_SCHEDULE, "href"), Input(ids.EDIT_ID, "data"))(
+        make_schedule_href
+    )
 
     @app.callback(
         output=Output(ids.EDIT_MODAL, "is_open", allow_duplicate=True),

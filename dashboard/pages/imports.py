@@ -37,6 +37,10 @@ REVIEW_COLUMNS = [
      "tooltipValueGetter": {"function": "importSuggestionTip(params)"}},
     {"field": "accept", "headerName": "Accept", "width": 95, "cellDataType": "boolean",
      "editable": {"function": "importAcceptEditable(params)"}},
+    # Ticked on a line that is a schedule's date ("this is your scheduled Rent"): it posts it.
+    {"field": "sched", "headerName": "Scheduled", "width": 110, "cellDataType": "boolean",
+     "editable": {"function": "params.data.sname !== undefined"},
+     "headerTooltip": "Untick: the line is not the schedule's date"},
     {"field": "note", "headerName": "Note", "flex": 3, "minWidth": 200, "tooltipField": "note"},
     {"field": "memo", "headerName": "Memo", "flex": 2, "minWidth": 140, "tooltipField": "memo"},
 ]  # fmt: skip

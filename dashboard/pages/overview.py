@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components import VIEW_CATEGORIES, VIEW_OPTIONS, chart_card, kpi_card
 from dashboard.html_attrs import html_attrs
+from dashboard.upcoming_card import upcoming_card
 
 TITLE = "Overview"
 
@@ -130,6 +131,7 @@ def layout() -> html.Div:
             dbc.Col(chart_card(ids.CHART_TAGS, "Spending by tag", hint, 300), lg=12),
             className="g-2 mb-2",
         ),
+        dbc.Row(dbc.Col(upcoming_card(), lg=12), className="g-2 mb-2"),
         recent_transactions_card(),
     ]
     return html.Div([html.Div(id=ids.OVERVIEW_EMPTY), kpis, *charts], className="overview-page")

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from data.entries import Transaction
 from data.imports.matching import ImportPlan, PlannedLine, plan_import
 from data.imports.ruled import rules_transform
+from data.imports.scheduled import forget_scheduled, record_scheduled
 from data.imports.statement import Statement
 from data.ownership import bump_version, insert_id, owned_row
 from data.rules.store import usable_categories
@@ -60,6 +61,8 @@ class ImportChoices:
     # Categories the person accepted in the review (a suggestion) by line number: set on a
     # stored line that has none of its own, when the category is theirs and not archived.
     categories: Mapping[int, int] = field(default_factory=dict)
+    # Lines offered as a schedule's date that the person said are not (stored as plain lines).
+    scheduled_declined: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,13 @@ def _commit(
                 file_name=source.file_name[:255], sha256=source.sha256, format=source.format,
                 profile_name=source.profile_name, **counts,
             )  # fmt: skip
-            _store_lines(conn, user_id, batch_id, [p for p, d in chosen if d == "import"])
+            imported = [p for p, d in chosen if d == "import" and p.transaction is not None]
+            row_ids = _store_lines(conn, user_id, batch_id, imported)
+            # The lines accepted as a schedule's date post that date (data/imports/scheduled.py).
+            record_scheduled(conn, user_id, [
+                (row_id, p.scheduled) for p, row_id in zip(imported, row_ids, strict=True)
+                if p.scheduled is not None and p.line.number not in choices.scheduled_declined
+            ])  # fmt: skip
             _link_lines(conn, user_id, batch_id, [p for p, d in chosen if d == "link"])
     except IntegrityError as conflict:
         if exhaustive and "import_fingerprint" in str(conflict.orig):
@@ -188,12 +197,15 @@ def _counts(plan: ImportPlan, chosen: list[tuple[PlannedLine, str]]) -> dict[str
     }  # fmt: skip
 
 
-def _store_lines(conn: Connection, user_id: int, batch_id: int, lines: list[PlannedLine]) -> None:
+def _store_lines(
+    conn: Connection, user_id: int, batch_id: int, lines: list[PlannedLine]
+) -> list[int]:
     """Every line in one executemany returning the ids in order; then the parts of split lines
-    and the tags (set by the user's rules) in one executemany each."""
+    and the tags (set by the user's rules) in one executemany each. Returns the new ids, in the
+    order of the lines that have a transaction."""
     chosen = [planned.transaction for planned in lines if planned.transaction is not None]
     if not chosen:
-        return
+        return []
     insert_rows = insert(txns).returning(txns.c.id, sort_by_parameter_order=True)
     values = [_columns(txn, user_id, batch_id) for txn in chosen]
     row_ids = list(conn.execute(insert_rows, values).scalars())
@@ -209,6 +221,7 @@ def _store_lines(conn: Connection, user_id: int, batch_id: int, lines: list[Plan
               if txn.tags]  # fmt: skip
     if tagged:
         _link_tags(conn, user_id, tagged)
+    return row_ids
 
 
 def _link_tags(conn: Connection, user_id: int, tagged: list[tuple[int, tuple[str, ...]]]) -> None:
@@ -285,6 +298,7 @@ def undo_batch(engine: Engine, user_id: int, batch_id: object) -> list[int]:
             .all()
         )
         _unlink(conn, user_id, batch.id)
+        forget_scheduled(conn, user_id, batch.id)
         conn.execute(delete(txns).where(*rows))
         if receipt_ids:
             owned = (receipts.c.user_id == user_id, receipts.c.id.in_(receipt_ids))

@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, Connection, Row, select
 
 from data import validation as v
 from data.entries import Split, Transaction
+from data.imports.scheduled import Candidate, ScheduledMatch, scheduled_matches
 from data.imports.statement import Statement, StatementLine
 from data.money import format_amount, max_abs_minor, minor_units
 from data.payees import clean_payee
@@ -69,6 +70,8 @@ class PlannedLine:
     match: ProbableMatch | None = None
     # The ids of the user's rules that changed `transaction`, in the order they ran.
     rule_ids: tuple[int, ...] = ()
+    # A new line that is a schedule's undecided date (data/imports/scheduled.py).
+    scheduled: ScheduledMatch | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,20 @@ def plan_import(
     if rules is not None:
         planned = [_ruled(item, rules) for item in planned]
     planned = _mark_probable(conn, user_id, account.id, planned)
+    planned = _mark_scheduled(conn, user_id, account.id, planned)
     return ImportPlan(account.id, currency, tuple(planned), problem, statement.warnings)
+
+
+def _mark_scheduled(
+    conn: Connection, user_id: int, account_id: int, planned: list[PlannedLine]
+) -> list[PlannedLine]:
+    new = [
+        Candidate(p.line.number, p.transaction.date, p.transaction.amount_minor)
+        for p in planned
+        if p.fate == "new" and p.transaction is not None
+    ]
+    found = scheduled_matches(conn, user_id, account_id, new)
+    return [replace(p, scheduled=found.get(p.line.number)) if found else p for p in planned]
 
 
 def _ruled(item: PlannedLine, rules: Transform) -> PlannedLine:

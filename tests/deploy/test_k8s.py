@@ -50,6 +50,8 @@ def _pod_specs(k8s: dict) -> dict[str, dict]:
     for (kind, name), doc in k8s.items():
         if kind in {"Deployment", "StatefulSet", "Job"}:
             specs[f"{kind}/{name}"] = doc["spec"]["template"]["spec"]
+        if kind == "CronJob":
+            specs[f"{kind}/{name}"] = doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     return specs
 
 
@@ -123,6 +125,7 @@ def test_k8s_web_probes_point_at_real_routes(k8s):
         "Deployment/finance-tracker-web",
         "Deployment/finance-tracker-worker",
         "Job/finance-tracker-migrate",
+        "CronJob/finance-tracker-post-due",
         "StatefulSet/postgres",
         "StatefulSet/redis",
     ],
@@ -155,6 +158,7 @@ def test_k8s_app_pods_run_as_the_image_user_with_writable_tmp(k8s):
         "Deployment/finance-tracker-web",
         "Deployment/finance-tracker-worker",
         "Job/finance-tracker-migrate",
+        "CronJob/finance-tracker-post-due",
     ):
         pod = _pod_specs(k8s)[workload]
         assert pod["securityContext"]["runAsUser"] == APP_UID
@@ -292,6 +296,7 @@ def test_k8s_network_policies_admit_only_the_app_pods(k8s):
         web_deployment(k8s)["spec"]["template"]["metadata"]["labels"],
         _worker(k8s)["spec"]["template"]["metadata"]["labels"],
         k8s[("Job", "finance-tracker-migrate")]["spec"]["template"]["metadata"]["labels"],
+        _post_due(k8s)["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"],
     ]
     outsider = {"app.kubernetes.io/name": "something-else", "app.kubernetes.io/component": "web"}
     for server, port in (("postgres", 5432), ("redis", 6379)):
@@ -366,3 +371,27 @@ def test_k8s_worker_probes_ping_its_own_celery_node(k8s):
         assert ping_timeout < container[probe]["timeoutSeconds"], probe
     assert "readinessProbe" not in container, "no Service sends it requests"
     assert pod["terminationGracePeriodSeconds"] >= 30
+
+
+def _post_due(k8s: dict) -> dict:
+    return k8s[("CronJob", "finance-tracker-post-due")]
+
+
+def test_k8s_post_due_runs_daily_with_the_web_settings(k8s):
+    cronjob = _post_due(k8s)["spec"]
+    assert len(cronjob["schedule"].split()) == 5 and cronjob["schedule"].split()[2:] == [
+        "*", "*", "*",
+    ]  # fmt: skip
+    # Never two at once; each run is bounded in time.
+    assert cronjob["concurrencyPolicy"] == "Forbid"
+    assert cronjob["jobTemplate"]["spec"]["activeDeadlineSeconds"] > 0
+    pod = cronjob["jobTemplate"]["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    web = web_container(k8s)
+    assert container["image"] == web["image"]
+    assert container["args"] == ["flask", "--app", "dashboard.wsgi:server", "post-due"]
+    assert container["envFrom"] == web["envFrom"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    web_env = {e["name"]: e.get("value") for e in web["env"]}
+    assert env["DATABASE_URL"] == web_env["DATABASE_URL"]
+    assert container["securityContext"] == web["securityContext"]

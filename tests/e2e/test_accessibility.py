@@ -37,6 +37,7 @@ READY = {
     "/accounts": f"#{ids.ACCOUNTS_TABLE} input",
     "/import": f"#{ids.IMPORT_ACCOUNT} option[value='{CHECKING}']",
     "/rules": f"#{ids.RULES_LIST} table",
+    "/schedules": f"#{ids.SCHEDULES_LIST} table",
 }
 # /import once a file is under review: its rows in the grid, the reading's controls shown.
 IMPORT_REVIEWED = f"#{ids.IMPORT_MAPPING_CARD}[style*='block'] ~ * #{ids.IMPORT_GRID} .ag-row"

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dashboard import ids
 from tests.e2e.conftest import wait_until
 
-PAGES = ("/", "/transactions", "/budgets", "/accounts")
+# The accounts page last: the rename below happens on it.
+PAGES = ("/", "/transactions", "/budgets", "/schedules", "/accounts")
 UPDATE = "/_dash-update-component"
 ACCOUNT_NAME = '[id*=\'"type":"settings-account-name"\']'
 

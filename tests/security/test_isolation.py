@@ -32,6 +32,8 @@ from data.months import add_months, month_start
 from data.rules import existing as rule_runs
 from data.rules import store as rule_store
 from data.rules.model import Action, Condition, Rule
+from data.schedules.model import Schedule
+from data.schedules.store import create_schedule
 from data.schema import metadata, receipts, user_sessions, users
 from tests.conftest import as_user, build_app, make_login_user
 from tests.security.conftest import db_url_of
@@ -83,6 +85,8 @@ class Household:
     # A rule (its payee condition and category are h's), and a run of it over the past.
     rule: int
     rule_run: int
+    # A weekly schedule from today (its first date is on the overview's Upcoming card).
+    schedule: int = 0
 
     @property
     def payee(self) -> str:
@@ -150,10 +154,16 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     secret_tag = int(tag_data.list_tags(engine, user_id)["id"].iloc[0])
     batch, upload = _imports(engine, user_id, checking, tag, money)
     rule, rule_run = _rule(engine, user_id, tag, groceries)
+    schedule = create_schedule(
+        engine,
+        user_id,
+        Schedule(f"{tag}-SECRET-SCHEDULE", checking, money.purchase, "FREQ=WEEKLY", today,
+                 payee=f"{tag}-SECRET-SCHEDULED-PAYEE", category_id=fun),
+    )  # fmt: skip
     return Household(
         user_id, tag, checking, savings, groceries, fun, salary,
         purchase, income, transfer_out, transfer_in, receipt, housing, secret_tag, batch, upload,
-        rule, rule_run,
+        rule, rule_run, schedule,
     )  # fmt: skip
 
 

@@ -174,6 +174,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "new-group-submit.n_clicks": 1,
         **import_values(h),
         **rules_values(h),
+        **schedules_values(h, day),
         "rule-offer-create.n_clicks": 1,
         "rule-offer-store.data": {"payee": f"{h.tag} probe payee", "category_id": h.groceries},
     }
@@ -207,6 +208,23 @@ def import_values(h: Household) -> dict[str, Any]:
         "import-undo-batch.data": h.batch,
         "import-undo-confirm.n_clicks": 1,
         "import-undo-cancel.n_clicks": 1,
+    }
+
+
+def schedules_values(h: Household, day: str) -> dict[str, Any]:
+    """/schedules: the editor on h's schedule (?edit=), saving over it with h's account and
+    category; the edit modal's link from h's purchase."""
+    fields = {"name": "Probe schedule", "account": str(h.checking), "payee": "Probe",
+              "category": str(h.groceries), "amount": "-1.00", "memo": "", "starts-on": day,
+              "frequency": "monthly", "interval": "1", "day": "1", "end": "never", "until": "",
+              "count": "", "custom": "", "weekend-shift": "none", "auto-post": False,
+              "active": True}  # fmt: skip
+    return {
+        **{f"schedule-{name}.value": value for name, value in fields.items()},
+        "url.search": f"?edit={h.schedule}",
+        "schedule-new.n_clicks": 1,
+        "schedule-save.n_clicks": 1,
+        "schedule-edit-id.data": {"schedule": h.schedule, "from": h.purchase},
     }
 
 
@@ -259,6 +277,19 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         "settings-tag-delete[*].n_clicks": [({"id": h.secret_tag}, 1)],
         "import-undo[*].n_clicks": [({"id": h.batch}, 1)],
         **rules_rows(h),
+        **schedules_rows(h),
+    }
+
+
+def schedules_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
+    """The schedules list's row (h's schedule) and the Upcoming card's first date of it."""
+    due = {"schedule": h.schedule, "due": date.today().isoformat()}
+    return {
+        "schedule-row-edit[*].n_clicks": [({"id": h.schedule}, 1)],
+        "upcoming-post[*].n_clicks": [(due, 1)],
+        "upcoming-skip[*].n_clicks": [(due, 1)],
+        # Last of h's schedule's rows: the sweep deletes it.
+        "schedule-row-delete[*].n_clicks": [({"id": h.schedule}, 1)],
     }
 
 
