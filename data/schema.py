@@ -442,3 +442,56 @@ category_models = Table(
     Column("model", LargeBinary, nullable=False),
     Column("trained_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+# Recurring transactions (data/schedules/): a template of a transaction and the iCalendar RRULE of
+# its dates. Amounts signed as in `transactions`; `parts` holds the split parts and tags as JSON
+# (data/schedules/model.py's parts_to_json), NULL for a plain one.
+SCHEDULE_WEEKEND_SHIFTS = ("none", "before", "after")
+OCCURRENCE_STATUSES = ("posted", "skipped")
+
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("payee", String(200), nullable=False, server_default=""),
+    Column("category_id", Integer, ForeignKey("categories.id"), nullable=True),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("memo", Text, nullable=False, server_default=""),
+    Column("parts", Text, nullable=True),
+    Column("rrule", Text, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    # A date falling on a weekend moves to the Friday before or the Monday after, or stays.
+    Column("weekend_shift", String(10), nullable=False, server_default="none"),
+    Column("auto_post", Boolean, nullable=False, server_default=text("FALSE")),
+    Column("active", Boolean, nullable=False, server_default=text("TRUE")),
+    _created_at(),
+    UniqueConstraint("user_id", "name"),
+    CheckConstraint(_in("weekend_shift", SCHEDULE_WEEKEND_SHIFTS), name="weekend_shift"),
+)
+
+# What became of one date of a schedule. `due_on` is the rule's date before any weekend shift.
+# The unique (schedule_id, due_on) makes posting idempotent: a second post of the same date
+# (a double click, two workers) meets it and rolls back. A posted transaction deleted later
+# leaves its row here (transaction_id NULL), so the date does not come back as due.
+schedule_occurrences = Table(
+    "schedule_occurrences",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("schedule_id", Integer, ForeignKey("schedules.id", ondelete="CASCADE"), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column(
+        "transaction_id",
+        Integer,
+        ForeignKey("transactions.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    _created_at(),
+    UniqueConstraint("schedule_id", "due_on"),
+    CheckConstraint(_in("status", OCCURRENCE_STATUSES), name="status"),
+    Index(None, "transaction_id"),
+)
