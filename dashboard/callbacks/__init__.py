@@ -9,6 +9,7 @@ from dashboard.callbacks import (
     budgets,
     imports,
     overview,
+    overview_month_end,
     rules,
     shell,
     transactions,
@@ -16,5 +17,14 @@ from dashboard.callbacks import (
 
 
 def register_all(app: Dash) -> None:
-    for module in (shell, overview, transactions, budgets, imports, rules, accounts):
+    for module in (
+        shell,
+        overview,
+        overview_month_end,
+        transactions,
+        budgets,
+        imports,
+        rules,
+        accounts,
+    ):
         module.register(app)
