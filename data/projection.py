@@ -100,7 +100,10 @@ def not_from_schedule(user_id: int) -> ColumnElement[bool]:
     return ~exists(posted)
 
 
-def on_accounts(conditions: list[ColumnElement[bool]], account_ids: tuple[int, ...]) -> None:
+def restrict_to_accounts(
+    conditions: list[ColumnElement[bool]], account_ids: tuple[int, ...]
+) -> None:
+    """Add the account filter to a query's conditions (none when empty: every account)."""
     if account_ids:
         conditions.append(_t.account_id.in_(account_ids))
 
@@ -109,7 +112,7 @@ def history_months(engine: Engine, user_id: int, today: date, account_ids: tuple
     """How many full months before today's month the ledger covers (on `account_ids` if
     given), at most twelve: from the month of its first transaction on."""
     conditions = [_t.user_id == user_id]
-    on_accounts(conditions, account_ids)
+    restrict_to_accounts(conditions, account_ids)
     with engine.connect() as conn:
         first = conn.execute(select(func.min(_t.date)).where(*conditions)).scalar_one_or_none()
     if first is None:
@@ -180,7 +183,7 @@ def unscheduled_after_day(
         IS_SPENDING,
         not_from_schedule(user_id),
     ]
-    on_accounts(conditions, account_ids)
+    restrict_to_accounts(conditions, account_ids)
     query = (
         select(
             bucket.label("month"),
@@ -224,7 +227,7 @@ def in_month(items: Iterable[ScheduledItem], month: date) -> list[ScheduledItem]
     return [item for item in items if first <= item.posts_on <= last]
 
 
-def on_the_accounts(
+def items_on_accounts(
     items: Iterable[ScheduledItem], account_ids: tuple[int, ...]
 ) -> list[ScheduledItem]:
     """The items on `account_ids` (all of them when empty, as every filter)."""

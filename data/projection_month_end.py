@@ -30,9 +30,9 @@ from data.projection import (
     history_keys,
     history_months,
     in_month,
+    items_on_accounts,
     not_from_schedule,
-    on_accounts,
-    on_the_accounts,
+    restrict_to_accounts,
     window_start,
 )
 from data.schema import categories, transactions
@@ -78,7 +78,7 @@ def month_end_projection(
     if account_ids:
         balances = balances[balances["account_id"].isin(account_ids)]
     shown = tuple(int(a) for a in balances["account_id"])
-    items = sorted(on_the_accounts(in_month(scheduled, today), shown), key=_item_order)
+    items = sorted(items_on_accounts(in_month(scheduled, today), shown), key=_item_order)
     months = history_months(engine, user_id, today, shown) if shown else 0
     keys = history_keys(today, months)
     rows = _flows(engine, user_id, today, shown)
@@ -130,7 +130,7 @@ def _flows(engine: Engine, user_id: int, today: date, shown: tuple[int, ...]) ->
         _t.date.between(window_start(today), month_end(today)),
         or_(_t.date >= first, day > today.day),
     ]
-    on_accounts(conditions, shown)
+    restrict_to_accounts(conditions, shown)
     query = (
         select(
             bucket.label("month"),

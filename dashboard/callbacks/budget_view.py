@@ -336,7 +336,9 @@ def gauge_panel(gauges: list) -> dbc.Card:
                 [
                     html.Span("Spent against each limit", className="fw-semibold"),
                     html.Small(
-                        "the marker: where this pace ends the month", className="text-muted ms-2"
+                        "the marker: where the month likely ends; the shaded arc: its likely "
+                        "range (10th–90th percentile)",
+                        className="text-muted ms-2",
                     ),
                 ]
             ),
