@@ -30,7 +30,7 @@ from data.budget_status import budget_status as budget_status_query
 from data.months import month_end, month_start
 from data.projection import items_on_accounts, project_budgets, unscheduled_after_day
 from data.projection_month_end import MonthEnd, month_end_projection
-from data.schedules import due
+from data.schedules import due as schedule_due
 from data.suggest.model import CategoryModel
 from data.suggest.stored import model_for, stored_version
 
@@ -85,7 +85,7 @@ def projected_budgets(
     status = budget_status_query(engine, user_id, month, today, account_ids)
     first = month_start(month)
     items = items_on_accounts(
-        due.scheduled_items(engine, user_id, first, month_end(first)), account_ids
+        schedule_due.scheduled_items(engine, user_id, first, month_end(first)), account_ids
     )
     typical = unscheduled_after_day(engine, user_id, month, today, account_ids)
     return project_budgets(status, items, typical)
@@ -95,7 +95,7 @@ def month_end_forecast(
     engine: Engine, user_id: int, today: date, account_ids: tuple[int, ...] = ()
 ) -> MonthEnd:
     """Today's month's end per account and for the month's net (data/projection_month_end.py)."""
-    items = due.scheduled_items(engine, user_id, month_start(today), month_end(today))
+    items = schedule_due.scheduled_items(engine, user_id, month_start(today), month_end(today))
     return month_end_projection(engine, user_id, today, items, account_ids)
 
 

@@ -9,11 +9,14 @@ from datetime import date
 import plotly.graph_objects as go
 import pytest
 from dash import html
+from sqlalchemy import insert
 
 from dashboard.callbacks import budget_view, overview, overview_month_end
 from data.entries import Transaction
 from data.filters import Filters
 from data.months import add_months
+from data.ownership import bump_version
+from data.schema import schedule_occurrences, schedules
 from data.setup_writes import create_account, create_category
 from data.writes import create_transaction, set_budget
 from tests.conftest import as_user, make_user
@@ -121,3 +124,76 @@ def test_the_budgets_page_shows_the_same_projection(app, household):
         page = budget_view.budget_page("2025-03", False, TODAY)
     words = texts(page["table"])
     assert any(word.endswith("Likely €26.00 (€21.00–€31.00).") for word in words)
+
+
+def gauge_of(app, household) -> tuple[float, float]:
+    """The Groceries gauge's spent and projected marker, as the overview shows them."""
+    filters = Filters(date(2025, 3, 1), date(2025, 3, 31))
+    with as_user(app, household["user"]):
+        gauges = overview.gauges(household["user"], filters, "light", TODAY)
+    gauge = gauges.children[0].children.children[0].figure["data"][0]
+    return gauge["value"], gauge["gauge"]["threshold"]["value"]
+
+
+def add_schedule(engine, household, name: str, amount: int) -> int:
+    """A monthly schedule on the 20th in Groceries, as data/schedules/ stores one."""
+    with engine.begin() as conn:
+        bump_version(conn, household["user"])
+        return conn.execute(
+            insert(schedules)
+            .values(
+                user_id=household["user"],
+                name=name,
+                account_id=household["checking"],
+                category_id=household["groceries"],
+                amount_minor=amount,
+                rrule="FREQ=MONTHLY;BYMONTHDAY=20",
+                starts_on=date(2025, 1, 20),
+            )
+            .returning(schedules.c.id)
+        ).scalar_one()
+
+
+def decide(engine, household, schedule_id: int, status: str, transaction_id=None) -> None:
+    """What the schedules' posting and skipping store for 20 March, in one write."""
+    with engine.begin() as conn:
+        bump_version(conn, household["user"])
+        conn.execute(
+            insert(schedule_occurrences).values(
+                user_id=household["user"],
+                schedule_id=schedule_id,
+                due_on=date(2025, 3, 20),
+                status=status,
+                transaction_id=transaction_id,
+            )
+        )
+
+
+@sqlite_only
+def test_an_upcoming_occurrence_moves_the_projection_and_posting_it_makes_it_spent(
+    app, engine, household
+):
+    assert gauge_of(app, household) == (20.0, 26.0)
+    veg_box = add_schedule(engine, household, "Veg box", -1_500)
+    assert gauge_of(app, household) == (20.0, 41.0), "spent + the €15 to come + p50 €6"
+    shown = card(app, household)
+    assert shown["figure"]["data"][3]["text"] == ["Veg box: -€15.00"]
+    assert any(word.startswith("1 scheduled item") for word in texts(shown["body"]))
+
+    txn = Transaction(
+        account_id=household["checking"],
+        date=date(2025, 3, 20),
+        amount_minor=-1_500,
+        category_id=household["groceries"],
+    )
+    decide(engine, household, veg_box, "posted", create_transaction(engine, household["user"], txn))
+    assert gauge_of(app, household) == (35.0, 41.0), "posted: spent now, no longer to come"
+    assert len(card(app, household)["figure"]["data"]) == 3, "no scheduled item left to mark"
+
+
+@sqlite_only
+def test_a_skipped_occurrence_leaves_the_projection(app, engine, household):
+    gym = add_schedule(engine, household, "Gym", -3_000)
+    assert gauge_of(app, household) == (20.0, 56.0)
+    decide(engine, household, gym, "skipped")
+    assert gauge_of(app, household) == (20.0, 26.0)
