@@ -3,7 +3,9 @@
 The history is the last twelve full months before today's month, and of each only what came
 after today's day of the month (the 20th: the 21st to the month's end). Transactions posted from
 a schedule are left out of it: what schedules will post this month is known (the ScheduledItems),
-and counting last year's rent in the history as well would count it twice.
+and counting last year's rent in the history as well would count it twice. So are the payments
+a schedule was made from, which no occurrence names: those on an active schedule's account, to
+its payee (a named one), in its category (none for both: a split), and within 5 % of its amount.
 
 Percentiles are exact integers by the nearest-rank method: the p-th percentile of n monthly sums
 is the value at rank ceil(p * n / 100) of the sums in ascending order. Of twelve months, p10 is
@@ -23,14 +25,14 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine, exists, extract, func, select
+from sqlalchemy import Engine, and_, exists, extract, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from data.classification import IS_SPENDING, LINE_AMOUNT, LINE_CATEGORY, WITH_CATEGORY, money_sum
 from data.db import month_bucket
 from data.lookups import read_frame
 from data.months import add_months, days_in_month, month_end, month_index, month_keys, month_start
-from data.schema import schedule_occurrences, transactions
+from data.schema import schedule_occurrences, schedules, transactions
 
 if TYPE_CHECKING:  # the type only: items are made by data/schedules/
     from data.schedules.model import ScheduledItem
@@ -40,6 +42,7 @@ HISTORY_MONTHS = 12
 PERCENTILES = (10, 50, 90)
 _t = transactions.c
 _o = schedule_occurrences.c
+_s = schedules.c
 
 
 @dataclass(frozen=True)
@@ -91,13 +94,27 @@ def history_keys(today: date, months: int) -> list[str]:
 
 
 def not_from_schedule(user_id: int) -> ColumnElement[bool]:
-    """The transaction was not posted from a schedule (no occurrence names it)."""
+    """The transaction was not posted from a schedule (no occurrence names it) and is not one
+    of the payments a schedule stands for (see the module's docstring)."""
     posted = (
         select(_o.id)
         .where(_o.transaction_id == _t.id, _o.user_id == user_id)
         .correlate(transactions)
     )
-    return ~exists(posted)
+    like_a_schedule = (
+        select(_s.id)
+        .where(
+            _s.user_id == user_id,
+            _s.active,
+            _s.account_id == _t.account_id,
+            _s.payee != "",
+            _s.payee == _t.payee,
+            _s.category_id.is_not_distinct_from(_t.category_id),
+            func.abs(_t.amount_minor - _s.amount_minor) * 20 <= func.abs(_s.amount_minor),
+        )
+        .correlate(transactions)
+    )
+    return and_(~exists(posted), ~exists(like_a_schedule))
 
 
 def restrict_to_accounts(

@@ -181,8 +181,9 @@ def test_schedule_posted_transactions_are_left_out_of_the_history(home):
     assert typical.of(home.rent) == Band(0, 0, 0)
     with home.engine.begin() as conn:
         conn.execute(delete(schedule_occurrences))
+        conn.execute(delete(schedules))
     again = unscheduled_after_day(home.engine, home.alice, MARCH, TODAY)
-    assert again.of(home.rent) == Band(RENT, RENT, RENT), "the control: unlinked, rent counts"
+    assert again.of(home.rent) == Band(RENT, RENT, RENT), "the control: no schedule, rent counts"
 
 
 def test_a_later_month_learns_from_whole_months_and_a_past_month_from_none(home):
@@ -317,3 +318,25 @@ def test_the_account_filter_and_no_accounts(home, engine):
     empty = month_end_projection(engine, nobody, TODAY, [])
     assert empty.accounts.empty and empty.net == Band(0, 0, 0)
     assert isinstance(empty.path, pd.DataFrame)
+
+
+def test_payments_a_schedule_was_made_from_are_left_out_too(home):
+    """Rent paid by hand for a year, then a schedule made from it: no occurrence names those
+    payments, yet they are the schedule's; a payment to another payee still counts."""
+    with home.engine.begin() as conn:
+        conn.execute(delete(schedule_occurrences))
+    again = unscheduled_after_day(home.engine, home.alice, MARCH, TODAY)
+    assert again.of(home.rent) == Band(0, 0, 0), "Landlord, Rent, within 5 %: the schedule's"
+    with home.engine.begin() as conn:
+        conn.execute(update(schedules).values(payee="Another landlord"))
+    assert unscheduled_after_day(home.engine, home.alice, MARCH, TODAY).of(home.rent) == Band(
+        RENT, RENT, RENT
+    )
+    with home.engine.begin() as conn:
+        conn.execute(update(schedules).values(payee="Landlord", amount_minor=-RENT * 2))
+    twice = unscheduled_after_day(home.engine, home.alice, MARCH, TODAY)
+    assert twice.of(home.rent) == Band(RENT, RENT, RENT), "half the amount is not the schedule"
+    with home.engine.begin() as conn:
+        conn.execute(update(schedules).values(amount_minor=-RENT, active=False))
+    paused = unscheduled_after_day(home.engine, home.alice, MARCH, TODAY)
+    assert paused.of(home.rent) == Band(RENT, RENT, RENT), "a paused schedule posts nothing"
