@@ -337,6 +337,28 @@ def budget_gauge(
     return {"data": [gauge], "layout": _layout(theme, margin=GAUGE_MARGIN)}
 
 
+def with_band(gauge_figure: Figure, band: tuple[int, int], currency: str) -> Figure:
+    """A budget_gauge with the projection's likely range (low, high) shaded on its arc, as one
+    more step of the same indicator (no extra trace or figure), the arc long enough for it."""
+    low, high = band
+    if low >= high:
+        return gauge_figure
+    gauge = gauge_figure["data"][0]["gauge"]
+    axis = gauge["axis"]
+    top = max(axis["range"][1], to_major_float(int(high * 1.1), currency))
+    step = {
+        "range": [to_major_float(low, currency), to_major_float(high, currency)],
+        "color": "rgba(59,111,216,0.3)",
+        "thickness": 0.35,
+    }
+    shaded = {
+        **gauge,
+        "axis": {**axis, "range": [0, top], "tickformat": _gauge_tick_format(top)},
+        "steps": [*gauge["steps"], step],
+    }
+    return {**gauge_figure, "data": [{**gauge_figure["data"][0], "gauge": shaded}]}
+
+
 def _gauge_tick_format(top: float) -> str:
     # SI-short ("1k", "1.5k") from a thousand on: plotly writes "1000", which outgrows the
     # margin at the arc's right end. Below, plotly's own format ("150", "0.2"), as "~s" would
@@ -344,11 +366,26 @@ def _gauge_tick_format(top: float) -> str:
     return "~s" if top >= 1000 else ""
 
 
-def pace_sentence(category: str, spent: int, limit: int, projected: int, currency: str) -> str:
-    """'At this pace Dining ends the month €55.00 over.' (or under)."""
+def pace_sentence(
+    category: str,
+    spent: int,
+    limit: int,
+    projected: int,
+    currency: str,
+    band: tuple[int, int] | None = None,
+) -> str:
+    """'At this pace Dining ends the month €55.00 over.' (or under); given a projection's band
+    (low, high), followed by 'Likely €105.00 (€90.00–€130.00).'"""
     difference = projected - limit
     if spent > limit:
-        return f"{category} is {format_money(spent - limit, currency)} over its limit."
-    if difference > 0:
-        return f"At this pace {category} ends the month {format_money(difference, currency)} over."
-    return f"At this pace {category} ends the month {format_money(-difference, currency)} under."
+        sentence = f"{category} is {format_money(spent - limit, currency)} over its limit."
+    elif difference > 0:
+        over = format_money(difference, currency)
+        sentence = f"At this pace {category} ends the month {over} over."
+    else:
+        under = format_money(-difference, currency)
+        sentence = f"At this pace {category} ends the month {under} under."
+    if band is None or band[0] >= band[1]:
+        return sentence
+    low, high = (format_money(value, currency) for value in band)
+    return f"{sentence} Likely {format_money(projected, currency)} ({low}–{high})."

@@ -45,6 +45,9 @@ CATEGORY_DRILL_CURRENT = "category-drill-current"
 GAUGES = "budget-gauges"
 OVERVIEW_EMPTY = "overview-empty"
 OVERVIEW_TRANSACTIONS = "overview-transactions"
+# The end-of-month card: each account's projected balance, the month's net, and the path chart.
+MONTH_END_BODY = "month-end-body"
+CHART_MONTH_END = "chart-month-end"
 
 # Transactions.
 GRID = "transactions-grid"

@@ -15,8 +15,10 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
+import pandas as pd
 from flask import g, has_app_context
 from sqlalchemy import Connection, Engine, event
 
@@ -25,6 +27,9 @@ from data import lookups, queries, tags, users
 
 # The read model below takes this name: the query is imported under another.
 from data.budget_status import budget_status as budget_status_query
+from data.months import month_end, month_start
+from data.projection import items_on_accounts, project_budgets, unscheduled_after_day
+from data.projection_month_end import MonthEnd, month_end_projection
 from data.schedules import due as schedule_due
 from data.schedules import store as schedule_store
 from data.suggest.model import CategoryModel
@@ -73,11 +78,35 @@ def _read_model(query: Callable[..., T]) -> Callable[..., T]:
     return read
 
 
+def projected_budgets(
+    engine: Engine, user_id: int, month: date, today: date, account_ids: tuple[int, ...] = ()
+) -> pd.DataFrame:
+    """budget_status with the projection from the month's schedules and the typical rest
+    (data/projection.py): a posted occurrence bumps data_version, so it shows at once."""
+    status = budget_status_query(engine, user_id, month, today, account_ids)
+    first = month_start(month)
+    items = items_on_accounts(
+        schedule_due.scheduled_items(engine, user_id, first, month_end(first)), account_ids
+    )
+    typical = unscheduled_after_day(engine, user_id, month, today, account_ids)
+    return project_budgets(status, items, typical)
+
+
+def month_end_forecast(
+    engine: Engine, user_id: int, today: date, account_ids: tuple[int, ...] = ()
+) -> MonthEnd:
+    """Today's month's end per account and for the month's net (data/projection_month_end.py)."""
+    items = schedule_due.scheduled_items(engine, user_id, month_start(today), month_end(today))
+    return month_end_projection(engine, user_id, today, items, account_ids)
+
+
 totals = _read_model(queries.totals)
 spending_by_category = _read_model(queries.spending_by_category)
 income_spending_by_month = _read_model(queries.income_spending_by_month)
 spending_by_month_category = _read_model(queries.spending_by_month_category)
 budget_status = _read_model(budget_status_query)
+budget_projection = _read_model(projected_budgets)
+month_end_outlook = _read_model(month_end_forecast)
 top_payees = _read_model(queries.top_payees)
 account_balances = _read_model(lookups.account_balances)
 net_worth_by_month = _read_model(queries.net_worth_by_month)

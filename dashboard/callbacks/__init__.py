@@ -9,6 +9,7 @@ from dashboard.callbacks import (
     budgets,
     imports,
     overview,
+    overview_month_end,
     overview_upcoming,
     rules,
     schedules,
@@ -18,7 +19,17 @@ from dashboard.callbacks import (
 
 
 def register_all(app: Dash) -> None:
-    modules = (shell, overview, overview_upcoming, transactions, budgets, imports, rules,
-               schedules, accounts)  # fmt: skip
+    modules = (
+        shell,
+        overview,
+        overview_upcoming,
+        overview_month_end,
+        transactions,
+        budgets,
+        imports,
+        rules,
+        schedules,
+        accounts,
+    )
     for module in modules:
         module.register(app)

@@ -67,7 +67,7 @@ def budget_page(stored: Any, dark: Any, today: date) -> dict[str, Any]:
     currency = services.user_currency(user_id)
     categories = services.list_categories(user_id)
     expense = categories[categories["kind"] == "expense"]
-    status = services.budget_status(user_id, month, today)
+    status = services.budget_projection(user_id, month, today)
     budgeted = set(status["category_id"])
     options = [
         {"label": row.name, "value": int(row.id)}
@@ -148,7 +148,8 @@ def _pace(row: Any, currency: str, month: date, today: date) -> str:
     if month < month_start(today):
         difference = format_money(abs(limit - spent), currency)
         return f"{category} ended the month {difference} {'over' if spent > limit else 'under'}."
-    return figures.pace_sentence(category, spent, limit, int(row.projected_minor), currency)
+    projected = int(row.projected_minor)
+    return figures.pace_sentence(category, spent, limit, projected, currency, _band(row))
 
 
 def _budget_line(
@@ -170,9 +171,18 @@ def _budget_line(
     )
 
 
+def _band(row: Any) -> tuple[int, int]:
+    """The projection's likely range (services.budget_projection): p10 to p90."""
+    return int(row.projected_low_minor), int(row.projected_high_minor)
+
+
 def _gauge(row: Any, currency: str, theme: str) -> dbc.Col:
     spent, limit, projected = int(row.spent_minor), int(row.limit_minor), int(row.projected_minor)
-    figure = figures.budget_gauge(row.category, spent, limit, projected, currency, theme)
+    figure = figures.with_band(
+        figures.budget_gauge(row.category, spent, limit, projected, currency, theme),
+        _band(row),
+        currency,
+    )
     # One per row on phones, as on the overview: two would be too small to read.
     return dbc.Col(gauge_graph(figure, str(int(row.category_id))), xs=12, sm=6, md=4, xl=3)
 
@@ -326,7 +336,9 @@ def gauge_panel(gauges: list) -> dbc.Card:
                 [
                     html.Span("Spent against each limit", className="fw-semibold"),
                     html.Small(
-                        "the marker: where this pace ends the month", className="text-muted ms-2"
+                        "the marker: where the month likely ends; the shaded arc: its likely "
+                        "range (10th–90th percentile)",
+                        className="text-muted ms-2",
                     ),
                 ]
             ),

@@ -167,7 +167,7 @@ def tags_chart(
 
 
 def gauges(user_id: int, filters: Filters, theme: str, today: date) -> Any:
-    status = services.budget_status(user_id, month_start(today), today, filters.account_ids)
+    status = services.budget_projection(user_id, month_start(today), today, filters.account_ids)
     if status.empty:
         return html.P(
             ["No budgets for this month yet. ", html.A("Set some limits", href="/budgets"), "."],
@@ -178,19 +178,26 @@ def gauges(user_id: int, filters: Filters, theme: str, today: date) -> Any:
     for row in status.itertuples():
         spent, limit = int(row.spent_minor), int(row.limit_minor)
         projected = int(row.projected_minor)
+        band = (int(row.projected_low_minor), int(row.projected_high_minor))
         state = figures.budget_state(spent, limit, projected)
         cards.append(
             dbc.Col(
                 html.Div(
                     [
                         gauge_graph(
-                            figures.budget_gauge(
-                                row.category, spent, limit, projected, currency, theme
+                            figures.with_band(
+                                figures.budget_gauge(
+                                    row.category, spent, limit, projected, currency, theme
+                                ),
+                                band,
+                                currency,
                             ),
                             str(int(row.category_id)),
                         ),
                         html.Div(
-                            figures.pace_sentence(row.category, spent, limit, projected, currency),
+                            figures.pace_sentence(
+                                row.category, spent, limit, projected, currency, band
+                            ),
                             className=f"small text-center gauge-pace state-{state}",
                         ),
                     ],

@@ -6,7 +6,13 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import VIEW_CATEGORIES, VIEW_OPTIONS, chart_card, kpi_card
+from dashboard.components import (
+    GRAPH_CONFIG,
+    VIEW_CATEGORIES,
+    VIEW_OPTIONS,
+    chart_card,
+    kpi_card,
+)
 from dashboard.html_attrs import html_attrs
 from dashboard.upcoming_card import upcoming_card
 
@@ -78,6 +84,34 @@ def recent_transactions_card() -> dbc.Card:
     )
 
 
+def month_end_card() -> dbc.Card:
+    """Where this month ends (callbacks/overview_month_end.py): each account's projected
+    balance with its likely range, the month's net, and the path there with the scheduled
+    items marked."""
+    graph = dcc.Graph(id=ids.CHART_MONTH_END, config=GRAPH_CONFIG, style={"height": "260px"})
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.Span("End of month", className="fw-semibold"),
+                    html.Small(
+                        "scheduled items plus the typical rest of the last 12 months",
+                        className="text-muted ms-2",
+                    ),
+                ]
+            ),
+            dbc.CardBody(
+                dbc.Row(
+                    [dbc.Col(html.Div(id=ids.MONTH_END_BODY), lg=5), dbc.Col(graph, lg=7)],
+                    className="g-2",
+                ),
+                className="p-2",
+            ),
+        ],
+        className="chart-card",
+    )
+
+
 def layout() -> html.Div:
     kpis = dbc.Row(
         [
@@ -127,6 +161,7 @@ def layout() -> html.Div:
             ],
             className="g-2 mb-2",
         ),
+        dbc.Row(dbc.Col(month_end_card(), lg=12), className="g-2 mb-2"),
         dbc.Row(
             dbc.Col(chart_card(ids.CHART_TAGS, "Spending by tag", hint, 300), lg=12),
             className="g-2 mb-2",

@@ -1,0 +1,208 @@
+"""The month's end, foreseen: each account's balance and the month's net at the end of today's
+month, from what is booked, what is scheduled and the typical unscheduled rest (a band).
+
+The model is data/projection.py's: the last twelve full months (fewer if the ledger is younger)
+after today's day of the month, schedule-posted transactions left out, nearest-rank p10/p50/p90.
+An account's band is the percentiles of its own monthly sums (transfers included: they move its
+balance); the path and the net are the percentiles of the accounts' total, never a sum of
+percentiles. The month's net counts income and spending only, so a transfer between two accounts
+nets to zero in it, as everywhere (data/classification.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from sqlalchemy import Engine, case, extract, or_, select
+
+from data.classification import IS_INCOME, IS_SPENDING, LINE_AMOUNT, WITH_CATEGORY, money_sum
+from data.db import month_bucket
+from data.lookups import account_balances, read_frame
+from data.months import days_in_month, month_end, month_start
+from data.projection import (
+    Band,
+    days_left,
+    flow_band,
+    history_keys,
+    history_months,
+    in_month,
+    items_on_accounts,
+    not_from_schedule,
+    restrict_to_accounts,
+    window_start,
+)
+from data.schema import categories, transactions
+
+if TYPE_CHECKING:  # the type only: items are made by data/schedules/
+    from data.schedules.model import ScheduledItem
+
+_t = transactions.c
+
+
+@dataclass(frozen=True)
+class MonthEnd:
+    """Where today's month ends.
+
+    accounts: DataFrame[account_id, account, currency, balance_minor (today), coming_minor
+    (booked after today and scheduled), low_minor, likely_minor, high_minor (the month's end)].
+    net: the month's income minus spending with the band; net_so_far_minor what is booked.
+    path: DataFrame[date, low_minor, likely_minor, high_minor], the accounts' total from today
+    to the month's last day. scheduled: the items counted, by date.
+    """
+
+    today: date
+    history_months: int
+    accounts: pd.DataFrame
+    net: Band
+    net_so_far_minor: int
+    path: pd.DataFrame
+    scheduled: tuple[ScheduledItem, ...]
+
+
+def month_end_projection(
+    engine: Engine,
+    user_id: int,
+    today: date,
+    scheduled: Sequence[ScheduledItem],
+    account_ids: tuple[int, ...] = (),
+) -> MonthEnd:
+    """Today's month's end on the open accounts (those of `account_ids` if given).
+
+    `scheduled`: the month's items not yet posted or skipped; an overdue one counts as coming
+    today. Booked transactions dated after today count on their day."""
+    balances = account_balances(engine, user_id, as_of=today)
+    if account_ids:
+        balances = balances[balances["account_id"].isin(account_ids)]
+    shown = tuple(int(a) for a in balances["account_id"])
+    items = sorted(items_on_accounts(in_month(scheduled, today), shown), key=_item_order)
+    months = history_months(engine, user_id, today, shown) if shown else 0
+    keys = history_keys(today, months)
+    rows = _flows(engine, user_id, today, shown)
+    current = f"{today:%Y-%m}"
+    this_month, history = rows[rows["month"] == current], rows[rows["month"].isin(keys)]
+    ahead = this_month[this_month["day"] > today.day]
+    accounts = balances[["account_id", "account", "currency", "balance_minor"]].copy()
+    low, likely, high, coming = [], [], [], []
+    for account_id, balance in zip(accounts["account_id"], accounts["balance_minor"], strict=True):
+        mine = history[history["account_id"] == account_id]
+        band = flow_band(_monthly(mine, "unscheduled_flow_minor", keys))
+        known = int(ahead.loc[ahead["account_id"] == account_id, "flow_minor"].sum())
+        known += sum(item.amount_minor for item in items if item.account_id == account_id)
+        end = band.plus(int(balance) + known)
+        low.append(end.low_minor)
+        likely.append(end.likely_minor)
+        high.append(end.high_minor)
+        coming.append(known)
+    accounts["coming_minor"] = pd.Series(coming, index=accounts.index, dtype="int64")
+    accounts["low_minor"] = pd.Series(low, index=accounts.index, dtype="int64")
+    accounts["likely_minor"] = pd.Series(likely, index=accounts.index, dtype="int64")
+    accounts["high_minor"] = pd.Series(high, index=accounts.index, dtype="int64")
+    transfers = _transfer_categories(engine, user_id)
+    so_far = int(this_month["net_minor"].sum())
+    scheduled_net = sum(i.amount_minor for i in items if i.category_id not in transfers)
+    net = flow_band(_monthly(history, "unscheduled_net_minor", keys)).plus(so_far + scheduled_net)
+    path = _path(today, int(accounts["balance_minor"].sum()), ahead, items, history, keys)
+    return MonthEnd(today, months, accounts.reset_index(drop=True), net, so_far, path, tuple(items))
+
+
+def _item_order(item: ScheduledItem) -> tuple[date, str]:
+    return item.posts_on, item.name
+
+
+def _flows(engine: Engine, user_id: int, today: date, shown: tuple[int, ...]) -> pd.DataFrame:
+    """Per (month, account, day): what moved the balance (flow) and the income minus spending
+    (net), in all and without schedule-posted transactions; for the history only after today's
+    day, for today's month every day. One grouped query."""
+    columns = ["month", "account_id", "day", "flow_minor", "net_minor"]
+    columns += ["unscheduled_flow_minor", "unscheduled_net_minor"]
+    if not shown:
+        return pd.DataFrame({name: pd.Series(dtype="int64") for name in columns})
+    first = month_start(today)
+    bucket, day = month_bucket(_t.date), extract("day", _t.date)
+    unscheduled = not_from_schedule(user_id)
+    counted = or_(IS_INCOME, IS_SPENDING)
+    conditions = [
+        _t.user_id == user_id,
+        _t.date.between(window_start(today), month_end(today)),
+        or_(_t.date >= first, day > today.day),
+    ]
+    restrict_to_accounts(conditions, shown)
+    query = (
+        select(
+            bucket.label("month"),
+            _t.account_id,
+            day.label("day"),
+            money_sum(LINE_AMOUNT, "flow_minor"),
+            money_sum(case((counted, LINE_AMOUNT), else_=0), "net_minor"),
+            money_sum(case((unscheduled, LINE_AMOUNT), else_=0), "unscheduled_flow_minor"),
+            money_sum(case((unscheduled & counted, LINE_AMOUNT), else_=0), "unscheduled_net_minor"),
+        )
+        .select_from(WITH_CATEGORY)
+        .where(*conditions)
+        .group_by(bucket, _t.account_id, day)
+    )
+    frame = read_frame(engine, query)
+    return frame.astype({name: "int64" for name in columns[1:]})
+
+
+def _monthly(rows: pd.DataFrame, column: str, keys: list[str]) -> list[int]:
+    """The sum of `column` in each month of `keys`, 0 for a month without rows."""
+    sums = rows.groupby("month")[column].sum()
+    return [int(sums.get(key, 0)) for key in keys]
+
+
+def _transfer_categories(engine: Engine, user_id: int) -> set[int]:
+    query = select(categories.c.id).where(
+        categories.c.user_id == user_id, categories.c.kind == "transfer"
+    )
+    with engine.connect() as conn:
+        return set(conn.execute(query).scalars())
+
+
+def _path(
+    today: date,
+    balance: int,
+    ahead: pd.DataFrame,
+    items: Sequence[ScheduledItem],
+    history: pd.DataFrame,
+    keys: list[str],
+) -> pd.DataFrame:
+    """The accounts' total from today to the month's end: the balance, plus what is booked and
+    scheduled up to each day, plus the band of what the history's months had moved by that day
+    since today's day. A history day past this month's last day counts on the last day, so the
+    path ends where the accounts' bands do."""
+    last = days_in_month(today)
+    days = days_left(today)
+    # Known amounts by day: booked ahead on their day, scheduled on theirs (overdue ones today).
+    known = [0] * len(days)
+    for day, flow in zip(ahead["day"], ahead["flow_minor"], strict=True):
+        known[int(day) - today.day] += int(flow)
+    for item in items:
+        known[max(item.posts_on - today, timedelta(0)).days] += item.amount_minor
+    # Each history month's unscheduled flow cumulated over the days, one row per month.
+    by_day = {key: [0] * len(days) for key in keys}
+    for month, day, flow in zip(
+        history["month"], history["day"], history["unscheduled_flow_minor"], strict=True
+    ):
+        by_day[month][min(int(day), last) - today.day] += int(flow)
+    cumulated = {key: _running(values) for key, values in by_day.items()}
+    running_known = _running(known)
+    rows = []
+    for index, day in enumerate(days):
+        band = flow_band([values[index] for values in cumulated.values()])
+        end = band.plus(balance + running_known[index])
+        rows.append((day, end.low_minor, end.likely_minor, end.high_minor))
+    frame = pd.DataFrame(rows, columns=["date", "low_minor", "likely_minor", "high_minor"])
+    return frame.astype({"low_minor": "int64", "likely_minor": "int64", "high_minor": "int64"})
+
+
+def _running(values: list[int]) -> list[int]:
+    total, out = 0, []
+    for value in values:
+        total += value
+        out.append(total)
+    return out
