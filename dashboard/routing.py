@@ -7,12 +7,13 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html
 
 from dashboard import ids
-from dashboard.pages import accounts, budgets, imports, overview, rules, transactions
+from dashboard.pages import accounts, budgets, goals, imports, overview, rules, transactions
 
 PAGES = {
     "/": overview,
     "/transactions": transactions,
     "/budgets": budgets,
+    "/goals": goals,
     "/import": imports,
     "/rules": rules,
     "/accounts": accounts,

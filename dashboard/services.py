@@ -24,7 +24,10 @@ from dashboard.extensions import cache, get_engine
 from data import lookups, queries, tags, users
 
 # The read model below takes this name: the query is imported under another.
+from data.budget_rollover import available_to_budget as available_to_budget_query
+from data.budget_rollover import rollover_category_ids as rollover_category_ids_query
 from data.budget_status import budget_status as budget_status_query
+from data.goals.pace import goal_statuses as goal_statuses_query
 from data.suggest.model import CategoryModel
 from data.suggest.stored import model_for, stored_version
 
@@ -90,6 +93,9 @@ user_currency = _read_model(users.user_currency)
 list_tags = _read_model(tags.list_tags)
 split_parts = _read_model(lookups.split_parts)
 spending_by_tag = _read_model(queries.spending_by_tag)
+goal_statuses = _read_model(goal_statuses_query)
+available_to_budget = _read_model(available_to_budget_query)
+rollover_category_ids = _read_model(rollover_category_ids_query)
 
 
 def cache_is_shared() -> bool:

@@ -141,6 +141,13 @@ def with_rollover(
     return frame
 
 
+def rollover_category_ids(engine: Engine, user_id: int) -> tuple[int, ...]:
+    """The ids of the user's categories with rollover on."""
+    query = select(_c.id).where(_c.user_id == user_id, _c.rollover == true()).order_by(_c.id)
+    with engine.connect() as conn:
+        return tuple(int(i) for i in conn.execute(query).scalars())
+
+
 def available_to_budget(engine: Engine, user_id: int, month: date) -> AvailableToBudget:
     """The month's income (as the overview counts it) minus the limits set for the month."""
     first = month.replace(day=1)

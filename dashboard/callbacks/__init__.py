@@ -6,9 +6,12 @@ from dash import Dash
 
 from dashboard.callbacks import (
     accounts,
+    budget_rollover,
     budgets,
+    goals,
     imports,
     overview,
+    overview_goals,
     rules,
     shell,
     transactions,
@@ -17,4 +20,6 @@ from dashboard.callbacks import (
 
 def register_all(app: Dash) -> None:
     for module in (shell, overview, transactions, budgets, imports, rules, accounts):
+        module.register(app)
+    for module in (goals, overview_goals, budget_rollover):
         module.register(app)
