@@ -10,7 +10,6 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components import progress_bar
-from dashboard.html_attrs import html_attrs
 from data.goals.pace import GoalStatus
 from data.goals.progress import PACE_MONTHS
 from data.money import format_money
@@ -119,7 +118,6 @@ def goal_card(status: GoalStatus, currency: str) -> dbc.Card:
             ]
         ),
         class_name=f"goal-card goal-card-{status.status} mb-2",
-        **html_attrs({"data-goal": status.goal.name}),
     )
 
 

@@ -23,6 +23,8 @@ from data import lookups, queries, receipt_writes, setup_writes, validation, wri
 from data import tags as tag_data
 from data.entries import Transaction, Transfer
 from data.filters import Filters
+from data.goals import store as goal_store
+from data.goals.store import GoalInput
 from data.imports.commit import ImportSource, commit_import
 from data.imports.statement import Statement, StatementLine
 from data.imports.uploads import stage_upload
@@ -83,6 +85,8 @@ class Household:
     # A rule (its payee condition and category are h's), and a run of it over the past.
     rule: int
     rule_run: int
+    # A savings goal counting the savings account.
+    goal: int
 
     @property
     def payee(self) -> str:
@@ -150,10 +154,14 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     secret_tag = int(tag_data.list_tags(engine, user_id)["id"].iloc[0])
     batch, upload = _imports(engine, user_id, checking, tag, money)
     rule, rule_run = _rule(engine, user_id, tag, groceries)
+    goal = goal_store.create_goal(
+        engine, user_id, GoalInput(f"{tag}-SECRET-GOAL", money.budget, None, "account", savings),
+        today,
+    )  # fmt: skip
     return Household(
         user_id, tag, checking, savings, groceries, fun, salary,
         purchase, income, transfer_out, transfer_in, receipt, housing, secret_tag, batch, upload,
-        rule, rule_run,
+        rule, rule_run, goal,
     )  # fmt: skip
 
 

@@ -174,6 +174,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "new-group-submit.n_clicks": 1,
         **import_values(h),
         **rules_values(h),
+        **goals_values(h),
         "rule-offer-create.n_clicks": 1,
         "rule-offer-store.data": {"payee": f"{h.tag} probe payee", "category_id": h.groceries},
     }
@@ -207,6 +208,25 @@ def import_values(h: Household) -> dict[str, Any]:
         "import-undo-batch.data": h.batch,
         "import-undo-confirm.n_clicks": 1,
         "import-undo-cancel.n_clicks": 1,
+    }
+
+
+def goals_values(h: Household) -> dict[str, Any]:
+    """The goals page: the form editing h's goal toward h's savings (or h's tag)."""
+    return {
+        "goal-celebrated.data": [h.goal],
+        "goal-source.value": "account",
+        "goal-save.n_clicks": 1,
+        "goal-cancel.n_clicks": 1,
+        "goal-saved.data": 1,
+        "goal-edit-id.data": h.goal,
+        # Its own name: the overview's cards and the form still show it after the sweep's save.
+        "goal-name.value": f"{h.tag}-SECRET-GOAL",
+        "goal-target.value": "10.00",
+        "goal-target-date.value": "",
+        "goal-account.value": h.savings,
+        "goal-tag.value": h.secret_tag,
+        "goal-starts-on.value": "",
     }
 
 
@@ -258,6 +278,10 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         "settings-tag-merge[*].value": [({"id": h.secret_tag}, str(h.secret_tag))],
         "settings-tag-delete[*].n_clicks": [({"id": h.secret_tag}, 1)],
         "import-undo[*].n_clicks": [({"id": h.batch}, 1)],
+        "goal-edit[*].n_clicks": [({"id": h.goal}, 1)],
+        # Restore (it is active: a write all the same), so the overview still shows the goal.
+        "goal-action[*].n_clicks": [({"id": h.goal, "action": "unarchive"}, 1)],
+        "budget-rollover-toggle[*].value": [({"category": h.groceries}, ["rollover"])],
         **rules_rows(h),
     }
 
@@ -313,7 +337,7 @@ class Sweep:
     def __init__(self, h: Household | None, today: date) -> None:
         self.h = h
         # Which props are known does not depend on the household: any one answers that.
-        template = h or Household(0, "ANY", *range(1, 17))
+        template = h or Household(0, "ANY", *range(1, 18))
         self.values = prop_values(template, today)
         self.rows = pattern_rows(template)
 
