@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import dash_bootstrap_components as dbc
 import pytest
 from dash import dcc
 
@@ -187,13 +188,13 @@ def test_rollover_toggle_and_the_carried_label(app, engine, budgeted):
     with as_user(app, user_id):
         before = budget_view.budget_page("2026-11", False, TODAY)
         assert "carried" not in texts(before["table"])
-        [toggle] = [n for n in walk(before["table"]) if isinstance(n, dcc.Checklist)]
-        assert toggle.value == [] and toggle.id == {"type": "budget-rollover-toggle",
+        [toggle] = [n for n in walk(before["table"]) if isinstance(n, dbc.Switch)]
+        assert toggle.value is False and toggle.id == {"type": "budget-rollover-toggle",
                                                     "category": food}  # fmt: skip
-        outcome = rollover_cb.toggle_rollover(food, ["rollover"])
+        outcome = rollover_cb.toggle_rollover(food, True)
         assert outcome.saved and "carries into the next" in outcome.message
         # The same value again (the rows drawn anew) writes nothing.
-        assert rollover_cb.toggle_rollover(food, ["rollover"]).saved is False
+        assert rollover_cb.toggle_rollover(food, True).saved is False
         assert rollover_category_ids(engine, user_id) == (food,)
         after = budget_view.budget_page("2026-11", False, TODAY)
         shown = texts(after["table"])
@@ -205,11 +206,9 @@ def test_rollover_toggle_and_the_carried_label(app, engine, budgeted):
         card = overview_gauges(user_id, Filters(date(2026, 11, 1), TODAY), "light", TODAY)
         [overview_gauge] = [n.figure for n in walk(card) if isinstance(n, dcc.Graph)]
         assert overview_gauge["data"][0]["gauge"]["steps"][0]["range"][1] == 52.3
-        assert rollover_cb.toggle_rollover(food, []).saved
+        assert rollover_cb.toggle_rollover(food, False).saved
         assert "carried" not in texts(budget_view.budget_page("2026-11", False, TODAY)["table"])
-        assert rollover_cb.toggle_rollover(10**9, ["rollover"]).message == (
-            "That category was not found."
-        )
+        assert rollover_cb.toggle_rollover(10**9, True).message == ("That category was not found.")
         assert rollover_cb.toggle_rollover(food, "rollover").saved is False
 
 

@@ -13,7 +13,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids, services
 from dashboard.callbacks.budget_month import month_from_store
-from dashboard.callbacks.budget_rollover_view import ROLLOVER_ON, available_line
+from dashboard.callbacks.budget_rollover_view import available_line
 from dashboard.callbacks.budgets import WRITE_ERRORS, Outcome, after_write
 from dashboard.callbacks.common import edited_row
 from dashboard.extensions import get_engine
@@ -36,9 +36,9 @@ def toggle_rollover(category_id: Any, value: Any) -> Outcome:
     wanted = parse_id(category_id)
     categories = services.list_categories(user_id, True)
     rows = categories[categories["id"] == wanted] if wanted is not None else categories[:0]
-    if rows.empty or not isinstance(value, list):
+    if rows.empty or not isinstance(value, bool):
         return Outcome(False, "That category was not found.")
-    on = ROLLOVER_ON in value
+    on = value
     category = int(rows["id"].iloc[0])
     # The rows are drawn again after every write: a re-sent value must not write again.
     if on == (category in services.rollover_category_ids(user_id)):

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from dash import dcc, html
+import dash_bootstrap_components as dbc
+from dash import html
 
 from dashboard import ids
 from data.budget_rollover import AvailableToBudget
 from data.money import format_money
-
-ROLLOVER_ON = "rollover"
 
 
 def carried_note(limit: int, carried: int, currency: str) -> str:
@@ -22,16 +21,16 @@ def carried_note(limit: int, carried: int, currency: str) -> str:
     return f"{format_money(limit, currency)} limit {sign} {amount} carried"
 
 
-def rollover_toggle(category_id: int, category: str, on: bool) -> dcc.Checklist:
-    """The row's 'Roll over' checkbox; its label names the category for a screen reader."""
+def rollover_toggle(category_id: int, category: str, on: bool) -> dbc.Switch:
+    """The row's 'Roll over' switch (as the rules' On switch: dcc.Checklist draws an input inside
+    an ARIA option, which axe rightly refuses); its label names the category."""
     label = html.Span(["Roll over", html.Span(f" {category}", className="visually-hidden")])
-    return dcc.Checklist(
+    return dbc.Switch(
         id={"type": ids.BUDGET_ROLLOVER_TOGGLE, "category": category_id},
-        options=[{"label": label, "value": ROLLOVER_ON}],
-        value=[ROLLOVER_ON] if on else [],
-        inputClassName="form-check-input me-1",
-        labelClassName="small text-muted budget-rollover-toggle",
-        className="mt-1",
+        value=on,
+        label=label,
+        label_class_name="small text-muted",
+        class_name="mt-1 mb-0 budget-rollover-toggle",
     )
 
 

@@ -67,7 +67,13 @@ def status_badge(status: GoalStatus) -> dbc.Badge:
     label, color = STATUS_LABELS[status.status]
     if status.status == "reached" and status.reached_on:
         label = f"Reached on {day_text(status.reached_on)}"
-    return dbc.Badge(label, color=color, class_name=f"goal-status goal-status-{status.status}")
+    # Dark text on yellow: white on it fails contrast.
+    return dbc.Badge(
+        label,
+        color=color,
+        text_color="dark" if color == "warning" else None,
+        class_name=f"goal-status goal-status-{status.status}",
+    )
 
 
 def goal_bar(status: GoalStatus) -> html.Div:

@@ -21,11 +21,12 @@ from data.demo_household import CHECKING
 from data.entries import Transaction
 from data.months import month_start
 from tests.e2e.conftest import TIMEOUT_MS, login, wait_until
+from tests.e2e.test_goals import store_a_goal
 from tests.e2e.test_rules import store_a_rule
 
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1440, "height": 900}
-PAGES = ("/", "/transactions", "/budgets", "/accounts", "/import", "/rules", "/login")
+PAGES = ("/", "/transactions", "/budgets", "/goals", "/accounts", "/import", "/rules", "/login")
 # What shows that a page has drawn its data, so that it is measured whole.
 READY = {
     "/": f"#{ids.GAUGES} .js-plotly-plot .main-svg",
@@ -34,6 +35,7 @@ READY = {
     "/accounts": f"#{ids.ACCOUNTS_TABLE} input",
     "/import": f"#{ids.IMPORT_HISTORY} > *",
     "/rules": f"#{ids.RULES_LIST} table",
+    "/goals": f"#{ids.GOALS_LIST} .goal-card",
     "/login": "#username",
 }
 # /import with a file under review: its rows in the grid, the CSV reading's controls shown.
@@ -199,6 +201,8 @@ def household(live_server) -> dict[str, int]:
     )
     # A rule with a long summary: its row on the rules page must fit a phone.
     store_a_rule(engine)
+    # A goal: its card on the goals page and the overview must fit a phone.
+    store_a_goal(engine)
     return created
 
 

@@ -281,7 +281,7 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         "goal-edit[*].n_clicks": [({"id": h.goal}, 1)],
         # Restore (it is active: a write all the same), so the overview still shows the goal.
         "goal-action[*].n_clicks": [({"id": h.goal, "action": "unarchive"}, 1)],
-        "budget-rollover-toggle[*].value": [({"category": h.groceries}, ["rollover"])],
+        "budget-rollover-toggle[*].value": [({"category": h.groceries}, True)],
         **rules_rows(h),
     }
 
