@@ -217,3 +217,25 @@ def test_available_to_budget_on_the_budgets_page(app, engine, budgeted):
         shown = texts(rollover_cb.available_to_budget("2026-11", TODAY))
     assert "Available to budget:" in shown and "€960.00" in shown
     assert "income €1,000.00 minus limits €40.00" in shown
+
+
+def test_deleting_a_tag_a_goal_counts_says_which_goal(app, engine, household):
+    from dashboard.callbacks import accounts as accounts_cb
+    from data.tags import list_tags
+
+    user_id = household["user"]
+    writes.create_transaction(
+        engine, user_id,
+        Transaction(household["savings"], date(2026, 11, 2), 5_00, tags=("Bike",)),
+    )  # fmt: skip
+    bike = int(list_tags(engine, user_id)["id"].iloc[0])
+    with as_user(app, user_id):
+        saved = cb.save_goal(None, form(source="tag", tag=str(bike), starts_on="2026-11-01"), TODAY)
+        assert saved.saved, saved
+        refused = accounts_cb.delete_tag(bike)
+        assert not refused.saved
+        assert refused.message == (
+            "The goal House counts the tag Bike: change or delete the goal on the goals page first."
+        )
+        assert "House" in texts(accounts_cb.alert(refused))
+    assert list(list_tags(engine, user_id)["name"]) == ["Bike"]
