@@ -411,3 +411,47 @@ UPCOMING_POST = "upcoming-post"
 UPCOMING_SKIP = "upcoming-skip"
 # The edit modal's "Create schedule from this transaction" link (/schedules?from=<id>).
 EDIT_MAKE_SCHEDULE = "edit-make-schedule"
+# Goals (/goals): the list, archived goals apart, the create/edit form, and the overview's cards.
+GOALS_LIST = "goals-list"
+GOALS_ARCHIVED = "goals-archived"
+GOALS_FEEDBACK = "goals-feedback"
+GOAL_FORM_TITLE = "goal-form-title"
+# The id of the goal being edited (None: the form creates one).
+GOAL_EDIT_ID = "goal-edit-id"
+# Bumped after each save: the form empties itself.
+GOAL_SAVED = "goal-saved"
+GOAL_NAME = "goal-name"
+GOAL_TARGET = "goal-target"
+GOAL_TARGET_DATE = "goal-target-date"
+GOAL_SOURCE = "goal-source"
+GOAL_ACCOUNT = "goal-account"
+GOAL_TAG = "goal-tag"
+GOAL_STARTS_ON = "goal-starts-on"
+GOAL_ACCOUNT_BOX = "goal-account-box"
+GOAL_TAG_BOX = "goal-tag-box"
+GOAL_SAVE = "goal-save"
+GOAL_CANCEL = "goal-cancel"
+# A goal's row buttons: {"type": GOAL_EDIT, "id": goal_id}, and {"type": GOAL_ACTION, "id":
+# goal_id, "action": "archive" | "unarchive" | "delete"} (the button says what it does).
+GOAL_EDIT = "goal-edit"
+GOAL_ACTION = "goal-action"
+# Ids of goals whose reaching was already celebrated (this browser's localStorage): the toast
+# shows once.
+GOAL_CELEBRATED = "goal-celebrated"
+GOAL_TOAST = "goal-toast"
+# The form's field name -> the id of its input; each has its message at feedback_id(id).
+GOAL_FIELDS = {
+    "name": GOAL_NAME,
+    "target": GOAL_TARGET,
+    "target_date": GOAL_TARGET_DATE,
+    "source": GOAL_SOURCE,
+    "account": GOAL_ACCOUNT,
+    "tag": GOAL_TAG,
+    "starts_on": GOAL_STARTS_ON,
+}
+OVERVIEW_GOALS = "overview-goals"
+
+# Budget rollover (/budgets): a category row's toggle {"type": ..., "category": category_id},
+# and the month's available to budget.
+BUDGET_ROLLOVER_TOGGLE = "budget-rollover-toggle"
+BUDGET_AVAILABLE = "budget-available-to-budget"

@@ -7,12 +7,22 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html
 
 from dashboard import ids
-from dashboard.pages import accounts, budgets, imports, overview, rules, schedules, transactions
+from dashboard.pages import (
+    accounts,
+    budgets,
+    goals,
+    imports,
+    overview,
+    rules,
+    schedules,
+    transactions,
+)
 
 PAGES = {
     "/": overview,
     "/transactions": transactions,
     "/budgets": budgets,
+    "/goals": goals,
     "/import": imports,
     "/rules": rules,
     "/schedules": schedules,

@@ -26,7 +26,10 @@ from dashboard.extensions import cache, get_engine
 from data import lookups, queries, tags, users
 
 # The read model below takes this name: the query is imported under another.
+from data.budget_rollover import available_to_budget as available_to_budget_query
+from data.budget_rollover import rollover_category_ids as rollover_category_ids_query
 from data.budget_status import budget_status as budget_status_query
+from data.goals.pace import goal_statuses as goal_statuses_query
 from data.months import month_end, month_start
 from data.projection import items_on_accounts, project_budgets, unscheduled_after_day
 from data.projection_month_end import MonthEnd, month_end_projection
@@ -123,6 +126,9 @@ split_parts = _read_model(lookups.split_parts)
 spending_by_tag = _read_model(queries.spending_by_tag)
 list_schedules = _read_model(schedule_store.list_schedules)
 upcoming_schedules = _read_model(schedule_due.upcoming)
+goal_statuses = _read_model(goal_statuses_query)
+available_to_budget = _read_model(available_to_budget_query)
+rollover_category_ids = _read_model(rollover_category_ids_query)
 
 
 def cache_is_shared() -> bool:

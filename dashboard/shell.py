@@ -17,6 +17,7 @@ NAV_ITEMS = (
     ("/", "Overview", "bi-speedometer2"),
     ("/transactions", "Transactions", "bi-list-ul"),
     ("/budgets", "Budgets", "bi-bullseye"),
+    ("/goals", "Goals", "bi-flag"),
     ("/import", "Import", "bi-upload"),
     ("/rules", "Rules", "bi-signpost-split"),
     ("/schedules", "Schedules", "bi-calendar-event"),

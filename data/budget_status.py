@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import BigInteger, Engine, and_, case, cast, extract, func, select
 
+from data.budget_rollover import with_rollover
 from data.classification import (
     IS_SPENDING,
     LINE_AMOUNT,
@@ -66,7 +67,10 @@ def budget_status(
     else:
         projected = frame["spent_minor"].tolist() if elapsed_days else [0] * len(frame)
     frame["projected_minor"] = pd.Series(projected, index=frame.index, dtype="int64")
-    return frame.drop(columns=["history_minor", "history_after_day_minor"])
+    frame = frame.drop(columns=["history_minor", "history_after_day_minor"])
+    # Adds the columns rollover, carried_minor and available_minor (limit + carried), and makes
+    # remaining available - spent: data/budget_rollover.py.
+    return with_rollover(engine, user_id, first, frame, account_ids)
 
 
 def _limits_spent_and_history(

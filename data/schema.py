@@ -45,6 +45,7 @@ SUBMISSION_KEY_INDEX = "uq_transactions_user_id_submission_key"
 STATEMENT_KEY_INDEX = "uq_accounts_user_id_statement_key"
 ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan")
 CATEGORY_KINDS = ("income", "expense", "transfer")
+GOAL_SOURCES = ("account", "tag")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -149,6 +150,9 @@ categories = Table(
         ForeignKey("category_groups.id", ondelete="SET NULL"),
         nullable=True,
     ),
+    # What is left of a month's limit (or overspent) carries into the next month's available
+    # amount (data/budget_rollover.py); derived from budgets and transactions, never stored.
+    Column("rollover", Boolean, nullable=False, server_default=text("FALSE")),
     UniqueConstraint("user_id", "name"),
     CheckConstraint(_in("kind", CATEGORY_KINDS), name="kind"),
 )
@@ -494,4 +498,39 @@ schedule_occurrences = Table(
     UniqueConstraint("schedule_id", "due_on"),
     CheckConstraint(_in("status", OCCURRENCE_STATUSES), name="status"),
     Index(None, "transaction_id"),
+)
+
+# Savings goals (data/goals/): a target amount, an optional date, and what counts toward it: an
+# account's balance or the lines tagged with a tag since starts_on. The account and tag keys
+# have no ON DELETE: data/tags.py refuses to delete a tag a goal counts (accounts are only
+# archived), and a user's deletion cascades through both.
+goals = Table(
+    "goals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("target_minor", BigInteger, nullable=False),
+    # NULL: no deadline, so no monthly amount needed; the pace still gives a date.
+    Column("target_date", Date, nullable=True),
+    Column("source", String(10), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=True),
+    Column("tag_id", Integer, ForeignKey("tags.id"), nullable=True),
+    # A tag goal counts the tagged lines dated from here on.
+    Column("starts_on", Date, nullable=False),
+    # Set when the goal is archived after reaching its target: the badge keeps its date even if
+    # the money is spent later. An active goal's date is derived on read (data/goals/progress.py).
+    Column("reached_on", Date, nullable=True),
+    Column("archived", Boolean, nullable=False, server_default=text("FALSE")),
+    _created_at(),
+    UniqueConstraint("user_id", "name"),
+    CheckConstraint("target_minor > 0", name="target_positive"),
+    CheckConstraint(_in("source", GOAL_SOURCES), name="source"),
+    CheckConstraint(
+        "(source = 'account' AND account_id IS NOT NULL AND tag_id IS NULL)"
+        " OR (source = 'tag' AND tag_id IS NOT NULL AND account_id IS NULL)",
+        name="source_key",
+    ),
+    Index(None, "account_id"),
+    Index(None, "tag_id"),
 )

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 
 from data.ownership import bump_version, insert_id, owned_row
-from data.schema import split_tags, tags, transaction_tags
+from data.schema import goals, split_tags, tags, transaction_tags
 from data.validation import FieldErrors, Invalid, ValidationError
 
 TAG_MAX = 50
@@ -168,6 +168,12 @@ def merge_tags(engine: Engine, user_id: int, source_id: int, target_id: int) -> 
                 .where(table.c.tag_id == source.id, table.c[owner].not_in(have_target))
                 .values(tag_id=target.id)
             )
+        # A goal that counted the source counts the merged tag, which now has its lines.
+        conn.execute(
+            update(goals)
+            .where(goals.c.user_id == user_id, goals.c.tag_id == source.id)
+            .values(tag_id=target.id)
+        )
         conn.execute(delete(tags).where(tags.c.id == source.id))
 
 
@@ -176,7 +182,27 @@ def delete_tag(engine: Engine, user_id: int, tag_id: int) -> None:
     with engine.begin() as conn:
         bump_version(conn, user_id)
         tag = owned_row(conn, tags, user_id, tag_id, "tag")
+        # Refused rather than leaving a goal that counts nothing: the person decides what the
+        # goal counts instead (or deletes it) on the goals page.
+        names = (
+            conn.execute(
+                select(goals.c.name).where(goals.c.user_id == user_id, goals.c.tag_id == tag.id)
+            )
+            .scalars()
+            .all()
+        )
+        if names:
+            raise ValidationError({"tag": goal_uses_tag_message(tag.name, names)})
         conn.execute(delete(tags).where(tags.c.id == tag.id))
+
+
+def goal_uses_tag_message(tag: str, goal_names: Sequence[str]) -> str:
+    listed = ", ".join(sorted(goal_names))
+    noun = "goal" if len(goal_names) == 1 else "goals"
+    return (
+        f"The {noun} {listed} counts the tag {tag}: change or delete the {noun} on the "
+        "goals page first."
+    )
 
 
 def _other_named(conn: Connection, user_id: int, tag_id: int, name: str) -> bool:

@@ -35,6 +35,16 @@ def test_the_budget_writes_are_triggered_by_their_own_controls_only(app):
             [f"{pattern(category='ALL', type=ids.BUDGET_LIMIT_INPUT)}.value"],
             sorted([f"{ids.BUDGET_ADD}.n_clicks", f"{ids.BUDGET_NEW_LIMIT}.n_submit"]),
             [f"{ids.BUDGET_COPY}.n_clicks"],
+            [f"{pattern(category='ALL', type=ids.BUDGET_ROLLOVER_TOGGLE)}.value"],
+        ]
+    )
+
+
+def test_the_goal_writes_are_triggered_by_their_own_controls_only(app):
+    assert triggers(app, ids.GOALS_FEEDBACK) == sorted(
+        [
+            [f"{ids.GOAL_SAVE}.n_clicks"],
+            [f"{pattern(action='ALL', id='ALL', type=ids.GOAL_ACTION)}.n_clicks"],
         ]
     )
 

@@ -21,14 +21,17 @@ from sqlalchemy import BigInteger, Engine, cast, event, func, inspect, select, u
 from sqlalchemy.exc import IntegrityError
 
 from data.backup import BACKED_UP_TABLES, restore_backup, write_backup
+from data.budget_rollover import set_category_rollover
 from data.db import make_engine
 from data.entries import Split, Transaction, Transfer
+from data.goals.store import GoalInput, create_goal
 from data.migrate import head_revision, upgrade_to_head
 from data.receipt_writes import attach_receipt
 from data.schema import accounts, categories, receipts, transactions, user_sessions, users
 from data.seed import load_demo
 from data.sessions import insert_session
 from data.setup_writes import create_account, create_group, set_category_group
+from data.tags import list_tags
 from data.writes import create_transaction, create_transfer
 from tests.conftest import make_user
 
@@ -82,6 +85,11 @@ def populate(engine: Engine, receipts_dir: Path) -> int:
     parts = (Split(-300, 1, "part one", ("kids",)), Split(-200, None, "part two"))
     split = Transaction(1, TODAY, -500, "Split shop", splits=parts, tags=("Holiday",))
     create_transaction(engine, user_id, split)
+    # A goal counting a tag (its key into tags is restored with it) and a rollover category.
+    holiday = int(list_tags(engine, user_id).set_index("name").loc["Holiday", "id"])
+    goal = GoalInput("Backed-up goal", 100_000, None, "tag", tag_id=holiday, starts_on=TODAY)
+    create_goal(engine, user_id, goal, TODAY)
+    set_category_rollover(engine, user_id, 1, True)
     return user_id
 
 
@@ -179,6 +187,7 @@ def test_round_trip_restores_every_row_and_receipt_identically(engine, target, t
     assert restored.row_counts == backup.row_counts
     assert backup.row_counts["receipts"] == 2 and backup.row_counts["transactions"] > 1000
     assert backup.row_counts["category_groups"] > 1
+    assert backup.row_counts["goals"] == 1
     for table in BACKED_UP_TABLES:
         assert after[table.name] == before[table.name], table.name
     assert account_totals(target) == account_totals(engine)
@@ -285,6 +294,7 @@ def test_the_file_holds_a_manifest_then_one_checksummed_jsonl_per_table(small_ba
         "rule_run_changes": 0,
         "schedules": 0,
         "schedule_occurrences": 0,
+        "goals": 0,
     }
     [txn] = jsonl_rows(members["tables/transactions.jsonl"])
     assert (txn["date"], txn["amount_minor"], txn["payee"]) == ("2027-01-05", -1234, "Shop")

@@ -6,9 +6,12 @@ from dash import Dash
 
 from dashboard.callbacks import (
     accounts,
+    budget_rollover,
     budgets,
+    goals,
     imports,
     overview,
+    overview_goals,
     overview_month_end,
     overview_upcoming,
     rules,
@@ -29,6 +32,9 @@ def register_all(app: Dash) -> None:
         imports,
         rules,
         schedules,
+        goals,
+        overview_goals,
+        budget_rollover,
         accounts,
     )
     for module in modules:

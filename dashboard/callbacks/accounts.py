@@ -141,6 +141,9 @@ def delete_tag(tag_id: Any) -> FormOutcome:
     if row is None:
         return FormOutcome(False, "That tag was not found.")
     outcome = _attempt(lambda: tag_data.delete_tag(get_engine(), user_id, row.id), "tag")
+    if outcome is not None and "tag" in outcome.field_errors:
+        # Refused because a goal counts the tag: the alert names the goal.
+        return FormOutcome(False, outcome.field_errors["tag"])
     return outcome or FormOutcome(True, f"Deleted the tag {row.name}; it is on nothing now.")
 
 

@@ -14,6 +14,7 @@ from dash import html
 
 from dashboard import figures, ids, services
 from dashboard.callbacks.budget_month import month_from_store
+from dashboard.callbacks.budget_rollover_view import carried_note, rollover_toggle
 from dashboard.components import CARDS_ON_PHONES, WIDE, empty_state, gauge_graph, progress_bar
 from dashboard.html_attrs import html_attrs
 from dashboard.security.auth import current_user_id
@@ -43,6 +44,9 @@ class BudgetLine:
     percent: int
     pace: str
     group_id: int | None = None
+    rollover: bool = False
+    # "€40.00 limit + €12.30 carried" when the month carried something in.
+    carried: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ def group_totals(
         group_id, name = found
         totals = sums.setdefault((name, group_id), [0, 0, 0, 0])
         for index, value in enumerate(
-            (row.limit_minor, row.spent_minor, row.remaining_minor, row.projected_minor)
+            (row.available_minor, row.spent_minor, row.remaining_minor, row.projected_minor)
         ):
             totals[index] += int(value)
     return [
@@ -142,7 +146,8 @@ def _percent(spent: int, limit: int) -> int:
 
 def _pace(row: Any, currency: str, month: date, today: date) -> str:
     """How the month went, or is going, for a budget_status row of `month`."""
-    category, spent, limit = row.category, int(row.spent_minor), int(row.limit_minor)
+    # What is available (limit + carried) is what the month may spend.
+    category, spent, limit = row.category, int(row.spent_minor), int(row.available_minor)
     if month > today:
         return "This month has not started yet."
     if month < month_start(today):
@@ -155,19 +160,21 @@ def _pace(row: Any, currency: str, month: date, today: date) -> str:
 def _budget_line(
     row: Any, currency: str, month: date, today: date, group: tuple[int, str] | None = None
 ) -> BudgetLine:
-    spent, limit = int(row.spent_minor), int(row.limit_minor)
+    spent, limit = int(row.spent_minor), int(row.available_minor)
     projected, remaining = int(row.projected_minor), int(row.remaining_minor)
     return BudgetLine(
         category_id=int(row.category_id),
         category=row.category,
         state=figures.budget_state(spent, limit, projected),
-        limit=format_amount(limit, currency),
+        limit=format_amount(int(row.limit_minor), currency),
         spent=format_money(spent, currency),
         remaining=format_money(remaining, currency),
         overspent=remaining < 0,
         percent=_percent(spent, limit),
         pace=_pace(row, currency, month, today),
         group_id=None if group is None else group[0],
+        rollover=bool(row.rollover),
+        carried=carried_note(int(row.limit_minor), int(row.carried_minor), currency),
     )
 
 
@@ -177,7 +184,9 @@ def _band(row: Any) -> tuple[int, int]:
 
 
 def _gauge(row: Any, currency: str, theme: str) -> dbc.Col:
-    spent, limit, projected = int(row.spent_minor), int(row.limit_minor), int(row.projected_minor)
+    # The gauge's range is what the month may spend: its limit plus what it carried.
+    spent, limit = int(row.spent_minor), int(row.available_minor)
+    projected = int(row.projected_minor)
     figure = figures.with_band(
         figures.budget_gauge(row.category, spent, limit, projected, currency, theme),
         _band(row),
@@ -214,6 +223,8 @@ def budget_row(line: BudgetLine) -> html.Tr:
             id={"type": ids.BUDGET_LIMIT_ERROR, "category": line.category_id},
             className="invalid-feedback d-block",
         ),
+        html.Div(line.carried, className="small text-muted budget-carried") if line.carried else "",
+        rollover_toggle(line.category_id, line.category, line.rollover),
     ]
     progress = progress_bar(
         line.percent,

@@ -176,7 +176,8 @@ def gauges(user_id: int, filters: Filters, theme: str, today: date) -> Any:
     currency = services.user_currency(user_id)
     cards = []
     for row in status.itertuples():
-        spent, limit = int(row.spent_minor), int(row.limit_minor)
+        # available: the limit plus what a rollover category carried in (budget_rollover.py).
+        spent, limit = int(row.spent_minor), int(row.available_minor)
         projected = int(row.projected_minor)
         band = (int(row.projected_low_minor), int(row.projected_high_minor))
         state = figures.budget_state(spent, limit, projected)

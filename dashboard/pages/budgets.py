@@ -121,6 +121,8 @@ def layout() -> html.Div:
             dcc.Store(id=ids.BUDGET_MONTH_STORE),
             header,
             html.Div(id=ids.BUDGET_FEEDBACK, **html_attrs({"aria-live": "polite"})),
+            # Income minus limits (dashboard/callbacks/budget_rollover.py).
+            html.Div(id=ids.BUDGET_AVAILABLE),
             html.Div(id=ids.BUDGET_TABLE),
             add_limit_form(),
             html.Div(id=ids.BUDGET_GAUGES),

@@ -167,6 +167,8 @@ def layout() -> html.Div:
             className="g-2 mb-2",
         ),
         dbc.Row(dbc.Col(upcoming_card(), lg=12), className="g-2 mb-2"),
+        # A card per active goal (dashboard/callbacks/overview_goals.py); empty without goals.
+        html.Div(id=ids.OVERVIEW_GOALS, className="mb-2"),
         recent_transactions_card(),
     ]
     return html.Div([html.Div(id=ids.OVERVIEW_EMPTY), kpis, *charts], className="overview-page")

@@ -1,9 +1,9 @@
 """axe-core's WCAG 2.0 and 2.1 A/AA rules on every page, light and dark: no violation.
 
 Pages: the overview, /transactions (also with the edit modal open and with a field's message
-shown), /budgets, /accounts, /import (with a file's review shown: its question, the CSV reading's
-controls, the grid and the counts), the /logout confirmation and /login (also after a wrong
-password).
+shown), /budgets, /goals (with a goal), /accounts, /import (with a file's review shown: its
+question, the CSV reading's controls, the grid and the counts), the /logout confirmation and
+/login (also after a wrong password).
 axe-core comes with axe-playwright-python (its axe.min.js, no network). A failure lists each
 violation as page, rule id, node and axe's summary of what is wrong, so it says what to fix.
 """
@@ -18,6 +18,7 @@ from axe_playwright_python.base import AXE_SCRIPT
 from dashboard import ids
 from data.demo_household import CHECKING
 from tests.e2e.conftest import TIMEOUT_MS, wait_until
+from tests.e2e.test_goals import store_a_goal
 from tests.e2e.test_rules import store_a_rule
 
 AXE_OPTIONS = {
@@ -38,6 +39,7 @@ READY = {
     "/import": f"#{ids.IMPORT_ACCOUNT} option[value='{CHECKING}']",
     "/rules": f"#{ids.RULES_LIST} table",
     "/schedules": f"#{ids.SCHEDULES_LIST} table",
+    "/goals": f"#{ids.GOALS_LIST} .goal-card",
 }
 # /import once a file is under review: its rows in the grid, the reading's controls shown.
 IMPORT_REVIEWED = f"#{ids.IMPORT_MAPPING_CARD}[style*='block'] ~ * #{ids.IMPORT_GRID} .ag-row"
@@ -138,6 +140,7 @@ def review_an_import(page, tmp_path) -> None:
 def test_every_page_has_no_axe_violations(page, theme, tmp_path, live_server):
     found: dict[str, list[dict[str, Any]]] = {}
     store_a_rule(live_server.app.server.extensions["ft_engine"])
+    store_a_goal(live_server.app.server.extensions["ft_engine"])
     for path, ready in READY.items():
         page.goto(page.base_url + path)
         wait_settled(page, ready)

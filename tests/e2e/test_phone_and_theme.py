@@ -21,12 +21,14 @@ from data.demo_household import CHECKING
 from data.entries import Transaction
 from data.months import month_start
 from tests.e2e.conftest import TIMEOUT_MS, login, wait_until
+from tests.e2e.test_goals import store_a_goal
 from tests.e2e.test_rules import store_a_rule
 
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1440, "height": 900}
 PAGES = (
-    "/", "/transactions", "/budgets", "/accounts", "/import", "/rules", "/schedules", "/login",
+    "/", "/transactions", "/budgets", "/goals", "/accounts", "/import", "/rules", "/schedules",
+    "/login",
 )  # fmt: skip
 # What shows that a page has drawn its data, so that it is measured whole.
 READY = {
@@ -37,6 +39,7 @@ READY = {
     "/import": f"#{ids.IMPORT_HISTORY} > *",
     "/rules": f"#{ids.RULES_LIST} table",
     "/schedules": f"#{ids.SCHEDULES_LIST} table",
+    "/goals": f"#{ids.GOALS_LIST} .goal-card",
     "/login": "#username",
 }
 # /import with a file under review: its rows in the grid, the CSV reading's controls shown.
@@ -202,6 +205,8 @@ def household(live_server) -> dict[str, int]:
     )
     # A rule with a long summary: its row on the rules page must fit a phone.
     store_a_rule(engine)
+    # A goal: its card on the goals page and the overview must fit a phone.
+    store_a_goal(engine)
     return created
 
 

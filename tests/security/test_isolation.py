@@ -23,6 +23,8 @@ from data import lookups, queries, receipt_writes, setup_writes, validation, wri
 from data import tags as tag_data
 from data.entries import Transaction, Transfer
 from data.filters import Filters
+from data.goals import store as goal_store
+from data.goals.store import GoalInput
 from data.imports.commit import ImportSource, commit_import
 from data.imports.statement import Statement, StatementLine
 from data.imports.uploads import stage_upload
@@ -87,6 +89,8 @@ class Household:
     rule_run: int
     # A weekly schedule from today (its first date is on the overview's Upcoming card).
     schedule: int = 0
+    # A savings goal counting the savings account.
+    goal: int = 0
 
     @property
     def payee(self) -> str:
@@ -160,10 +164,16 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
         Schedule(f"{tag}-SECRET-SCHEDULE", checking, money.purchase, "FREQ=WEEKLY", today,
                  payee=f"{tag}-SECRET-SCHEDULED-PAYEE", category_id=fun),
     )  # fmt: skip
+    goal = goal_store.create_goal(
+        engine,
+        user_id,
+        GoalInput(f"{tag}-SECRET-GOAL", money.budget, None, "account", savings),
+        today,
+    )
     return Household(
         user_id, tag, checking, savings, groceries, fun, salary,
         purchase, income, transfer_out, transfer_in, receipt, housing, secret_tag, batch, upload,
-        rule, rule_run, schedule,
+        rule, rule_run, schedule, goal,
     )  # fmt: skip
 
 

@@ -72,6 +72,9 @@ WRITERS = {
     "rules-undo.n_clicks",
     "rule-delete-confirm.n_clicks",
     "rule-offer-create.n_clicks",
+    "goal-save.n_clicks",
+    "goal-action[*].n_clicks",
+    "budget-rollover-toggle[*].value",
 }
 # Writes that carry no id at all: with alice's ids in the other props they still write bob's.
 WRITERS_WITHOUT_IDS = {
@@ -94,6 +97,9 @@ READERS = {
     "rules-list.children <- refresh-store.data",
     "rule-editor.style <- rules-new.n_clicks",
     "rule-test-result.children <- rule-test.n_clicks",
+    "goals-list.children <- refresh-store.data",
+    "overview-goals.children <- refresh-store.data",
+    "goal-form-title.children <- goal-edit[*].n_clicks",
 }
 
 

@@ -175,6 +175,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         **import_values(h),
         **rules_values(h),
         **schedules_values(h, day),
+        **goals_values(h),
         "rule-offer-create.n_clicks": 1,
         "rule-offer-store.data": {"payee": f"{h.tag} probe payee", "category_id": h.groceries},
     }
@@ -228,6 +229,25 @@ def schedules_values(h: Household, day: str) -> dict[str, Any]:
     }
 
 
+def goals_values(h: Household) -> dict[str, Any]:
+    """The goals page: the form editing h's goal toward h's savings (or h's tag)."""
+    return {
+        "goal-celebrated.data": [h.goal],
+        "goal-source.value": "account",
+        "goal-save.n_clicks": 1,
+        "goal-cancel.n_clicks": 1,
+        "goal-saved.data": 1,
+        "goal-edit-id.data": h.goal,
+        # Its own name: the overview's cards and the form still show it after the sweep's save.
+        "goal-name.value": f"{h.tag}-SECRET-GOAL",
+        "goal-target.value": "10.00",
+        "goal-target-date.value": "",
+        "goal-account.value": h.savings,
+        "goal-tag.value": h.secret_tag,
+        "goal-starts-on.value": "",
+    }
+
+
 def rules_values(h: Household) -> dict[str, Any]:
     """The rules page: h's rule, run and ids (its checking account, its groceries) in the
     editor's rows (pattern_rows) and stores."""
@@ -276,6 +296,10 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         "settings-tag-merge[*].value": [({"id": h.secret_tag}, str(h.secret_tag))],
         "settings-tag-delete[*].n_clicks": [({"id": h.secret_tag}, 1)],
         "import-undo[*].n_clicks": [({"id": h.batch}, 1)],
+        "goal-edit[*].n_clicks": [({"id": h.goal}, 1)],
+        # Restore (it is active: a write all the same), so the overview still shows the goal.
+        "goal-action[*].n_clicks": [({"id": h.goal, "action": "unarchive"}, 1)],
+        "budget-rollover-toggle[*].value": [({"category": h.groceries}, True)],
         **rules_rows(h),
         **schedules_rows(h),
     }
@@ -344,7 +368,7 @@ class Sweep:
     def __init__(self, h: Household | None, today: date) -> None:
         self.h = h
         # Which props are known does not depend on the household: any one answers that.
-        template = h or Household(0, "ANY", *range(1, 17))
+        template = h or Household(0, "ANY", *range(1, 19))
         self.values = prop_values(template, today)
         self.rows = pattern_rows(template)
 

@@ -1,0 +1,44 @@
+"""The overview's goal cards: one per active goal (name, progress bar, "€X of €Y", the monthly
+amount needed, the date at this pace), under a header linking to /goals. Nothing without goals:
+the overview stays as it was for those who set none."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, html
+
+from dashboard import ids, services
+from dashboard.callbacks.goals_view import overview_card
+from dashboard.security.auth import current_user_id
+
+
+def goal_cards(today: date) -> Any:
+    user_id = current_user_id()
+    active = [s for s in services.goal_statuses(user_id, today) if not s.goal.archived]
+    if not active:
+        return None
+    currency = services.user_currency(user_id)
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.Span("Goals", className="fw-semibold"),
+                    html.A("manage", href="/goals", className="ms-2 small"),
+                ]
+            ),
+            dbc.CardBody(
+                dbc.Row([overview_card(status, currency) for status in active], class_name="g-2"),
+                class_name="p-2",
+            ),
+        ],
+        class_name="overview-goals",
+    )
+
+
+def register(app: Dash) -> None:
+    @app.callback(Output(ids.OVERVIEW_GOALS, "children"), Input(ids.REFRESH_STORE, "data"))
+    def _goal_cards(_refresh: Any) -> Any:
+        return goal_cards(date.today())
