@@ -8,6 +8,7 @@ lookups are data/lookups.py's; the budget read model is data/budget_status.py's.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal, TypedDict
 
 import pandas as pd
@@ -16,16 +17,15 @@ from sqlalchemy import Engine, and_, case, exists, func, select, union_all
 from data.classification import (
     IS_INCOME,
     IS_SPENDING,
-    LINE_AMOUNT,
-    SPENT,
     UNCATEGORISED,
     WITH_CATEGORY,
     money_sum,
 )
+from data.conversion import convert_minor, converted, currency_plan, rates_at
 from data.db import month_bucket
 from data.filters import Filters
 from data.lookups import read_frame
-from data.months import month_keys
+from data.months import month_end, month_keys
 from data.schema import (
     accounts,
     categories,
@@ -34,6 +34,7 @@ from data.schema import (
     transaction_splits,
     transaction_tags,
     transactions,
+    users,
 )
 
 _t = transactions.c
@@ -55,10 +56,11 @@ class Totals(TypedDict):
 
 def totals(engine: Engine, user_id: int, filters: Filters) -> Totals:
     """income_minor, spending_minor, net_minor and savings_rate (None unless income > 0)."""
+    amount = converted(user_id)
     query = (
         select(
-            money_sum(case((IS_INCOME, LINE_AMOUNT), else_=0)),
-            money_sum(case((IS_SPENDING, -LINE_AMOUNT), else_=0)),
+            money_sum(case((IS_INCOME, amount), else_=0)),
+            money_sum(case((IS_SPENDING, -amount), else_=0)),
         )
         .select_from(WITH_CATEGORY)
         .where(*filters.conditions(user_id, lines=True))
@@ -80,17 +82,18 @@ def spending_by_category(engine: Engine, user_id: int, filters: Filters) -> pd.D
     Categories whose net spending is zero or negative (refunds only) are left out;
     uncategorised outflows are one row named UNCATEGORISED with category_id NA.
     """
+    amount = converted(user_id)
     query = (
         select(
             _c.id.label("category_id"),
             _c.name.label("category"),
             _c.color,
-            money_sum(-LINE_AMOUNT, "spending_minor"),
+            money_sum(-amount, "spending_minor"),
         )
         .select_from(WITH_CATEGORY)
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
         .group_by(_c.id, _c.name, _c.color)
-        .having(SPENT > 0)
+        .having(func.sum(-amount) > 0)
     )
     frame = _with_category_label(read_frame(engine, query))
     frame = frame.astype({"category_id": "Int64", "spending_minor": "int64"})
@@ -105,8 +108,9 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
     tags' sums can add up to more than the spending: a holiday dinner is "holiday" and "food".
     Tags whose net spending is zero or negative are left out."""
     _tt, _st = transaction_tags.c, split_tags.c
+    amount = converted(user_id)
     on_transaction = (
-        select(_tt.tag_id.label("tag_id"), (-LINE_AMOUNT).label("amount"))
+        select(_tt.tag_id.label("tag_id"), (-amount).label("amount"))
         .select_from(WITH_CATEGORY.join(transaction_tags, _tt.transaction_id == _t.id))
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
     )
@@ -117,7 +121,7 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
         .correlate(transactions, split_tags)
     )
     on_part = (
-        select(_st.tag_id.label("tag_id"), (-LINE_AMOUNT).label("amount"))
+        select(_st.tag_id.label("tag_id"), (-amount).label("amount"))
         .select_from(WITH_CATEGORY.join(split_tags, _st.split_id == transaction_splits.c.id))
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING, ~exists(also_on_transaction))
     )
@@ -140,11 +144,12 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
 def income_spending_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
     """DataFrame[month, income_minor, spending_minor, net_minor]: every month of the range."""
     month = month_bucket(_t.date)
+    amount = converted(user_id)
     query = (
         select(
             month.label("month"),
-            money_sum(case((IS_INCOME, LINE_AMOUNT), else_=0), "income_minor"),
-            money_sum(case((IS_SPENDING, -LINE_AMOUNT), else_=0), "spending_minor"),
+            money_sum(case((IS_INCOME, amount), else_=0), "income_minor"),
+            money_sum(case((IS_SPENDING, -amount), else_=0), "spending_minor"),
         )
         .select_from(WITH_CATEGORY)
         .where(*filters.conditions(user_id, lines=True))
@@ -164,11 +169,12 @@ def spending_by_month_category(engine: Engine, user_id: int, filters: Filters) -
     same set as spending_by_category); a month can be negative when refunds exceed purchases.
     """
     month = month_bucket(_t.date)
+    amount = converted(user_id)
     query = (
         select(
             month.label("month"),
             _c.name.label("category"),
-            money_sum(-LINE_AMOUNT, "spending_minor"),
+            money_sum(-amount, "spending_minor"),
         )
         .select_from(WITH_CATEGORY)
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
@@ -191,17 +197,19 @@ def top_payees(engine: Engine, user_id: int, filters: Filters, limit: int = 10) 
 
     Only payees with positive net spending; rows without a payee are not a payee and are skipped.
     """
+    amount = converted(user_id)
+    spent = func.sum(-amount)
     query = (
         select(
             _t.payee,
-            money_sum(-LINE_AMOUNT, "spending_minor"),
+            money_sum(-amount, "spending_minor"),
             func.count().label("transactions"),
         )
         .select_from(WITH_CATEGORY)
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING, _t.payee != "")
         .group_by(_t.payee)
-        .having(SPENT > 0)
-        .order_by(SPENT.desc(), _t.payee)
+        .having(spent > 0)
+        .order_by(spent.desc(), _t.payee)
         .limit(max(1, limit))
     )
     frame = read_frame(engine, query).astype({"spending_minor": "int64", "transactions": "int64"})
@@ -240,10 +248,20 @@ def balances_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.Data
             accounts.c.opening_balance_minor,
             month.label("month"),
             money_sum(_t.amount_minor, "moved_minor"),
+            (accounts.c.currency != users.c.currency).label("foreign"),
         )
-        .select_from(accounts.outerjoin(transactions, joined))
+        .select_from(
+            accounts.outerjoin(transactions, joined).join(users, users.c.id == accounts.c.user_id)
+        )
         .where(accounts.c.user_id == user_id)
-        .group_by(accounts.c.id, accounts.c.name, accounts.c.opening_balance_minor, month)
+        .group_by(
+            accounts.c.id,
+            accounts.c.name,
+            accounts.c.opening_balance_minor,
+            month,
+            accounts.c.currency,
+            users.c.currency,
+        )
     )
     if filters.account_ids:
         query = query.where(accounts.c.id.in_(filters.account_ids))
@@ -266,9 +284,38 @@ def balances_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.Data
     frame = balance.rename("balance_minor").reset_index()
     frame = frame[frame["month"].isin(months)]
     frame["account"] = frame["account_id"].map(names["account"])
+    if moves["foreign"].astype(bool).any():
+        frame = _balances_in_reporting(engine, user_id, frame, filters.date_to)
     return frame[["month", "account_id", "account", "balance_minor"]].sort_values(
         ["month", "account", "account_id"], ignore_index=True
     )
+
+
+def _balances_in_reporting(
+    engine: Engine, user_id: int, frame: pd.DataFrame, date_to: date
+) -> pd.DataFrame:
+    """Balances of accounts in other currencies at the rate on or before the month's last day
+    (date_to for the last month): a balance is what the money was worth then, not the sum of
+    its past conversions. A month without a rate is left out of the net worth rather than
+    added in another currency; the overview says which currencies lack rates."""
+    plan = currency_plan(engine, user_id)
+    currency_of = {account: code for code, ids in plan.foreign for account in ids}
+    days = [min(month_end(date.fromisoformat(f"{m}-01")), date_to) for m in frame["month"]]
+    rates = rates_at(engine, user_id, plan, sorted(set(days)))
+    converted_balances: list[int | None] = []
+    for account, balance, day in zip(
+        frame["account_id"].tolist(), frame["balance_minor"].tolist(), days, strict=True
+    ):
+        code = currency_of.get(account)
+        if code is None:
+            converted_balances.append(balance)
+            continue
+        rate = rates.get((code, day))
+        converted_balances.append(
+            None if rate is None else convert_minor(balance, rate, code, plan.reporting)
+        )
+    frame = frame.assign(balance_minor=converted_balances).dropna(subset=["balance_minor"])
+    return frame.astype({"balance_minor": "int64"})
 
 
 def net_worth_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:

@@ -1,0 +1,253 @@
+"""Amounts in the reporting currency, in SQL: each line converted with the rate on or before its
+date, exactly, rounded once, half away from zero.
+
+A rate is stored as micro-units of the account's currency per one unit of the reporting
+currency (data/rates.py), so a line of `a` minor units in currency C is worth
+
+    a * 10**(6 + e_reporting - e_C) / rate_micro   minor units of the reporting currency
+
+(e: the currencies' decimals, data/money.minor_units), rounded half away from zero with
+integers only: sign(a) * ((|a| * scale + rate_micro // 2) // rate_micro). Both operands are
+positive, so SQLite's and PostgreSQL's integer division (truncation) agree, and no float is
+ever involved. Each line is rounded once; every aggregate sums the converted lines, so a total
+equals the sum of its categories, months or payees to the cent.
+
+Lines of accounts in the reporting currency are not touched. The CASE is built from the user's
+own accounts (CurrencyPlan): a user whose accounts are all in the reporting currency gets the
+plain LINE_AMOUNT, the same SQL as before rates existed. A line without a rate on or before its
+date converts to NULL: SUM skips it, and unconverted() reports it apart, in its own currency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, and_, case, func, literal, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from data.classification import IS_INCOME, IS_SPENDING, LINE_AMOUNT, WITH_CATEGORY, money_sum
+from data.filters import Filters
+from data.lookups import read_frame
+from data.money import NOT_TWO_DECIMALS, minor_units
+from data.rates import MAX_RATE_MICRO, RATE_DECIMALS
+from data.schema import accounts, exchange_rates, transaction_splits, transactions, users
+
+_t = transactions.c
+_r = exchange_rates.c
+# |a| * scale + rate // 2 must stay a signed 64-bit integer; larger amounts are not converted
+# (reported apart) rather than overflowing into an error or, on SQLite, a float.
+_INT64_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class CurrencyPlan:
+    """The user's reporting currency, and the ids of their accounts in each other currency."""
+
+    reporting: str
+    foreign: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        return tuple(currency for currency, _ in self.foreign)
+
+    def account_ids(self) -> tuple[int, ...]:
+        return tuple(account for _, ids in self.foreign for account in ids)
+
+
+def currency_plan(engine: Engine, user_id: int) -> CurrencyPlan:
+    """One small query: the reporting currency and the accounts in other currencies."""
+    query = (
+        select(users.c.currency, accounts.c.currency, accounts.c.id)
+        .select_from(
+            users.outerjoin(
+                accounts,
+                and_(accounts.c.user_id == users.c.id, accounts.c.currency != users.c.currency),
+            )
+        )
+        .where(users.c.id == user_id)
+        .order_by(accounts.c.currency, accounts.c.id)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    if not rows:
+        return CurrencyPlan("EUR")
+    by_currency: dict[str, list[int]] = {}
+    for _, currency, account_id in rows:
+        if currency is not None:
+            by_currency.setdefault(currency, []).append(account_id)
+    foreign = tuple((currency, tuple(ids)) for currency, ids in by_currency.items())
+    return CurrencyPlan(rows[0][0], foreign)
+
+
+def scale_of(currency: str, reporting: str) -> int:
+    """10**(6 + e_reporting - e_currency): at least 10**3, as minor units have 0 to 3 decimals."""
+    return 10 ** (RATE_DECIMALS + minor_units(reporting) - minor_units(currency))
+
+
+def convert_minor(amount: int, rate_micro: int, currency: str, reporting: str) -> int:
+    """The Python twin of the SQL conversion (for balances converted at a month's end)."""
+    scale = scale_of(currency, reporting)
+    magnitude = (abs(amount) * scale + rate_micro // 2) // rate_micro
+    return -magnitude if amount < 0 else magnitude
+
+
+def converted(
+    user_id: int,
+    amount: ColumnElement[int] = LINE_AMOUNT,
+    on_date: ColumnElement[date] = _t.date,
+) -> ColumnElement[int]:
+    """`amount` of a transactions row in the reporting currency; NULL when it has no rate.
+
+    One statement, whatever the currencies: the accounts in other currencies are an
+    uncorrelated IN list (evaluated once, then a hash probe per row), and only their rows run
+    the rate lookup. A user with one currency pays that probe and nothing else.
+    """
+    reporting = _reporting_currency(user_id)
+    foreign = select(accounts.c.id).where(
+        accounts.c.user_id == user_id, accounts.c.currency != reporting
+    )
+    return case((_t.account_id.in_(foreign), _converted_foreign(user_id, amount, on_date)),
+                else_=amount)  # fmt: skip
+
+
+def _converted_foreign(
+    user_id: int, amount: ColumnElement[int], on_date: ColumnElement[date]
+) -> ColumnElement[int]:
+    # One index lookup per line: the latest rate of (user, base, currency) on or before the
+    # line's date, with the arithmetic inside the same scalar subquery, so it runs once.
+    account = accounts.alias("rate_account")
+    owner = users.alias("rate_owner")
+    scale = _scale(_exponent(owner.c.currency) - _exponent(account.c.currency))
+    rate = _r.rate_micro
+    magnitude = (func.abs(amount) * scale + rate // 2) // rate
+    value = case((amount < 0, -magnitude), else_=magnitude)
+    return (
+        select(value)
+        .select_from(exchange_rates)
+        .join(account, and_(account.c.id == _t.account_id, account.c.user_id == user_id))
+        .join(owner, owner.c.id == user_id)
+        .where(
+            _r.user_id == user_id,
+            _r.base_currency == owner.c.currency,
+            _r.currency == account.c.currency,
+            _r.on_date <= on_date,
+            func.abs(amount) <= (_INT64_MAX - MAX_RATE_MICRO) // scale,
+        )
+        .order_by(_r.on_date.desc())
+        .limit(1)
+        .correlate(transactions, transaction_splits)
+        .scalar_subquery()
+    )
+
+
+def _exponent(currency: ColumnElement[str]) -> ColumnElement[int]:
+    """A currency's decimals (data/money.minor_units) as SQL."""
+    return case(NOT_TWO_DECIMALS, value=currency, else_=2)
+
+
+def _scale(difference: ColumnElement[int]) -> ColumnElement[int]:
+    """10**(6 + difference) for the difference of two currencies' decimals (-3 to 3)."""
+    return case({d: 10 ** (RATE_DECIMALS + d) for d in range(-3, 4)}, value=difference)
+
+
+def _reporting_currency(user_id: int) -> ColumnElement[str]:
+    return select(users.c.currency).where(users.c.id == user_id).scalar_subquery()
+
+
+def line_currency(plan: CurrencyPlan) -> ColumnElement[str]:
+    """The currency of a transactions row's account, from the plan (no join)."""
+    whens = [(_t.account_id.in_(ids), literal(currency)) for currency, ids in plan.foreign]
+    return case(*whens, else_=literal(plan.reporting)) if whens else literal(plan.reporting)
+
+
+def unconverted(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
+    """DataFrame[currency, income_minor, spending_minor, first_date]: per currency, the income
+    and spending (in that currency's minor units) the totals could not convert, and the first
+    day without a rate. Empty when everything converted."""
+    plan = currency_plan(engine, user_id)
+    columns = ["currency", "income_minor", "spending_minor", "first_date"]
+    if not plan.foreign:
+        return pd.DataFrame(columns=columns).astype({"income_minor": "int64"})
+    currency = line_currency(plan)
+    query = (
+        select(
+            currency.label("currency"),
+            money_sum(case((IS_INCOME, LINE_AMOUNT), else_=0), "income_minor"),
+            money_sum(case((IS_SPENDING, -LINE_AMOUNT), else_=0), "spending_minor"),
+            func.min(_t.date).label("first_date"),
+        )
+        .select_from(WITH_CATEGORY)
+        .where(
+            *filters.conditions(user_id, lines=True),
+            _t.account_id.in_(plan.account_ids()),
+            or_(IS_INCOME, IS_SPENDING),
+            converted(user_id).is_(None),
+        )
+        .group_by(currency)
+        .order_by(currency)
+    )
+    frame = read_frame(engine, query)
+    return frame.astype({"income_minor": "int64", "spending_minor": "int64"})[columns]
+
+
+def rates_in_effect(engine: Engine, user_id: int, date_from: date, date_to: date) -> pd.DataFrame:
+    """DataFrame[currency, rates, low_micro, high_micro, latest_date, latest_micro]: for each
+    currency of the user's accounts, the rates that applied from date_from to date_to (the one
+    on or before date_from and those after it), for a hover text."""
+    plan = currency_plan(engine, user_id)
+    rows = []
+    for currency in plan.currencies:
+        mine = (
+            _r.user_id == user_id,
+            _r.base_currency == plan.reporting,
+            _r.currency == currency,
+        )
+        start = select(func.max(_r.on_date)).where(*mine, _r.on_date <= date_from)
+        query = select(
+            func.count(), func.min(_r.rate_micro), func.max(_r.rate_micro), func.max(_r.on_date)
+        ).where(*mine, _r.on_date <= date_to, _r.on_date >= func.coalesce(start, date_from))
+        latest = (
+            select(_r.rate_micro).where(*mine, _r.on_date <= date_to).order_by(_r.on_date.desc())
+        )
+        with engine.connect() as conn:
+            count, low, high, latest_date = conn.execute(query).one()
+            latest_micro = conn.execute(latest.limit(1)).scalar()
+        rows.append((currency, count, low, high, latest_date, latest_micro))
+    columns = ["currency", "rates", "low_micro", "high_micro", "latest_date", "latest_micro"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def rates_at(
+    engine: Engine, user_id: int, plan: CurrencyPlan, days: list[date]
+) -> dict[tuple[str, date], int]:
+    """The rate on or before each day, per foreign currency; a (currency, day) without one is
+    missing from the dict. Two queries per currency, however many days."""
+    found: dict[tuple[str, date], int] = {}
+    if not days:
+        return found
+    first, last = min(days), max(days)
+    for currency in plan.currencies:
+        mine = (
+            _r.user_id == user_id,
+            _r.base_currency == plan.reporting,
+            _r.currency == currency,
+        )
+        start = select(func.max(_r.on_date)).where(*mine, _r.on_date <= first).scalar_subquery()
+        query = (
+            select(_r.on_date, _r.rate_micro)
+            .where(*mine, _r.on_date <= last, _r.on_date >= func.coalesce(start, first))
+            .order_by(_r.on_date)
+        )
+        with engine.connect() as conn:
+            rates = conn.execute(query).all()
+        index = 0
+        current: int | None = None
+        for day in sorted(days):
+            while index < len(rates) and rates[index][0] <= day:
+                current = rates[index][1]
+                index += 1
+            if current is not None:
+                found[(currency, day)] = current
+    return found
