@@ -204,7 +204,7 @@ def rates_in_effect(engine: Engine, user_id: int, date_from: date, date_to: date
             _r.base_currency == plan.reporting,
             _r.currency == currency,
         )
-        start = select(func.max(_r.on_date)).where(*mine, _r.on_date <= date_from)
+        start = select(func.max(_r.on_date)).where(*mine, _r.on_date <= date_from).scalar_subquery()
         query = select(
             func.count(), func.min(_r.rate_micro), func.max(_r.rate_micro), func.max(_r.on_date)
         ).where(*mine, _r.on_date <= date_to, _r.on_date >= func.coalesce(start, date_from))
