@@ -368,3 +368,21 @@ RULES_APPLY_CANCEL = "rules-apply-cancel"
 RULES_RESULT = "rules-result"
 RULES_UNDO = "rules-undo"
 RULES_RUN_STORE = "rules-run-store"
+
+# --- /rates: exchange rates (dashboard/pages/rates.py, callbacks/rates.py) ---
+RATES_BASE = "rates-base"
+RATES_NEEDED = "rates-needed"
+RATES_LIST = "rates-list"
+RATES_REFRESH = "rates-refresh"
+RATES_FEEDBACK = "rates-feedback"
+RATE_CURRENCY = "rate-currency"
+RATE_DATE = "rate-date"
+RATE_VALUE = "rate-value"
+RATE_SAVE = "rate-save"
+RATES_UPLOAD = "rates-upload"
+RATES_UPLOAD_FEEDBACK = "rates-upload-feedback"
+# A listed rate's delete button: {"type": RATE_DELETE, "id": rate_id}.
+RATE_DELETE = "rate-delete"
+# The overview's line under the KPIs: the reporting currency, the rates used (on hover) and
+# the amounts that could not be converted.
+OVERVIEW_CURRENCY_NOTE = "overview-currency-note"

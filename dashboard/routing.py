@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html
 
 from dashboard import ids
-from dashboard.pages import accounts, budgets, imports, overview, rules, transactions
+from dashboard.pages import accounts, budgets, imports, overview, rates, rules, transactions
 
 PAGES = {
     "/": overview,
@@ -16,6 +16,7 @@ PAGES = {
     "/import": imports,
     "/rules": rules,
     "/accounts": accounts,
+    "/rates": rates,
     # The accounts page's old address: bookmarks keep working.
     "/settings": accounts,
 }

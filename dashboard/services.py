@@ -21,7 +21,7 @@ from flask import g, has_app_context
 from sqlalchemy import Connection, Engine, event
 
 from dashboard.extensions import cache, get_engine
-from data import lookups, queries, tags, users
+from data import conversion, lookups, queries, rates, tags, users
 
 # The read model below takes this name: the query is imported under another.
 from data.budget_status import budget_status as budget_status_query
@@ -90,6 +90,10 @@ user_currency = _read_model(users.user_currency)
 list_tags = _read_model(tags.list_tags)
 split_parts = _read_model(lookups.split_parts)
 spending_by_tag = _read_model(queries.spending_by_tag)
+list_rates = _read_model(rates.list_rates)
+needed_currencies = _read_model(rates.needed_currencies)
+unconverted = _read_model(conversion.unconverted)
+rates_in_effect = _read_model(conversion.rates_in_effect)
 
 
 def cache_is_shared() -> bool:

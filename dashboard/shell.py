@@ -20,6 +20,7 @@ NAV_ITEMS = (
     ("/import", "Import", "bi-upload"),
     ("/rules", "Rules", "bi-signpost-split"),
     ("/accounts", "Accounts, categories & tags", "bi-gear"),
+    ("/rates", "Rates", "bi-currency-exchange"),
 )
 
 

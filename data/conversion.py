@@ -29,11 +29,15 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from data.classification import IS_INCOME, IS_SPENDING, LINE_AMOUNT, WITH_CATEGORY, money_sum
 from data.filters import Filters
-from data.lookups import read_frame
 from data.money import NOT_TWO_DECIMALS, minor_units
-from data.rates import MAX_RATE_MICRO, RATE_DECIMALS
 from data.schema import accounts, exchange_rates, transaction_splits, transactions, users
 
+# Rates are integers of micro-units (data/rates.py).
+RATE_DECIMALS = 6
+MICRO = 10**RATE_DECIMALS
+# A billion units of a currency per unit of the reporting one: far above any real rate, and it
+# keeps the conversion's integer arithmetic inside 64 bits.
+MAX_RATE_MICRO = 10**9 * MICRO
 _t = transactions.c
 _r = exchange_rates.c
 # |a| * scale + rate // 2 must stay a signed 64-bit integer; larger amounts are not converted
@@ -188,7 +192,9 @@ def unconverted(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
         .group_by(currency)
         .order_by(currency)
     )
-    frame = read_frame(engine, query)
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        frame = pd.DataFrame(result.all(), columns=list(result.keys()))
     return frame.astype({"income_minor": "int64", "spending_minor": "int64"})[columns]
 
 

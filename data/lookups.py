@@ -19,6 +19,7 @@ from sqlalchemy import (
     RowMapping,
     Select,
     and_,
+    case,
     cast,
     func,
     not_,
@@ -28,7 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from data import tags
-from data.classification import LINE_AMOUNT, WITH_LINES
+from data.classification import WITH_LINES
+from data.conversion import converted
 from data.entries import Entry, Transaction, split_from_row, transaction_from_row
 from data.filters import Filters
 from data.schema import (
@@ -65,7 +67,9 @@ class TransactionsPage:
 
     rows: pd.DataFrame
     total_count: int
+    # In the reporting currency; rows of another currency without a rate are not in it.
     total_minor: int
+    unconverted_count: int = 0
 
 
 def escape_like(text: str) -> str:
@@ -367,10 +371,10 @@ def transactions_page(
         }
     )
     with engine.connect() as conn:
-        total_count, total_minor = conn.execute(totals_query).one()
+        total_count, total_minor, unconverted_count = conn.execute(totals_query).one()
         parts = _split_rows(conn, user_id, rows["id"].tolist()) if len(rows) else {}
     rows["parts"] = [len(parts.get(row_id, ())) for row_id in rows["id"].tolist()]
-    return TransactionsPage(rows=rows, total_count=total_count, total_minor=total_minor)
+    return TransactionsPage(rows, total_count, total_minor, int(unconverted_count or 0))
 
 
 def _grid_totals(
@@ -379,16 +383,20 @@ def _grid_totals(
     """The count and sum of the grid's rows. Under a category or tag filter a split counts its
     matching parts only, so the lines are read; otherwise the rows alone, without a join."""
     if not (filters.category_ids or filters.tag_ids):
-        return select(
-            func.count(), cast(func.coalesce(func.sum(transactions.c.amount_minor), 0), BigInteger)
-        ).where(*conditions)
+        amount = converted(user_id, transactions.c.amount_minor)
+        return select(func.count(), *_converted_sums(amount)).where(*conditions)
     return (
-        select(
-            func.count(transactions.c.id.distinct()),
-            cast(func.coalesce(func.sum(LINE_AMOUNT), 0), BigInteger),
-        )
+        select(func.count(transactions.c.id.distinct()), *_converted_sums(converted(user_id)))
         .select_from(WITH_LINES)
         .where(*filters.conditions(user_id, lines=True), *_search_condition(user_id, search))
+    )
+
+
+def _converted_sums(amount: ColumnElement[int]) -> tuple[ColumnElement[int], ...]:
+    """The sum in the reporting currency, and how many rows had no rate (data/conversion.py)."""
+    return (
+        cast(func.coalesce(func.sum(amount), 0), BigInteger),
+        func.count(case((amount.is_(None), 1))),
     )
 
 

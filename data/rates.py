@@ -16,16 +16,12 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 
 from data import validation as v
+from data.conversion import MAX_RATE_MICRO, MICRO, RATE_DECIMALS
 from data.lookups import read_frame
 from data.ownership import bump_version, owned_row
 from data.schema import accounts, exchange_rates, users
 from data.validation import FieldErrors, Invalid, ValidationError
 
-RATE_DECIMALS = 6
-MICRO = 10**RATE_DECIMALS
-# A billion units of a currency per unit of the reporting one: far above any real rate, and
-# it keeps the conversion's integer arithmetic inside 64 bits (data/conversion.py).
-MAX_RATE_MICRO = 10**9 * MICRO
 _r = exchange_rates.c
 
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
-from data.rates import MAX_RATE_MICRO, RATE_DECIMALS, Rate
+from data.conversion import MAX_RATE_MICRO, RATE_DECIMALS
+from data.rates import Rate
 
 # The ECB's history has ~6,800 days of ~40 currencies (about 600 KB): a ceiling with room.
 MAX_FILE_BYTES = 5_000_000

@@ -9,6 +9,8 @@ from dashboard.callbacks import (
     budgets,
     imports,
     overview,
+    overview_currencies,
+    rates,
     rules,
     shell,
     transactions,
@@ -16,5 +18,8 @@ from dashboard.callbacks import (
 
 
 def register_all(app: Dash) -> None:
-    for module in (shell, overview, transactions, budgets, imports, rules, accounts):
+    for module in (
+        shell, overview, transactions, budgets, imports, rules, accounts, rates,
+        overview_currencies,
+    ):  # fmt: skip
         module.register(app)
