@@ -29,6 +29,7 @@ from data.imports.uploads import stage_upload
 from data.lookups import GridRequest
 from data.money import format_amount
 from data.months import add_months, month_start
+from data.rates import Rate, list_rates, save_rate
 from data.rules import existing as rule_runs
 from data.rules import store as rule_store
 from data.rules.model import Action, Condition, Rule
@@ -83,6 +84,8 @@ class Household:
     # A rule (its payee condition and category are h's), and a run of it over the past.
     rule: int
     rule_run: int
+    # An exchange rate (no account of the household needs it: the totals stay as built).
+    rate: int
 
     @property
     def payee(self) -> str:
@@ -150,10 +153,12 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
     secret_tag = int(tag_data.list_tags(engine, user_id)["id"].iloc[0])
     batch, upload = _imports(engine, user_id, checking, tag, money)
     rule, rule_run = _rule(engine, user_id, tag, groceries)
+    save_rate(engine, user_id, Rate("USD", today, 1_000_000 + money.opening))
+    rate = int(list_rates(engine, user_id)["id"].iloc[0])
     return Household(
         user_id, tag, checking, savings, groceries, fun, salary,
         purchase, income, transfer_out, transfer_in, receipt, housing, secret_tag, batch, upload,
-        rule, rule_run,
+        rule, rule_run, rate,
     )  # fmt: skip
 
 

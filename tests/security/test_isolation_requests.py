@@ -174,6 +174,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "new-group-submit.n_clicks": 1,
         **import_values(h),
         **rules_values(h),
+        **rates_values(day),
         "rule-offer-create.n_clicks": 1,
         "rule-offer-store.data": {"payee": f"{h.tag} probe payee", "category_id": h.groceries},
     }
@@ -207,6 +208,20 @@ def import_values(h: Household) -> dict[str, Any]:
         "import-undo-batch.data": h.batch,
         "import-undo-confirm.n_clicks": 1,
         "import-undo-cancel.n_clicks": 1,
+    }
+
+
+def rates_values(day: str) -> dict[str, Any]:
+    """The rates page: a rate by hand and the ECB's file (rates of USD)."""
+    ecb = b"Date,USD,\n2026-11-02,1.0823,\n"
+    return {
+        "rates-refresh.data": 1,
+        "rate-currency.value": "USD",
+        "rate-date.value": day,
+        "rate-value.value": "1.2345",
+        "rate-save.n_clicks": 1,
+        "rates-upload.contents": "data:text/csv;base64," + base64.b64encode(ecb).decode(),
+        "rates-upload.filename": "eurofxref-hist.csv",
     }
 
 
@@ -258,6 +273,7 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         "settings-tag-merge[*].value": [({"id": h.secret_tag}, str(h.secret_tag))],
         "settings-tag-delete[*].n_clicks": [({"id": h.secret_tag}, 1)],
         "import-undo[*].n_clicks": [({"id": h.batch}, 1)],
+        "rate-delete[*].n_clicks": [({"id": h.rate}, 1)],
         **rules_rows(h),
     }
 
@@ -313,7 +329,7 @@ class Sweep:
     def __init__(self, h: Household | None, today: date) -> None:
         self.h = h
         # Which props are known does not depend on the household: any one answers that.
-        template = h or Household(0, "ANY", *range(1, 17))
+        template = h or Household(0, "ANY", *range(1, 18))
         self.values = prop_values(template, today)
         self.rows = pattern_rows(template)
 
