@@ -134,12 +134,18 @@ EDIT_RECEIPT_READY = "edit-receipt-ready"
 EDIT_RECEIPT_CURRENT = "edit-receipt-current"
 EDIT_RECEIPT_REMOVE = "edit-receipt-remove"
 RECEIPT_REMOVE_CONFIRM = "receipt-remove-confirm"
+# The entry form's "amount received" of a transfer between two currencies (callbacks/
+# transfer_currencies.py shows it only then), its column and label.
+ENTRY_RECEIVED = "entry-received"
+ENTRY_RECEIVED_COL = "entry-received-col"
+ENTRY_RECEIVED_LABEL = "entry-received-label"
 # A form's field name -> the id of its input.
 ENTRY_FIELDS = {
     "date": ENTRY_DATE,
     "amount": ENTRY_AMOUNT,
     "account": ENTRY_ACCOUNT,
     "to_account": ENTRY_TO_ACCOUNT,
+    "received": ENTRY_RECEIVED,
     "category": ENTRY_CATEGORY,
     "payee": ENTRY_PAYEE,
     "memo": ENTRY_MEMO,

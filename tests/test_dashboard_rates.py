@@ -11,9 +11,11 @@ from dashboard import ids, routing
 from dashboard.callbacks import overview_currencies
 from dashboard.callbacks import rates as cb
 from dashboard.callbacks.transactions import totals_line
+from dashboard.callbacks.transfer_currencies import received_view
+from dashboard.forms import parse_transfer_form
 from dashboard.shell import NAV_ITEMS
 from data import setup_writes, writes
-from data.entries import Transaction
+from data.entries import Transaction, Transfer
 from data.filters import Filters
 from data.rates import list_rates
 from tests.conftest import as_user, make_user
@@ -129,3 +131,39 @@ def test_the_grid_total_says_how_many_rows_had_no_rate(app, engine):
     with as_user(app, alice):
         assert "2 without an exchange rate" in texts(totals_line(alice, 5, 1_000, None, 2))
         assert "without an exchange rate" not in texts(totals_line(alice, 5, 1_000, None))
+
+
+def test_a_transfer_between_currencies_asks_for_the_amount_received(app, engine):
+    alice = make_user(engine, "alice")
+    euros = setup_writes.create_account(engine, alice, "Checking", "checking", "EUR")
+    dollars = setup_writes.create_account(engine, alice, "Dollars", "checking", "USD")
+    cash = setup_writes.create_account(engine, alice, "Cash", "cash", "EUR")
+    with as_user(app, alice):
+        shown = received_view(alice, "transfer", str(euros), str(dollars))
+        assert shown == {"style": {}, "label": "Amount received (USD)"}
+        assert received_view(alice, "transfer", str(euros), str(cash))["style"] == {
+            "display": "none"
+        }
+        assert received_view(alice, "transaction", str(euros), str(dollars))["style"] == {
+            "display": "none"
+        }
+    currencies = {euros: "EUR", dollars: "USD", cash: "EUR"}
+    form = {"date": "2024-01-10", "amount": "100.00", "account": str(euros),
+            "to_account": str(dollars), "received": "108.23"}  # fmt: skip
+    assert parse_transfer_form(form, currencies) == Transfer(
+        euros, dollars, date(2024, 1, 10), 10_000, received_minor=10_823
+    )
+    assert (
+        "Enter the amount that arrived, in USD"
+        in parse_transfer_form({**form, "received": ""}, currencies)["received"]
+    )
+    assert (
+        "2 decimals" in parse_transfer_form({**form, "received": "1.234"}, currencies)["received"]
+    )
+    assert (
+        "one currency"
+        in parse_transfer_form({**form, "to_account": str(cash)}, currencies)["received"]
+    )
+    assert parse_transfer_form({**form, "to_account": str(cash), "received": ""}, currencies) == (
+        Transfer(euros, cash, date(2024, 1, 10), 10_000)
+    )

@@ -14,12 +14,13 @@ from dashboard.callbacks import (
     rules,
     shell,
     transactions,
+    transfer_currencies,
 )
 
 
 def register_all(app: Dash) -> None:
     for module in (
         shell, overview, transactions, budgets, imports, rules, accounts, rates,
-        overview_currencies,
+        overview_currencies, transfer_currencies,
     ):  # fmt: skip
         module.register(app)

@@ -120,6 +120,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "entry-amount.value": "-1.00",
         "entry-account.value": str(h.checking),
         "entry-to-account.value": str(h.savings),
+        "entry-received.value": "",
         "entry-category.value": str(h.groceries),
         "entry-payee.value": h.payee,
         "entry-payee.n_blur": 1,
