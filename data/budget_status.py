@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import BigInteger, Engine, and_, case, cast, extract, func, select
 
 from data.classification import IS_SPENDING, LINE_CATEGORY, WITH_CATEGORY, money_sum
-from data.conversion import converted
+from data.conversion import in_reporting
 from data.lookups import read_frame
 from data.months import add_months, days_in_month, month_end
 from data.schema import budgets, categories, transactions
@@ -76,7 +76,7 @@ def _limits_spent_and_history(
         conditions.append(_t.account_id.in_(account_ids))
     before = _t.date < first
     # In the reporting currency (data/conversion.py): LINE_AMOUNT itself for one currency.
-    amount = converted(user_id)
+    amount = in_reporting(engine, user_id)
     sums = (
         select(
             LINE_CATEGORY.label("category_id"),

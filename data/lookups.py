@@ -22,6 +22,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    literal,
     not_,
     or_,
     select,
@@ -30,7 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from data import tags
 from data.classification import WITH_LINES
-from data.conversion import converted
+from data.conversion import CurrencyPlan, converted, currency_plan
 from data.entries import Entry, Transaction, split_from_row, transaction_from_row
 from data.filters import Filters
 from data.schema import (
@@ -359,7 +360,7 @@ def transactions_page(
         .offset(max(0, offset))
         .limit(max(1, min(limit, PAGE_SIZE_MAX)))
     )
-    totals_query = _grid_totals(user_id, filters, request.search, conditions)
+    totals_query = _grid_totals(engine, user_id, filters, request.search, conditions)
     rows = read_frame(engine, page_query).astype(
         {
             "id": "int64",
@@ -378,26 +379,35 @@ def transactions_page(
 
 
 def _grid_totals(
-    user_id: int, filters: Filters, search: str | None, conditions: list[ColumnElement[bool]]
+    engine: Engine,
+    user_id: int,
+    filters: Filters,
+    search: str | None,
+    conditions: list[ColumnElement[bool]],
 ) -> Select:
-    """The count and sum of the grid's rows. Under a category or tag filter a split counts its
-    matching parts only, so the lines are read; otherwise the rows alone, without a join."""
+    """The count and sum (in the reporting currency) of the grid's rows, and how many had no
+    rate. Under a category or tag filter a split counts its matching parts only, so the lines
+    are read; otherwise the rows alone, without a join."""
+    plan = currency_plan(engine, user_id)
     if not (filters.category_ids or filters.tag_ids):
-        amount = converted(user_id, transactions.c.amount_minor)
-        return select(func.count(), *_converted_sums(amount)).where(*conditions)
+        amount = converted(plan, user_id, transactions.c.amount_minor)
+        return select(func.count(), *_converted_sums(plan, amount)).where(*conditions)
     return (
-        select(func.count(transactions.c.id.distinct()), *_converted_sums(converted(user_id)))
+        select(
+            func.count(transactions.c.id.distinct()),
+            *_converted_sums(plan, converted(plan, user_id)),
+        )
         .select_from(WITH_LINES)
         .where(*filters.conditions(user_id, lines=True), *_search_condition(user_id, search))
     )
 
 
-def _converted_sums(amount: ColumnElement[int]) -> tuple[ColumnElement[int], ...]:
-    """The sum in the reporting currency, and how many rows had no rate (data/conversion.py)."""
-    return (
-        cast(func.coalesce(func.sum(amount), 0), BigInteger),
-        func.count(case((amount.is_(None), 1))),
-    )
+def _converted_sums(plan: CurrencyPlan, amount: ColumnElement[int]) -> tuple[ColumnElement, ...]:
+    """The sum, and how many rows had no rate (none to count with one currency)."""
+    total = cast(func.coalesce(func.sum(amount), 0), BigInteger)
+    if not plan.foreign:
+        return total, literal(0)
+    return total, func.count(case((amount.is_(None), 1)))
 
 
 def _search_condition(user_id: int, search: str | None) -> list[ColumnElement[bool]]:

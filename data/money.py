@@ -15,8 +15,6 @@ _MINOR_UNITS = {
     "PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
     "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
 }  # fmt: skip
-# The same, read-only, for SQL that needs a currency's decimals (data/conversion.py).
-NOT_TWO_DECIMALS: dict[str, int] = dict(_MINOR_UNITS)
 _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "CHF": "CHF "}
 
 # One trillion in major units: far above any household amount, far below 2**53 minor units.

@@ -21,7 +21,7 @@ from data.classification import (
     WITH_CATEGORY,
     money_sum,
 )
-from data.conversion import convert_minor, converted, currency_plan, rates_at
+from data.conversion import convert_minor, currency_plan, in_reporting, rates_at
 from data.db import month_bucket
 from data.filters import Filters
 from data.lookups import read_frame
@@ -56,7 +56,7 @@ class Totals(TypedDict):
 
 def totals(engine: Engine, user_id: int, filters: Filters) -> Totals:
     """income_minor, spending_minor, net_minor and savings_rate (None unless income > 0)."""
-    amount = converted(user_id)
+    amount = in_reporting(engine, user_id)
     query = (
         select(
             money_sum(case((IS_INCOME, amount), else_=0)),
@@ -82,7 +82,7 @@ def spending_by_category(engine: Engine, user_id: int, filters: Filters) -> pd.D
     Categories whose net spending is zero or negative (refunds only) are left out;
     uncategorised outflows are one row named UNCATEGORISED with category_id NA.
     """
-    amount = converted(user_id)
+    amount = in_reporting(engine, user_id)
     query = (
         select(
             _c.id.label("category_id"),
@@ -108,7 +108,7 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
     tags' sums can add up to more than the spending: a holiday dinner is "holiday" and "food".
     Tags whose net spending is zero or negative are left out."""
     _tt, _st = transaction_tags.c, split_tags.c
-    amount = converted(user_id)
+    amount = in_reporting(engine, user_id)
     on_transaction = (
         select(_tt.tag_id.label("tag_id"), (-amount).label("amount"))
         .select_from(WITH_CATEGORY.join(transaction_tags, _tt.transaction_id == _t.id))
@@ -144,7 +144,7 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
 def income_spending_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
     """DataFrame[month, income_minor, spending_minor, net_minor]: every month of the range."""
     month = month_bucket(_t.date)
-    amount = converted(user_id)
+    amount = in_reporting(engine, user_id)
     query = (
         select(
             month.label("month"),
@@ -169,7 +169,7 @@ def spending_by_month_category(engine: Engine, user_id: int, filters: Filters) -
     same set as spending_by_category); a month can be negative when refunds exceed purchases.
     """
     month = month_bucket(_t.date)
-    amount = converted(user_id)
+    amount = in_reporting(engine, user_id)
     query = (
         select(
             month.label("month"),
@@ -197,7 +197,7 @@ def top_payees(engine: Engine, user_id: int, filters: Filters, limit: int = 10) 
 
     Only payees with positive net spending; rows without a payee are not a payee and are skipped.
     """
-    amount = converted(user_id)
+    amount = in_reporting(engine, user_id)
     spent = func.sum(-amount)
     query = (
         select(

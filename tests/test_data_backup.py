@@ -283,6 +283,7 @@ def test_the_file_holds_a_manifest_then_one_checksummed_jsonl_per_table(small_ba
         "rules": 0,
         "rule_runs": 0,
         "rule_run_changes": 0,
+        "exchange_rates": 0,
     }
     [txn] = jsonl_rows(members["tables/transactions.jsonl"])
     assert (txn["date"], txn["amount_minor"], txn["payee"]) == ("2027-01-05", -1234, "Shop")
