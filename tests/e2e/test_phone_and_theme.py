@@ -25,7 +25,7 @@ from tests.e2e.test_rules import store_a_rule
 
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1440, "height": 900}
-PAGES = ("/", "/transactions", "/budgets", "/accounts", "/import", "/rules", "/login")
+PAGES = ("/", "/transactions", "/budgets", "/accounts", "/import", "/rules", "/rates", "/login")
 # What shows that a page has drawn its data, so that it is measured whole.
 READY = {
     "/": f"#{ids.GAUGES} .js-plotly-plot .main-svg",
@@ -34,6 +34,7 @@ READY = {
     "/accounts": f"#{ids.ACCOUNTS_TABLE} input",
     "/import": f"#{ids.IMPORT_HISTORY} > *",
     "/rules": f"#{ids.RULES_LIST} table",
+    "/rates": f"#{ids.RATES_NEEDED} > *",
     "/login": "#username",
 }
 # /import with a file under review: its rows in the grid, the CSV reading's controls shown.
