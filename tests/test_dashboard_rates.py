@@ -10,6 +10,7 @@ from pathlib import Path
 from dashboard import ids, routing
 from dashboard.callbacks import overview_currencies
 from dashboard.callbacks import rates as cb
+from dashboard.callbacks.transaction_common import account_options
 from dashboard.callbacks.transactions import totals_line
 from dashboard.callbacks.transfer_currencies import received_view
 from dashboard.forms import parse_transfer_form
@@ -17,6 +18,7 @@ from dashboard.shell import NAV_ITEMS
 from data import setup_writes, writes
 from data.entries import Transaction, Transfer
 from data.filters import Filters
+from data.lookups import list_accounts
 from data.rates import list_rates
 from tests.conftest import as_user, make_user
 from tests.test_dashboard_budgets import texts, walk
@@ -167,3 +169,12 @@ def test_a_transfer_between_currencies_asks_for_the_amount_received(app, engine)
     assert parse_transfer_form({**form, "to_account": str(cash), "received": ""}, currencies) == (
         Transfer(euros, cash, date(2024, 1, 10), 10_000)
     )
+
+
+def test_account_choices_name_their_currency_when_there_are_several(engine):
+    alice = make_user(engine, "alice")
+    setup_writes.create_account(engine, alice, "Checking", "checking", "EUR")
+    assert [o["label"] for o in account_options(list_accounts(engine, alice))] == ["Checking"]
+    setup_writes.create_account(engine, alice, "Dollars", "checking", "USD")
+    labels = [o["label"] for o in account_options(list_accounts(engine, alice))]
+    assert labels == ["Checking (EUR)", "Dollars (USD)"]
