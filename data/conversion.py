@@ -31,6 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from data.classification import IS_INCOME, IS_SPENDING, LINE_AMOUNT, WITH_CATEGORY, money_sum
 from data.filters import Filters
 from data.money import minor_units
+from data.months import month_end
 from data.schema import accounts, exchange_rates, transaction_splits, transactions, users
 
 # Rates are integers of micro-units (data/rates.py).
@@ -253,3 +254,31 @@ def rates_at(
             if current is not None:
                 found[(currency, day)] = current
     return found
+
+
+def balances_in_reporting(
+    engine: Engine, user_id: int, frame: pd.DataFrame, date_to: date
+) -> pd.DataFrame:
+    """frame[month, account_id, balance_minor, ...] with the balances of accounts in other
+    currencies at the rate on or before the month's last day (date_to for the last month): a
+    balance is what the money was worth then, not the sum of its past conversions. A month
+    without a rate is left out of the net worth rather than added in another currency; the
+    overview says which currencies lack rates."""
+    plan = currency_plan(engine, user_id)
+    currency_of = {account: code for code, ids in plan.foreign for account in ids}
+    days = [min(month_end(date.fromisoformat(f"{m}-01")), date_to) for m in frame["month"]]
+    rates = rates_at(engine, user_id, plan, sorted(set(days)))
+    converted_balances: list[int | None] = []
+    for account, balance, day in zip(
+        frame["account_id"].tolist(), frame["balance_minor"].tolist(), days, strict=True
+    ):
+        code = currency_of.get(account)
+        if code is None:
+            converted_balances.append(balance)
+            continue
+        rate = rates.get((code, day))
+        converted_balances.append(
+            None if rate is None else convert_minor(balance, rate, code, plan.reporting)
+        )
+    frame = frame.assign(balance_minor=converted_balances).dropna(subset=["balance_minor"])
+    return frame.astype({"balance_minor": "int64"})

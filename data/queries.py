@@ -8,7 +8,6 @@ lookups are data/lookups.py's; the budget read model is data/budget_status.py's.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal, TypedDict
 
 import pandas as pd
@@ -21,11 +20,11 @@ from data.classification import (
     WITH_CATEGORY,
     money_sum,
 )
-from data.conversion import convert_minor, currency_plan, in_reporting, rates_at
+from data.conversion import balances_in_reporting, in_reporting
 from data.db import month_bucket
 from data.filters import Filters
 from data.lookups import read_frame
-from data.months import month_end, month_keys
+from data.months import month_keys
 from data.schema import (
     accounts,
     categories,
@@ -285,37 +284,10 @@ def balances_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.Data
     frame = frame[frame["month"].isin(months)]
     frame["account"] = frame["account_id"].map(names["account"])
     if moves["foreign"].astype(bool).any():
-        frame = _balances_in_reporting(engine, user_id, frame, filters.date_to)
+        frame = balances_in_reporting(engine, user_id, frame, filters.date_to)
     return frame[["month", "account_id", "account", "balance_minor"]].sort_values(
         ["month", "account", "account_id"], ignore_index=True
     )
-
-
-def _balances_in_reporting(
-    engine: Engine, user_id: int, frame: pd.DataFrame, date_to: date
-) -> pd.DataFrame:
-    """Balances of accounts in other currencies at the rate on or before the month's last day
-    (date_to for the last month): a balance is what the money was worth then, not the sum of
-    its past conversions. A month without a rate is left out of the net worth rather than
-    added in another currency; the overview says which currencies lack rates."""
-    plan = currency_plan(engine, user_id)
-    currency_of = {account: code for code, ids in plan.foreign for account in ids}
-    days = [min(month_end(date.fromisoformat(f"{m}-01")), date_to) for m in frame["month"]]
-    rates = rates_at(engine, user_id, plan, sorted(set(days)))
-    converted_balances: list[int | None] = []
-    for account, balance, day in zip(
-        frame["account_id"].tolist(), frame["balance_minor"].tolist(), days, strict=True
-    ):
-        code = currency_of.get(account)
-        if code is None:
-            converted_balances.append(balance)
-            continue
-        rate = rates.get((code, day))
-        converted_balances.append(
-            None if rate is None else convert_minor(balance, rate, code, plan.reporting)
-        )
-    frame = frame.assign(balance_minor=converted_balances).dropna(subset=["balance_minor"])
-    return frame.astype({"balance_minor": "int64"})
 
 
 def net_worth_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
