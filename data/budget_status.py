@@ -76,7 +76,8 @@ def _limits_spent_and_history(
         conditions.append(_t.account_id.in_(account_ids))
     before = _t.date < first
     # In the reporting currency (data/conversion.py): LINE_AMOUNT itself for one currency.
-    amount = in_reporting(engine, user_id)
+    conversion = in_reporting(engine, user_id, since, last)
+    amount = conversion.amount
     sums = (
         select(
             LINE_CATEGORY.label("category_id"),
@@ -87,7 +88,7 @@ def _limits_spent_and_history(
                 "history_after_day_minor",
             ),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*conditions)
         .group_by(LINE_CATEGORY)
         .subquery()

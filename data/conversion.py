@@ -27,12 +27,13 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause, Subquery
 
 from data.classification import IS_INCOME, IS_SPENDING, LINE_AMOUNT, WITH_CATEGORY, money_sum
 from data.filters import Filters
 from data.money import minor_units
 from data.months import month_end
-from data.schema import accounts, exchange_rates, transaction_splits, transactions, users
+from data.schema import accounts, exchange_rates, transactions, users
 
 # Rates are integers of micro-units (data/rates.py).
 RATE_DECIMALS = 6
@@ -99,62 +100,84 @@ def convert_minor(amount: int, rate_micro: int, currency: str, reporting: str) -
     return -magnitude if amount < 0 else magnitude
 
 
-def converted(
-    plan: CurrencyPlan,
-    user_id: int,
-    amount: ColumnElement[int] = LINE_AMOUNT,
-    on_date: ColumnElement[date] = _t.date,
-) -> ColumnElement[int]:
-    """`amount` of a transactions row in the reporting currency; NULL when it has no rate.
+@dataclass(frozen=True)
+class InReporting:
+    """A line's amount in the reporting currency (`amount`), and the joins it reads (`join`).
 
-    Without accounts in another currency this is `amount` itself: the SQL of before rates
-    existed, at the same cost. (Deciding that inside the statement, with an IN over the
-    accounts, made PostgreSQL estimate the rate lookup for every row and JIT-compile each
-    aggregate: 3 to 50 times slower at 100k rows.)
+    Each foreign currency joins a small derived table: the distinct days of its lines in the
+    period, each with the rate on or before it (one index lookup per day, not per line), on
+    (day, account). Without accounts in another currency `amount` is LINE_AMOUNT itself and
+    `join` adds nothing: the SQL of before rates existed. (Deciding that inside the statement
+    made PostgreSQL 3 to 50 times slower at 100k rows; a lookup per line, 5 to 12 times.)
     """
-    if not plan.foreign:
-        return amount
-    whens = [
-        (_t.account_id.in_(ids), _converted_in(plan, user_id, currency, amount, on_date))
-        for currency, ids in plan.foreign
-    ]
-    return case(*whens, else_=amount)
+
+    amount: ColumnElement[int]
+    day_rates: tuple[tuple[tuple[int, ...], Subquery], ...] = ()
+
+    def join(self, joined: FromClause) -> FromClause:
+        for ids, rates in self.day_rates:
+            on = and_(rates.c.day == _t.date, _t.account_id.in_(ids))
+            joined = joined.outerjoin(rates, on)
+        return joined
 
 
 def in_reporting(
-    engine: Engine, user_id: int, amount: ColumnElement[int] = LINE_AMOUNT
-) -> ColumnElement[int]:
-    """converted() with the user's plan read first (one small indexed query)."""
-    return converted(currency_plan(engine, user_id), user_id, amount)
+    engine: Engine,
+    user_id: int,
+    since: date,
+    until: date,
+    amount: ColumnElement[int] = LINE_AMOUNT,
+) -> InReporting:
+    """`amount` of the lines dated since..until in the reporting currency; NULL without a
+    rate. Reads the user's plan first (one small indexed query)."""
+    return converted(currency_plan(engine, user_id), user_id, since, until, amount)
 
 
-def _converted_in(
+def converted(
     plan: CurrencyPlan,
     user_id: int,
-    currency: str,
-    amount: ColumnElement[int],
-    on_date: ColumnElement[date],
-) -> ColumnElement[int]:
-    # One index lookup per line: the latest rate of (user, base, currency) on or before the
-    # line's date, with the arithmetic inside the same scalar subquery, so it runs once.
-    scale = scale_of(currency, plan.reporting)
-    rate = _r.rate_micro
-    magnitude = (func.abs(amount) * scale + rate // 2) // rate
-    value = case((amount < 0, -magnitude), else_=magnitude)
-    return (
-        select(value)
-        .where(
-            _r.user_id == user_id,
-            _r.base_currency == plan.reporting,
-            _r.currency == currency,
-            _r.on_date <= on_date,
-            func.abs(amount) <= (_INT64_MAX - MAX_RATE_MICRO) // scale,
+    since: date,
+    until: date,
+    amount: ColumnElement[int] = LINE_AMOUNT,
+) -> InReporting:
+    """in_reporting() for a plan already read."""
+    if not plan.foreign:
+        return InReporting(amount)
+    whens, day_rates = [], []
+    for currency, ids in plan.foreign:
+        days = (
+            select(_t.date.label("day"))
+            .where(_t.user_id == user_id, _t.account_id.in_(ids), _t.date.between(since, until))
+            .distinct()
+            .subquery()
         )
-        .order_by(_r.on_date.desc())
-        .limit(1)
-        .correlate(transactions, transaction_splits)
-        .scalar_subquery()
-    )
+        rate = (
+            select(_r.rate_micro)
+            .where(
+                _r.user_id == user_id,
+                _r.base_currency == plan.reporting,
+                _r.currency == currency,
+                _r.on_date <= days.c.day,
+            )
+            .order_by(_r.on_date.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        rates = select(days.c.day, rate.label("rate_micro")).subquery(f"rates_{currency.lower()}")
+        scale = scale_of(currency, plan.reporting)
+        whens.append((_t.account_id.in_(ids), _divided(amount, rates.c.rate_micro, scale)))
+        day_rates.append((ids, rates))
+    return InReporting(case(*whens, else_=amount), tuple(day_rates))
+
+
+def _divided(
+    amount: ColumnElement[int], rate: ColumnElement[int], scale: int
+) -> ColumnElement[int]:
+    """sign(a) * ((|a| * scale + rate // 2) // rate); NULL without a rate, or when |a| is too
+    large for 64-bit arithmetic (reported apart rather than overflowing)."""
+    magnitude = (func.abs(amount) * scale + rate // 2) // rate
+    fits = func.abs(amount) <= (_INT64_MAX - MAX_RATE_MICRO) // scale
+    return case((and_(fits, amount < 0), -magnitude), (fits, magnitude))
 
 
 def line_currency(plan: CurrencyPlan) -> ColumnElement[str]:
@@ -172,6 +195,7 @@ def unconverted(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
     if not plan.foreign:
         return pd.DataFrame(columns=columns).astype({"income_minor": "int64"})
     currency = line_currency(plan)
+    conversion = converted(plan, user_id, filters.date_from, filters.date_to)
     query = (
         select(
             currency.label("currency"),
@@ -179,12 +203,12 @@ def unconverted(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
             money_sum(case((IS_SPENDING, -LINE_AMOUNT), else_=0), "spending_minor"),
             func.min(_t.date).label("first_date"),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(
             *filters.conditions(user_id, lines=True),
             _t.account_id.in_(plan.account_ids()),
             or_(IS_INCOME, IS_SPENDING),
-            converted(plan, user_id).is_(None),
+            conversion.amount.is_(None),
         )
         .group_by(currency)
         .order_by(currency)

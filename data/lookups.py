@@ -390,14 +390,15 @@ def _grid_totals(
     are read; otherwise the rows alone, without a join."""
     plan = currency_plan(engine, user_id)
     if not (filters.category_ids or filters.tag_ids):
-        amount = converted(plan, user_id, transactions.c.amount_minor)
-        return select(func.count(), *_converted_sums(plan, amount)).where(*conditions)
-    return (
-        select(
-            func.count(transactions.c.id.distinct()),
-            *_converted_sums(plan, converted(plan, user_id)),
+        rows = converted(
+            plan, user_id, filters.date_from, filters.date_to, transactions.c.amount_minor
         )
-        .select_from(WITH_LINES)
+        sums = _converted_sums(plan, rows.amount)
+        return select(func.count(), *sums).select_from(rows.join(transactions)).where(*conditions)
+    lines = converted(plan, user_id, filters.date_from, filters.date_to)
+    return (
+        select(func.count(transactions.c.id.distinct()), *_converted_sums(plan, lines.amount))
+        .select_from(lines.join(WITH_LINES))
         .where(*filters.conditions(user_id, lines=True), *_search_condition(user_id, search))
     )
 

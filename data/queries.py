@@ -55,13 +55,14 @@ class Totals(TypedDict):
 
 def totals(engine: Engine, user_id: int, filters: Filters) -> Totals:
     """income_minor, spending_minor, net_minor and savings_rate (None unless income > 0)."""
-    amount = in_reporting(engine, user_id)
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
     query = (
         select(
             money_sum(case((IS_INCOME, amount), else_=0)),
             money_sum(case((IS_SPENDING, -amount), else_=0)),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*filters.conditions(user_id, lines=True))
     )
     with engine.connect() as conn:
@@ -81,7 +82,8 @@ def spending_by_category(engine: Engine, user_id: int, filters: Filters) -> pd.D
     Categories whose net spending is zero or negative (refunds only) are left out;
     uncategorised outflows are one row named UNCATEGORISED with category_id NA.
     """
-    amount = in_reporting(engine, user_id)
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
     query = (
         select(
             _c.id.label("category_id"),
@@ -89,7 +91,7 @@ def spending_by_category(engine: Engine, user_id: int, filters: Filters) -> pd.D
             _c.color,
             money_sum(-amount, "spending_minor"),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
         .group_by(_c.id, _c.name, _c.color)
         .having(func.sum(-amount) > 0)
@@ -107,10 +109,13 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
     tags' sums can add up to more than the spending: a holiday dinner is "holiday" and "food".
     Tags whose net spending is zero or negative are left out."""
     _tt, _st = transaction_tags.c, split_tags.c
-    amount = in_reporting(engine, user_id)
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
     on_transaction = (
         select(_tt.tag_id.label("tag_id"), (-amount).label("amount"))
-        .select_from(WITH_CATEGORY.join(transaction_tags, _tt.transaction_id == _t.id))
+        .select_from(
+            conversion.join(WITH_CATEGORY).join(transaction_tags, _tt.transaction_id == _t.id)
+        )
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
     )
     # A part's own tag, unless its transaction has that tag too (counted above already).
@@ -121,7 +126,9 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
     )
     on_part = (
         select(_st.tag_id.label("tag_id"), (-amount).label("amount"))
-        .select_from(WITH_CATEGORY.join(split_tags, _st.split_id == transaction_splits.c.id))
+        .select_from(
+            conversion.join(WITH_CATEGORY).join(split_tags, _st.split_id == transaction_splits.c.id)
+        )
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING, ~exists(also_on_transaction))
     )
     lines = union_all(on_transaction, on_part).subquery()
@@ -143,14 +150,15 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
 def income_spending_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
     """DataFrame[month, income_minor, spending_minor, net_minor]: every month of the range."""
     month = month_bucket(_t.date)
-    amount = in_reporting(engine, user_id)
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
     query = (
         select(
             month.label("month"),
             money_sum(case((IS_INCOME, amount), else_=0), "income_minor"),
             money_sum(case((IS_SPENDING, -amount), else_=0), "spending_minor"),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*filters.conditions(user_id, lines=True))
         .group_by(month)
     )
@@ -168,14 +176,15 @@ def spending_by_month_category(engine: Engine, user_id: int, filters: Filters) -
     same set as spending_by_category); a month can be negative when refunds exceed purchases.
     """
     month = month_bucket(_t.date)
-    amount = in_reporting(engine, user_id)
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
     query = (
         select(
             month.label("month"),
             _c.name.label("category"),
             money_sum(-amount, "spending_minor"),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
         .group_by(month, _c.id, _c.name)
     )
@@ -196,7 +205,8 @@ def top_payees(engine: Engine, user_id: int, filters: Filters, limit: int = 10) 
 
     Only payees with positive net spending; rows without a payee are not a payee and are skipped.
     """
-    amount = in_reporting(engine, user_id)
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
     spent = func.sum(-amount)
     query = (
         select(
@@ -204,7 +214,7 @@ def top_payees(engine: Engine, user_id: int, filters: Filters, limit: int = 10) 
             money_sum(-amount, "spending_minor"),
             func.count().label("transactions"),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING, _t.payee != "")
         .group_by(_t.payee)
         .having(spent > 0)
