@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Engine, ScalarSelect, bindparam, delete, func, select, update
 
 from data import validation as v
 from data.conversion import MAX_RATE_MICRO, MICRO, RATE_DECIMALS
@@ -148,7 +148,9 @@ def needed_currencies(engine: Engine, user_id: int) -> pd.DataFrame:
     return frame.astype({"accounts": "int64", "latest_rate_micro": "Int64"})
 
 
-def _reporting(user_id: int):  # type: ignore[no-untyped-def]
+def _reporting(user_id: int) -> ScalarSelect[str]:
+    """The user's reporting currency, inside a query: rates against another base are kept
+    but never listed or used."""
     return select(users.c.currency).where(users.c.id == user_id).scalar_subquery()
 
 
