@@ -77,6 +77,8 @@ def import_card() -> dbc.Card:
                     "accounts use; a day already stored is replaced.",
                     className="small text-body-secondary",
                 ),
+                # The label names the upload's file input (assets/widget-a11y.js).
+                dbc.Label("The ECB's CSV file", html_for=ids.RATES_UPLOAD, class_name="small mb-1"),
                 upload,
                 _live(ids.RATES_UPLOAD_FEEDBACK),
             ]
