@@ -166,6 +166,7 @@ _WRITE_TO_FORM_FIELD = {
     "account_id": "account",
     "from_account_id": "account",
     "to_account_id": "to_account",
+    "received_minor": "received",
     "category_id": "category",
 }
 _ID_TEXT_MAX = 10
@@ -325,12 +326,36 @@ def parse_transfer_form(
     amount = _signed_amount(form.get("amount"), currency, errors)
     if amount is not None and amount < 0:
         errors["amount"] = "Enter a positive amount: it moves from the first account to the second."
+    received = _received(form.get("received"), currency, account_currencies.get(to_id or 0), errors)
     payee_text = _optional_text(form.get("payee"), "payee", errors) or TRANSFER_PAYEE
     memo_text = _optional_text(form.get("memo"), "memo", errors)
     # Each of these is None only with its message in errors; naming them narrows their types.
     if errors or from_id is None or to_id is None or day is None or amount is None:
         return errors
-    return Transfer(from_id, to_id, day, amount, payee_text, memo_text)
+    return Transfer(from_id, to_id, day, amount, payee_text, memo_text, received)
+
+
+def _received(
+    text: Any, currency: str, target_currency: str | None, errors: dict[str, str]
+) -> int | None:
+    """What arrived in the target's currency: required between two currencies, else unused
+    (one currency: the same amount arrives, and a different one typed is refused)."""
+    if target_currency is None:
+        return None
+    if target_currency == currency:
+        if not _blank(text):
+            errors["received"] = "Both accounts are in one currency: the same amount arrives."
+        return None
+    if _blank(text):
+        errors["received"] = f"Enter the amount that arrived, in {target_currency}."
+        return None
+    received: dict[str, str] = {}
+    amount = _signed_amount(text, target_currency, received)
+    if "amount" in received:
+        errors["received"] = received["amount"]
+    elif amount is not None and amount <= 0:
+        errors["received"] = "Enter a positive amount: what arrived in the second account."
+    return amount
 
 
 def _date(value: Any, errors: dict[str, str]) -> date | None:

@@ -137,12 +137,18 @@ EDIT_RECEIPT_READY = "edit-receipt-ready"
 EDIT_RECEIPT_CURRENT = "edit-receipt-current"
 EDIT_RECEIPT_REMOVE = "edit-receipt-remove"
 RECEIPT_REMOVE_CONFIRM = "receipt-remove-confirm"
+# The entry form's "amount received" of a transfer between two currencies (callbacks/
+# transfer_currencies.py shows it only then), its column and label.
+ENTRY_RECEIVED = "entry-received"
+ENTRY_RECEIVED_COL = "entry-received-col"
+ENTRY_RECEIVED_LABEL = "entry-received-label"
 # A form's field name -> the id of its input.
 ENTRY_FIELDS = {
     "date": ENTRY_DATE,
     "amount": ENTRY_AMOUNT,
     "account": ENTRY_ACCOUNT,
     "to_account": ENTRY_TO_ACCOUNT,
+    "received": ENTRY_RECEIVED,
     "category": ENTRY_CATEGORY,
     "payee": ENTRY_PAYEE,
     "memo": ENTRY_MEMO,
@@ -455,3 +461,20 @@ OVERVIEW_GOALS = "overview-goals"
 # and the month's available to budget.
 BUDGET_ROLLOVER_TOGGLE = "budget-rollover-toggle"
 BUDGET_AVAILABLE = "budget-available-to-budget"
+# --- /rates: exchange rates (dashboard/pages/rates.py, callbacks/rates.py) ---
+RATES_BASE = "rates-base"
+RATES_NEEDED = "rates-needed"
+RATES_LIST = "rates-list"
+RATES_REFRESH = "rates-refresh"
+RATES_FEEDBACK = "rates-feedback"
+RATE_CURRENCY = "rate-currency"
+RATE_DATE = "rate-date"
+RATE_VALUE = "rate-value"
+RATE_SAVE = "rate-save"
+RATES_UPLOAD = "rates-upload"
+RATES_UPLOAD_FEEDBACK = "rates-upload-feedback"
+# A listed rate's delete button: {"type": RATE_DELETE, "id": rate_id}.
+RATE_DELETE = "rate-delete"
+# The overview's line under the KPIs: the reporting currency, the rates used (on hover) and
+# the amounts that could not be converted.
+OVERVIEW_CURRENCY_NOTE = "overview-currency-note"

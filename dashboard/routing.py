@@ -13,6 +13,7 @@ from dashboard.pages import (
     goals,
     imports,
     overview,
+    rates,
     rules,
     schedules,
     transactions,
@@ -27,6 +28,7 @@ PAGES = {
     "/rules": rules,
     "/schedules": schedules,
     "/accounts": accounts,
+    "/rates": rates,
     # The accounts page's old address: bookmarks keep working.
     "/settings": accounts,
 }

@@ -23,7 +23,7 @@ from flask import g, has_app_context
 from sqlalchemy import Connection, Engine, event
 
 from dashboard.extensions import cache, get_engine
-from data import lookups, queries, tags, users
+from data import conversion, lookups, queries, rates, tags, users
 
 # The read model below takes this name: the query is imported under another.
 from data.budget_rollover import available_to_budget as available_to_budget_query
@@ -129,6 +129,10 @@ upcoming_schedules = _read_model(schedule_due.upcoming)
 goal_statuses = _read_model(goal_statuses_query)
 available_to_budget = _read_model(available_to_budget_query)
 rollover_category_ids = _read_model(rollover_category_ids_query)
+list_rates = _read_model(rates.list_rates)
+needed_currencies = _read_model(rates.needed_currencies)
+unconverted = _read_model(conversion.unconverted)
+rates_in_effect = _read_model(conversion.rates_in_effect)
 
 
 def cache_is_shared() -> bool:

@@ -22,6 +22,7 @@ NAV_ITEMS = (
     ("/rules", "Rules", "bi-signpost-split"),
     ("/schedules", "Schedules", "bi-calendar-event"),
     ("/accounts", "Accounts, categories & tags", "bi-gear"),
+    ("/rates", "Rates", "bi-currency-exchange"),
 )
 
 

@@ -18,6 +18,7 @@ from dashboard.split_editor import split_box
 
 AMOUNT_HELP = "Negative = money out (-12.50), positive = money in (2500)."
 TRANSFER_AMOUNT_HELP = "A positive amount, moved from the first account to the second."
+RECEIVED_HELP = "Between two currencies: what arrived, in the second account's currency."
 RECEIPT_PROMPT = "Choose or drop a file"
 RECEIPT_HELP = "JPEG, PNG, WebP or PDF."
 # Only a hint for the file picker: the server decides by content. Broad on purpose, so a wrong
@@ -119,6 +120,16 @@ def _entry_fields() -> list[tuple[Any, dict[str, Any]]]:
         (
             _field("To account", dbc.Select(id=ids.ENTRY_TO_ACCOUNT), ids.ENTRY_TO_ACCOUNT),
             {"id": ids.ENTRY_TO_ACCOUNT_COL, "style": {"display": "none"}},
+        ),
+        (
+            _field(
+                "Amount received",
+                dbc.Input(id=ids.ENTRY_RECEIVED, inputmode="decimal", autocomplete="off"),
+                ids.ENTRY_RECEIVED,
+                html.Small(RECEIVED_HELP, className="form-text text-muted"),
+                label_id=ids.ENTRY_RECEIVED_LABEL,
+            ),
+            {"id": ids.ENTRY_RECEIVED_COL, "style": {"display": "none"}},
         ),
         (_field("Payee", payee, ids.ENTRY_PAYEE), {}),
         (

@@ -13,13 +13,8 @@ import pandas as pd
 from sqlalchemy import BigInteger, Engine, and_, case, cast, extract, func, select
 
 from data.budget_rollover import with_rollover
-from data.classification import (
-    IS_SPENDING,
-    LINE_AMOUNT,
-    LINE_CATEGORY,
-    WITH_CATEGORY,
-    money_sum,
-)
+from data.classification import IS_SPENDING, LINE_CATEGORY, WITH_CATEGORY, money_sum
+from data.conversion import in_reporting
 from data.lookups import read_frame
 from data.months import add_months, days_in_month, month_end
 from data.schema import budgets, categories, transactions
@@ -84,17 +79,20 @@ def _limits_spent_and_history(
     if account_ids:
         conditions.append(_t.account_id.in_(account_ids))
     before = _t.date < first
+    # In the reporting currency (data/conversion.py): LINE_AMOUNT itself for one currency.
+    conversion = in_reporting(engine, user_id, since, last)
+    amount = conversion.amount
     sums = (
         select(
             LINE_CATEGORY.label("category_id"),
-            money_sum(case((_t.date >= first, -LINE_AMOUNT), else_=0), "spent_minor"),
-            money_sum(case((before, -LINE_AMOUNT), else_=0), "history_minor"),
+            money_sum(case((_t.date >= first, -amount), else_=0), "spent_minor"),
+            money_sum(case((before, -amount), else_=0), "history_minor"),
             money_sum(
-                case((and_(before, extract("day", _t.date) > day), -LINE_AMOUNT), else_=0),
+                case((and_(before, extract("day", _t.date) > day), -amount), else_=0),
                 "history_after_day_minor",
             ),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*conditions)
         .group_by(LINE_CATEGORY)
         .subquery()

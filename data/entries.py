@@ -92,7 +92,9 @@ SPLIT_NOT_FIELDS = {
 @dataclass(frozen=True)
 class Transfer:
     """Money moved between two of the user's accounts: `amount_minor` is positive and leaves
-    `from_account_id` for `to_account_id` on `date`."""
+    `from_account_id` for `to_account_id` on `date`. Between accounts of two currencies
+    `received_minor` is what arrived, in the target's currency (each leg keeps its own exact
+    amount, no rate involved); None means the same amount as left."""
 
     from_account_id: int
     to_account_id: int
@@ -100,13 +102,15 @@ class Transfer:
     amount_minor: int
     payee: str = TRANSFER_PAYEE
     memo: str = ""
+    received_minor: int | None = None
 
     def legs(self) -> tuple[Transaction, Transaction]:
         """The outflow leg, then the inflow leg."""
         out = Transaction(
             self.from_account_id, self.date, -self.amount_minor, self.payee, self.memo
         )
-        return out, replace(out, account_id=self.to_account_id, amount_minor=self.amount_minor)
+        received = self.amount_minor if self.received_minor is None else self.received_minor
+        return out, replace(out, account_id=self.to_account_id, amount_minor=received)
 
 
 @dataclass(frozen=True)

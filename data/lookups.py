@@ -19,8 +19,10 @@ from sqlalchemy import (
     RowMapping,
     Select,
     and_,
+    case,
     cast,
     func,
+    literal,
     not_,
     or_,
     select,
@@ -28,7 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from data import tags
-from data.classification import LINE_AMOUNT, WITH_LINES
+from data.classification import WITH_LINES
+from data.conversion import CurrencyPlan, converted, currency_plan
 from data.entries import Entry, Transaction, split_from_row, transaction_from_row
 from data.filters import Filters
 from data.schema import (
@@ -65,7 +68,9 @@ class TransactionsPage:
 
     rows: pd.DataFrame
     total_count: int
+    # In the reporting currency; rows of another currency without a rate are not in it.
     total_minor: int
+    unconverted_count: int = 0
 
 
 def escape_like(text: str) -> str:
@@ -355,7 +360,7 @@ def transactions_page(
         .offset(max(0, offset))
         .limit(max(1, min(limit, PAGE_SIZE_MAX)))
     )
-    totals_query = _grid_totals(user_id, filters, request.search, conditions)
+    totals_query = _grid_totals(engine, user_id, filters, request.search, conditions)
     rows = read_frame(engine, page_query).astype(
         {
             "id": "int64",
@@ -367,29 +372,43 @@ def transactions_page(
         }
     )
     with engine.connect() as conn:
-        total_count, total_minor = conn.execute(totals_query).one()
+        total_count, total_minor, unconverted_count = conn.execute(totals_query).one()
         parts = _split_rows(conn, user_id, rows["id"].tolist()) if len(rows) else {}
     rows["parts"] = [len(parts.get(row_id, ())) for row_id in rows["id"].tolist()]
-    return TransactionsPage(rows=rows, total_count=total_count, total_minor=total_minor)
+    return TransactionsPage(rows, total_count, total_minor, int(unconverted_count or 0))
 
 
 def _grid_totals(
-    user_id: int, filters: Filters, search: str | None, conditions: list[ColumnElement[bool]]
+    engine: Engine,
+    user_id: int,
+    filters: Filters,
+    search: str | None,
+    conditions: list[ColumnElement[bool]],
 ) -> Select:
-    """The count and sum of the grid's rows. Under a category or tag filter a split counts its
-    matching parts only, so the lines are read; otherwise the rows alone, without a join."""
+    """The count and sum (in the reporting currency) of the grid's rows, and how many had no
+    rate. Under a category or tag filter a split counts its matching parts only, so the lines
+    are read; otherwise the rows alone, without a join."""
+    plan = currency_plan(engine, user_id)
     if not (filters.category_ids or filters.tag_ids):
-        return select(
-            func.count(), cast(func.coalesce(func.sum(transactions.c.amount_minor), 0), BigInteger)
-        ).where(*conditions)
-    return (
-        select(
-            func.count(transactions.c.id.distinct()),
-            cast(func.coalesce(func.sum(LINE_AMOUNT), 0), BigInteger),
+        rows = converted(
+            plan, user_id, filters.date_from, filters.date_to, transactions.c.amount_minor
         )
-        .select_from(WITH_LINES)
+        sums = _converted_sums(plan, rows.amount)
+        return select(func.count(), *sums).select_from(rows.join(transactions)).where(*conditions)
+    lines = converted(plan, user_id, filters.date_from, filters.date_to)
+    return (
+        select(func.count(transactions.c.id.distinct()), *_converted_sums(plan, lines.amount))
+        .select_from(lines.join(WITH_LINES))
         .where(*filters.conditions(user_id, lines=True), *_search_condition(user_id, search))
     )
+
+
+def _converted_sums(plan: CurrencyPlan, amount: ColumnElement[int]) -> tuple[ColumnElement, ...]:
+    """The sum, and how many rows had no rate (none to count with one currency)."""
+    total = cast(func.coalesce(func.sum(amount), 0), BigInteger)
+    if not plan.foreign:
+        return total, literal(0)
+    return total, func.count(case((amount.is_(None), 1)))
 
 
 def _search_condition(user_id: int, search: str | None) -> list[ColumnElement[bool]]:

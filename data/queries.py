@@ -16,12 +16,11 @@ from sqlalchemy import Engine, and_, case, exists, func, select, union_all
 from data.classification import (
     IS_INCOME,
     IS_SPENDING,
-    LINE_AMOUNT,
-    SPENT,
     UNCATEGORISED,
     WITH_CATEGORY,
     money_sum,
 )
+from data.conversion import balances_in_reporting, in_reporting
 from data.db import month_bucket
 from data.filters import Filters
 from data.lookups import read_frame
@@ -34,6 +33,7 @@ from data.schema import (
     transaction_splits,
     transaction_tags,
     transactions,
+    users,
 )
 
 _t = transactions.c
@@ -55,12 +55,14 @@ class Totals(TypedDict):
 
 def totals(engine: Engine, user_id: int, filters: Filters) -> Totals:
     """income_minor, spending_minor, net_minor and savings_rate (None unless income > 0)."""
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
     query = (
         select(
-            money_sum(case((IS_INCOME, LINE_AMOUNT), else_=0)),
-            money_sum(case((IS_SPENDING, -LINE_AMOUNT), else_=0)),
+            money_sum(case((IS_INCOME, amount), else_=0)),
+            money_sum(case((IS_SPENDING, -amount), else_=0)),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*filters.conditions(user_id, lines=True))
     )
     with engine.connect() as conn:
@@ -80,17 +82,19 @@ def spending_by_category(engine: Engine, user_id: int, filters: Filters) -> pd.D
     Categories whose net spending is zero or negative (refunds only) are left out;
     uncategorised outflows are one row named UNCATEGORISED with category_id NA.
     """
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
     query = (
         select(
             _c.id.label("category_id"),
             _c.name.label("category"),
             _c.color,
-            money_sum(-LINE_AMOUNT, "spending_minor"),
+            money_sum(-amount, "spending_minor"),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
         .group_by(_c.id, _c.name, _c.color)
-        .having(SPENT > 0)
+        .having(func.sum(-amount) > 0)
     )
     frame = _with_category_label(read_frame(engine, query))
     frame = frame.astype({"category_id": "Int64", "spending_minor": "int64"})
@@ -105,9 +109,13 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
     tags' sums can add up to more than the spending: a holiday dinner is "holiday" and "food".
     Tags whose net spending is zero or negative are left out."""
     _tt, _st = transaction_tags.c, split_tags.c
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
     on_transaction = (
-        select(_tt.tag_id.label("tag_id"), (-LINE_AMOUNT).label("amount"))
-        .select_from(WITH_CATEGORY.join(transaction_tags, _tt.transaction_id == _t.id))
+        select(_tt.tag_id.label("tag_id"), (-amount).label("amount"))
+        .select_from(
+            conversion.join(WITH_CATEGORY).join(transaction_tags, _tt.transaction_id == _t.id)
+        )
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
     )
     # A part's own tag, unless its transaction has that tag too (counted above already).
@@ -117,8 +125,10 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
         .correlate(transactions, split_tags)
     )
     on_part = (
-        select(_st.tag_id.label("tag_id"), (-LINE_AMOUNT).label("amount"))
-        .select_from(WITH_CATEGORY.join(split_tags, _st.split_id == transaction_splits.c.id))
+        select(_st.tag_id.label("tag_id"), (-amount).label("amount"))
+        .select_from(
+            conversion.join(WITH_CATEGORY).join(split_tags, _st.split_id == transaction_splits.c.id)
+        )
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING, ~exists(also_on_transaction))
     )
     lines = union_all(on_transaction, on_part).subquery()
@@ -140,13 +150,15 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
 def income_spending_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
     """DataFrame[month, income_minor, spending_minor, net_minor]: every month of the range."""
     month = month_bucket(_t.date)
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
     query = (
         select(
             month.label("month"),
-            money_sum(case((IS_INCOME, LINE_AMOUNT), else_=0), "income_minor"),
-            money_sum(case((IS_SPENDING, -LINE_AMOUNT), else_=0), "spending_minor"),
+            money_sum(case((IS_INCOME, amount), else_=0), "income_minor"),
+            money_sum(case((IS_SPENDING, -amount), else_=0), "spending_minor"),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*filters.conditions(user_id, lines=True))
         .group_by(month)
     )
@@ -164,13 +176,15 @@ def spending_by_month_category(engine: Engine, user_id: int, filters: Filters) -
     same set as spending_by_category); a month can be negative when refunds exceed purchases.
     """
     month = month_bucket(_t.date)
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
     query = (
         select(
             month.label("month"),
             _c.name.label("category"),
-            money_sum(-LINE_AMOUNT, "spending_minor"),
+            money_sum(-amount, "spending_minor"),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
         .group_by(month, _c.id, _c.name)
     )
@@ -191,17 +205,20 @@ def top_payees(engine: Engine, user_id: int, filters: Filters, limit: int = 10) 
 
     Only payees with positive net spending; rows without a payee are not a payee and are skipped.
     """
+    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
+    spent = func.sum(-amount)
     query = (
         select(
             _t.payee,
-            money_sum(-LINE_AMOUNT, "spending_minor"),
+            money_sum(-amount, "spending_minor"),
             func.count().label("transactions"),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*filters.conditions(user_id, lines=True), IS_SPENDING, _t.payee != "")
         .group_by(_t.payee)
-        .having(SPENT > 0)
-        .order_by(SPENT.desc(), _t.payee)
+        .having(spent > 0)
+        .order_by(spent.desc(), _t.payee)
         .limit(max(1, limit))
     )
     frame = read_frame(engine, query).astype({"spending_minor": "int64", "transactions": "int64"})
@@ -240,10 +257,20 @@ def balances_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.Data
             accounts.c.opening_balance_minor,
             month.label("month"),
             money_sum(_t.amount_minor, "moved_minor"),
+            (accounts.c.currency != users.c.currency).label("foreign"),
         )
-        .select_from(accounts.outerjoin(transactions, joined))
+        .select_from(
+            accounts.outerjoin(transactions, joined).join(users, users.c.id == accounts.c.user_id)
+        )
         .where(accounts.c.user_id == user_id)
-        .group_by(accounts.c.id, accounts.c.name, accounts.c.opening_balance_minor, month)
+        .group_by(
+            accounts.c.id,
+            accounts.c.name,
+            accounts.c.opening_balance_minor,
+            month,
+            accounts.c.currency,
+            users.c.currency,
+        )
     )
     if filters.account_ids:
         query = query.where(accounts.c.id.in_(filters.account_ids))
@@ -266,6 +293,8 @@ def balances_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.Data
     frame = balance.rename("balance_minor").reset_index()
     frame = frame[frame["month"].isin(months)]
     frame["account"] = frame["account_id"].map(names["account"])
+    if moves["foreign"].astype(bool).any():
+        frame = balances_in_reporting(engine, user_id, frame, filters.date_to)
     return frame[["month", "account_id", "account", "balance_minor"]].sort_values(
         ["month", "account", "account_id"], ignore_index=True
     )

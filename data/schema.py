@@ -534,3 +534,21 @@ goals = Table(
     Index(None, "account_id"),
     Index(None, "tag_id"),
 )
+
+# Exchange rates, per user (data/rates.py): on `on_date`, one unit of `base_currency` (the
+# reporting currency the rate was entered against) is worth rate_micro / 10**6 units of
+# `currency` (the ECB's way round, so its reference rates are stored exactly). A change of the
+# user's reporting currency never reinterprets a rate: conversion reads only the rates whose
+# base is the current reporting currency. The unique index serves "latest on or before".
+exchange_rates = Table(
+    "exchange_rates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("base_currency", String(3), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("rate_micro", BigInteger, nullable=False),
+    UniqueConstraint("user_id", "base_currency", "currency", "on_date"),
+    CheckConstraint("rate_micro > 0", name="rate_positive"),
+)

@@ -345,20 +345,26 @@ def check_transfer_accounts(source: Row, target: Row, errors: FieldErrors) -> No
             errors.add(field, "That account is archived.")
     if source.id == target.id:
         errors.add("to_account_id", "Choose a different account to transfer to.")
-    elif source.currency != target.currency:
-        errors.add("to_account_id", "Transfers between currencies are not supported yet.")
 
 
 def check_transfer_leg_edit(
-    values: dict[str, Any], account: Row, peer_account: Row, errors: FieldErrors
+    values: dict[str, Any], account: Row, peer_account: Row, peer_amount: int, errors: FieldErrors
 ) -> None:
-    """An edited leg stays a transfer: no category, not the peer's account, the same currency."""
+    """An edited leg stays a transfer: no category, not the peer's account. Between two
+    currencies the peer keeps its own amount, so the edited leg keeps its direction."""
     if values["category_id"] is not None:
         errors.add("category_id", "A transfer has no category.")
     if account.id == peer_account.id:
         errors.add("account_id", "A transfer needs two different accounts.")
-    elif account.currency != peer_account.currency:
-        errors.add("account_id", "Transfers between currencies are not supported yet.")
+    elif (
+        account.currency != peer_account.currency
+        and (values["amount_minor"] or 0) * (peer_amount) >= 0
+    ):
+        errors.add(
+            "amount_minor",
+            "Between two currencies each leg keeps its own amount: money leaves one account "
+            "and arrives in the other, so keep this leg's sign.",
+        )
 
 
 def check_receipt(

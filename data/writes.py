@@ -141,7 +141,7 @@ def update_transaction(engine: Engine, user_id: int, transaction_id: int, txn: T
         peer = _transfer_peer(conn, user_id, current)
         if peer is not None:
             peer_account = owned_row(conn, accounts, user_id, peer.account_id, "account")
-            v.check_transfer_leg_edit(values, account, peer_account, errors)
+            v.check_transfer_leg_edit(values, account, peer_account, peer.amount_minor, errors)
             if txn.splits:
                 errors.add("splits", v.TRANSFER_NOT_SPLIT)
         errors.raise_if_any()
@@ -151,7 +151,11 @@ def update_transaction(engine: Engine, user_id: int, transaction_id: int, txn: T
         if peer is not None:
             amount = values["amount_minor"]
             assert isinstance(amount, int)  # check_transaction cleaned it; errors raised above
-            mirrored = {"date": values["date"], "amount_minor": -amount}
+            # One currency: the peer mirrors the amount. Two: it keeps its own (what arrived
+            # in its currency), and only the date follows.
+            mirrored: dict[str, object] = {"date": values["date"]}
+            if account.currency == peer_account.currency:
+                mirrored["amount_minor"] = -amount
             update_owned(conn, txns, user_id, peer.id, **mirrored, updated_at=func.now())
 
 
@@ -342,16 +346,32 @@ def _transfer_values(
     source = owned_row(conn, accounts, user_id, out.account_id, "account")
     target = owned_row(conn, accounts, user_id, into.account_id, "account")
     v.check_transfer_accounts(source, target, errors)
-    errors.check(
-        "amount_minor",
-        v.clean_amount,
-        into.amount_minor,
-        source.currency,
-        zero_ok=False,
-        negative_ok=False,
-    )
-    if out.amount_minor != -into.amount_minor:
-        errors.add("amount_minor", "Both legs of a transfer move the same amount.")
+    if source.currency == target.currency:
+        errors.check(
+            "amount_minor",
+            v.clean_amount,
+            into.amount_minor,
+            source.currency,
+            zero_ok=False,
+            negative_ok=False,
+        )
+        if out.amount_minor != -into.amount_minor:
+            errors.add("amount_minor", "Both legs of a transfer move the same amount.")
+    else:
+        # Two currencies: each leg is its own exact amount in its account's currency.
+        sent = errors.check(
+            "amount_minor", v.clean_amount, out.amount_minor, source.currency, zero_ok=False
+        )
+        if sent is not None and sent > 0:
+            errors.add("amount_minor", "Enter a positive amount.")
+        errors.check(
+            "received_minor",
+            v.clean_amount,
+            into.amount_minor,
+            target.currency,
+            zero_ok=False,
+            negative_ok=False,
+        )
     if out.date != into.date:
         errors.add("date", "Both legs of a transfer have the same date.")
     if out.category_id is not None or into.category_id is not None:

@@ -517,20 +517,46 @@ def test_create_transfer_links_two_legs(engine, alice, ledger):
 
 
 @pytest.mark.parametrize(
-    ("source", "target", "amount", "fields"),
+    ("source", "target", "amount", "received", "fields"),
     [
-        ("checking", "checking", 100, {"to_account_id"}),
-        ("checking", "dollars", 100, {"to_account_id"}),
-        ("closed", "savings", 100, {"from_account_id"}),
-        ("checking", "savings", 0, {"amount_minor"}),
-        ("checking", "savings", -100, {"amount_minor"}),
-        ("checking", "savings", 1.0, {"amount_minor"}),
+        ("checking", "checking", 100, None, {"to_account_id"}),
+        ("closed", "savings", 100, None, {"from_account_id"}),
+        ("checking", "savings", 0, None, {"amount_minor"}),
+        ("checking", "savings", -100, None, {"amount_minor"}),
+        ("checking", "savings", 1.0, None, {"amount_minor"}),
+        # One currency: what arrives is what left.
+        ("checking", "savings", 100, 90, {"amount_minor"}),
+        # Two currencies: each amount valid in its own currency.
+        ("checking", "dollars", 100, 0, {"received_minor"}),
+        ("checking", "dollars", 100, -108, {"received_minor"}),
+        ("checking", "dollars", -100, 108, {"amount_minor"}),
+        ("checking", "dollars", 100, 1.08, {"received_minor"}),
     ],
 )
-def test_create_transfer_refuses_bad_input(engine, alice, ledger, source, target, amount, fields):
-    transfer = Transfer(getattr(ledger, source), getattr(ledger, target), JAN, amount)
+def test_create_transfer_refuses_bad_input(
+    engine, alice, ledger, source, target, amount, received, fields
+):
+    transfer = Transfer(
+        getattr(ledger, source), getattr(ledger, target), JAN, amount, received_minor=received
+    )
     write = partial(alice.create_transfer, transfer)
     assert_refused(engine, write, *fields)
+
+
+def test_a_transfer_between_currencies_keeps_both_amounts_exactly(engine, alice, ledger):
+    # €100.00 left checking, $108.23 arrived: two legs, each in its account's currency.
+    out_id, in_id = alice.create_transfer(
+        Transfer(ledger.checking, ledger.dollars, JAN, 10_000, received_minor=10_823)
+    )
+    out_leg, in_leg = row(engine, transactions, out_id), row(engine, transactions, in_id)
+    assert (out_leg.account_id, out_leg.amount_minor) == (ledger.checking, -10_000)
+    assert (in_leg.account_id, in_leg.amount_minor) == (ledger.dollars, 10_823)
+    assert (out_leg.transfer_peer_id, in_leg.transfer_peer_id) == (in_id, out_id)
+    # Editing one leg changes its own amount; the other keeps what arrived, the date follows.
+    alice.update_transaction(out_id, Transaction(ledger.checking, FEB, -9_900, "Transfer"))
+    assert row(engine, transactions, in_id).amount_minor == 10_823
+    assert row(engine, transactions, in_id).date == FEB
+    assert row(engine, transactions, out_id).amount_minor == -9_900
 
 
 @pytest.mark.parametrize("deleted_leg", [0, 1])
@@ -572,7 +598,8 @@ def test_editing_a_transfer_leg_moves_the_other_leg_too(engine, alice, ledger):
     ("changes", "fields"),
     [
         ({"account_id": "savings"}, {"account_id"}),  # the other leg's account
-        ({"account_id": "dollars"}, {"account_id"}),
+        # Into another currency the peer keeps its amount: the leg must keep its direction.
+        ({"account_id": "dollars", "amount_minor": 5000}, {"amount_minor"}),
         ({"category_id": "groceries"}, {"category_id"}),
         ({"amount_minor": 0}, {"amount_minor"}),
     ],

@@ -11,13 +11,16 @@ from dashboard.callbacks import (
     goals,
     imports,
     overview,
+    overview_currencies,
     overview_goals,
     overview_month_end,
     overview_upcoming,
+    rates,
     rules,
     schedules,
     shell,
     transactions,
+    transfer_currencies,
 )
 
 
@@ -25,9 +28,11 @@ def register_all(app: Dash) -> None:
     modules = (
         shell,
         overview,
+        overview_currencies,
         overview_upcoming,
         overview_month_end,
         transactions,
+        transfer_currencies,
         budgets,
         imports,
         rules,
@@ -35,6 +40,7 @@ def register_all(app: Dash) -> None:
         goals,
         overview_goals,
         budget_rollover,
+        rates,
         accounts,
     )
     for module in modules:

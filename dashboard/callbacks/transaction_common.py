@@ -41,7 +41,16 @@ def id_set(frame: pd.DataFrame) -> set[int]:
 
 
 def account_options(accounts: pd.DataFrame) -> list[dict[str, str]]:
-    return [{"label": str(row.name), "value": str(int(row.id))} for row in accounts.itertuples()]
+    """The account choices; with accounts in several currencies each says its own, since an
+    amount is typed and stored in its account's currency."""
+    several = accounts["currency"].nunique() > 1 if "currency" in accounts else False
+    return [
+        {
+            "label": f"{row.name} ({row.currency})" if several else str(row.name),
+            "value": str(int(row.id)),
+        }
+        for row in accounts.itertuples()
+    ]
 
 
 def category_options(categories: pd.DataFrame) -> list[dict[str, Any]]:

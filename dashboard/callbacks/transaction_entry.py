@@ -53,7 +53,9 @@ PAYEE_SUGGESTIONS = 100
 # Inputs and selects can show a red border; the upload has no such prop.
 INVALID_CAPABLE = tuple(name for name in ids.ENTRY_FIELDS if name not in ("receipt", "tags"))
 # After a save these start over; date and account stay for the next entry.
-CLEARED_AFTER_SAVE = {"amount": "", "category": NO_CATEGORY, "payee": "", "memo": "", "tags": []}
+CLEARED_AFTER_SAVE = {
+    "amount": "", "received": "", "category": NO_CATEGORY, "payee": "", "memo": "", "tags": [],
+}  # fmt: skip
 NO_PARTS = "Enter two parts or more, or choose “Income or expense” for one category."
 RECEIPT_NOT_STORED = "The receipt could not be stored, so nothing was saved. Try again."
 
@@ -97,6 +99,7 @@ SUBMITTED_FORM = {
     "amount": State(ids.ENTRY_AMOUNT, "value"),
     "account": State(ids.ENTRY_ACCOUNT, "value"),
     "to_account": State(ids.ENTRY_TO_ACCOUNT, "value"),
+    "received": State(ids.ENTRY_RECEIVED, "value"),
     "category": State(ids.ENTRY_CATEGORY, "value"),
     "payee": State(ids.ENTRY_PAYEE, "value"),
     "memo": State(ids.ENTRY_MEMO, "value"),

@@ -86,7 +86,10 @@ def saved_message(user_id: int, transaction_id: int) -> str:
     peer = None if peer_id is None else lookups.get_transaction(engine, user_id, peer_id)
     if peer is not None:
         moved = format_money(-int(txn["amount_minor"]), txn["currency"])
-        return f"Moved {moved} from {txn['account']} to {peer['account']} on {day}."
+        arrived = ""
+        if peer["currency"] != txn["currency"]:
+            arrived = f" ({format_money(int(peer['amount_minor']), peer['currency'])} arrived)"
+        return f"Moved {moved} from {txn['account']} to {peer['account']}{arrived} on {day}."
     money = format_money(int(txn["amount_minor"]), txn["currency"])
     at = f" · {txn['payee']}" if txn["payee"] else ""
     return f"Added {money}{at} on {day}."

@@ -151,7 +151,11 @@ def no_rows_overlay(message: str) -> dict[str, Any]:
     return {"noRows": {"overlayText": message}}
 
 
-def totals_line(user_id: int, total_count: int, total_minor: int, empty: str | None) -> Any:
+def totals_line(
+    user_id: int, total_count: int, total_minor: int, empty: str | None, unconverted: int = 0
+) -> Any:
+    """The count and the total (in the reporting currency); rows of another currency without a
+    rate are said to be left out, never added in their own currency."""
     if total_count == 0:
         return html.Span(f"{empty or NONE_MATCH}.", className="text-muted")
     noun = "transaction" if total_count == 1 else "transactions"
@@ -163,7 +167,13 @@ def totals_line(user_id: int, total_count: int, total_minor: int, empty: str | N
             format_money(total_minor, currency),
             className="fw-semibold " + ("text-danger" if total_minor < 0 else "text-success"),
         ),
-    ]
+        *(
+            [html.Span(f" · {unconverted:,} without an exchange rate, not in the total",
+                       className="text-warning-emphasis")]
+            if unconverted
+            else []
+        ),
+    ]  # fmt: skip
 
 
 class GridPage(NamedTuple):
@@ -201,7 +211,8 @@ def grid_page(
     texts = parts_texts(parts, currencies) if parts is not None else {}
     response = {"rowData": grid_rows(page.rows, texts), "rowCount": total_count}
     empty = empty_message(user_id, today) if total_count == 0 else None
-    return GridPage(response, totals_line(user_id, total_count, total_minor, empty), empty)
+    totals = totals_line(user_id, total_count, total_minor, empty, page.unconverted_count)
+    return GridPage(response, totals, empty)
 
 
 def overlay_update(grid_options: Any, empty: str | None) -> Any:

@@ -171,4 +171,8 @@ def layout() -> html.Div:
         html.Div(id=ids.OVERVIEW_GOALS, className="mb-2"),
         recent_transactions_card(),
     ]
-    return html.Div([html.Div(id=ids.OVERVIEW_EMPTY), kpis, *charts], className="overview-page")
+    # The reporting currency, the rates used (on hover) and what could not be converted.
+    note = html.Div(id=ids.OVERVIEW_CURRENCY_NOTE, className="small mb-2")
+    return html.Div(
+        [html.Div(id=ids.OVERVIEW_EMPTY), kpis, note, *charts], className="overview-page"
+    )

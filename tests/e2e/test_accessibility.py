@@ -1,8 +1,8 @@
 """axe-core's WCAG 2.0 and 2.1 A/AA rules on every page, light and dark: no violation.
 
 Pages: the overview, /transactions (also with the edit modal open and with a field's message
-shown), /budgets, /goals (with a goal), /accounts, /import (with a file's review shown: its
-question, the CSV reading's controls, the grid and the counts), the /logout confirmation and
+shown), /budgets, /goals (with a goal), /accounts, /rates, /import (with a file's review shown:
+its question, the CSV reading's controls, the grid and the counts), the /logout confirmation and
 /login (also after a wrong password).
 axe-core comes with axe-playwright-python (its axe.min.js, no network). A failure lists each
 violation as page, rule id, node and axe's summary of what is wrong, so it says what to fix.
@@ -40,6 +40,7 @@ READY = {
     "/rules": f"#{ids.RULES_LIST} table",
     "/schedules": f"#{ids.SCHEDULES_LIST} table",
     "/goals": f"#{ids.GOALS_LIST} .goal-card",
+    "/rates": f"#{ids.RATES_NEEDED} > *",
 }
 # /import once a file is under review: its rows in the grid, the reading's controls shown.
 IMPORT_REVIEWED = f"#{ids.IMPORT_MAPPING_CARD}[style*='block'] ~ * #{ids.IMPORT_GRID} .ag-row"

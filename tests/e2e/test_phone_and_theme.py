@@ -28,7 +28,7 @@ PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1440, "height": 900}
 PAGES = (
     "/", "/transactions", "/budgets", "/goals", "/accounts", "/import", "/rules", "/schedules",
-    "/login",
+    "/rates", "/login",
 )  # fmt: skip
 # What shows that a page has drawn its data, so that it is measured whole.
 READY = {
@@ -40,6 +40,7 @@ READY = {
     "/rules": f"#{ids.RULES_LIST} table",
     "/schedules": f"#{ids.SCHEDULES_LIST} table",
     "/goals": f"#{ids.GOALS_LIST} .goal-card",
+    "/rates": f"#{ids.RATES_NEEDED} > *",
     "/login": "#username",
 }
 # /import with a file under review: its rows in the grid, the CSV reading's controls shown.

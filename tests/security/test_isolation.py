@@ -31,6 +31,7 @@ from data.imports.uploads import stage_upload
 from data.lookups import GridRequest
 from data.money import format_amount
 from data.months import add_months, month_start
+from data.rates import Rate, list_rates, save_rate
 from data.rules import existing as rule_runs
 from data.rules import store as rule_store
 from data.rules.model import Action, Condition, Rule
@@ -91,6 +92,8 @@ class Household:
     schedule: int = 0
     # A savings goal counting the savings account.
     goal: int = 0
+    # An exchange rate (no account of the household needs it: the totals stay as built).
+    rate: int = 0
 
     @property
     def payee(self) -> str:
@@ -170,10 +173,12 @@ def build_household(engine: Engine, user_id: int, tag: str, money: Amounts) -> H
         GoalInput(f"{tag}-SECRET-GOAL", money.budget, None, "account", savings),
         today,
     )
+    save_rate(engine, user_id, Rate("USD", today, 1_000_000 + money.opening))
+    rate = int(list_rates(engine, user_id)["id"].iloc[0])
     return Household(
         user_id, tag, checking, savings, groceries, fun, salary,
         purchase, income, transfer_out, transfer_in, receipt, housing, secret_tag, batch, upload,
-        rule, rule_run, schedule, goal,
+        rule, rule_run, schedule, goal, rate,
     )  # fmt: skip
 
 

@@ -120,6 +120,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "entry-amount.value": "-1.00",
         "entry-account.value": str(h.checking),
         "entry-to-account.value": str(h.savings),
+        "entry-received.value": "",
         "entry-category.value": str(h.groceries),
         "entry-payee.value": h.payee,
         "entry-payee.n_blur": 1,
@@ -176,6 +177,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         **rules_values(h),
         **schedules_values(h, day),
         **goals_values(h),
+        **rates_values(day),
         "rule-offer-create.n_clicks": 1,
         "rule-offer-store.data": {"payee": f"{h.tag} probe payee", "category_id": h.groceries},
     }
@@ -248,6 +250,20 @@ def goals_values(h: Household) -> dict[str, Any]:
     }
 
 
+def rates_values(day: str) -> dict[str, Any]:
+    """The rates page: a rate by hand and the ECB's file (rates of USD)."""
+    ecb = b"Date,USD,\n2026-11-02,1.0823,\n"
+    return {
+        "rates-refresh.data": 1,
+        "rate-currency.value": "USD",
+        "rate-date.value": day,
+        "rate-value.value": "1.2345",
+        "rate-save.n_clicks": 1,
+        "rates-upload.contents": "data:text/csv;base64," + base64.b64encode(ecb).decode(),
+        "rates-upload.filename": "eurofxref-hist.csv",
+    }
+
+
 def rules_values(h: Household) -> dict[str, Any]:
     """The rules page: h's rule, run and ids (its checking account, its groceries) in the
     editor's rows (pattern_rows) and stores."""
@@ -300,6 +316,7 @@ def pattern_rows(h: Household) -> dict[str, list[tuple[dict, Any]]]:
         # Restore (it is active: a write all the same), so the overview still shows the goal.
         "goal-action[*].n_clicks": [({"id": h.goal, "action": "unarchive"}, 1)],
         "budget-rollover-toggle[*].value": [({"category": h.groceries}, True)],
+        "rate-delete[*].n_clicks": [({"id": h.rate}, 1)],
         **rules_rows(h),
         **schedules_rows(h),
     }
@@ -368,7 +385,7 @@ class Sweep:
     def __init__(self, h: Household | None, today: date) -> None:
         self.h = h
         # Which props are known does not depend on the household: any one answers that.
-        template = h or Household(0, "ANY", *range(1, 19))
+        template = h or Household(0, "ANY", *range(1, 20))
         self.values = prop_values(template, today)
         self.rows = pattern_rows(template)
 
