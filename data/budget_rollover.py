@@ -31,11 +31,11 @@ from data import validation as v
 from data.classification import (
     IS_INCOME,
     IS_SPENDING,
-    LINE_AMOUNT,
     LINE_CATEGORY,
     WITH_CATEGORY,
     money_sum,
 )
+from data.conversion import in_reporting
 from data.db import month_bucket
 from data.lookups import read_frame
 from data.months import month_end, month_keys
@@ -84,11 +84,13 @@ def rollover_history(
     ]  # fmt: skip
     if account_ids:
         conditions.append(_t.account_id.in_(account_ids))
+    # In the reporting currency, as budget_status counts spending (data/conversion.py).
+    conversion = in_reporting(engine, user_id, since, last)
     spent = read_frame(
         engine,
         select(LINE_CATEGORY.label("category_id"), month.label("month"),
-               money_sum(-LINE_AMOUNT, "spent_minor"))
-        .select_from(WITH_CATEGORY)
+               money_sum(-conversion.amount, "spent_minor"))
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*conditions)
         .group_by(LINE_CATEGORY, month),
     )  # fmt: skip
@@ -151,9 +153,10 @@ def rollover_category_ids(engine: Engine, user_id: int) -> tuple[int, ...]:
 def available_to_budget(engine: Engine, user_id: int, month: date) -> AvailableToBudget:
     """The month's income (as the overview counts it) minus the limits set for the month."""
     first = month.replace(day=1)
+    conversion = in_reporting(engine, user_id, first, month_end(first))
     income_query = (
-        select(money_sum(LINE_AMOUNT))
-        .select_from(WITH_CATEGORY)
+        select(money_sum(conversion.amount))
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(_t.user_id == user_id, _t.date.between(first, month_end(first)), IS_INCOME)
     )
     assigned_query = select(func.coalesce(func.sum(_b.limit_minor), 0)).where(

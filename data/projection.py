@@ -28,7 +28,8 @@ import pandas as pd
 from sqlalchemy import Engine, and_, exists, extract, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from data.classification import IS_SPENDING, LINE_AMOUNT, LINE_CATEGORY, WITH_CATEGORY, money_sum
+from data.classification import IS_SPENDING, LINE_CATEGORY, WITH_CATEGORY, money_sum
+from data.conversion import in_reporting
 from data.db import month_bucket
 from data.lookups import read_frame
 from data.months import add_months, days_in_month, month_end, month_index, month_keys, month_start
@@ -201,13 +202,17 @@ def unscheduled_after_day(
         not_from_schedule(user_id),
     ]
     restrict_to_accounts(conditions, account_ids)
+    # In the reporting currency, as the month's spent is (data/conversion.py).
+    conversion = in_reporting(
+        engine, user_id, window_start(today), month_start(today) - timedelta(days=1)
+    )
     query = (
         select(
             bucket.label("month"),
             LINE_CATEGORY.label("category_id"),
-            money_sum(-LINE_AMOUNT, "spent_minor"),
+            money_sum(-conversion.amount, "spent_minor"),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(conversion.join(WITH_CATEGORY))
         .where(*conditions)
         .group_by(bucket, LINE_CATEGORY)
     )

@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine, case, extract, or_, select
 
 from data.classification import IS_INCOME, IS_SPENDING, LINE_AMOUNT, WITH_CATEGORY, money_sum
+from data.conversion import in_reporting
 from data.db import month_bucket
 from data.lookups import account_balances, read_frame
 from data.months import days_in_month, month_end, month_start
@@ -36,6 +37,7 @@ from data.projection import (
     window_start,
 )
 from data.schema import categories, transactions
+from data.users import user_currency
 
 if TYPE_CHECKING:  # the type only: items are made by data/schedules/
     from data.schedules.model import ScheduledItem
@@ -102,10 +104,22 @@ def month_end_projection(
     accounts["likely_minor"] = pd.Series(likely, index=accounts.index, dtype="int64")
     accounts["high_minor"] = pd.Series(high, index=accounts.index, dtype="int64")
     transfers = _transfer_categories(engine, user_id)
+    # The month's net is in the reporting currency (_flows converts it in SQL); the path adds up
+    # balances, so it follows the accounts in that currency, as do scheduled items in sums.
+    reporting = user_currency(engine, user_id)
+    home = accounts.loc[accounts["currency"] == reporting, "account_id"]
+    home_items = [item for item in items if item.account_id in set(home)]
     so_far = int(this_month["net_minor"].sum())
-    scheduled_net = sum(i.amount_minor for i in items if i.category_id not in transfers)
+    scheduled_net = sum(i.amount_minor for i in home_items if i.category_id not in transfers)
     net = flow_band(_monthly(history, "unscheduled_net_minor", keys)).plus(so_far + scheduled_net)
-    path = _path(today, int(accounts["balance_minor"].sum()), ahead, items, history, keys)
+    path = _path(
+        today,
+        int(accounts.loc[accounts["account_id"].isin(home), "balance_minor"].sum()),
+        ahead[ahead["account_id"].isin(home)],
+        home_items,
+        history[history["account_id"].isin(home)],
+        keys,
+    )
     return MonthEnd(today, months, accounts.reset_index(drop=True), net, so_far, path, tuple(items))
 
 
@@ -131,17 +145,19 @@ def _flows(engine: Engine, user_id: int, today: date, shown: tuple[int, ...]) ->
         or_(_t.date >= first, day > today.day),
     ]
     restrict_to_accounts(conditions, shown)
+    # Flows move an account's balance, in its own currency; the net is the reporting currency's.
+    net = in_reporting(engine, user_id, window_start(today), month_end(today))
     query = (
         select(
             bucket.label("month"),
             _t.account_id,
             day.label("day"),
             money_sum(LINE_AMOUNT, "flow_minor"),
-            money_sum(case((counted, LINE_AMOUNT), else_=0), "net_minor"),
+            money_sum(case((counted, net.amount), else_=0), "net_minor"),
             money_sum(case((unscheduled, LINE_AMOUNT), else_=0), "unscheduled_flow_minor"),
-            money_sum(case((unscheduled & counted, LINE_AMOUNT), else_=0), "unscheduled_net_minor"),
+            money_sum(case((unscheduled & counted, net.amount), else_=0), "unscheduled_net_minor"),
         )
-        .select_from(WITH_CATEGORY)
+        .select_from(net.join(WITH_CATEGORY))
         .where(*conditions)
         .group_by(bucket, _t.account_id, day)
     )

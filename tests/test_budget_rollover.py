@@ -21,6 +21,7 @@ from data.budget_status import budget_status
 from data.entries import Split, Transaction
 from data.lookups import data_version
 from data.months import add_months
+from data.rates import Rate, save_rate
 from data.validation import NotFound
 from tests.conftest import make_user
 
@@ -182,3 +183,24 @@ def test_carried_next_month_is_available_minus_spent(months):
         row = grid.iloc[index]
         assert grid["carried_minor"].iloc[index + 1] == row["available_minor"] - row["spent_minor"]
     assert (grid["available_minor"] == grid["limit_minor"] + grid["carried_minor"]).all()
+
+
+def test_spending_and_income_in_another_currency_count_converted(engine, user_id):
+    """A dollar account's lines count in the reporting currency (EUR) at the rate on or before
+    their day, never as euros: 1 EUR = 1.25 USD, so $12.50 is €10.00."""
+    dollars = setup_writes.create_account(engine, user_id, "Dollars", "checking", "USD")
+    food = setup_writes.create_category(engine, user_id, "Food", "expense")
+    salary = setup_writes.create_category(engine, user_id, "Salary", "income")
+    set_category_rollover(engine, user_id, food, True)
+    save_rate(engine, user_id, Rate("USD", JAN, 1_250_000))
+    for month in MONTHS[:2]:
+        writes.set_budget(engine, user_id, food, month, 100_00)
+        txn = Transaction(dollars, month.replace(day=10), -12_50, category_id=food)
+        writes.create_transaction(engine, user_id, txn)
+    writes.create_transaction(
+        engine, user_id, Transaction(dollars, JAN.replace(day=2), 250_00, category_id=salary)
+    )
+    history = rollover_history(engine, user_id, MONTHS[1])
+    assert history["spent_minor"].tolist() == [10_00, 10_00]
+    assert history["carried_minor"].tolist() == [0, 90_00]
+    assert available_to_budget(engine, user_id, JAN).income_minor == 200_00

@@ -340,3 +340,25 @@ def test_payments_a_schedule_was_made_from_are_left_out_too(home):
         conn.execute(update(schedules).values(amount_minor=-RENT, active=False))
     paused = unscheduled_after_day(home.engine, home.alice, MARCH, TODAY)
     assert paused.of(home.rent) == Band(RENT, RENT, RENT), "a paused schedule posts nothing"
+
+
+def test_the_months_net_and_path_never_add_dollars_to_euros(engine):
+    """Each account's end in its own currency; the month's net in the reporting currency
+    (converted: 1 EUR = 1.25 USD, $12.50 spent is €10.00); the path over euro accounts only."""
+    from data import setup_writes, writes
+    from data.entries import Transaction
+    from data.rates import Rate, save_rate
+
+    user_id = make_user(engine, "carol")
+    euros = setup_writes.create_account(engine, user_id, "Euros", "checking", "EUR", 500_00)
+    dollars = setup_writes.create_account(engine, user_id, "Dollars", "checking", "USD", 900_00)
+    food = setup_writes.create_category(engine, user_id, "Food", "expense")
+    save_rate(engine, user_id, Rate("USD", add_months(TODAY, -1), 1_250_000))
+    for account, amount in ((euros, -20_00), (dollars, -12_50)):
+        txn = Transaction(account, TODAY.replace(day=3), amount, category_id=food)
+        writes.create_transaction(engine, user_id, txn)
+    end = month_end_projection(engine, user_id, TODAY, [])
+    assert end.net_so_far_minor == -30_00
+    balances = dict(zip(end.accounts["account_id"], end.accounts["balance_minor"], strict=True))
+    assert balances == {euros: 480_00, dollars: 887_50}
+    assert int(end.path["likely_minor"].iloc[0]) == 480_00
