@@ -27,6 +27,8 @@ from data.months import month_start
 FILTER_INPUTS = {
     "filter_store": Input(ids.FILTERS_STORE, "data"),
     "cross_store": Input(ids.CROSS_FILTER_STORE, "data"),
+    # A write on the overview itself (an upcoming date posted or skipped) redraws what it moved.
+    "_refresh": Input(ids.REFRESH_STORE, "data"),
 }
 THEMED_FILTER_INPUTS = {**FILTER_INPUTS, "dark": Input(ids.THEME_SWITCH, "value")}
 # The category charts also follow the Categories / Groups toggle and the group drilled into.
@@ -356,7 +358,12 @@ def chart_view(user_id: int, view: Any, drill: Any) -> GroupView:
 
 def chart_callback(build: ChartBuilder, own_dimension: str | None) -> Callable[..., Any]:
     def update_chart(
-        filter_store: Any, cross_store: Any, dark: Any, view: Any = None, drill: Any = None
+        filter_store: Any,
+        cross_store: Any,
+        dark: Any,
+        view: Any = None,
+        drill: Any = None,
+        _refresh: Any = None,
     ) -> Any:
         user_id = current_user_id()
         filters = chart_filters(filter_store, cross_store, own_dimension, date.today())
@@ -374,7 +381,7 @@ def breadcrumb(user_id: int, view: Any, drill: Any) -> dict[str, Any]:
 
 def register(app: Dash) -> None:
     @app.callback(output=KPI_OUTPUTS, inputs=FILTER_INPUTS)
-    def _kpis(filter_store: Any, cross_store: Any) -> dict[str, str]:
+    def _kpis(filter_store: Any, cross_store: Any, _refresh: Any) -> dict[str, str]:
         return kpis(current_user_id(), parse_filters(filter_store, cross_store, date.today()))
 
     @app.callback(Output(ids.OVERVIEW_EMPTY, "children"), Input(ids.URL, "pathname"))
@@ -414,12 +421,12 @@ def register(app: Dash) -> None:
         return breadcrumb(current_user_id(), view, drill)
 
     @app.callback(output=Output(ids.GAUGES, "children"), inputs=THEMED_FILTER_INPUTS)
-    def _gauges(filter_store: Any, cross_store: Any, dark: Any) -> Any:
+    def _gauges(filter_store: Any, cross_store: Any, dark: Any, _refresh: Any) -> Any:
         filters = parse_filters(filter_store, cross_store, date.today())
         return gauges(current_user_id(), filters, theme_name(dark), date.today())
 
     @app.callback(output=Output(ids.OVERVIEW_TRANSACTIONS, "children"), inputs=FILTER_INPUTS)
-    def _recent(filter_store: Any, cross_store: Any) -> Any:
+    def _recent(filter_store: Any, cross_store: Any, _refresh: Any) -> Any:
         filters = parse_filters(filter_store, cross_store, date.today())
         return recent_transactions(current_user_id(), filters)
 

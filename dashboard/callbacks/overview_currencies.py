@@ -91,6 +91,6 @@ def currency_note(user_id: int, filters: Filters) -> Any:
 
 def register(app: Dash) -> None:
     @app.callback(output=Output(ids.OVERVIEW_CURRENCY_NOTE, "children"), inputs=FILTER_INPUTS)
-    def _note(filter_store: Any, cross_store: Any) -> Any:
+    def _note(filter_store: Any, cross_store: Any, _refresh: Any) -> Any:
         filters = parse_filters(filter_store, cross_store, date.today())
         return currency_note(current_user_id(), filters)

@@ -25,6 +25,7 @@ OUTPUTS = {
 INPUTS = {
     "filter_store": Input(ids.FILTERS_STORE, "data"),
     "dark": Input(ids.THEME_SWITCH, "value"),
+    "_refresh": Input(ids.REFRESH_STORE, "data"),
 }
 
 
@@ -104,7 +105,7 @@ def _basis(months: int, scheduled: int) -> html.Div:
 
 def register(app: Dash) -> None:
     @app.callback(output=OUTPUTS, inputs=INPUTS)
-    def _month_end(filter_store: Any, dark: Any) -> dict:
+    def _month_end(filter_store: Any, dark: Any, _refresh: Any) -> dict:
         today = date.today()
         filters = parse_filters(filter_store, {}, today)
         return month_end_card(current_user_id(), filters.account_ids, theme_name(dark), today)

@@ -1,17 +1,20 @@
 """Schedules in a real browser: create a weekly one on /schedules, see its first date on the
 overview's Upcoming card, post it there, see that date gone from the list and its transaction
-on /transactions (and in the database, once)."""
+on /transactions (and in the database, once); post and skip dates and see the budget gauge's
+spent and projection move."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from dash._utils import stringify_id
 from sqlalchemy import func, select
 
 from dashboard import ids
-from data.schedules.store import list_schedules
-from data.schema import transactions
+from data.schedules.model import Schedule
+from data.schedules.store import create_schedule, list_schedules
+from data.schema import accounts, budgets, transactions
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_entry_and_budgets import open_page
 from tests.e2e.test_import import wait_text
@@ -69,3 +72,59 @@ def test_create_a_schedule_see_it_upcoming_and_post_it(page, live_server):
         "text => [...document.querySelectorAll('.ag-row')].some(r => r.innerText.includes(text))",
         PAYEE,
     )
+
+
+GAUGE_JS = """id => {
+  const plot = document.querySelector(`[id='{"key":"${id}","type":"gauge"}'] .js-plotly-plot`);
+  if (!plot || !plot.data || !plot.data[0]) return null;
+  return [plot.data[0].value, plot.data[0].gauge.threshold.value];
+}"""
+GAUGE_CHANGED_JS = f"""args => {{
+  const now = ({GAUGE_JS})(args[0]);
+  return now && (now[0] !== args[1][0] || now[1] !== args[1][1]) ? now : null;
+}}"""
+
+
+def _budgeted_category(engine, user_id: int) -> tuple[int, int]:
+    """A category with a limit this month on the demo's overview, and a checking account."""
+    with engine.connect() as conn:
+        category = conn.execute(
+            select(budgets.c.category_id).where(
+                budgets.c.user_id == user_id, budgets.c.month == date.today().replace(day=1)
+            )
+        ).scalar()
+        account = conn.execute(
+            select(accounts.c.id).where(
+                accounts.c.user_id == user_id, accounts.c.name == "Everyday Checking"
+            )
+        ).scalar_one()
+    assert category is not None, "the demo household has no budget this month"
+    return int(category), int(account)
+
+
+def test_posting_and_skipping_upcoming_dates_move_the_budget_gauge(page, live_server):
+    """Two dates due today in a budgeted category: the gauge's projection counts both. Posting
+    one moves its amount into what is spent (the projection had foreseen it); skipping the
+    other takes it out of the projection."""
+    engine = live_server.app.server.extensions["ft_engine"]
+    user_id = demo_user(engine)
+    category, account = _budgeted_category(engine, user_id)
+    today = date.today()
+    made = {}
+    for name, amount in (("Piano lessons", -45_00), ("Choir fee", -20_00)):
+        schedule = Schedule(name, account, amount, "FREQ=MONTHLY", today, payee=name,
+                            category_id=category)  # fmt: skip
+        made[name] = create_schedule(engine, user_id, schedule)
+
+    open_page(page, "/")
+    spent, projected = wait_until(page, GAUGE_JS, category)
+    page.locator(post_button(made["Piano lessons"], today)).click()
+    after_post = wait_until(page, GAUGE_CHANGED_JS, [category, [spent, projected]])
+    assert after_post[0] == pytest.approx(spent + 45.0)
+    assert after_post[1] == pytest.approx(projected)
+
+    skip = {"type": ids.UPCOMING_SKIP, "schedule": made["Choir fee"], "due": today.isoformat()}
+    page.locator(f"[id='{stringify_id(skip)}']").click()
+    after_skip = wait_until(page, GAUGE_CHANGED_JS, [category, after_post])
+    assert after_skip[0] == pytest.approx(after_post[0])
+    assert after_skip[1] == pytest.approx(projected - 20.0)
