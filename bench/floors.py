@@ -21,11 +21,14 @@ from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
 
 from bench.cache import BenchCache
 from bench.measure import Deadline, ms
+from dashboard.callbacks.overview_upcoming import UPCOMING_DAYS
 from dashboard.forms import parse_filters
-from data import lookups, queries, users
-from data.budget_status import budget_status
+from dashboard.services import month_end_forecast, projected_budgets
+from data import conversion, lookups, queries, users
 from data.db import make_engine
+from data.goals.pace import goal_statuses
 from data.months import month_start
+from data.schedules.due import upcoming
 
 # Long enough for a full scan of a million rows; the bench's phases have their own deadlines.
 FLOOR_STATEMENT_TIMEOUT_MS = 120_000
@@ -47,11 +50,17 @@ def overview_reads(
     lookups.list_categories(engine, user_id, True)
     queries.balances_by_month(engine, user_id, filters)
     queries.top_payees(engine, user_id, filters, 10)
-    budget_status(engine, user_id, month_start(today), today, filters.account_ids)
+    projected_budgets(engine, user_id, month_start(today), today, filters.account_ids)
     lookups.transactions_page(engine, user_id, filters, lookups.GridRequest(limit=12))
+    conversion.rates_in_effect(engine, user_id, filters.date_from, filters.date_to)
+    conversion.unconverted(engine, user_id, filters)
     if load:
         lookups.list_accounts(engine, user_id)
         lookups.list_categories(engine, user_id)
+        # The cards that follow writes and the account filter, not the period.
+        month_end_forecast(engine, user_id, today, filters.account_ids)
+        goal_statuses(engine, user_id, today)
+        upcoming(engine, user_id, today, UPCOMING_DAYS)
 
 
 def captured_sql(engine: Engine, reads: Callable[[Engine], None]) -> list[tuple[str, Any]]:

@@ -37,7 +37,14 @@ OVERVIEW_OUTPUTS = {
     "top-payees": f"{ids.CHART_PAYEES}.figure",
     "budget-gauges": f"{ids.GAUGES}.children",
     "recent-transactions": RECENT,
+    "spending-by-tag": f"{ids.CHART_TAGS}.figure",
+    "currency-note": f"{ids.OVERVIEW_CURRENCY_NOTE}.children",
+    "month-end": f"{ids.MONTH_END_BODY}.children",
+    "goals": f"{ids.OVERVIEW_GOALS}.children",
+    "upcoming": f"{ids.UPCOMING_LIST}.children",
 }
+# Callbacks that do not take the filters store: the browser sends them on the page's load only.
+LOAD_ONLY = frozenset({"empty-banner", "goals", "upcoming"})
 FRAME_OUTPUTS = {
     "page": f"{ids.PAGE}.children",
     "filters": FILTERS,
@@ -109,13 +116,14 @@ class OverviewRequests:
             f"{ids.CROSS_FILTER_STORE}.data": {},
             f"{ids.THEME_SWITCH}.value": False,
             f"{ids.URL}.pathname": "/",
+            f"{ids.REFRESH_STORE}.data": 0,
         }
         changed = [] if with_banner else [FILTERS]
         return Wave(
             tuple(
                 Request(name, self._body(output, values, changed))
                 for name, output in OVERVIEW_OUTPUTS.items()
-                if with_banner or name != "empty-banner"
+                if with_banner or name not in LOAD_ONLY
             )
         )
 

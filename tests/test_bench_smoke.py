@@ -38,6 +38,11 @@ OVERVIEW_CALLBACKS = {
     "top-payees",
     "budget-gauges",
     "recent-transactions",
+    "spending-by-tag",
+    "currency-note",
+    "month-end",
+    "goals",
+    "upcoming",
 }
 
 
