@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,6 +28,7 @@ from dashboard.callbacks.budget_view import budget_page
 from dashboard.callbacks.common import (
     edited_row,
     next_refresh,
+    outcome_alert,
     outputs_with,
     row_messages,
     user_acted,
@@ -129,15 +129,7 @@ def copy_last_month(stored: Any, today: date) -> Outcome:
 
 
 def feedback(outcome: Outcome) -> Any:
-    if not outcome.message:
-        return None
-    return dbc.Alert(
-        outcome.message,
-        color="success" if outcome.saved else "warning",
-        dismissable=True,
-        duration=6000,
-        class_name="py-2",
-    )
+    return outcome_alert(outcome.message, outcome.saved)
 
 
 WRITE_ERRORS = (validation.ValidationError, validation.NotFound, SQLAlchemyError)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import dash_bootstrap_components as dbc
 from dash import ctx, no_update
 from dash.exceptions import PreventUpdate
 
@@ -50,3 +51,16 @@ def row_messages(
     targets = [row["id"][key] for row in rows]
     messages = [message if target == row_id else "" for target in targets]
     return messages, [bool(text) for text in messages]
+
+
+def outcome_alert(message: str, saved: bool) -> Any:
+    """A write's one-line answer: green when it was saved, amber otherwise; None without one."""
+    if not message:
+        return None
+    return dbc.Alert(
+        message,
+        color="success" if saved else "warning",
+        dismissable=True,
+        duration=6000,
+        class_name="py-2",
+    )

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids, services
-from dashboard.callbacks.common import next_refresh, outputs_with, user_acted
+from dashboard.callbacks.common import next_refresh, outcome_alert, outputs_with, user_acted
 from dashboard.callbacks.goals_form import EMPTY_FORM, form_errors, form_values, parse_goal_form
 from dashboard.callbacks.goals_view import archived_list, goals_list
 from dashboard.extensions import get_engine
@@ -146,15 +145,7 @@ def _refused(error: Exception) -> GoalOutcome:
 
 
 def feedback(outcome: GoalOutcome) -> Any:
-    if not outcome.message:
-        return None
-    return dbc.Alert(
-        outcome.message,
-        color="success" if outcome.saved else "warning",
-        dismissable=True,
-        duration=6000,
-        class_name="py-2",
-    )
+    return outcome_alert(outcome.message, outcome.saved)
 
 
 PAGE_OUTPUTS = {
