@@ -227,3 +227,61 @@ def test_a_database_at_0008_with_rows_upgrades_to_rules_and_back_with_nothing_lo
         )
     assert diff == []
     engine.dispose()
+
+
+def test_a_database_at_0010_with_rows_upgrades_to_schedules_goals_and_rates_and_back(empty_url):
+    """0011-0013 add schedules and their dates, goals, categories.rollover and exchange rates:
+    every row stays, existing categories do not roll over, a downgrade to 0010 drops the new
+    tables and the column and keeps the rows, and the upgrade again matches schema.py."""
+    engine = make_engine(empty_url)
+    _migrate(engine, "0010")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO users (username) VALUES ('keep')")
+        conn.exec_driver_sql(
+            "INSERT INTO accounts (user_id, name, type, currency)"
+            " VALUES (1, 'Bank', 'checking', 'EUR')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO categories (user_id, name, kind) VALUES (1, 'Rent', 'expense')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO budgets (user_id, category_id, month, limit_minor)"
+            " VALUES (1, 1, '2026-11-01', 90000)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO transactions (user_id, account_id, date, amount_minor, payee, category_id)"
+            " VALUES (1, 1, '2026-11-01', -90000, 'Rent', 1)"
+        )
+    before = _rows(engine)
+
+    upgrade_to_head(engine)
+
+    after = _rows(engine)
+    # categories gains rollover as its last column, FALSE for the existing rows.
+    assert [row[-1] for row in after["categories"]] in ([False], [0])
+    after["categories"] = [row[:-1] for row in after["categories"]]
+    assert after == before
+    new_tables = {"schedules", "schedule_occurrences", "goals", "exchange_rates"}
+    with engine.begin() as conn:
+        for table in new_tables:
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one() == 0
+        conn.exec_driver_sql(
+            "INSERT INTO schedules (user_id, name, account_id, amount_minor, rrule, starts_on)"
+            " VALUES (1, 'Rent', 1, -90000, 'FREQ=MONTHLY', '2026-12-01')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO exchange_rates (user_id, base_currency, currency, on_date, rate_micro)"
+            " VALUES (1, 'EUR', 'USD', '2026-11-02', 1082300)"
+        )
+
+    _migrate(engine, "0010", down=True)
+    assert not new_tables & set(inspect(engine).get_table_names())
+    assert "rollover" not in {c["name"] for c in inspect(engine).get_columns("categories")}
+    assert _rows(engine) == before
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
+    assert diff == []
+    engine.dispose()
