@@ -39,10 +39,12 @@ def is_entry_submit(request) -> bool:
     if request.method != "POST" or "/_dash-update-component" not in request.url:
         return False
     body = json.loads(request.post_data or "{}")
+    # A pattern-matching input (ALL) is a list of items: never the form's n_submit.
     submits = [
         item.get("value")
         for item in body.get("inputs") or []
-        if (item.get("id"), item.get("property")) == (ids.ENTRY_FORM, "n_submit")
+        if isinstance(item, dict)
+        and (item.get("id"), item.get("property")) == (ids.ENTRY_FORM, "n_submit")
     ]
     return any(submits)
 
