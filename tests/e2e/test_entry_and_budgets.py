@@ -48,7 +48,9 @@ def test_a_new_transaction_changes_the_kpi_and_the_category_chart(page, live_ser
 
     open_page(page, "/transactions")
     page.locator(f"#{ids.ENTRY_AMOUNT}").wait_for()
-    wait_until(page, "id => (document.getElementById(id)?.options.length ?? 0) > 1", ids.ENTRY_CATEGORY)
+    wait_until(
+        page, "id => (document.getElementById(id)?.options.length ?? 0) > 1", ids.ENTRY_CATEGORY
+    )
     page.select_option(f"#{ids.ENTRY_CATEGORY}", label=CATEGORY)
     page.fill(f"#{ids.ENTRY_PAYEE}", "Browser Test Shop")
     page.fill(f"#{ids.ENTRY_AMOUNT}", "-123.45")

@@ -40,7 +40,9 @@ def wait_for_message(page, element_id: str, text: str) -> str:
 def wait_for_entry_form(page) -> None:
     open_page(page, "/transactions")
     page.locator(f"#{ids.ENTRY_AMOUNT}").wait_for()
-    wait_until(page, "id => (document.getElementById(id)?.options.length ?? 0) > 0", ids.ENTRY_ACCOUNT)
+    wait_until(
+        page, "id => (document.getElementById(id)?.options.length ?? 0) > 0", ids.ENTRY_ACCOUNT
+    )
 
 
 def test_a_date_that_is_not_one_is_refused_in_the_entry_form(page, live_server):

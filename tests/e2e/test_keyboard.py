@@ -52,7 +52,9 @@ def focus(page) -> dict:
 def open_transactions(page) -> None:
     page.goto(page.base_url + "/transactions")
     wait_settled(page, f"#{ids.GRID} .ag-row [col-id='payee']")
-    wait_until(page, "id => (document.getElementById(id)?.options.length ?? 0) > 0", ids.ENTRY_ACCOUNT)
+    wait_until(
+        page, "id => (document.getElementById(id)?.options.length ?? 0) > 0", ids.ENTRY_ACCOUNT
+    )
 
 
 def stored_rows(live_server, payee: str) -> list:

@@ -36,7 +36,9 @@ def test_create_a_schedule_see_it_upcoming_and_post_it(page, live_server):
     user_id = demo_user(engine)
 
     open_page(page, "/schedules")
-    wait_until(page, "id => (document.getElementById(id)?.options.length ?? 0) > 1", F["account_id"])
+    wait_until(
+        page, "id => (document.getElementById(id)?.options.length ?? 0) > 1", F["account_id"]
+    )
     page.fill(f"#{F['name']}", "Piano lessons")
     page.locator(f"#{F['account_id']}").select_option(label="Everyday Checking")
     page.fill(f"#{F['payee']}", PAYEE)

@@ -31,7 +31,9 @@ def part(page, kind: str, index: int):
 def start_split(page, amount: str) -> None:
     open_page(page, "/transactions")
     page.locator(f"#{ids.ENTRY_AMOUNT}").wait_for()
-    wait_until(page, "id => (document.getElementById(id)?.options.length ?? 0) > 1", ids.ENTRY_CATEGORY)
+    wait_until(
+        page, "id => (document.getElementById(id)?.options.length ?? 0) > 1", ids.ENTRY_CATEGORY
+    )
     page.get_by_label("Split across categories").check()
     part(page, ids.SPLIT_AMOUNT, 1).wait_for()
     page.fill(f"#{ids.ENTRY_PAYEE}", "Split Browser Shop")
