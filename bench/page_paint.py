@@ -30,18 +30,11 @@ import requests
 from bench.measure import Deadline
 from dashboard import ids
 from dashboard.settings import PROJECT_ROOT
+
+# The browser tests' Chromium and login: the benchmark drives the page exactly as they do.
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, login
 from tests.stack.services import free_port, wait_for
 
-CHROMIUM = os.environ.get("FT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1440, "height": 900}
 SETTLED_MS = 1000
 ROUND_TIMEOUT_S = 60
@@ -119,11 +112,7 @@ def _logged_in_page(browser: Any, url: str, username: str, password: str) -> Any
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(WATCH_JS)
     page = context.new_page()
-    page.goto(url + "/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login-submit")
-    page.wait_for_url(url + "/", timeout=ROUND_TIMEOUT_S * 1000)
+    login(page, url, username, password)
     return page
 
 
