@@ -1,6 +1,6 @@
 """Stored XSS in a real browser: markup saved as a payee, memo, account, category, category
-group, receipt, rule or imported file's name is shown as text on every page, never parsed into
-elements, and no dialog opens.
+group, receipt, rule, schedule, goal or imported file's name is shown as text on every page,
+never parsed into elements, and no dialog opens.
 
 The page fixture fails a test on any console error, a Content-Security-Policy violation
 included: an injected <img src=x> would also show up as a failed load of /x.
@@ -17,11 +17,14 @@ from dashboard import ids
 from dashboard.security.passwords import DEMO_USERNAME
 from data import receipt_writes, setup_writes, users, writes
 from data.entries import Split, Transaction
+from data.goals.store import GoalInput, create_goal
 from data.imports.pipeline import commit_upload
 from data.imports.uploads import stage_upload
 from data.months import month_start
 from data.rules.model import Action, Condition, Rule
 from data.rules.store import create_rule
+from data.schedules.model import Schedule
+from data.schedules.store import create_schedule
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_category_groups import click_bar
 from tests.e2e.test_entry_and_budgets import open_page
@@ -230,4 +233,36 @@ def test_rule_and_import_names_are_shown_as_text(page, dialogs):
     open_page(page, "/transactions")
     wait_for_text(page, f"#{ids.GRID}", "Bakery", SCRIPT)
     assert page.locator("b[onmouseover]").count() == 0
+    assert_nothing_injected(page, dialogs)
+
+
+SCHEDULE_NAME = "<img src=x onerror=alert(10)> rent"
+GOAL_NAME = "<img src=x onerror=alert(11)> house"
+
+
+@pytest.fixture
+def stored_schedule_and_goal(live_server) -> None:
+    """A schedule due today and a goal, both named with markup (the schedule's payee too)."""
+    engine = live_server.app.server.extensions["ft_engine"]
+    user_id = users.user_id_by_username(engine, DEMO_USERNAME)
+    account = setup_writes.create_account(engine, user_id, "Markup", "savings", "EUR")
+    today = date.today()
+    schedule = Schedule(SCHEDULE_NAME, account, -1_00, "FREQ=MONTHLY", today, payee=SCRIPT)
+    create_schedule(engine, user_id, schedule)
+    create_goal(engine, user_id, GoalInput(GOAL_NAME, 500_00, None, "account", account), today)
+
+
+@pytest.mark.usefixtures("stored_schedule_and_goal")
+def test_schedule_and_goal_names_are_shown_as_text(page, dialogs):
+    open_page(page, "/schedules")
+    wait_for_text(page, f"#{ids.SCHEDULES_LIST}", SCHEDULE_NAME)
+    assert_nothing_injected(page, dialogs)
+
+    open_page(page, "/goals")
+    wait_for_text(page, f"#{ids.GOALS_LIST}", GOAL_NAME)
+    assert_nothing_injected(page, dialogs)
+
+    open_page(page, "/")
+    wait_for_text(page, f"#{ids.UPCOMING_LIST}", SCHEDULE_NAME)
+    wait_for_text(page, f"#{ids.OVERVIEW_GOALS}", GOAL_NAME)
     assert_nothing_injected(page, dialogs)
