@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import ids
+from tests import layout_ids
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -92,3 +93,22 @@ def test_the_rules_writes_are_triggered_by_their_own_controls_only(app):
             [f"{ids.RULES_UNDO}.n_clicks"],
         ]
     )
+
+
+def callback_string_ids(key: str, spec: dict) -> set[str]:
+    """The string ids a callback's inputs and state name, and its outputs' (from the map key:
+    `id.prop`, or `..id.prop...id.prop..`, each maybe with an `@hash` of allow_duplicate)."""
+    named = {d["id"] for d in spec["inputs"] + spec["state"] if not d["id"].startswith("{")}
+    outputs = [o.split("@")[0] for o in key.strip(".").split("...")]
+    return named | {o.rsplit(".", 1)[0] for o in outputs if not o.startswith("{")}
+
+
+def test_every_callback_names_ids_of_the_shell_and_of_one_page_only(app):
+    # A typo in an id, or a callback reaching across two pages, would only show in a browser's
+    # console; the e2e fixture tolerates Dash's navigation race only for ids that exist.
+    shell = layout_ids.shell_ids() | {ids.CLEAR_CHIPS}  # drawn by a callback, in the shell
+    pages = layout_ids.page_ids()
+    for key, spec in app.callback_map.items():
+        own = callback_string_ids(key, spec) - shell
+        holders = [name for name, page in pages.items() if own <= page]
+        assert not own or holders, f"{key}: ids on no single page: {sorted(own)}"

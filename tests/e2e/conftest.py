@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import threading
 import time
@@ -20,6 +21,7 @@ from werkzeug.serving import make_server
 from data.db import make_engine
 from data.migrate import upgrade_to_head
 from data.seed import load_demo
+from tests import layout_ids
 from tests.conftest import IN_CI, build_app
 
 CHROMIUM = os.environ.get("FT_CHROMIUM", "/usr/bin/chromium")
@@ -35,6 +37,13 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT_MS = 20_000
 CLOSE_TIMEOUT_S = 30
+# Dash's renderer can fill a callback queued on the page being left against the next page's
+# layout, log this and drop the callback (plotly/dash#2300, seen once in a CI run). It names an
+# id that exists on another page; an id that exists nowhere is a real fault and still fails.
+NAVIGATION_RACE = re.compile(
+    r"A nonexistent object was used in an `(?:Input|State)` of a Dash callback\. "
+    r"The id of this object is `([^`]+)`"
+)
 
 
 def pytest_collection_modifyitems(items):
@@ -135,7 +144,13 @@ def page(browser, live_server) -> Iterator:
     page.console_errors = errors
     yield page
     context.close()
-    assert errors == [], f"console errors: {errors}"
+    assert real_errors(errors) == [], f"console errors: {errors}"
+
+
+def real_errors(errors: list[str]) -> list[str]:
+    """The console errors less Dash's navigation race (NAVIGATION_RACE) on an id of the app."""
+    known = layout_ids.all_ids()
+    return [e for e in errors if not ((m := NAVIGATION_RACE.search(e)) and m.group(1) in known)]
 
 
 def wait_until(page, function_js: str, arg=None, timeout_s: float = TIMEOUT_MS / 1000):
