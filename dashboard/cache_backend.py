@@ -21,6 +21,13 @@ logger = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5.0
 
+# Deletes a lock only while it still holds the caller's token: a holder whose lock expired and
+# was taken by another process never removes the new holder's lock.
+_RELEASE_IF_OURS = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
 
 class ResilientRedisCache(RedisCache):
     """RedisCache whose reads and writes degrade to misses while Redis is unreachable."""
@@ -79,6 +86,44 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self) -> bool:
         return self._guard("clear", False, super().clear)
+
+    # --- The lock of dashboard/single_flight.py, under this cache's key prefix ---
+
+    def try_lock(self, name: str, token: str, ttl_ms: int) -> bool:
+        """SET NX PX: True when the caller now holds `name`. True too while Redis is down: the
+        caller then computes at once, as every request does during an outage."""
+        return self._guard(
+            "lock",
+            True,
+            lambda: bool(
+                self._write_client.set(self._get_prefix() + name, token, nx=True, px=ttl_ms)
+            ),
+        )
+
+    def unlock(self, name: str, token: str) -> None:
+        """Compare-and-delete: the lock goes only if `token` still holds it."""
+        self._guard(
+            "unlock",
+            0,
+            self._write_client.eval,
+            _RELEASE_IF_OURS,
+            1,
+            self._get_prefix() + name,
+            token,
+        )
+
+    def value_and_lock(self, key: str, name: str) -> tuple[Any, bool]:
+        """The value at `key` and whether lock `name` is held, in one round trip. (None, False)
+        while Redis is down: the caller stops waiting and computes."""
+
+        def both() -> tuple[Any, bool]:
+            pipe = self._read_client.pipeline(transaction=False)
+            pipe.get(self._get_prefix() + key)
+            pipe.exists(self._get_prefix() + name)
+            raw, held = pipe.execute()
+            return self.serializer.loads(raw), bool(held)
+
+        return self._guard("poll", (None, False), both)
 
     def ping(self) -> bool:
         """For /health: a real round trip, whatever the back-off says."""

@@ -23,6 +23,7 @@ from flask import g, has_app_context
 from sqlalchemy import Connection, Engine, event
 
 from dashboard.extensions import cache, get_engine
+from dashboard.single_flight import compute_once
 from data import conversion, lookups, queries, rates, tags, users
 
 # The read model below takes this name: the query is imported under another.
@@ -62,19 +63,25 @@ def _forget_data_versions(_connection: Connection) -> None:
         g.pop("ft_data_versions", None)
 
 
+def read_model_key(name: str, user_id: int, version: int, args: tuple[Any, ...]) -> str:
+    """The cache key of one read: whoever computes it computes exactly what was asked."""
+    # repr() of our arguments (ints, dates, strings, tuples, frozen dataclasses) is stable.
+    digest = hashlib.sha1(repr(args).encode(), usedforsecurity=False).hexdigest()
+    return f"rm:{name}:{user_id}:{version}:{digest}"
+
+
 def _read_model(query: Callable[..., T]) -> Callable[..., T]:
     """Wrap `query(engine, user_id, *args)` as `read(user_id, *args)`, cached by version."""
     name = query.__name__
 
     @functools.wraps(query)
     def read(user_id: int, *args: Any) -> T:
-        # repr() of our arguments (ints, dates, strings, tuples, frozen dataclasses) is stable.
-        digest = hashlib.sha1(repr(args).encode(), usedforsecurity=False).hexdigest()
-        key = f"rm:{name}:{user_id}:{data_version(user_id)}:{digest}"
+        key = read_model_key(name, user_id, data_version(user_id), args)
         value = cache.get(key)
         if value is None:
-            value = query(get_engine(), user_id, *args)
-            cache.set(key, value)
+            # Concurrent misses of this key (a page's parallel callbacks after a write, other
+            # workers) wait for the first one instead of running the same SQL.
+            value = compute_once(key, lambda: query(get_engine(), user_id, *args))
         return value
 
     read.uncached = query  # type: ignore[attr-defined]
