@@ -48,13 +48,21 @@ graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)
 # timeout of the proxies in front (ingress-nginx upstream keepalive and cloud load balancers: 60 s),
 # so the proxy always closes first and never reuses a connection gunicorn has just closed (a 502).
 keepalive = _env_int("GUNICORN_KEEPALIVE", 75, minimum=1)
-preload_app = _env_bool("GUNICORN_PRELOAD", False)
+# The app is imported and built once, in the master; a worker is a fork of it. A worker that
+# starts (at boot, after a crash or a timeout kill, or recycled by max_requests) then serves at
+# once instead of importing Dash, pandas and plotly again (seconds of CPU, during which the
+# other workers carry its load), and the workers share the imported code's memory. Safe because
+# create_app opens no connection (engines and Redis clients connect on first use, in the
+# worker) and post_fork below drops any pool the master might hold:
+# tests/stack/test_stack_preload.py checks that no socket is shared across a recycled worker.
+# The price: `kill -HUP` reloads the configuration but not the code (restart the container).
+preload_app = _env_bool("GUNICORN_PRELOAD", True)
 # Worker recycling is off (0) by default, because it costs requests and buys nothing here:
 # - Memory does not grow: worker RSS stayed flat at 160 MB over a 4-minute soak at 100k rows
 #   (issue 15), since no request loads the transactions table into pandas.
-# - A recycled worker re-imports Dash, pandas and plotly before it serves again (seconds of CPU
-#   on a small host). Both workers reach the limit at nearly the same time, since requests are
-#   spread evenly: with GUNICORN_MAX_REQUESTS=20 under 6 writers, requests waited up to 19 s.
+# - Without preload a recycled worker re-imports Dash, pandas and plotly before it serves again
+#   (seconds of CPU on a small host): with max_requests 2000, c=8 throughput fell from 250 to
+#   154 requests/s over 4 minutes (issue 15). With preload (the default) it is a fork.
 # - A stopping worker closes its idle keep-alive connections (after a 2 s grace in gunicorn 27).
 #   A client that sends its next request on one as it closes gets no answer: the request is
 #   dropped, or, rarely, stored with its answer lost (seen with http.client clients). The

@@ -15,7 +15,7 @@ connect, before sending anything, which any client may safely retry. (Recycling 
 max_requests is gunicorn's own behaviour, unchanged: the other workers keep the socket open.)
 
 Top-level, not under dashboard/: gunicorn's master imports it, and importing the dashboard
-package would load the whole app into the master (GUNICORN_PRELOAD is off).
+package would load the whole app into the master even with GUNICORN_PRELOAD=false.
 """
 
 from __future__ import annotations

@@ -41,7 +41,8 @@ def test_gunicorn_defaults(load_gunicorn_conf):
     conf = load_gunicorn_conf()
     assert conf["bind"] == "0.0.0.0:8000"
     assert (conf["workers"], conf["threads"], conf["timeout"]) == (2, 4, 30)
-    assert conf["preload_app"] is False
+    # The app built once in the master, a worker a fork of it (tests/stack/test_stack_preload.py).
+    assert conf["preload_app"] is True
     assert conf["worker_tmp_dir"] == "/dev/shm"
     assert conf["accesslog"] == "-" and conf["errorlog"] == "-"
     assert conf["graceful_timeout"] >= 1
@@ -65,13 +66,13 @@ def test_gunicorn_reads_the_environment(load_gunicorn_conf):
         WEB_CONCURRENCY="3",
         GUNICORN_THREADS="8",
         GUNICORN_TIMEOUT="60",
-        GUNICORN_PRELOAD="true",
+        GUNICORN_PRELOAD="false",
         STATEMENT_TIMEOUT_MS="50000",
         GUNICORN_MAX_REQUESTS="5000",
     )
     assert conf["bind"] == "0.0.0.0:9000"
     assert (conf["workers"], conf["threads"], conf["timeout"]) == (3, 8, 60)
-    assert conf["preload_app"] is True
+    assert conf["preload_app"] is False
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (5000, 2500)
 
 
