@@ -49,6 +49,21 @@ class Samples:
         }
 
 
+WINDOW_S = 15.0
+
+
+def window_rates(offsets: list[float], window_s: float = WINDOW_S) -> list[float]:
+    """Requests/s in each whole window of `window_s` seconds, from the answers' arrival offsets
+    (seconds after the start); a last, partial window is left out."""
+    whole = int(max(offsets, default=0.0) // window_s)
+    counts = [0] * whole
+    for offset in offsets:
+        index = int(offset // window_s)
+        if index < whole:
+            counts[index] += 1
+    return [round(count / window_s, 1) for count in counts]
+
+
 class AppDriver:
     def __init__(
         self,
@@ -156,6 +171,8 @@ class AppDriver:
         """Warm overview requests from `concurrency` keep-alive clients for `seconds`."""
         bodies = [request.body for request in self.requests.overview_requests()]
         latencies: list[list[float]] = [[] for _ in range(concurrency)]
+        # When each answer arrived (perf_counter), for the rate in each window of the run.
+        arrivals: list[list[float]] = [[] for _ in range(concurrency)]
         errors = [0] * concurrency
         stop = threading.Event()
 
@@ -167,6 +184,7 @@ class AppDriver:
                     try:
                         answer = connection.post("/_dash-update-component", bodies[k % len(bodies)])
                         latencies[index].append(answer.seconds)
+                        arrivals[index].append(time.perf_counter())
                         errors[index] += answer.status != 200
                     except OSError:
                         errors[index] += 1
@@ -186,11 +204,21 @@ class AppDriver:
             thread.join(timeout=60)
         elapsed = time.perf_counter() - started
         every = [s for per_client in latencies for s in per_client]
+        windows = window_rates([t - started for per_client in arrivals for t in per_client])
+        per_view = sum(len(wave.requests) for wave in self.requests.load)
         return {
             "concurrency": concurrency,
             "seconds": round(elapsed, 2),
             "requests": len(every),
             "requests_per_s": round(len(every) / elapsed, 1),
+            # What a person gets: opening the overview sends `per_view` requests (both waves).
+            "requests_per_overview_view": per_view,
+            "overview_views_per_s": round(len(every) / elapsed / per_view, 1),
+            # Held over time: the rate of each whole window, the first one being "at 15 s".
+            "window_s": WINDOW_S,
+            "requests_per_s_by_window": windows,
+            "requests_per_s_first_window": windows[0] if windows else None,
+            "requests_per_s_last_window": windows[-1] if windows else None,
             "errors": sum(errors),
             "p50_ms": ms(every, 50),
             "p95_ms": ms(every, 95),

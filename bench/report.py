@@ -12,6 +12,8 @@ import redis
 from sqlalchemy import create_engine, text
 
 Result = dict[str, Any]
+# Issue 15: twice the page views/s of its start (about 250 warm requests/s ÷ 14 per view).
+VIEWS_PER_S_TARGET = 36
 
 
 def machine(pg_admin_url: str, redis_url: str) -> dict[str, Any]:
@@ -153,6 +155,18 @@ ROWS = (
     ("browser, first visit: bytes over the wire", "one", "paint.first_visit.bytes"),
     ("throughput c=8, warm requests/s (errors)", "rps", "throughput.8"),
     ("throughput c=32, warm requests/s (errors)", "rps", "throughput.32"),
+    (
+        "throughput c=8 / c=32, overview page views/s",
+        "pair",
+        "throughput.8.overview_views_per_s",
+        "throughput.32.overview_views_per_s",
+    ),
+    (
+        "throughput c=8, requests/s in the first / last 15 s",
+        "pair",
+        "throughput.8.requests_per_s_first_window",
+        "throughput.8.requests_per_s_last_window",
+    ),
     ("web worker peak RSS, MB", "one", "worker_peak_rss_mb"),
     (
         "import: CSV of 50k lines (smoke: 500) read + planned + committed, s",
@@ -247,4 +261,20 @@ def targets(results: list[Result]) -> list[str]:
         rps = None if not run else run["requests_per_s"]
         ok = None if not run else run["requests_per_s"] >= 300 and run["errors"] == 0
         check(f"≥ 300 warm requests/s at c=8, zero errors, at {size_label(r['n'])}", rps, ok)
+        views = None if not run else run.get("overview_views_per_s")
+        check(
+            f"≥ {VIEWS_PER_S_TARGET} overview page views/s at c=8 (2x issue 15's "
+            f"250 requests/s ÷ 14), at {size_label(r['n'])}",
+            views,
+            compare(views, lambda v: v >= VIEWS_PER_S_TARGET),
+        )
+        first = _get(r, "throughput.8.requests_per_s_first_window")
+        last = _get(r, "throughput.8.requests_per_s_last_window")
+        held = ratio(last, first)
+        # Only meaningful over a long run (--throughput-seconds 240): with one window, 1.0.
+        check(
+            f"c=8 throughput held: last 15 s ÷ first 15 s ≥ 0.9, at {size_label(r['n'])}",
+            held,
+            compare(held, lambda v: v >= 0.9),
+        )
     return lines

@@ -17,6 +17,7 @@ import redis
 from sqlalchemy import create_engine, text
 
 from bench.__main__ import DEFAULT_PG_ADMIN_URL, DEFAULT_REDIS_URL
+from bench.driver import window_rates
 from dashboard.settings import PROJECT_ROOT
 from tests.conftest import service_unavailable
 
@@ -126,7 +127,19 @@ def test_grid_search_write_and_throughput_figures_are_sane(smoke_report):
         assert run["errors"] == 0, f"{run['errors']} errors at concurrency {concurrency}"
         assert run["requests"] > 0
         _positive(run["requests_per_s"], f"requests/s at {concurrency}")
+        # A page view is the overview's load: every callback above, once.
+        assert run["requests_per_overview_view"] == len(OVERVIEW_CALLBACKS)
+        views = run["requests_per_s"] / len(OVERVIEW_CALLBACKS)
+        assert run["overview_views_per_s"] == pytest.approx(views, abs=0.1)
     _positive(result["worker_peak_rss_mb"], "worker RSS")
+
+
+def test_throughput_is_rated_per_whole_window():
+    # Answers at these seconds after the start: 15 s windows, the partial third one left out.
+    offsets = [0.5] * 30 + [14.9] * 15 + [15.0] * 30 + [29.0] * 15 + [31.0] * 99
+    assert window_rates(offsets) == [3.0, 3.0]
+    assert window_rates([1.0, 2.0]) == []
+    assert window_rates([]) == []
 
 
 def test_the_floors_are_measured_on_the_same_data(smoke_report):
