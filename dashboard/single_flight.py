@@ -89,8 +89,9 @@ class _KeyLocks:
         with self._guard:
             lock, users = self._locks.setdefault(key, (threading.Lock(), [0]))
             users[0] += 1
-        taken = lock.acquire(timeout=timeout)
+        taken = False
         try:
+            taken = lock.acquire(timeout=timeout)
             yield taken
         finally:
             if taken:
