@@ -102,7 +102,10 @@ def _outcome(conn: http.client.HTTPConnection, agent: str, keep_alive: bool = Fa
     try:
         if not reused:
             conn.connect()
-    except ConnectionRefusedError:
+    except (ConnectionRefusedError, ConnectionResetError):
+        # Both at connect, before anything was sent: a handshake still in the kernel's SYN
+        # queue when the last listener closes is reset rather than refused (seen once with the
+        # preloaded master); either way the client may safely retry.
         return "refused"
     try:
         conn.request("GET", "/health/live", headers=headers)
