@@ -30,7 +30,7 @@ SOURCE = ImportSource("large.csv", "0" * 64, "csv")
 LINES = 5_000
 FIRST_DAY = date(2026, 1, 1)
 MERCHANTS = ("MARKET HALL 0042 BERLIN", "Bakery Gross", "CITY TRANSIT", "Power Utility",
-             "COFFEE BAR", "Book Shop")  # fmt: skip
+             "COFFEE BAR", "Book Shop", "Back\\slash\\N Bar")  # fmt: skip
 # The first lines were imported before; a hand entry for every 50th of the others.
 IMPORTED_BEFORE, HAND_EVERY = 400, 50
 

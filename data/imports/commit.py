@@ -7,11 +7,12 @@ line stored by another import in between is a duplicate then, never a second row
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from data.entries import Transaction
 from data.imports.matching import ImportPlan, PlannedLine, plan_import
@@ -233,11 +234,14 @@ def _insert_rows(
 ) -> list[int]:
     """The rows inserted, their ids in the order of `chosen`.
 
-    PostgreSQL: multi-row INSERT ... RETURNING, sorted by SQLAlchemy (insertmanyvalues).
-    SQLite: SQLAlchemy cannot sort RETURNING there and runs one statement per row (11 s for
-    50,000 on a busy machine), so the rows go in by the driver's executemany and their ids are
-    read back by batch: this transaction holds SQLite's write lock, and a new rowid is the
-    largest so far plus one, so the batch's ids in ascending order are the insert's order."""
+    PostgreSQL: by COPY (_copy_rows). Another dialect: multi-row INSERT ... RETURNING, sorted
+    by SQLAlchemy (insertmanyvalues). SQLite: SQLAlchemy cannot sort RETURNING there and runs
+    one statement per row (11 s for 50,000 on a busy machine), so the rows go in by the
+    driver's executemany and their ids are read back by batch: this transaction holds
+    SQLite's write lock, and a new rowid is the largest so far plus one, so the batch's ids in
+    ascending order are the insert's order."""
+    if conn.dialect.name == "postgresql":
+        return _copy_rows(conn, user_id, batch_id, chosen)
     sqlite = conn.dialect.name == "sqlite"
     returning = insert(txns).returning(txns.c.id, sort_by_parameter_order=True)
     row_ids: list[int] = []
@@ -253,6 +257,57 @@ def _insert_rows(
     if len(row_ids) != len(chosen):
         raise RuntimeError("The import's rows could not be read back in order.")
     return row_ids
+
+
+# The columns an import writes, in COPY's order (the others take their defaults).
+_COPIED = ("id", "user_id", "account_id", "date", "amount_minor", "payee", "memo", "category_id",
+           "import_fingerprint", "bank_ref", "import_batch_id")  # fmt: skip
+# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_rows(
+    conn: Connection, user_id: int, batch_id: int, chosen: list[Transaction]
+) -> list[int]:
+    """PostgreSQL: the ids drawn from the table's sequence in one query (ascending, as the
+    lines go), then the rows by COPY in chunks, in this transaction: a third of the time of
+    multi-row INSERTs for 50,000 lines. COPY fires the table's INSERT triggers as INSERT does
+    (a statement-level one once per chunk)."""
+    drawn = select(func.nextval(func.pg_get_serial_sequence("transactions", "id"))).select_from(
+        func.generate_series(1, len(chosen))
+    )
+    row_ids = sorted(conn.execute(drawn).scalars())
+    copy = f"COPY transactions ({', '.join(_COPIED)}) FROM STDIN"
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for start in range(0, len(chosen), INSERT_CHUNK):
+            ids = row_ids[start : start + INSERT_CHUNK]
+            lines = chosen[start : start + INSERT_CHUNK]
+            text = "".join(
+                _copy_line(row_id, txn, user_id, batch_id)
+                for row_id, txn in zip(ids, lines, strict=True)
+            )
+            cursor.copy_expert(copy, io.StringIO(text))
+    except conn.dialect.loaded_dbapi.Error as error:
+        # As SQLAlchemy raises it for an INSERT: commit_import looks for the fingerprint's
+        # IntegrityError to run again with every fingerprint looked up.
+        raise DBAPIError.instance(copy, None, error, conn.dialect.loaded_dbapi.Error) from error
+    finally:
+        cursor.close()
+    return row_ids
+
+
+def _copy_line(row_id: int, txn: Transaction, user_id: int, batch_id: int) -> str:
+    values = (row_id, user_id, txn.account_id, txn.date.isoformat(), txn.amount_minor,
+              txn.payee, txn.memo, txn.category_id, txn.import_fingerprint, txn.bank_ref,
+              batch_id)  # fmt: skip
+    return "\t".join(_copy_value(value) for value in values) + "\n"
+
+
+def _copy_value(value: object) -> str:
+    if value is None:
+        return "\\N"
+    return str(value).translate(_COPY_ESCAPES) if isinstance(value, str) else str(value)
 
 
 def _link_tags(conn: Connection, user_id: int, tagged: list[tuple[int, tuple[str, ...]]]) -> None:
