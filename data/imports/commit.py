@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -287,7 +288,7 @@ def _copy_rows(
                 _copy_line(row_id, txn, user_id, batch_id)
                 for row_id, txn in zip(ids, lines, strict=True)
             )
-            cursor.copy_expert(copy, io.StringIO(text))
+            _copy_chunk(cursor, copy, text)
     except conn.dialect.loaded_dbapi.Error as error:
         # As SQLAlchemy raises it for an INSERT: commit_import looks for the fingerprint's
         # IntegrityError to run again with every fingerprint looked up.
@@ -295,6 +296,11 @@ def _copy_rows(
     finally:
         cursor.close()
     return row_ids
+
+
+def _copy_chunk(cursor: Any, copy: str, text: str) -> None:
+    """One COPY (apart so that tests/commit_kill_target.py can stop right after the first)."""
+    cursor.copy_expert(copy, io.StringIO(text))
 
 
 def _copy_line(row_id: int, txn: Transaction, user_id: int, batch_id: int) -> str:
