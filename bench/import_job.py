@@ -215,7 +215,9 @@ def run(database_url: str, rows: int, rule_count: int, history: int) -> dict[str
     figures["peak_rss_commit_mb"] = _rss_mb()
     assert result.counts["imported_count"] == counts["new"], (result.counts, counts)
     figures["imported"] = result.counts["imported_count"]
-    del statement
+    # The commit job ends here: what it held is not the next job's.
+    batch_id = result.batch_id
+    del statement, result
     started = time.perf_counter()
     again = commit_import(engine, user_id, account_id, read_file(content).statement, source)
     figures["reimport_s"] = round(time.perf_counter() - started, 2)
@@ -225,7 +227,7 @@ def run(database_url: str, rows: int, rule_count: int, history: int) -> dict[str
     figures["total_s"] = round(figures["preview_total_s"] + figures["end_to_end_s"], 2)
     figures["peak_rss_mb"] = _rss_mb()
     started = time.perf_counter()
-    undo_batch(engine, user_id, result.batch_id)
+    undo_batch(engine, user_id, batch_id)
     figures["undo_s"] = round(time.perf_counter() - started, 2)
     engine.dispose()
     return figures
