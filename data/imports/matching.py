@@ -13,7 +13,6 @@ MATCH_DAYS, similar payee by rapidfuzz) is a probable match: the person decides.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import unicodedata
@@ -44,9 +43,6 @@ MATCH_DAYS = 4
 # rapidfuzz token_set_ratio (0-100) from which two payees count as similar.
 MATCH_SIMILARITY = 60
 _CHUNK = 500
-# clean_payee is a pure function of the bank's text, and a statement repeats its payees: each
-# distinct text is cleaned once (a third of planning 50,000 lines otherwise).
-_clean_payee = functools.lru_cache(maxsize=65_536)(clean_payee)
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -134,8 +130,11 @@ def _plan(
     with stage("lines"):
         names = _category_names(conn, user_id)
         seen: Counter[tuple[object, ...]] = Counter()
+        # A statement repeats its payees: each distinct bank text is cleaned once (clean_payee
+        # was a third of planning 50,000 lines), and the cache ends with the plan.
+        cleaned: dict[str, str] = {}
         account_key = (account.id, currency)
-        planned = [_read_line(line, account_key, names, seen) for line in statement.lines]
+        planned = [_read_line(line, account_key, names, seen, cleaned) for line in statement.lines]
     with stage("duplicates"):
         planned = _mark_duplicates(conn, user_id, account.id, planned, exhaustive)
     if rules is not None:
@@ -191,9 +190,10 @@ def _read_line(
     account: tuple[int, str],
     names: dict[str, int],
     seen: Counter[tuple[object, ...]],
+    cleaned: dict[str, str],
 ) -> PlannedLine:
     """The line as a Transaction to store (with its fingerprint: `seen` counts the identical
-    lines before it), or why it cannot be one."""
+    lines before it), or why it cannot be one. `cleaned`: bank payees already cleaned."""
     account_id, currency = account
     if line.skipped:
         return PlannedLine(line, "skipped", note=line.skipped)
@@ -218,18 +218,20 @@ def _read_line(
     category = None if splits else _category_id(line.category, names)
     # The bank's own text makes the fingerprint: it never changes with the clean-up below.
     fingerprint = _fingerprint(account_id, day, amount, normalised_text(payee, memo), seen)
-    payee, memo = _readable(payee, memo)
+    payee, memo = _readable(payee, memo, cleaned)
     txn = Transaction(
         account_id, day, amount, payee, memo, category, fingerprint, _ref(line), splits=splits
     )
     return PlannedLine(line, "new", txn, note)
 
 
-def _readable(payee: str, memo: str) -> tuple[str, str]:
+def _readable(payee: str, memo: str, cleaned: dict[str, str]) -> tuple[str, str]:
     """The payee as a person reads it (data/payees.clean_payee: "WHOLEFDS MKT #10234 SEATTLE
     WA" -> "Wholefds Mkt"); the bank's text, when it differs, stays at the end of the memo,
     so nothing of the line is lost and a search still finds it."""
-    clean = _clean_payee(payee) if payee else payee
+    clean = cleaned.get(payee) if payee else payee
+    if clean is None:
+        clean = cleaned[payee] = clean_payee(payee)
     if clean == payee or payee in memo:
         return clean or payee, memo
     kept = f"{memo}\n{payee}" if memo else payee
