@@ -168,13 +168,15 @@ ROWS = (
         "throughput.8.requests_per_s_last_window",
     ),
     ("web worker peak RSS, MB", "one", "worker_peak_rss_mb"),
+    ("import 50k CSV end to end, s (smoke: 500 lines)", "one", "import.end_to_end_s"),
+    ("import: same, CPU of the importing process, s", "one", "import.end_to_end_cpu_s"),
     (
-        "import: CSV of 50k lines (smoke: 500) read + planned + committed, s",
+        "import: its preview (read, plan, suggestions), s",
         "one",
-        "import.total_s",
+        "import.preview_total_s",
     ),
     ("import: same file again (all duplicates), s", "one", "import.reimport_s"),
-    ("import: peak RSS of the importing process, MB", "one", "import.peak_rss_mb"),
+    ("peak RSS, MB (the importing process)", "one", "import.peak_rss_mb"),
     ("naive: pandas.read_sql all rows + groupby, ms", "one", "floors.naive.read_and_group_ms"),
     ("ratio naive / cold overview", "one", "ratios.naive_pandas_vs_cold_overview"),
     ("peer Fava: start + load + first income statement, s", "peer", "peer.load_and_first_page_s"),
@@ -254,6 +256,15 @@ def targets(results: list[Result]) -> list[str]:
             warm_ratio,
             compare(warm_ratio, lambda v: v >= 20),
         )
+    for r in results:
+        if _get(r, "import.rows") != 50_000:
+            continue
+        seconds, peak = _get(r, "import.end_to_end_s"), _get(r, "import.peak_rss_mb")
+        label = size_label(r["n"])
+        check(f"import 50k CSV end to end ≤ 5 s (next to {label})", seconds,
+              compare(seconds, lambda v: v <= 5))  # fmt: skip
+        check(f"import peak RSS ≤ 300 MB (next to {label})", peak,
+              compare(peak, lambda v: v <= 300))  # fmt: skip
     rss = at(1_000_000, "worker_peak_rss_mb")
     check("web worker RSS < 250 MB at 1M", rss, compare(rss, lambda v: v < 250))
     for r in results:

@@ -46,10 +46,11 @@ class Plan:
     concurrencies: tuple[int, ...]
     phase_s: float
     peer_s: float
-    # Lines of the CSV the import phase commits next to the ledger (bench/import_job.py), and
-    # the rules its user has.
+    # Lines of the CSV the import phase commits next to the ledger (bench/import_job.py), the
+    # rules its user has, and the older rows of the account it goes into.
     import_rows: int
     import_rules: int
+    import_history: int
     # First visits of the overview in headless Chromium (each followed by 3 warm reloads).
     paint_rounds: int
 
@@ -66,7 +67,8 @@ FULL = Plan(
     phase_s=150,
     peer_s=600,
     import_rows=50_000,
-    import_rules=500,
+    import_rules=12,
+    import_history=20_000,
     paint_rounds=3,
 )
 SMOKE = Plan(
@@ -82,6 +84,7 @@ SMOKE = Plan(
     peer_s=120,
     import_rows=500,
     import_rules=20,
+    import_history=500,
     paint_rounds=1,
 )
 
@@ -143,7 +146,9 @@ def run_size(count: int, options: Options, log: Callable[[str], None]) -> dict[s
         result["import"] = _timed(
             result,
             "import",
-            lambda: measure_import(database.url, plan.import_rows, plan.import_rules, plan.phase_s),
+            lambda: measure_import(
+                database.url, plan.import_rows, plan.import_rules, plan.phase_s, plan.import_history
+            ),
         )
         # Idle keep-alive connections would hold up gunicorn's graceful stop.
         browser.close()

@@ -1,9 +1,10 @@
 """The process the kill test ends: `python -m tests.commit_kill_target URL USER ACCOUNT LINES
 MARKER` runs data.imports.commit.commit_import on a synthetic statement of LINES lines.
 
-After the first INSERT into transactions has run (rows written, transaction open), it writes
-MARKER (its PostgreSQL backend's pid, or 0 on SQLite) and waits there, so the test's SIGKILL
-lands inside the transaction every time rather than by luck of timing.
+After the first INSERT (SQLite) or COPY (PostgreSQL) into transactions has run (rows written,
+transaction open), it writes MARKER (its PostgreSQL backend's pid, or 0 on SQLite) and waits
+there, so the test's SIGKILL lands inside the transaction every time rather than by luck of
+timing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy import event
 
 from data.db import make_engine
+from data.imports import commit
 from data.imports.commit import ImportSource, commit_import
 from data.imports.statement import Statement, StatementLine
 
@@ -47,14 +49,26 @@ def big_statement(lines: int) -> Statement:
 
 
 def _stop_after_first_insert(engine: Any, marker: Path) -> None:
-    @event.listens_for(engine, "after_cursor_execute")
-    def hold(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith("INSERT INTO TRANSACTIONS"):
-            return
+    def hold(cursor: Any) -> None:
         backend = getattr(cursor.connection, "get_backend_pid", lambda: 0)()
         marker.write_text(str(backend))
         time.sleep(WAIT_FOR_KILL_S)
         raise SystemExit("not killed in time")
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def after_insert(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO TRANSACTIONS"):
+            hold(cursor)
+
+    # PostgreSQL stores the lines by COPY on the driver's cursor, which SQLAlchemy's events do
+    # not see: wait after the first chunk's COPY instead.
+    copy_chunk = commit._copy_chunk
+
+    def after_copy(cursor: Any, copy: str, text: str) -> None:
+        copy_chunk(cursor, copy, text)
+        hold(cursor)
+
+    commit._copy_chunk = after_copy
 
 
 def main() -> None:

@@ -166,9 +166,15 @@ def test_the_import_figure_commits_every_line_and_reimports_none(smoke_report):
     figures = smoke_report["results"][0]["import"]
     # bench/import_job.py asserts that every line was stored, then none the second time.
     assert figures["rows"] == 500
-    for name in ("read_s", "plan_s", "commit_s", "reimport_s", "peak_rss_mb"):
+    for name in ("read_s", "plan_s", "suggest_s", "commit_s", "end_to_end_s", "end_to_end_cpu_s",
+                 "commit_insert_s", "reimport_s", "undo_s", "peak_rss_mb"):  # fmt: skip
         _positive(figures[name], f"import.{name}")
-    assert "import: CSV of 50k lines" in smoke_report["stdout"]
+    # The account had history: earlier imported lines are duplicates, hand entries probable.
+    assert figures["planned_duplicate_fingerprint"] == figures["imported_before"] > 0
+    assert figures["planned_probable"] == figures["hand_entries"] > 0
+    assert figures["imported"] == figures["planned_new"]
+    assert "import 50k CSV end to end, s" in smoke_report["stdout"]
+    assert "peak RSS, MB" in smoke_report["stdout"]
 
 
 def test_the_overview_is_timed_as_drawn_in_the_browser(smoke_report):

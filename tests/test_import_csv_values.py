@@ -201,3 +201,28 @@ def test_parse_date_reads_the_banks_day_and_rejects_impossible_ones() -> None:
 def test_every_format_has_a_name_for_people() -> None:
     assert describe_date_format("%d/%m/%Y") == "DD/MM/YYYY"
     assert all("%" not in describe_date_format(fmt) for fmt in DATE_FORMATS)
+
+
+def _read(text: str, mark: str) -> Decimal | str:
+    try:
+        return parse_bank_amount(text, mark)
+    except ValueError as problem:
+        return f"error: {problem}"
+
+
+@given(st.text(alphabet="0123456789.,-", max_size=14), st.sampled_from(",."))
+def test_a_plain_cell_reads_as_the_general_path_reads_it(text, mark):
+    # A leading space keeps a cell off the plain path (csv_values._PLAIN); the general path
+    # strips it, so both must give the same value (sign and exponent too) or the same error.
+    plain, general = _read(text, mark), _read(f" {text}", mark)
+    assert plain == general
+    assert str(plain) == str(general)
+
+
+@pytest.mark.parametrize(
+    ("text", "mark", "value"),
+    [("-1.234,56", ",", "-1234.56"), ("-0,00", ",", "0.00"), ("1,234,567.5", ".", "1234567.5"),
+     ("0042", ",", "42"), ("-12", ".", "-12")],
+)  # fmt: skip
+def test_plain_cells(text, mark, value):
+    assert str(parse_bank_amount(text, mark)) == value

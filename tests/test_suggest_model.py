@@ -14,6 +14,7 @@ from sqlalchemy import insert, select, update
 
 from data.db import make_engine
 from data.schema import accounts, categories, transaction_splits, transactions, users
+from data.suggest import model as model_module
 from data.suggest.features import Example, HistoryRow
 from data.suggest.history import train_for_user, training_rows
 from data.suggest.model import MIN_ROWS, CategoryModel, train_model
@@ -106,6 +107,19 @@ def test_suggest_many_is_suggest_for_each(model):
     examples = [Example("Netflix", "", -1_599, 1, 9), Example("SHELL 1234", "", -6_100, 3, 2)]
     assert model.suggest_many(examples) == [model.suggest(*e) for e in examples]
     assert model.suggest_many([]) == []
+
+
+def test_suggest_many_in_chunks_answers_exactly_as_in_one_pass(model, monkeypatch):
+    payees = ("Netflix", "SHELL 1234", "REWE 0042 BERLIN", "Unknown shop", "")
+    examples = [
+        Example(payees[n % len(payees)], f"memo {n}", -(n * 137 % 90_000), 1 + n % 3, 1 + n % 28)
+        for n in range(60)
+    ]
+    monkeypatch.setattr(model_module, "SUGGEST_CHUNK", 10_000)
+    whole = model.suggest_many(examples)
+    monkeypatch.setattr(model_module, "SUGGEST_CHUNK", 7)
+    assert model.suggest_many(examples) == whole
+    assert len(whole) == 60 and all(whole)
 
 
 def test_bytes_round_trip_gives_identical_suggestions(model):

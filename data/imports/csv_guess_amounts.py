@@ -109,11 +109,23 @@ def _content_amount(roles: Roles, columns: list[Column], mark: str) -> int | Non
 
 
 def _content_indicator(columns: list[Column], amount: int) -> int | None:
+    """The first column (not the amount's) whose every filled value is a debit or credit mark.
+    Each distinct value is looked at once, and a column stops at its first other value: a
+    memo column of 50,000 texts is not folded whole."""
     known = set(DEBIT_MARKS) | set(CREDIT_MARKS)
     for index, values in enumerate(columns):
-        marks = {fold_mark(value) for value in values if value.strip()}
-        if index != amount and marks and marks <= known:
-            return index
+        if index == amount:
+            continue
+        marks = set()
+        for value in set(values):
+            if value.strip():
+                mark = fold_mark(value)
+                if mark not in known:
+                    break
+                marks.add(mark)
+        else:
+            if marks:
+                return index
     return None
 
 

@@ -33,6 +33,14 @@ _NUMBER = {
     ),
     ",": re.compile(r"(\d{1,3}(?:([.' ])\d{3})(?:\2\d{3})*|\d*)(?:,(\d+))?"),
 }
+# The way nearly every cell is written ("-1.234,56", "12.50"): read without the general path's
+# translations and sign peeling (a third of reading a CSV). The same value as the general path;
+# anything else (signs, currencies, spaces, lakh grouping, errors) takes the general path.
+_PLAIN = {
+    ".": re.compile(r"(-?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"),
+    ",": re.compile(r"(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?"),
+}
+_GROUPING = {".": ",", ",": "."}
 # More digits than any statement needs; also keeps Decimal away from absurd inputs.
 _MAX_DIGITS = 18
 # Cells that mean "nothing here" in a debit or credit column.
@@ -56,6 +64,13 @@ def parse_bank_amount(text: str, decimal_mark: str) -> Decimal:
     """The signed amount a cell holds, exactly; ValueError with a short reason otherwise."""
     if decimal_mark not in _NUMBER:
         raise ValueError("decimal mark must be ',' or '.'")
+    plain = _PLAIN[decimal_mark].fullmatch(text)
+    if plain:
+        whole = plain.group(2).replace(_GROUPING[decimal_mark], "")
+        fraction = plain.group(3) or ""
+        if len(whole.lstrip("0")) + len(fraction) <= _MAX_DIGITS:
+            value = Decimal(f"{whole}.{fraction}" if fraction else whole)
+            return -value if plain.group(1) and value else value
     body = text.translate(_SPACES).translate(_SIGNS).strip()
     if not body:
         raise ValueError("no amount")

@@ -16,6 +16,7 @@ from data.imports.csv_mapping import CsvMapping, header_signature
 from data.imports.csv_reader import check_columns, read_csv
 from data.imports.csv_text import decode
 from data.imports.detect import detect_format, read_statement
+from data.imports.stages import no_cyclic_gc
 from data.imports.statement import Statement
 
 
@@ -50,10 +51,11 @@ def read_file(content: bytes, file_name: str = "", mapping: CsvMapping | None = 
     kind = detect_format(content, file_name)
     if kind != "csv":
         return ReadResult(read_statement(content, file_name))
-    text, encoding = decode(content)
-    layout = sniff_layout(text, encoding)
-    guess = infer_mapping(layout)
-    used = mapping or guess.mapping
-    check_columns(layout, used)
-    statement = read_csv(layout, used)
+    with no_cyclic_gc():
+        text, encoding = decode(content)
+        layout = sniff_layout(text, encoding)
+        guess = infer_mapping(layout)
+        used = mapping or guess.mapping
+        check_columns(layout, used)
+        statement = read_csv(layout, used)
     return ReadResult(statement, CsvReading(layout, guess, used, header_signature(layout)))

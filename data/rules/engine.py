@@ -36,6 +36,7 @@ SET_SIZE = 64
 SET_MAX_MEM = 64 << 20
 # Distinct texts remembered per field before the cache starts over.
 CACHE_LIMIT = 200_000
+_NO_HITS: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ class _TextIndex:
 
     def hits(self, text: str) -> frozenset[int]:
         """The numbers of the conditions that hold for this text."""
+        if not self._sets:
+            return _NO_HITS
         found = self._cache.get(text)
         if found is None:
             normal = normalised_text(text)
@@ -105,6 +108,9 @@ class _TextIndex:
                 for start, chunk in self._sets
                 for number in (chunk.Match(normal) or ())
             )
+            # Most texts hold no condition: one shared empty set instead of one each (an
+            # import's unique memos were 10 MB of empty sets).
+            found = found or _NO_HITS
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
             self._cache[text] = found
