@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import Engine, and_, case, func, or_, select, union_all
@@ -146,26 +146,51 @@ def rolled_up(engine: Engine, user_id: int, filters: Filters) -> RolledUp | None
     if foreign:
         stored = stored.where(_m.account_id.not_in(foreign))
     conversion = converted(plan, user_id, filters.date_from, filters.date_to)
-    amount = conversion.amount
-    month = month_bucket(_t.date)
-    transfer = case((_t.transfer_peer_id.is_(None), 0), else_=1)
-    edges = [_t.date < first, _t.date >= add_months(last, 1)]
-    if foreign:
-        edges.append(_t.account_id.in_(foreign))
-    lines = (
-        select(
-            _t.user_id.label("user_id"),
-            month.label("month"),
-            _t.account_id.label("account_id"),
-            LINE_CATEGORY.label("category_id"),
-            transfer.label("is_transfer"),
-            func.coalesce(func.sum(case((LINE_AMOUNT > 0, amount))), 0).label("inflow"),
-            func.coalesce(func.sum(case((LINE_AMOUNT < 0, amount))), 0).label("outflow"),
-            func.count().label("lines"),
-            func.count(case((LINE_AMOUNT < 0, 1))).label("outflow_lines"),
-        )
+    # The base table's parts, each a range its index reads: the edges' days, and the
+    # accounts in other currencies over the whole range.
+    parts = [
+        select(*_line_groups(conversion.amount))
         .select_from(conversion.join(WITH_LINES))
-        .where(*filters.conditions(user_id, lines=True), or_(*edges))
-        .group_by(_t.user_id, month, _t.account_id, LINE_CATEGORY, transfer)
-    )
-    return RolledUp(union_all(stored, lines).subquery("line_groups"))
+        .where(*part.conditions(user_id, lines=True), *extra)
+        .group_by(*_GROUP_KEY)
+        for part, extra in _base_parts(filters, first, last, foreign)
+    ]
+    rows = union_all(stored, *parts) if parts else stored
+    return RolledUp(rows.subquery("line_groups"))
+
+
+_TRANSFER = case((_t.transfer_peer_id.is_(None), 0), else_=1)
+_GROUP_KEY = (_t.user_id, month_bucket(_t.date), _t.account_id, LINE_CATEGORY, _TRANSFER)
+
+
+def _line_groups(amount: ColumnElement[int]) -> list[ColumnElement]:
+    """The select list of the base table's line groups, `amount` a line's converted amount."""
+    return [
+        _t.user_id.label("user_id"),
+        month_bucket(_t.date).label("month"),
+        _t.account_id.label("account_id"),
+        LINE_CATEGORY.label("category_id"),
+        _TRANSFER.label("is_transfer"),
+        func.coalesce(func.sum(case((LINE_AMOUNT > 0, amount))), 0).label("inflow"),
+        func.coalesce(func.sum(case((LINE_AMOUNT < 0, amount))), 0).label("outflow"),
+        func.count().label("lines"),
+        func.count(case((LINE_AMOUNT < 0, 1))).label("outflow_lines"),
+    ]
+
+
+def _base_parts(
+    filters: Filters, first: date, last: date, foreign: tuple[int, ...]
+) -> list[tuple[Filters, list[ColumnElement[bool]]]]:
+    """(filters, extra conditions) of each part the base table answers."""
+    domestic: list[ColumnElement[bool]] = [_t.account_id.not_in(foreign)] if foreign else []
+    parts: list[tuple[Filters, list[ColumnElement[bool]]]] = []
+    if filters.date_from < first:
+        edge = replace(filters, date_to=first - timedelta(days=1))
+        parts.append((edge, domestic))
+    after = add_months(last, 1)
+    if after <= filters.date_to:
+        parts.append((replace(filters, date_from=after), domestic))
+    if foreign:
+        in_foreign: list[ColumnElement[bool]] = [_t.account_id.in_(foreign)]
+        parts.append((filters, in_foreign))
+    return parts
