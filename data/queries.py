@@ -12,6 +12,8 @@ from typing import Literal, TypedDict
 
 import pandas as pd
 from sqlalchemy import Engine, Select, and_, case, exists, func, select, union_all
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
 
 from data.classification import (
     IS_INCOME,
@@ -25,7 +27,7 @@ from data.db import month_bucket
 from data.filters import Filters
 from data.lookups import read_frame
 from data.months import month_keys
-from data.rollup_reads import RolledUp, rolled_up
+from data.rollup_reads import RolledUp, rolled_up, rolled_up_moves
 from data.schema import (
     accounts,
     categories,
@@ -295,24 +297,28 @@ def balances_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.Data
     stops at date_to. Archived accounts are included (they held money then). Only
     `filters.account_ids` applies: categories and payee do not filter balances.
     """
-    month = month_bucket(_t.date)
+    month: ColumnElement[str] = month_bucket(_t.date)
+    moved: ColumnElement[int] = _t.amount_minor
     joined = and_(
         _t.account_id == accounts.c.id,
         _t.user_id == accounts.c.user_id,
         _t.date <= filters.date_to,
     )
+    source: FromClause = accounts.outerjoin(transactions, joined)
+    rolled = rolled_up_moves(user_id, filters.date_to)
+    if rolled is not None:
+        month, moved = rolled.c.month, rolled.c.moved
+        source = accounts.outerjoin(rolled, rolled.c.account_id == accounts.c.id)
     query = (
         select(
             accounts.c.id.label("account_id"),
             accounts.c.name.label("account"),
             accounts.c.opening_balance_minor,
             month.label("month"),
-            money_sum(_t.amount_minor, "moved_minor"),
+            money_sum(moved, "moved_minor"),
             (accounts.c.currency != users.c.currency).label("foreign"),
         )
-        .select_from(
-            accounts.outerjoin(transactions, joined).join(users, users.c.id == accounts.c.user_id)
-        )
+        .select_from(source.join(users, users.c.id == accounts.c.user_id))
         .where(accounts.c.user_id == user_id)
         .group_by(
             accounts.c.id,

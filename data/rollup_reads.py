@@ -32,7 +32,7 @@ from data.classification import LINE_AMOUNT, LINE_CATEGORY, WITH_LINES
 from data.conversion import converted, currency_plan
 from data.db import month_bucket
 from data.filters import Filters
-from data.months import add_months, month_start
+from data.months import add_months, month_end, month_start
 from data.schema import categories, monthly_rollups, transactions
 
 _t = transactions.c
@@ -194,3 +194,39 @@ def _base_parts(
         in_foreign: list[ColumnElement[bool]] = [_t.account_id.in_(foreign)]
         parts.append((filters, in_foreign))
     return parts
+
+
+def rolled_up_moves(user_id: int, date_to: date) -> Subquery | None:
+    """Each account's net movement per month up to date_to, (account_id, month, moved): whole
+    months from the rollup, date_to's month from the base table unless it ends the month.
+    A line sums to its transaction (a split's parts add up to it: validation.check_splits),
+    so these are the sums of the transactions' amounts, transfers included. None with
+    base_table_only()."""
+    if _BASE_ONLY.get():
+        return None
+    edge = month_start(date_to)
+    whole = date_to == month_end(date_to)
+    stored = (
+        select(
+            _m.account_id.label("account_id"),
+            month_bucket(_m.month).label("month"),
+            func.sum(_m.inflow_minor + _m.outflow_minor).label("moved"),
+        )
+        .where(_m.user_id == user_id, _m.month <= edge if whole else _m.month < edge)
+        .group_by(_m.account_id, _m.month)
+        # A month whose last line went leaves a row of zeros: not a month with movements.
+        .having(func.sum(_m.line_count) != 0)
+    )
+    if whole:
+        return stored.subquery("moves")
+    month = month_bucket(_t.date)
+    days = (
+        select(
+            _t.account_id.label("account_id"),
+            month.label("month"),
+            func.sum(_t.amount_minor).label("moved"),
+        )
+        .where(_t.user_id == user_id, _t.date.between(edge, date_to))
+        .group_by(_t.account_id, month)
+    )
+    return union_all(stored, days).subquery("moves")

@@ -32,6 +32,7 @@ ROUTED = (
     queries.spending_by_category,
     queries.income_spending_by_month,
     queries.spending_by_month_category,
+    queries.balances_by_month,
 )
 
 
@@ -168,7 +169,8 @@ def _undo_import(home: Household) -> None:
 
 def _raw_sql(home: Household) -> None:
     """What no write function does but SQL can: a category emptied by hand, a transfer's leg
-    deleted alone (the other's transfer_peer_id set to NULL by the foreign key), a part moved."""
+    deleted alone (the other's transfer_peer_id set to NULL by the foreign key), a split's
+    parts deleted."""
     engine, user = home.engine, home.user
     with engine.begin() as conn:
         choice = home.rng.randrange(3)
@@ -196,10 +198,11 @@ def _raw_sql(home: Household) -> None:
                 {"u": user},
             )
         else:
+            # Every part of one transaction: it is a whole one again (its parts summed to it).
             conn.execute(
                 text(
-                    "DELETE FROM transaction_splits WHERE id = (SELECT MAX(id) FROM "
-                    "transaction_splits WHERE user_id = :u)"
+                    "DELETE FROM transaction_splits WHERE transaction_id = (SELECT MAX("
+                    "transaction_id) FROM transaction_splits WHERE user_id = :u)"
                 ),
                 {"u": user},
             )
