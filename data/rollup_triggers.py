@@ -138,6 +138,8 @@ def _upsert(lines: str) -> str:
         "GROUP BY user_id, month, account_id, category_id, is_transfer "
         "HAVING SUM(factor) <> 0 OR SUM(amount * factor) <> 0 "
         "OR SUM(CASE WHEN amount > 0 THEN amount * factor ELSE 0 END) <> 0 "
+        # Rows locked in key order: two statements touching the same rows cannot deadlock.
+        "ORDER BY user_id, month, account_id, category_id, is_transfer "
         "ON CONFLICT (user_id, month, account_id, category_id, is_transfer) DO UPDATE SET "
         "inflow_minor = monthly_rollups.inflow_minor + excluded.inflow_minor, "
         "outflow_minor = monthly_rollups.outflow_minor + excluded.outflow_minor, "

@@ -3,6 +3,7 @@ delete; the operators' commands (dashboard/cli_rollups.py); the migration's firs
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from sqlalchemy import select, text
@@ -81,3 +82,30 @@ def test_rebuild_of_everyone_equals_what_the_triggers_kept(engine):
     kept = stored(engine, user)
     assert rebuild(engine) == 1
     assert stored(engine, user) == kept == {("2026-06-01", account, 0, 0, 0, -4_400, 3)}
+
+
+def test_concurrent_writes_of_one_month_lose_no_delta(engine):
+    """Eight threads writing the same user's month at once: the upserts add deltas, so no
+    write's sum is lost to another's (a recomputation from a snapshot would lose some)."""
+    user = make_user(engine, "erin")
+    account = setup_writes.create_account(engine, user, "Checking", "checking")
+    food = setup_writes.create_category(engine, user, "Food", "expense")
+
+    def write(n: int) -> None:
+        for k in range(5):
+            parts = (Split(-n - k, food), Split(-1, None))
+            txn = Transaction(account, date(2026, 7, 1 + k), -n - k - 1, "Shop", splits=parts)
+            writes.create_transaction(engine, user, txn)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(write, range(1, 9)))
+    assert differences(engine) == []
+    assert (
+        "2026-07-01",
+        account,
+        food,
+        0,
+        0,
+        -sum(n + k for n in range(1, 9) for k in range(5)),
+        40,
+    ) in stored(engine, user)
