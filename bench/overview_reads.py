@@ -2,6 +2,7 @@
 
   python -m bench.overview_reads load --admin-url URL --count 1000000      # prints the DB URL
   python -m bench.overview_reads time --database-url URL --rounds 7        # median per store
+  python -m bench.overview_reads write --database-url URL --rounds 21    # one write, median
   python -m bench.overview_reads drop --admin-url URL --database-url URL
 
 `time` runs what the overview's callbacks read (bench/floors.overview_reads: the same function
@@ -24,8 +25,10 @@ from bench.floors import FLOOR_STATEMENT_TIMEOUT_MS, overview_reads
 from bench.load import BenchDatabase, load_household
 from bench.overview import CHANGED_PRESET, LOAD_PRESET
 from data.db import make_engine
+from data.entries import Transaction
 from data.migrate import upgrade_to_head
 from data.users import user_id_by_username
+from data.writes import create_transaction, delete_transaction
 
 STORES = {"load": {"preset": LOAD_PRESET}, "change": {"preset": CHANGED_PRESET}}
 
@@ -59,6 +62,45 @@ def _time(args: argparse.Namespace) -> None:
         engine.dispose()
 
 
+def _write(args: argparse.Namespace) -> None:
+    """create_transaction of one expense (its database transaction: checks, insert, and
+    whatever triggers run with it), then its delete_transaction; both rows are gone after."""
+    engine = make_engine(args.database_url, statement_timeout_ms=FLOOR_STATEMENT_TIMEOUT_MS)
+    try:
+        upgrade_to_head(engine)
+        user_id = user_id_by_username(engine, args.username)
+        if user_id is None:
+            raise SystemExit(f"no user {args.username!r} in {args.database_url}")
+        with engine.connect() as conn:
+            account_id, category_id = conn.execute(
+                text(
+                    "SELECT a.id, c.id FROM accounts a JOIN categories c ON c.user_id = a.user_id "
+                    "WHERE a.user_id = :u AND c.kind = 'expense' AND a.currency = "
+                    "(SELECT currency FROM users WHERE id = :u) ORDER BY a.id, c.id LIMIT 1"
+                ),
+                {"u": user_id},
+            ).one()
+        txn = Transaction(account_id, date.today(), -1234, "Bench", category_id=category_id)
+        creates, deletes = [], []
+        for _ in range(args.rounds):
+            started = time.perf_counter()
+            txn_id = create_transaction(engine, user_id, txn)
+            creates.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            delete_transaction(engine, user_id, txn_id)
+            deletes.append((time.perf_counter() - started) * 1000)
+        print(
+            json.dumps(
+                {
+                    "create_median_ms": round(statistics.median(creates), 2),
+                    "delete_median_ms": round(statistics.median(deletes), 2),
+                }
+            )
+        )
+    finally:
+        engine.dispose()
+
+
 def _drop(args: argparse.Namespace) -> None:
     name = make_engine(args.database_url).url.database
     admin = create_engine(args.admin_url, isolation_level="AUTOCOMMIT")
@@ -77,11 +119,15 @@ def main(argv: list[str] | None = None) -> int:
     timing.add_argument("--database-url", required=True)
     timing.add_argument("--username", default="bench")
     timing.add_argument("--rounds", type=int, default=7)
+    write = commands.add_parser("write")
+    write.add_argument("--database-url", required=True)
+    write.add_argument("--username", default="bench")
+    write.add_argument("--rounds", type=int, default=21)
     drop = commands.add_parser("drop")
     drop.add_argument("--admin-url", default="postgresql+psycopg2://postgres@127.0.0.1/postgres")
     drop.add_argument("--database-url", required=True)
     args = parser.parse_args(argv)
-    {"load": _load, "time": _time, "drop": _drop}[args.command](args)
+    {"load": _load, "time": _time, "write": _write, "drop": _drop}[args.command](args)
     return 0
 
 

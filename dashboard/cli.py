@@ -10,6 +10,7 @@ from flask import Flask
 from dashboard.cli_backup import register_backup_cli
 from dashboard.cli_export import register_export_cli
 from dashboard.cli_import import register_import_cli
+from dashboard.cli_rollups import register_rollups_cli
 from dashboard.cli_schedules import register_schedules_cli
 from dashboard.extensions import get_engine, get_settings
 from dashboard.security.passwords import (
@@ -41,6 +42,7 @@ def register_cli(server: Flask) -> None:
     register_backup_cli(server)
     register_export_cli(server)
     register_import_cli(server)
+    register_rollups_cli(server)
     register_schedules_cli(server)
 
     @server.cli.command("migrate")

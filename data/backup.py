@@ -60,6 +60,7 @@ from data.schema import (
     category_models,
     import_uploads,
     metadata,
+    monthly_rollups,
     receipts,
     user_sessions,
     users,
@@ -70,8 +71,9 @@ ROWS_PER_BATCH = 1_000
 # Sessions are not data: restored, they would revive the sign-ins of the installation (or the
 # moment) the backup came from, on this one. A backup neither writes nor restores them.
 # Not sessions (a restore signs everyone out), uploads waiting for their review (kept a day)
-# nor category models (trained again from the ledger).
-NOT_BACKED_UP = (user_sessions, import_uploads, category_models)
+# nor category models (trained again from the ledger), nor the monthly rollups (the triggers
+# rebuild them as the restore inserts the transactions).
+NOT_BACKED_UP = (user_sessions, import_uploads, category_models, monthly_rollups)
 BACKED_UP_TABLES = [table for table in metadata.sorted_tables if table not in NOT_BACKED_UP]
 T = TypeVar("T")
 

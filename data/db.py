@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, String, create_engine, event
+from sqlalchemy import Date, Engine, String, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.compiler import compiles
@@ -94,3 +94,21 @@ def _month_bucket_pg(element: month_bucket, compiler: SQLCompiler, **kw: Any) ->
 @compiles(month_bucket, "sqlite")
 def _month_bucket_sqlite(element: month_bucket, compiler: SQLCompiler, **kw: Any) -> str:
     return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+
+
+class month_first_day(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The first day of a DATE column's month, as a DATE, portable across the two dialects."""
+
+    type = Date()
+    inherit_cache = True
+    name = "month_first_day"
+
+
+@compiles(month_first_day, "postgresql")
+def _month_first_day_pg(element: month_first_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(month_first_day, "sqlite")
+def _month_first_day_sqlite(element: month_first_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"

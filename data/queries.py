@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Literal, TypedDict
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, exists, func, select, union_all
+from sqlalchemy import Engine, Select, and_, case, exists, func, select, union_all
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
 
 from data.classification import (
     IS_INCOME,
@@ -25,6 +27,7 @@ from data.db import month_bucket
 from data.filters import Filters
 from data.lookups import read_frame
 from data.months import month_keys
+from data.rollup_reads import RolledUp, rolled_up, rolled_up_moves
 from data.schema import (
     accounts,
     categories,
@@ -55,16 +58,22 @@ class Totals(TypedDict):
 
 def totals(engine: Engine, user_id: int, filters: Filters) -> Totals:
     """income_minor, spending_minor, net_minor and savings_rate (None unless income > 0)."""
-    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
-    amount = conversion.amount
-    query = (
-        select(
-            money_sum(case((IS_INCOME, amount), else_=0)),
-            money_sum(case((IS_SPENDING, -amount), else_=0)),
+    rolled = rolled_up(engine, user_id, filters)
+    if rolled is not None:
+        query = select(money_sum(rolled.income), money_sum(rolled.spending)).select_from(
+            rolled.source
         )
-        .select_from(conversion.join(WITH_CATEGORY))
-        .where(*filters.conditions(user_id, lines=True))
-    )
+    else:
+        conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+        amount = conversion.amount
+        query = (
+            select(
+                money_sum(case((IS_INCOME, amount), else_=0)),
+                money_sum(case((IS_SPENDING, -amount), else_=0)),
+            )
+            .select_from(conversion.join(WITH_CATEGORY))
+            .where(*filters.conditions(user_id, lines=True))
+        )
     with engine.connect() as conn:
         income, spending = conn.execute(query).one()
     net = income - spending
@@ -82,24 +91,43 @@ def spending_by_category(engine: Engine, user_id: int, filters: Filters) -> pd.D
     Categories whose net spending is zero or negative (refunds only) are left out;
     uncategorised outflows are one row named UNCATEGORISED with category_id NA.
     """
-    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
-    amount = conversion.amount
-    query = (
-        select(
-            _c.id.label("category_id"),
-            _c.name.label("category"),
-            _c.color,
-            money_sum(-amount, "spending_minor"),
+    rolled = rolled_up(engine, user_id, filters)
+    if rolled is not None:
+        query = _by_category_rolled_up(rolled)
+    else:
+        conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+        amount = conversion.amount
+        query = (
+            select(
+                _c.id.label("category_id"),
+                _c.name.label("category"),
+                _c.color,
+                money_sum(-amount, "spending_minor"),
+            )
+            .select_from(conversion.join(WITH_CATEGORY))
+            .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
+            .group_by(_c.id, _c.name, _c.color)
+            .having(func.sum(-amount) > 0)
         )
-        .select_from(conversion.join(WITH_CATEGORY))
-        .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
-        .group_by(_c.id, _c.name, _c.color)
-        .having(func.sum(-amount) > 0)
-    )
     frame = _with_category_label(read_frame(engine, query))
     frame = frame.astype({"category_id": "Int64", "spending_minor": "int64"})
     return frame.sort_values(
         ["spending_minor", "category"], ascending=[False, True], ignore_index=True
+    )
+
+
+def _by_category_rolled_up(rolled: RolledUp) -> Select:
+    return (
+        select(
+            _c.id.label("category_id"),
+            _c.name.label("category"),
+            _c.color,
+            money_sum(rolled.spending, "spending_minor"),
+        )
+        .select_from(rolled.source)
+        .where(rolled.is_spending)
+        .group_by(_c.id, _c.name, _c.color)
+        .having(func.sum(rolled.spending) > 0)
     )
 
 
@@ -149,19 +177,31 @@ def spending_by_tag(engine: Engine, user_id: int, filters: Filters) -> pd.DataFr
 
 def income_spending_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
     """DataFrame[month, income_minor, spending_minor, net_minor]: every month of the range."""
-    month = month_bucket(_t.date)
-    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
-    amount = conversion.amount
-    query = (
-        select(
-            month.label("month"),
-            money_sum(case((IS_INCOME, amount), else_=0), "income_minor"),
-            money_sum(case((IS_SPENDING, -amount), else_=0), "spending_minor"),
+    rolled = rolled_up(engine, user_id, filters)
+    if rolled is not None:
+        query = (
+            select(
+                rolled.month.label("month"),
+                money_sum(rolled.income, "income_minor"),
+                money_sum(rolled.spending, "spending_minor"),
+            )
+            .select_from(rolled.source)
+            .group_by(rolled.month)
         )
-        .select_from(conversion.join(WITH_CATEGORY))
-        .where(*filters.conditions(user_id, lines=True))
-        .group_by(month)
-    )
+    else:
+        month = month_bucket(_t.date)
+        conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+        amount = conversion.amount
+        query = (
+            select(
+                month.label("month"),
+                money_sum(case((IS_INCOME, amount), else_=0), "income_minor"),
+                money_sum(case((IS_SPENDING, -amount), else_=0), "spending_minor"),
+            )
+            .select_from(conversion.join(WITH_CATEGORY))
+            .where(*filters.conditions(user_id, lines=True))
+            .group_by(month)
+        )
     sums = read_frame(engine, query).set_index("month")
     frame = sums.reindex(month_keys(filters.date_from, filters.date_to), fill_value=0)
     frame = frame.astype("int64").rename_axis("month").reset_index()
@@ -175,19 +215,32 @@ def spending_by_month_category(engine: Engine, user_id: int, filters: Filters) -
     Columns are the categories with positive net spending over the range, biggest first (the
     same set as spending_by_category); a month can be negative when refunds exceed purchases.
     """
-    month = month_bucket(_t.date)
-    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
-    amount = conversion.amount
-    query = (
-        select(
-            month.label("month"),
-            _c.name.label("category"),
-            money_sum(-amount, "spending_minor"),
+    rolled = rolled_up(engine, user_id, filters)
+    if rolled is not None:
+        query = (
+            select(
+                rolled.month.label("month"),
+                _c.name.label("category"),
+                money_sum(rolled.spending, "spending_minor"),
+            )
+            .select_from(rolled.source)
+            .where(rolled.is_spending)
+            .group_by(rolled.month, _c.id, _c.name)
         )
-        .select_from(conversion.join(WITH_CATEGORY))
-        .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
-        .group_by(month, _c.id, _c.name)
-    )
+    else:
+        month = month_bucket(_t.date)
+        conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+        amount = conversion.amount
+        query = (
+            select(
+                month.label("month"),
+                _c.name.label("category"),
+                money_sum(-amount, "spending_minor"),
+            )
+            .select_from(conversion.join(WITH_CATEGORY))
+            .where(*filters.conditions(user_id, lines=True), IS_SPENDING)
+            .group_by(month, _c.id, _c.name)
+        )
     sums = _with_category_label(read_frame(engine, query))
     wide = sums.pivot_table(
         index="month", columns="category", values="spending_minor", aggfunc="sum", fill_value=0
@@ -244,24 +297,28 @@ def balances_by_month(engine: Engine, user_id: int, filters: Filters) -> pd.Data
     stops at date_to. Archived accounts are included (they held money then). Only
     `filters.account_ids` applies: categories and payee do not filter balances.
     """
-    month = month_bucket(_t.date)
+    month: ColumnElement[str] = month_bucket(_t.date)
+    moved: ColumnElement[int] = _t.amount_minor
     joined = and_(
         _t.account_id == accounts.c.id,
         _t.user_id == accounts.c.user_id,
         _t.date <= filters.date_to,
     )
+    source: FromClause = accounts.outerjoin(transactions, joined)
+    rolled = rolled_up_moves(user_id, filters.date_to)
+    if rolled is not None:
+        month, moved = rolled.c.month, rolled.c.moved
+        source = accounts.outerjoin(rolled, rolled.c.account_id == accounts.c.id)
     query = (
         select(
             accounts.c.id.label("account_id"),
             accounts.c.name.label("account"),
             accounts.c.opening_balance_minor,
             month.label("month"),
-            money_sum(_t.amount_minor, "moved_minor"),
+            money_sum(moved, "moved_minor"),
             (accounts.c.currency != users.c.currency).label("foreign"),
         )
-        .select_from(
-            accounts.outerjoin(transactions, joined).join(users, users.c.id == accounts.c.user_id)
-        )
+        .select_from(source.join(users, users.c.id == accounts.c.user_id))
         .where(accounts.c.user_id == user_id)
         .group_by(
             accounts.c.id,

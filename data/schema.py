@@ -552,3 +552,25 @@ exchange_rates = Table(
     UniqueConstraint("user_id", "base_currency", "currency", "on_date"),
     CheckConstraint("rate_micro > 0", name="rate_positive"),
 )
+
+
+# Per user, month, account, category and transfer flag: the sums of the lines (a split's parts,
+# or the transaction itself) that the overview's aggregates read instead of every row. Kept by
+# the database's own triggers (data/rollup_triggers.py) in the transaction of every write, so
+# no code path can forget it; data/rollups.py rebuilds and checks it. category_id 0 stands for
+# "no category" (a key column cannot be NULL); no foreign keys, as the triggers of a cascading
+# delete write here while the parent rows go.
+monthly_rollups = Table(
+    "monthly_rollups",
+    metadata,
+    Column("user_id", Integer, primary_key=True, autoincrement=False),
+    Column("month", Date, primary_key=True),
+    Column("account_id", Integer, primary_key=True, autoincrement=False),
+    Column("category_id", Integer, primary_key=True, autoincrement=False),
+    # 1 when the lines are a transfer's legs (transfer_peer_id set): never income or spending.
+    Column("is_transfer", Integer, primary_key=True, autoincrement=False),
+    # Positive and negative lines apart: uncategorised lines count by their sign.
+    Column("inflow_minor", BigInteger, nullable=False),
+    Column("outflow_minor", BigInteger, nullable=False),
+    Column("line_count", Integer, nullable=False),
+)

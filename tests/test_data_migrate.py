@@ -285,3 +285,51 @@ def test_a_database_at_0010_with_rows_upgrades_to_schedules_goals_and_rates_and_
         )
     assert diff == []
     engine.dispose()
+
+
+def test_0014_fills_the_rollups_from_the_rows_and_its_triggers_keep_them(empty_url):
+    """A database at 0013 with a split and a plain row: 0014 adds monthly_rollups filled from
+    them in the same transaction, and the triggers follow a later insert; its downgrade drops
+    table and triggers, so a write at 0013 works again."""
+    engine = make_engine(empty_url)
+    _migrate(engine, "0013")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO users (username) VALUES ('keep')")
+        conn.exec_driver_sql(
+            "INSERT INTO accounts (user_id, name, type, currency)"
+            " VALUES (1, 'Bank', 'checking', 'EUR')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO categories (user_id, name, kind) VALUES (1, 'Rent', 'expense'),"
+            " (1, 'Food', 'expense')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO transactions (user_id, account_id, date, amount_minor, category_id)"
+            " VALUES (1, 1, '2026-11-01', -90000, 1), (1, 1, '2026-11-20', -1234, NULL)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO transaction_splits (user_id, transaction_id, position, category_id,"
+            " amount_minor) VALUES (1, 2, 1, 2, -1000), (1, 2, 2, NULL, -234)"
+        )
+    _migrate(engine, "0014")
+    query = (
+        "SELECT category_id, outflow_minor, line_count FROM monthly_rollups "
+        "WHERE line_count <> 0 ORDER BY category_id"
+    )
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(query).all() == [(0, -234, 1), (1, -90000, 1), (2, -1000, 1)]
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO transactions (user_id, account_id, date, amount_minor, category_id)"
+            " VALUES (1, 1, '2026-11-21', -66, 1)"
+        )
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(query).all()[1] == (1, -90066, 2)
+    _migrate(engine, "0013", down=True)
+    assert "monthly_rollups" not in inspect(engine).get_table_names()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO transactions (user_id, account_id, date, amount_minor)"
+            " VALUES (1, 1, '2026-11-22', -1)"
+        )
+    engine.dispose()
