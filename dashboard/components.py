@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.html_attrs import html_attrs
 from data.schema import ACCOUNT_TYPES, CATEGORY_KINDS
-
-if TYPE_CHECKING:  # the type only: a figure is built in dashboard/figures.py
-    from dashboard.figures import Figure
 
 # A table with this class shows each row as a card on phones, each cell named by its
 # data-label; a WIDE cell spans the whole card (assets/app.css).
@@ -89,15 +84,6 @@ def empty_state(title: str, body: str, action_label: str, action_href: str) -> h
 
 def field_error(message: str | None) -> html.Div:
     return html.Div(message or "", className="invalid-feedback d-block" if message else "d-none")
-
-
-def gauge_graph(figure: Figure, key: str) -> dcc.Graph:
-    return dcc.Graph(
-        id={"type": "gauge", "key": key},
-        figure=figure,
-        config={"displayModeBar": False, "responsive": True},
-        style={"height": "170px"},
-    )
 
 
 def progress_bar(percent: int, name: str, color: str, class_name: str = "") -> html.Div:
