@@ -34,13 +34,13 @@ GRAPH_CONFIG: dcc.Graph.Config = {
 }
 
 
-def kpi_card(card_id: str, title: str, icon: str) -> dbc.Card:
+def kpi_card(card_id: str, title: str, icon: str, value: str = "—", delta: str = "") -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
                 html.Div([html.I(className=f"bi {icon} me-2"), title], className="kpi-title"),
-                html.Div("—", id=f"{card_id}-value", className="kpi-value"),
-                html.Div("", id=f"{card_id}-delta", className="kpi-delta small"),
+                html.Div(value, id=f"{card_id}-value", className="kpi-value"),
+                html.Div(delta, id=f"{card_id}-delta", className="kpi-delta small"),
             ]
         ),
         id=card_id,
