@@ -106,8 +106,20 @@ def test_clicking_a_category_filters_everything_and_the_chip_clears_it(page):
     assert kpi_text(page, ids.KPI_SPENDING) == spending_before
 
 
+# Dash marks a component it is updating with data-dash-is-loading; seen clear at five polls
+# 100 ms apart, every callback of the page has answered.
+NOTHING_IN_FLIGHT_JS = """() => !document.querySelector('[data-dash-is-loading="true"]')"""
+QUIET_POLLS = 5
+
+
 def test_an_ended_session_sends_the_page_to_the_login(page):
     wait_for_points(page, ids.CHART_CATEGORY)
+    # Every callback of the page answered first: a chart can be drawn while others are still in
+    # flight, and one of those answering 401 would send the page to the login before the click.
+    page.wait_for_selector(f"#{ids.GAUGES} [role=meter]")
+    for _ in range(QUIET_POLLS):
+        wait_until(page, NOTHING_IN_FLIGHT_JS)
+        page.wait_for_timeout(100)
     page.context.clear_cookies()
     page.locator(f'#{ids.NAV_LINKS} a[href="/budgets"]').click()
     page.wait_for_url("**/login?next=%2Fbudgets")
