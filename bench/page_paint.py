@@ -4,8 +4,9 @@
   python -m bench.page_paint --url URL --username U --password P   # a running server
 
 Each round opens "/" and records, in the page's own clock (performance.now(), 0 = navigation
-start): when every KPI shows its figure, and when the last plotly graph was drawn with its
-figure (the page then stays unchanged for SETTLED_MS with no callback in flight). A first visit
+start): when every KPI shows its figure, when the budget meters are shown (HTML, not plotly:
+dashboard/budget_meter.py), and when the last plotly graph was drawn with its figure (the page
+then stays unchanged for SETTLED_MS with no callback in flight). A first visit
 is a new browser context (empty HTTP cache); warm rounds reload "/" in the same context. Bytes
 are what crossed the wire (the responses' encoded sizes, from the DevTools protocol).
 """
@@ -39,6 +40,8 @@ VIEWPORT = {"width": 1440, "height": 900}
 SETTLED_MS = 1000
 ROUND_TIMEOUT_S = 60
 KPI_IDS = [f"{kpi}-value" for kpi in (ids.KPI_INCOME, ids.KPI_SPENDING, ids.KPI_NET)]
+# The budget meters' card holds meters, or the sentence saying there are no budgets yet.
+METERS_SHOWN = f"#{ids.GAUGES} [role=meter], #{ids.GAUGES} p"
 
 # Injected before the page's own scripts (by the DevTools protocol, so the page's
 # Content-Security-Policy does not apply). Every animation frame it notes the first time all
@@ -47,7 +50,7 @@ WATCH_JS = """
 (() => {
   const kpis = KPI_IDS_JSON;
   const seen = new WeakMap();
-  const marks = {kpi: null, lastChange: 0, graphs: 0};
+  const marks = {kpi: null, meters: null, lastChange: 0, graphs: 0};
   window.__ftPaint = marks;
   function frame() {
     const now = performance.now();
@@ -55,6 +58,7 @@ WATCH_JS = """
       const e = document.getElementById(id);
       return e && /\\d/.test(e.textContent);
     })) { marks.kpi = now; }
+    if (marks.meters === null && document.querySelector(METERS_SHOWN_JSON)) { marks.meters = now; }
     const graphs = document.querySelectorAll('.js-plotly-plot');
     let changed = graphs.length !== marks.graphs;
     graphs.forEach(gd => {
@@ -66,11 +70,14 @@ WATCH_JS = """
   }
   requestAnimationFrame(frame);
 })();
-""".replace("KPI_IDS_JSON", json.dumps(KPI_IDS))
+""".replace("KPI_IDS_JSON", json.dumps(KPI_IDS)).replace(
+    "METERS_SHOWN_JSON", json.dumps(METERS_SHOWN)
+)
 
 SETTLED_JS = """settledMs => {
   const m = window.__ftPaint;
-  return !!m && m.kpi !== null && m.graphs > 0 && performance.now() - m.lastChange > settledMs;
+  return !!m && m.kpi !== null && m.meters !== null && m.graphs > 0
+    && performance.now() - m.lastChange > settledMs;
 }"""
 
 
@@ -102,6 +109,7 @@ def _one_view(page: Any, url: str, wire: _WireBytes) -> dict[str, float]:
     marks = page.evaluate("() => window.__ftPaint")
     return {
         "kpi_ms": round(marks["kpi"], 1),
+        "meters_ms": round(marks["meters"], 1),
         "graphs_drawn_ms": round(marks["lastChange"], 1),
         "graphs": marks["graphs"],
         "bytes": wire.total,
@@ -151,6 +159,7 @@ def measure_page(
 def _summary(views: list[dict[str, float]]) -> dict[str, Any]:
     return {
         "kpi_ms": _median([view["kpi_ms"] for view in views]),
+        "meters_ms": _median([view["meters_ms"] for view in views]),
         "graphs_drawn_ms": _median([view["graphs_drawn_ms"] for view in views]),
         "bytes": _median([float(view["bytes"]) for view in views]),
         "graphs": max((int(view["graphs"]) for view in views), default=0),

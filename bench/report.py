@@ -152,6 +152,12 @@ ROWS = (
         "paint.first_visit.kpi_ms",
         "paint.first_visit.graphs_drawn_ms",
     ),
+    (
+        "browser, budget meters shown, warm / first visit, ms",
+        "pair",
+        "paint.warm.meters_ms",
+        "paint.first_visit.meters_ms",
+    ),
     ("browser, first visit: bytes over the wire", "one", "paint.first_visit.bytes"),
     ("throughput c=8, warm requests/s (errors)", "rps", "throughput.8"),
     ("throughput c=32, warm requests/s (errors)", "rps", "throughput.32"),

@@ -6,7 +6,7 @@ import logging
 
 from dash import Dash
 
-from dashboard import compression, exports, health, index_summary, routing, shell
+from dashboard import compression, exports, health, index_summary, plotly_bundle, routing, shell
 from dashboard.background import make_background_manager
 from dashboard.callbacks import register_all
 from dashboard.cli import register_cli
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         background_callback_manager=background,
     )
+    plotly_bundle.use_basic_bundle()
     # Screen readers choose voice and pronunciation from <html lang>; Dash's page sets none.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     server = app.server

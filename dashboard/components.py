@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.html_attrs import html_attrs
 from data.schema import ACCOUNT_TYPES, CATEGORY_KINDS
-
-if TYPE_CHECKING:  # the type only: a figure is built in dashboard/figures.py
-    from dashboard.figures import Figure
 
 # A table with this class shows each row as a card on phones, each cell named by its
 # data-label; a WIDE cell spans the whole card (assets/app.css).
@@ -39,13 +34,13 @@ GRAPH_CONFIG: dcc.Graph.Config = {
 }
 
 
-def kpi_card(card_id: str, title: str, icon: str) -> dbc.Card:
+def kpi_card(card_id: str, title: str, icon: str, value: str = "—", delta: str = "") -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
                 html.Div([html.I(className=f"bi {icon} me-2"), title], className="kpi-title"),
-                html.Div("—", id=f"{card_id}-value", className="kpi-value"),
-                html.Div("", id=f"{card_id}-delta", className="kpi-delta small"),
+                html.Div(value, id=f"{card_id}-value", className="kpi-value"),
+                html.Div(delta, id=f"{card_id}-delta", className="kpi-delta small"),
             ]
         ),
         id=card_id,
@@ -89,15 +84,6 @@ def empty_state(title: str, body: str, action_label: str, action_href: str) -> h
 
 def field_error(message: str | None) -> html.Div:
     return html.Div(message or "", className="invalid-feedback d-block" if message else "d-none")
-
-
-def gauge_graph(figure: Figure, key: str) -> dcc.Graph:
-    return dcc.Graph(
-        id={"type": "gauge", "key": key},
-        figure=figure,
-        config={"displayModeBar": False, "responsive": True},
-        style={"height": "170px"},
-    )
 
 
 def progress_bar(percent: int, name: str, color: str, class_name: str = "") -> html.Div:

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import plotly.io as pio
 
-from data.money import currency_affixes, format_money, minor_units, to_major_float
+from data.money import format_money, to_major_float
 
 Figure = dict[str, Any]
 
@@ -27,11 +27,6 @@ FALLBACK_COLORS = (
 INCOME_COLOR = "#2e9e5b"
 SPENDING_COLOR = "#d9534f"
 NET_COLOR = "#3b6fd8"
-STATE_COLORS = {"ok": "#2e9e5b", "warning": "#f0ad4e", "over": "#d9534f"}
-# The angular axis writes its end label ("150", "20k") beside the arc's right end, outside the
-# gauge's own box: the side margins are where it goes (20 px cut "150" to "15"). The top one
-# keeps the title whole on a wide, short gauge. Checked in Chromium from 120 to 520 px wide.
-GAUGE_MARGIN = {"l": 36, "r": 36, "t": 44, "b": 10}
 
 
 @functools.cache
@@ -301,69 +296,6 @@ def budget_state(spent: int, limit: int, projected: int) -> str:
     if projected > limit:
         return "warning"
     return "ok"
-
-
-def budget_gauge(
-    category: str, spent: int, limit: int, projected: int, currency: str, theme: str = "light"
-) -> Figure:
-    """Spent against the limit, coloured by state, with a marker at the projected month end."""
-    state = budget_state(spent, limit, projected)
-    top = to_major_float(int(max(limit, spent, projected, 1) * 1.1), currency)
-    prefix, suffix = currency_affixes(currency)
-    gauge = {
-        "type": "indicator",
-        "mode": "gauge+number",
-        "value": to_major_float(spent, currency),
-        "number": {
-            "prefix": prefix,
-            "suffix": suffix,
-            "valueformat": f",.{minor_units(currency)}f",
-            "font": {"size": 20},
-        },
-        "title": {"text": category, "font": {"size": 13}},
-        "gauge": {
-            "axis": {"range": [0, top], "tickformat": _gauge_tick_format(top)},
-            "bar": {"color": STATE_COLORS[state]},
-            "steps": [
-                {"range": [0, to_major_float(limit, currency)], "color": "rgba(128,128,128,0.15)"}
-            ],
-            "threshold": {
-                "line": {"color": "#ddd" if theme == "dark" else "#444", "width": 3},
-                "thickness": 0.85,
-                "value": to_major_float(projected, currency),
-            },
-        },
-    }
-    return {"data": [gauge], "layout": _layout(theme, margin=GAUGE_MARGIN)}
-
-
-def with_band(gauge_figure: Figure, band: tuple[int, int], currency: str) -> Figure:
-    """A budget_gauge with the projection's likely range (low, high) shaded on its arc, as one
-    more step of the same indicator (no extra trace or figure), the arc long enough for it."""
-    low, high = band
-    if low >= high:
-        return gauge_figure
-    gauge = gauge_figure["data"][0]["gauge"]
-    axis = gauge["axis"]
-    top = max(axis["range"][1], to_major_float(int(high * 1.1), currency))
-    step = {
-        "range": [to_major_float(low, currency), to_major_float(high, currency)],
-        "color": "rgba(59,111,216,0.3)",
-        "thickness": 0.35,
-    }
-    shaded = {
-        **gauge,
-        "axis": {**axis, "range": [0, top], "tickformat": _gauge_tick_format(top)},
-        "steps": [*gauge["steps"], step],
-    }
-    return {**gauge_figure, "data": [{**gauge_figure["data"][0], "gauge": shaded}]}
-
-
-def _gauge_tick_format(top: float) -> str:
-    # SI-short ("1k", "1.5k") from a thousand on: plotly writes "1000", which outgrows the
-    # margin at the arc's right end. Below, plotly's own format ("150", "0.2"), as "~s" would
-    # write 0.2 as "200m".
-    return "~s" if top >= 1000 else ""
 
 
 def pace_sentence(

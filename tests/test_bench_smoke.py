@@ -183,6 +183,7 @@ def test_the_overview_is_timed_as_drawn_in_the_browser(smoke_report):
         figures = paint[visit]
         assert figures["count"] >= 1, f"no {visit} measured"
         _positive(figures["kpi_ms"], f"{visit} KPIs shown")
+        _positive(figures["meters_ms"], f"{visit} budget meters shown")
         # The charts are drawn after the KPIs have their figures, or with them.
         assert figures["graphs_drawn_ms"] >= figures["kpi_ms"] > 0
         assert figures["graphs"] >= 6, "fewer plotly graphs drawn than the overview has charts"

@@ -6,13 +6,12 @@ import json
 from datetime import date
 
 import pytest
-from dash import dcc, html, no_update
+from dash import html, no_update
 
 from dashboard import figures, ids, services
 from dashboard.callbacks import budgets as cb
 from data import lookups, setup_writes, writes
 from data.entries import Transaction
-from data.money import to_major_float
 from tests.conftest import as_user, make_user
 
 # A fixed day in the past keeps projections exact and every month writable.
@@ -65,8 +64,13 @@ def row_names(table) -> list[str]:
     return [row.children[0].children[0].children for row in rows]
 
 
-def gauges(component) -> list:
-    return [n.figure for n in walk(component) if isinstance(n, dcc.Graph)]
+def gauges(component) -> list[dict]:
+    """Each budget meter's props (dashboard/budget_meter.py): data-spent, data-limit, ..."""
+    return [
+        n.to_plotly_json()["props"]
+        for n in walk(component)
+        if isinstance(getattr(n, "id", None), dict) and n.id.get("type") == "gauge"
+    ]
 
 
 def component_key(component_id) -> str:
@@ -134,24 +138,24 @@ def test_editing_a_limit_changes_the_status_and_the_gauge(app, engine, household
     with as_user(app, user_id):
         added = cb.add_limit("2025-03", groceries, "100", TODAY)
         assert added.saved and "€100.00" in added.message
-        page = cb.budget_page("2025-03", False, TODAY)
+        page = cb.budget_page("2025-03", TODAY)
         table, gauge_row, _options = page["table"], page["gauges"], page["new_category_options"]
         [before] = gauges(gauge_row)
 
         edited = cb.save_limit("2025-03", groceries, "250.00", TODAY)
         assert edited.saved and edited.field_error == ""
         status = services.budget_status(user_id, MARCH, TODAY)
-        page = cb.budget_page("2025-03", False, TODAY)
+        page = cb.budget_page("2025-03", TODAY)
         table, gauge_row, _options = page["table"], page["gauges"], page["new_category_options"]
         [after] = gauges(gauge_row)
 
     assert status["limit_minor"].tolist() == [25000]
     assert status["remaining_minor"].tolist() == [19000]
-    # Spent €60.00 by the 15th of 31 days projects €124.00; the axis tops the largest value.
-    before_gauge, after_gauge = before["data"][0], after["data"][0]
-    assert before_gauge["value"] == after_gauge["value"] == 60.0
-    assert before_gauge["gauge"]["axis"]["range"][1] == to_major_float(int(12400 * 1.1))
-    assert after_gauge["gauge"]["axis"]["range"][1] == to_major_float(int(25000 * 1.1))
+    # Spent €60.00 by the 15th of 31 days projects €124.00: over €100.00, under €250.00.
+    assert before["data-spent"] == after["data-spent"] == 6000
+    assert before["data-projected"] == after["data-projected"] == 12400
+    assert (before["data-limit"], after["data-limit"]) == (10000, 25000)
+    assert (before["data-state"], after["data-state"]) == ("warning", "ok")
     [limit_input] = [
         n
         for n in walk(table)
@@ -211,7 +215,7 @@ def test_an_empty_value_clears_the_limit(app, engine, household):
     writes.set_budget(engine, user_id, dining, MARCH, 5000)
     with as_user(app, user_id):
         outcome = cb.save_limit("2025-03", groceries, "  ", TODAY)
-        page = cb.budget_page("2025-03", False, TODAY)
+        page = cb.budget_page("2025-03", TODAY)
         _table, _gauges, options = page["table"], page["gauges"], page["new_category_options"]
     assert outcome.saved and outcome.message == "Removed the Groceries limit for March 2025."
     assert limits(engine, user_id, MARCH) == {dining: 5000}
@@ -259,7 +263,7 @@ def test_an_over_budget_row_stands_out_with_class_icon_and_words(app, engine, ho
     writes.set_budget(engine, user_id, groceries, MARCH, 5000)
     writes.set_budget(engine, user_id, dining, MARCH, 5000)
     with as_user(app, user_id):
-        page = cb.budget_page("2025-03", False, TODAY)
+        page = cb.budget_page("2025-03", TODAY)
         table, gauge_row, _options = page["table"], page["gauges"], page["new_category_options"]
     rows = {texts(row.children[0]).split(" ")[0]: row for row in body_rows(table)}
     over, fine = rows["Groceries"], rows["Dining"]
@@ -278,7 +282,7 @@ def test_past_months_say_how_they_ended(app, engine, household):
     user_id, groceries = household["user"], household["groceries"]
     writes.set_budget(engine, user_id, groceries, MARCH, 10000)
     with as_user(app, user_id):
-        page = cb.budget_page("2025-03", False, date(2025, 5, 2))
+        page = cb.budget_page("2025-03", date(2025, 5, 2))
         table, _gauges, _options = page["table"], page["gauges"], page["new_category_options"]
     assert "Groceries ended the month €40.00 under." in texts(table)
 
@@ -286,11 +290,11 @@ def test_past_months_say_how_they_ended(app, engine, household):
 def test_empty_states_lead_to_settings_or_to_the_copy_and_add_controls(app, engine):
     user_id = make_user(engine, "newbie")
     with as_user(app, user_id):
-        page = cb.budget_page(None, False, TODAY)
+        page = cb.budget_page(None, TODAY)
         nothing, no_gauges, no_options = page["table"], page["gauges"], page["new_category_options"]
         food = setup_writes.create_category(engine, user_id, "Food", "expense")
         setup_writes.create_category(engine, user_id, "Salary", "income")
-        page = cb.budget_page(None, False, TODAY)
+        page = cb.budget_page(None, TODAY)
         unbudgeted, _gauges, options = page["table"], page["gauges"], page["new_category_options"]
     assert any(getattr(n, "href", None) == "/accounts" for n in walk(nothing))
     assert no_gauges is None and no_options == []
@@ -339,7 +343,7 @@ def test_next_refresh_counts_up_from_anything():
 def test_the_demo_household_renders_a_row_and_a_gauge_per_budget(demo_app):
     today = date.today()
     with as_user(demo_app, 1):
-        page = cb.budget_page(None, False, today)
+        page = cb.budget_page(None, today)
         table, gauge_row, _options = page["table"], page["gauges"], page["new_category_options"]
         status = services.budget_status(1, today.replace(day=1), today)
     assert not status.empty
@@ -438,7 +442,7 @@ def test_groups_get_subtotals_above_their_categories_and_the_rest_follow(app, en
     writes.set_budget(engine, user_id, dining, MARCH, 2501)
     writes.set_budget(engine, user_id, rent, MARCH, 90000)
     with as_user(app, user_id):
-        table = cb.budget_page("2025-03", False, TODAY)["table"]
+        table = cb.budget_page("2025-03", TODAY)["table"]
     assert row_names(table) == ["Food", "Dining", "Groceries", "Rent"]
     [subtotal] = group_rows(table)
     cells = [texts(cell) for cell in subtotal.children]
@@ -454,5 +458,5 @@ def test_without_groups_the_table_has_no_subtotals(app, engine, household):
     user_id, groceries = household["user"], household["groceries"]
     writes.set_budget(engine, user_id, groceries, MARCH, 5000)
     with as_user(app, user_id):
-        table = cb.budget_page("2025-03", False, TODAY)["table"]
+        table = cb.budget_page("2025-03", TODAY)["table"]
     assert group_rows(table) == [] and row_names(table) == ["Groceries"]

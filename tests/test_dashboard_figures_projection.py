@@ -1,4 +1,5 @@
-"""dashboard/figures_projection.py and the gauges' band: valid for plotly, labels from integers."""
+"""dashboard/figures_projection.py and the budget meters' pace sentence: valid for plotly, labels
+from integers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures, figures_projection
+from dashboard.plotly_bundle import BASIC_TRACE_TYPES
 from data.projection import Band
 from data.schedules.model import ScheduledItem
 
@@ -35,6 +37,7 @@ def test_the_path_is_a_valid_band_with_the_scheduled_items_marked(theme):
     assert marks["x"] == ["2025-03-29", "2025-03-30"]
     assert marks["y"] == [1000.0, 950.0], "each on the likely path of its day"
     assert marks["text"] == ["Gym: -€25.00", "Rent: -€50.00"]
+    assert {trace["type"] for trace in figure["data"]} <= BASIC_TRACE_TYPES
 
 
 def test_no_scheduled_items_no_markers_and_no_path_an_empty_figure():
@@ -49,17 +52,6 @@ def test_band_text_from_integers_and_a_single_value_alone():
         "€1,240.00 – €1,610.00, likely €1,420.00"
     )
     assert figures_projection.band_text(Band(5, 5, 5), "EUR") == "€0.05"
-
-
-def test_a_gauge_shades_the_band_and_stays_one_trace():
-    plain = figures.budget_gauge("Dining", 3_000, 5_000, 4_000, "EUR")
-    figure = figures.with_band(plain, (3_500, 6_000), "EUR")
-    go.Figure(figure)
-    [gauge] = figure["data"]
-    assert gauge["gauge"]["steps"][1]["range"] == [35.0, 60.0]
-    assert gauge["gauge"]["axis"]["range"][1] == 66.0, "the band's top fits on the arc"
-    assert len(plain["data"][0]["gauge"]["steps"]) == 1, "the gauge given is left as it was"
-    assert figures.with_band(plain, (4_000, 4_000), "EUR") is plain
 
 
 def test_the_pace_sentence_names_the_likely_range():

@@ -7,7 +7,6 @@ from datetime import date
 
 import dash_bootstrap_components as dbc
 import pytest
-from dash import dcc
 
 from dashboard import routing, shell
 from dashboard.callbacks import budget_rollover as rollover_cb
@@ -21,6 +20,7 @@ from data.entries import Transaction, Transfer
 from data.filters import Filters
 from data.goals.pace import goal_statuses
 from tests.conftest import as_user, make_user
+from tests.test_dashboard_budgets import gauges as meters
 from tests.test_dashboard_budgets import texts, walk
 
 TODAY = date(2026, 11, 30)
@@ -186,7 +186,7 @@ def budgeted(engine):
 def test_rollover_toggle_and_the_carried_label(app, engine, budgeted):
     user_id, food = budgeted["user"], budgeted["food"]
     with as_user(app, user_id):
-        before = budget_view.budget_page("2026-11", False, TODAY)
+        before = budget_view.budget_page("2026-11", TODAY)
         assert "carried" not in texts(before["table"])
         [toggle] = [n for n in walk(before["table"]) if isinstance(n, dbc.Switch)]
         assert toggle.value is False and toggle.id == {"type": "budget-rollover-toggle",
@@ -196,18 +196,20 @@ def test_rollover_toggle_and_the_carried_label(app, engine, budgeted):
         # The same value again (the rows drawn anew) writes nothing.
         assert rollover_cb.toggle_rollover(food, True).saved is False
         assert rollover_category_ids(engine, user_id) == (food,)
-        after = budget_view.budget_page("2026-11", False, TODAY)
+        after = budget_view.budget_page("2026-11", TODAY)
         shown = texts(after["table"])
         assert "€40.00 limit + €12.30 carried" in shown
         # Remaining uses what is available: 40.00 + 12.30, nothing spent in November.
         assert "€52.30" in shown
-        [gauge] = [n.figure for n in walk(after["gauges"]) if isinstance(n, dcc.Graph)]
-        assert gauge["data"][0]["gauge"]["steps"][0]["range"][1] == 52.3
-        card = overview_gauges(user_id, Filters(date(2026, 11, 1), TODAY), "light", TODAY)
-        [overview_gauge] = [n.figure for n in walk(card) if isinstance(n, dcc.Graph)]
-        assert overview_gauge["data"][0]["gauge"]["steps"][0]["range"][1] == 52.3
+        # The meters' limit is what is available, on /budgets and on the overview.
+        [gauge] = meters(after["gauges"])
+        assert gauge["data-limit"] == 5230
+        card = overview_gauges(user_id, Filters(date(2026, 11, 1), TODAY), TODAY)
+        [overview_gauge] = meters(card)
+        assert overview_gauge["data-limit"] == 5230
+        assert texts(card).count("of €52.30 available") == 1
         assert rollover_cb.toggle_rollover(food, False).saved
-        assert "carried" not in texts(budget_view.budget_page("2026-11", False, TODAY)["table"])
+        assert "carried" not in texts(budget_view.budget_page("2026-11", TODAY)["table"])
         assert rollover_cb.toggle_rollover(10**9, True).message == ("That category was not found.")
         assert rollover_cb.toggle_rollover(food, "rollover").saved is False
 

@@ -110,10 +110,11 @@ def test_no_accounts_says_so_with_a_valid_figure(app, engine):
 def test_the_gauges_show_the_projection_and_its_band(app, household):
     filters = Filters(date(2025, 3, 1), date(2025, 3, 31))
     with as_user(app, household["user"]):
-        gauges = overview.gauges(household["user"], filters, "light", TODAY)
-    graph, sentence = gauges.children[0].children.children
-    threshold = graph.figure["data"][0]["gauge"]["threshold"]["value"]
-    assert threshold == (2_000 + 600) / 100, "spent + nothing scheduled + p50"
+        gauges = overview.gauges(household["user"], filters, TODAY)
+    meter, sentence = gauges.children[0].children.children
+    props = meter.to_plotly_json()["props"]
+    assert props["data-projected"] == 2_000 + 600, "spent + nothing scheduled + p50"
+    assert props["data-band"] == "2100,3100"
     assert isinstance(sentence, html.Div)
     assert sentence.children.endswith("Likely €26.00 (€21.00–€31.00).")
 
@@ -121,7 +122,7 @@ def test_the_gauges_show_the_projection_and_its_band(app, household):
 @sqlite_only
 def test_the_budgets_page_shows_the_same_projection(app, household):
     with as_user(app, household["user"]):
-        page = budget_view.budget_page("2025-03", False, TODAY)
+        page = budget_view.budget_page("2025-03", TODAY)
     words = texts(page["table"])
     assert any(word.endswith("Likely €26.00 (€21.00–€31.00).") for word in words)
 
@@ -130,9 +131,9 @@ def gauge_of(app, household) -> tuple[float, float]:
     """The Groceries gauge's spent and projected marker, as the overview shows them."""
     filters = Filters(date(2025, 3, 1), date(2025, 3, 31))
     with as_user(app, household["user"]):
-        gauges = overview.gauges(household["user"], filters, "light", TODAY)
-    gauge = gauges.children[0].children.children[0].figure["data"][0]
-    return gauge["value"], gauge["gauge"]["threshold"]["value"]
+        gauges = overview.gauges(household["user"], filters, TODAY)
+    meter = gauges.children[0].children.children[0].to_plotly_json()["props"]
+    return meter["data-spent"] / 100, meter["data-projected"] / 100
 
 
 def add_schedule(engine, household, name: str, amount: int) -> int:

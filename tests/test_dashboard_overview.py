@@ -213,6 +213,67 @@ def test_a_category_click_narrows_the_kpis_to_that_category(app, household):
     assert (values["income_value"], values["spending_value"]) == ("€0.00", "€60.00")
 
 
+@sqlite_only
+def test_the_page_is_drawn_with_its_kpis_as_the_registered_router_sends_it(
+    app, engine, login_user_id, logged_in_client
+):
+    """The routing callback as the browser calls it on opening "/": the KPI cards carry the
+    figures of the stores' filters (a category click included) before any KPI callback answers,
+    the same texts that callback gives."""
+    user_id = login_user_id
+    account = create_account(engine, user_id, "Checking", "checking")
+    groceries = create_category(engine, user_id, "Groceries", "expense")
+    salary = create_category(engine, user_id, "Salary", "income")
+    for day, amount, category in (
+        (date(2025, 3, 5), 200000, salary),
+        (date(2025, 3, 10), -6000, groceries),
+    ):
+        txn = Transaction(account_id=account, date=day, amount_minor=amount, category_id=category)
+        create_transaction(engine, user_id, txn)
+    store = {"preset": "custom", "start": "2025-03-01", "end": "2025-03-31"}
+    cross = {"category_id": groceries, "category": "Groceries"}
+    with as_user(app, user_id):
+        expected = overview.kpis(user_id, parse_filters(store, cross, TODAY))
+    key = _callback_key(app, ids.PAGE, ids.URL)
+    body = {
+        "output": key,
+        "outputs": {"id": ids.PAGE, "property": "children"},
+        "inputs": [{"id": ids.URL, "property": "pathname", "value": "/"}],
+        "state": [
+            {"id": ids.FILTERS_STORE, "property": "data", "value": store},
+            {"id": ids.CROSS_FILTER_STORE, "property": "data", "value": cross},
+        ],
+        "changedPropIds": [f"{ids.URL}.pathname"],
+    }
+    headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    reply = logged_in_client.post("/_dash-update-component", json=body, headers=headers)
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    page = json.loads(reply.get_data(as_text=True))["response"][ids.PAGE]["children"]
+    shown = texts_by_id(page)
+    for name, card in overview.KPI_CARDS.items():
+        for part in ("value", "delta"):
+            assert shown[f"{card}-{part}"] == expected[f"{name}_{part}"], (name, part)
+    assert (expected["income_value"], expected["spending_value"]) == ("€0.00", "€60.00")
+    # Another page is drawn without reading anything.
+    body["inputs"][0]["value"] = "/budgets"
+    reply = logged_in_client.post("/_dash-update-component", json=body, headers=headers)
+    assert reply.status_code == 200 and "kpi-" not in reply.get_data(as_text=True)
+
+
+def texts_by_id(node) -> dict:
+    """Component id -> its children, over a layout as Dash sends it (JSON)."""
+    found: dict = {}
+    if isinstance(node, list):
+        for child in node:
+            found |= texts_by_id(child)
+    elif isinstance(node, dict) and "props" in node:
+        props = node["props"]
+        if isinstance(props.get("id"), str):
+            found[props["id"]] = props.get("children")
+        found |= texts_by_id(props.get("children"))
+    return found
+
+
 def _callback_key(app, output_id: str, input_id: str) -> str:
     [key] = [
         key

@@ -13,9 +13,10 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import figures, ids, services
+from dashboard.budget_meter import BudgetMonth, budget_meter
 from dashboard.callbacks.budget_month import month_from_store
 from dashboard.callbacks.budget_rollover_view import carried_note, rollover_toggle
-from dashboard.components import CARDS_ON_PHONES, WIDE, empty_state, gauge_graph, progress_bar
+from dashboard.components import CARDS_ON_PHONES, WIDE, empty_state, progress_bar
 from dashboard.html_attrs import html_attrs
 from dashboard.security.auth import current_user_id
 from data.money import format_amount, format_money
@@ -63,7 +64,7 @@ class GroupTotal:
     percent: int
 
 
-def budget_page(stored: Any, dark: Any, today: date) -> dict[str, Any]:
+def budget_page(stored: Any, today: date) -> dict[str, Any]:
     """The month's rows ("table"), its gauges ("gauges"), and the expense categories that can
     still get a limit ("new_category_options")."""
     user_id = current_user_id()
@@ -81,13 +82,12 @@ def budget_page(stored: Any, dark: Any, today: date) -> dict[str, Any]:
     if status.empty:
         notice = no_categories() if expense.empty else no_limits(f"{month:%B %Y}")
         return {"table": notice, "gauges": None, "new_category_options": options}
-    theme = "dark" if dark else "light"
     group_of = _groups_of(services.list_categories(user_id, True))
     lines = [
         _budget_line(row, currency, month, today, group_of.get(int(row.category_id)))
         for row in status.itertuples()
     ]
-    gauges = [_gauge(row, currency, theme) for row in status.itertuples()]
+    gauges = [_gauge(row, currency) for row in status.itertuples()]
     return {
         "table": budget_table(lines, group_totals(status, group_of, currency)),
         "gauges": gauge_panel(gauges),
@@ -183,17 +183,11 @@ def _band(row: Any) -> tuple[int, int]:
     return int(row.projected_low_minor), int(row.projected_high_minor)
 
 
-def _gauge(row: Any, currency: str, theme: str) -> dbc.Col:
-    # The gauge's range is what the month may spend: its limit plus what it carried.
-    spent, limit = int(row.spent_minor), int(row.available_minor)
-    projected = int(row.projected_minor)
-    figure = figures.with_band(
-        figures.budget_gauge(row.category, spent, limit, projected, currency, theme),
-        _band(row),
-        currency,
-    )
-    # One per row on phones, as on the overview: two would be too small to read.
-    return dbc.Col(gauge_graph(figure, str(int(row.category_id))), xs=12, sm=6, md=4, xl=3)
+def _gauge(row: Any, currency: str) -> dbc.Col:
+    # The meter's limit is what the month may spend: its limit plus what it carried.
+    meter = budget_meter(BudgetMonth.of_row(row, currency), str(int(row.category_id)))
+    # One per row on phones, as on the overview.
+    return dbc.Col(meter, xs=12, sm=6, md=4, xl=3)
 
 
 def budget_row(line: BudgetLine) -> html.Tr:
@@ -347,7 +341,7 @@ def gauge_panel(gauges: list) -> dbc.Card:
                 [
                     html.Span("Spent against each limit", className="fw-semibold"),
                     html.Small(
-                        "the marker: where the month likely ends; the shaded arc: its likely "
+                        "the marker: where the month likely ends; the blue band: its likely "
                         "range (10th–90th percentile)",
                         className="text-muted ms-2",
                     ),

@@ -240,11 +240,11 @@ def _register_month(app: Dash) -> None:
         inputs={
             "stored": Input(ids.BUDGET_MONTH_STORE, "data"),
             "_refresh": Input(ids.REFRESH_STORE, "data"),
-            "dark": Input(ids.THEME_SWITCH, "value"),
         },
     )
-    def _page(stored: Any, _refresh: Any, dark: Any) -> dict[str, Any]:
-        return budget_page(stored, dark, date.today())
+    def _page(stored: Any, _refresh: Any) -> dict[str, Any]:
+        # The meters are themed by CSS (assets/budget-meter.css): no theme input.
+        return budget_page(stored, date.today())
 
 
 def _register_writes(app: Dash) -> None:

@@ -10,10 +10,11 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import figures, ids, services
+from dashboard.budget_meter import BudgetMonth, budget_meter
 from dashboard.callbacks import overview_groups as grouping
 from dashboard.callbacks.overview_groups import GroupView
 from dashboard.callbacks.transactions import category_label
-from dashboard.components import VIEW_GROUPS, empty_state, gauge_graph
+from dashboard.components import VIEW_GROUPS, empty_state
 from dashboard.forms import parse_filters
 from dashboard.security.auth import current_user_id
 from data.filters import Filters
@@ -168,7 +169,8 @@ def tags_chart(
     return figures.spending_by_tag(df, services.user_currency(user_id), theme, cross.get("tag_id"))
 
 
-def gauges(user_id: int, filters: Filters, theme: str, today: date) -> Any:
+def gauges(user_id: int, filters: Filters, today: date) -> Any:
+    """This month's budget meters (dashboard/budget_meter.py), each with its pace sentence."""
     status = services.budget_projection(user_id, month_start(today), today, filters.account_ids)
     if status.empty:
         return html.P(
@@ -178,36 +180,24 @@ def gauges(user_id: int, filters: Filters, theme: str, today: date) -> Any:
     currency = services.user_currency(user_id)
     cards = []
     for row in status.itertuples():
-        # available: the limit plus what a rollover category carried in (budget_rollover.py).
-        spent, limit = int(row.spent_minor), int(row.available_minor)
-        projected = int(row.projected_minor)
-        band = (int(row.projected_low_minor), int(row.projected_high_minor))
-        state = figures.budget_state(spent, limit, projected)
+        # limit: what the month may spend, the limit plus what a rollover category carried in.
+        month = BudgetMonth.of_row(row, currency)
+        sentence = figures.pace_sentence(
+            month.category, month.spent, month.limit, month.projected, currency, month.band
+        )
         cards.append(
             dbc.Col(
                 html.Div(
                     [
-                        gauge_graph(
-                            figures.with_band(
-                                figures.budget_gauge(
-                                    row.category, spent, limit, projected, currency, theme
-                                ),
-                                band,
-                                currency,
-                            ),
-                            str(int(row.category_id)),
-                        ),
+                        budget_meter(month, str(int(row.category_id))),
                         html.Div(
-                            figures.pace_sentence(
-                                row.category, spent, limit, projected, currency, band
-                            ),
-                            className=f"small text-center gauge-pace state-{state}",
+                            sentence,
+                            className=f"small px-2 pb-2 gauge-pace state-{month.state}",
                         ),
                     ],
                     className="gauge-cell",
                 ),
-                # One per row on phones: two would leave each gauge ~165 px wide, too small
-                # for its amount and its end label.
+                # One per row on phones, two from small tablets on, three on wide screens.
                 xs=12,
                 sm=6,
                 xl=4,
@@ -420,10 +410,11 @@ def register(app: Dash) -> None:
     def _breadcrumb(view: Any, drill: Any) -> dict[str, Any]:
         return breadcrumb(current_user_id(), view, drill)
 
-    @app.callback(output=Output(ids.GAUGES, "children"), inputs=THEMED_FILTER_INPUTS)
-    def _gauges(filter_store: Any, cross_store: Any, dark: Any, _refresh: Any) -> Any:
+    # The meters are themed by CSS: a theme switch does not ask for them again.
+    @app.callback(output=Output(ids.GAUGES, "children"), inputs=FILTER_INPUTS)
+    def _gauges(filter_store: Any, cross_store: Any, _refresh: Any) -> Any:
         filters = parse_filters(filter_store, cross_store, date.today())
-        return gauges(current_user_id(), filters, theme_name(dark), date.today())
+        return gauges(current_user_id(), filters, date.today())
 
     @app.callback(output=Output(ids.OVERVIEW_TRANSACTIONS, "children"), inputs=FILTER_INPUTS)
     def _recent(filter_store: Any, cross_store: Any, _refresh: Any) -> Any:

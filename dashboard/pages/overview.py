@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -112,13 +114,33 @@ def month_end_card() -> dbc.Card:
     )
 
 
-def layout() -> html.Div:
+# The KPI cards: key (as callbacks/overview.KPI_OUTPUTS names their texts), id, title, icon.
+KPI_CARDS = (
+    ("income", ids.KPI_INCOME, "Income", "bi-arrow-down-circle"),
+    ("spending", ids.KPI_SPENDING, "Spending", "bi-arrow-up-circle"),
+    ("net", ids.KPI_NET, "Net", "bi-plus-slash-minus"),
+    ("savings_rate", ids.KPI_SAVINGS_RATE, "Savings rate", "bi-piggy-bank"),
+)
+
+
+def layout(kpi_texts: Mapping[str, str] | None = None) -> html.Div:
+    """The overview; `kpi_texts` (keyed "income_value", "income_delta", ...) fills the KPI cards
+    as the page is drawn (dashboard/routing.py), before any callback of the page has answered."""
+    texts = kpi_texts or {}
     kpis = dbc.Row(
         [
-            dbc.Col(kpi_card(ids.KPI_INCOME, "Income", "bi-arrow-down-circle"), xs=6, lg=3),
-            dbc.Col(kpi_card(ids.KPI_SPENDING, "Spending", "bi-arrow-up-circle"), xs=6, lg=3),
-            dbc.Col(kpi_card(ids.KPI_NET, "Net", "bi-plus-slash-minus"), xs=6, lg=3),
-            dbc.Col(kpi_card(ids.KPI_SAVINGS_RATE, "Savings rate", "bi-piggy-bank"), xs=6, lg=3),
+            dbc.Col(
+                kpi_card(
+                    card_id,
+                    title,
+                    icon,
+                    texts.get(f"{key}_value", "—"),
+                    texts.get(f"{key}_delta", ""),
+                ),
+                xs=6,
+                lg=3,
+            )
+            for key, card_id, title, icon in KPI_CARDS
         ],
         className="g-2 mb-2",
         id=ids.KPI_ROW,

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from dashboard.settings import Settings
 
@@ -124,10 +125,17 @@ def init_app(app: Dash, settings: Settings) -> None:
     for error_class in DATABASE_UNAVAILABLE_ERRORS:
         server.register_error_handler(error_class, database_unavailable)
     server.register_error_handler(InternalServerError, _server_error)
+    # A bundle Dash does not list (the full plotly.js since dashboard/plotly_bundle.py, a made-up
+    # path): Dash raises, which would be a logged 500 for what is a 404.
+    server.register_error_handler(DependencyException, _unknown_bundle)
 
 
 def _http_error(error: HTTPException) -> Response:
     return error_response(error.code or 500, error.name, error.description or error.name)
+
+
+def _unknown_bundle(_error: DependencyException) -> Response:
+    return _http_error(NotFound())
 
 
 def _server_error(error: InternalServerError) -> Response:

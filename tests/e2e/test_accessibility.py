@@ -32,7 +32,7 @@ SETTLED_JS = """selector => !!document.querySelector(selector)
 QUIET_POLLS = 5
 # What each page shows once its callbacks have filled it.
 READY = {
-    "/": f"#{ids.GAUGES} .js-plotly-plot",
+    "/": f"#{ids.GAUGES} [role=meter]",
     "/transactions": f"#{ids.GRID} .ag-row [col-id='payee']",
     "/budgets": f"#{ids.BUDGET_TABLE} .progress",
     "/accounts": f"#{ids.ACCOUNTS_TABLE} input",

@@ -54,8 +54,19 @@ def test_overview_loads_with_demo_data_on_every_chart(page):
     for kpi in (ids.KPI_INCOME, ids.KPI_SPENDING, ids.KPI_NET):
         assert re.search(r"€[\d,]+\.\d\d", kpi_text(page, kpi)), kpi
     assert re.search(r"\d+\.\d%", kpi_text(page, ids.KPI_SAVINGS_RATE))
-    page.wait_for_selector(f"#{ids.GAUGES} .js-plotly-plot")
-    assert page.locator(f"#{ids.GAUGES} .gauge-pace").count() > 0
+    # The budget meters are HTML (dashboard/budget_meter.py), each with its pace line.
+    page.wait_for_selector(f"#{ids.GAUGES} [role=meter]")
+    meters = page.locator(f"#{ids.GAUGES} [role=meter]")
+    assert meters.count() == page.locator(f"#{ids.GAUGES} .gauge-pace").count() > 0
+    assert re.match(r"€[\d,]+\.\d\d spent of €", meters.first.get_attribute("aria-valuetext"))
+    assert page.locator(f"#{ids.GAUGES} .js-plotly-plot").count() == 0
+    # plotly.js's basic bundle drew the charts; the full one was never asked for.
+    scripts = page.evaluate(
+        "() => performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(name => /plotly/.test(name))"
+    )
+    assert any("plotly-basic" in name for name in scripts), scripts
+    assert not any("plotly.min.js" in name for name in scripts), scripts
 
 
 def test_clicking_a_category_filters_everything_and_the_chip_clears_it(page):
@@ -95,8 +106,20 @@ def test_clicking_a_category_filters_everything_and_the_chip_clears_it(page):
     assert kpi_text(page, ids.KPI_SPENDING) == spending_before
 
 
+# Dash marks a component it is updating with data-dash-is-loading; seen clear at five polls
+# 100 ms apart, every callback of the page has answered.
+NOTHING_IN_FLIGHT_JS = """() => !document.querySelector('[data-dash-is-loading="true"]')"""
+QUIET_POLLS = 5
+
+
 def test_an_ended_session_sends_the_page_to_the_login(page):
     wait_for_points(page, ids.CHART_CATEGORY)
+    # Every callback of the page answered first: a chart can be drawn while others are still in
+    # flight, and one of those answering 401 would send the page to the login before the click.
+    page.wait_for_selector(f"#{ids.GAUGES} [role=meter]")
+    for _ in range(QUIET_POLLS):
+        wait_until(page, NOTHING_IN_FLIGHT_JS)
+        page.wait_for_timeout(100)
     page.context.clear_cookies()
     page.locator(f'#{ids.NAV_LINKS} a[href="/budgets"]').click()
     page.wait_for_url("**/login?next=%2Fbudgets")

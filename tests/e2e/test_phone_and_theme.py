@@ -32,9 +32,9 @@ PAGES = (
 )  # fmt: skip
 # What shows that a page has drawn its data, so that it is measured whole.
 READY = {
-    "/": f"#{ids.GAUGES} .js-plotly-plot .main-svg",
+    "/": f"#{ids.GAUGES} [role=meter]",
     "/transactions": f"#{ids.GRID} .ag-row",
-    "/budgets": f"#{ids.BUDGET_GAUGES} .js-plotly-plot .main-svg",
+    "/budgets": f"#{ids.BUDGET_GAUGES} [role=meter]",
     "/accounts": f"#{ids.ACCOUNTS_TABLE} input",
     "/import": f"#{ids.IMPORT_HISTORY} > *",
     "/rules": f"#{ids.RULES_LIST} table",
@@ -85,26 +85,25 @@ INPUT_ROOM_JS = """args => Array.from(document.querySelectorAll(args[0]))
       .reduce((sum, name) => sum + parseFloat(style[name]), 0);
     return {id: input.id, width: input.getBoundingClientRect().width, needed: text + chrome};
   })"""
-# Plotly's SVG text of every gauge (titles, numbers, tick labels) that leaves its graph's box,
-# once every gauge is drawn.
+# The texts of every budget meter (dashboard/budget_meter.py: name, amount, limit) that leave
+# its box, once every meter is drawn; and each meter's width as a share of its card's.
 GAUGE_TEXT_JS = """selector => {
-  const gauges = document.querySelectorAll(selector + ` [id*='"type":"gauge"']`);
-  const graphs = Array.from(document.querySelectorAll(selector + ' .js-plotly-plot'))
-    .filter(graph => graph.querySelector('.main-svg text'));
-  if (!gauges.length || graphs.length < gauges.length) return null;
+  const meters = Array.from(document.querySelectorAll(selector + ` [id*='"type":"gauge"']`));
+  if (!meters.length || !meters.every(meter => meter.querySelector('[role=meter]'))) return null;
+  const card = document.querySelector(selector).getBoundingClientRect();
   const clipped = [];
   let texts = 0;
-  for (const graph of graphs) {
-    const box = graph.querySelector('.main-svg').getBoundingClientRect();
-    for (const text of graph.querySelectorAll('.main-svg text')) {
-      if (!text.textContent) continue;
+  for (const meter of meters) {
+    const box = meter.getBoundingClientRect();
+    for (const text of meter.querySelectorAll('.budget-meter-head > span')) {
       texts += 1;
       const t = text.getBoundingClientRect();
-      if (t.left < box.left - 0.5 || t.right > box.right + 0.5 || t.top < box.top - 0.5
-          || t.bottom > box.bottom + 0.5) clipped.push(text.textContent);
+      if (t.width === 0 || t.left < box.left - 0.5 || t.right > box.right + 0.5
+          || t.top < box.top - 0.5 || t.bottom > box.bottom + 0.5) clipped.push(text.textContent);
     }
   }
-  return {graphs: graphs.length, texts, clipped};
+  const shares = meters.map(meter => meter.getBoundingClientRect().width / card.width);
+  return {meters: meters.length, texts, clipped, shares};
 }"""
 # The amount labels of a bar chart: the size they are drawn at (plotly shrinks a label with a
 # transform) and whether they stay inside the chart.
@@ -178,8 +177,8 @@ CONTRAST_JS = """selector => {
 @pytest.fixture
 def household(live_server) -> dict[str, int]:
     """Three budgets of this month written into the live database: one far over its limit
-    (a row that must read well), and two whose gauges end at 150 and 1,000, the end labels that
-    used to be cut ("15", "100"); plus a receipt, so the grid draws its link column."""
+    (a row that must read well), and two of €150 and €1,000 (whose plotly gauges once had their
+    end labels cut, "15", "100"); plus a receipt, so the grid draws its link column."""
     engine = live_server.app.server.extensions["ft_engine"]
     user_id = users.user_id_by_username(engine, DEMO_USERNAME)
     today = date.today()
@@ -270,9 +269,14 @@ def wait_for_gauges(page, selector: str) -> dict:
     return wait_until(page, GAUGE_TEXT_JS, selector)
 
 
-def assert_gauge_labels_whole(page, selector: str) -> None:
+def assert_gauge_labels_whole(page, selector: str, one_per_row: bool) -> None:
     found = wait_for_gauges(page, selector)
-    assert found["clipped"] == [], f"gauge labels cut at the graph's edge: {found['clipped']}"
+    assert found["texts"] >= 2 * found["meters"] >= 6, found
+    assert found["clipped"] == [], f"meter labels out of the meter's box: {found['clipped']}"
+    if one_per_row:  # a phone: each meter as wide as its card (less the gutters)
+        assert min(found["shares"]) > 0.9, found["shares"]
+    else:
+        assert max(found["shares"]) < 0.5, found["shares"]
 
 
 def assert_over_budget_rows_read_well(page) -> None:
@@ -356,18 +360,32 @@ def test_over_budget_rows_read_at_aa_contrast(desktop):
     assert desktop.console == []
 
 
+def test_budget_meters_and_their_pace_lines_read_at_aa_contrast(desktop):
+    """The meters' texts (an over-budget one among them) in the light and the dark theme."""
+    desktop.open("/")
+    wait_for_gauges(desktop.page, f"#{ids.GAUGES}")
+    desktop.page.mouse.move(0, 0)
+    results = desktop.page.evaluate(CONTRAST_JS, f"#{ids.GAUGES} .gauge-cell")
+    texts = " ".join(r["text"] for r in results)
+    assert "Over the top" in texts and "over its limit" in texts, texts
+    low = [r for r in results if r["ratio"] < AA_CONTRAST]
+    assert low == [], f"below WCAG AA {AA_CONTRAST}:1: {low}"
+    assert desktop.console == []
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_gauge_and_bar_labels_are_whole_and_readable(browser, live_server, household, viewport):
     browsing = Browsing(browser, live_server.url, viewport, dark=False)
     try:
         browsing.open("/")
-        assert_gauge_labels_whole(browsing.page, f"#{ids.GAUGES}")
+        phone = viewport == PHONE
+        assert_gauge_labels_whole(browsing.page, f"#{ids.GAUGES}", phone)
         labels = wait_until(browsing.page, BAR_LABELS_JS, ids.CHART_CATEGORY)
         small = [label for label in labels if label["px"] < 11]
         assert small == [], f"bar labels drawn below 11 px: {small}"
         assert all(label["inside"] for label in labels), labels
         browsing.open("/budgets")
-        assert_gauge_labels_whole(browsing.page, f"#{ids.BUDGET_GAUGES}")
+        assert_gauge_labels_whole(browsing.page, f"#{ids.BUDGET_GAUGES}", phone)
         assert browsing.console == []
     finally:
         browsing.context.close()

@@ -76,10 +76,12 @@ def test_create_a_schedule_see_it_upcoming_and_post_it(page, live_server):
     )
 
 
+# The budget meter (dashboard/budget_meter.py) as drawn: spent and projected in major units, from
+# the integers it was drawn from, once its marker is on the track.
 GAUGE_JS = """id => {
-  const plot = document.querySelector(`[id='{"key":"${id}","type":"gauge"}'] .js-plotly-plot`);
-  if (!plot || !plot.data || !plot.data[0]) return null;
-  return [plot.data[0].value, plot.data[0].gauge.threshold.value];
+  const meter = document.querySelector(`[id='{"key":"${id}","type":"gauge"}']`);
+  if (!meter || !meter.querySelector('[role=meter] .budget-meter-marker')) return null;
+  return [Number(meter.dataset.spent) / 100, Number(meter.dataset.projected) / 100];
 }"""
 GAUGE_CHANGED_JS = f"""args => {{
   const now = ({GAUGE_JS})(args[0]);
