@@ -16,7 +16,8 @@ from sqlalchemy import insert, select
 
 from data import setup_writes
 from data.imports import commit as commit_module
-from data.imports.commit import ImportSource, commit_import, undo_batch
+from data.imports import matching
+from data.imports.commit import ImportSource, commit_import, store_import, undo_batch
 from data.imports.matching import plan_import
 from data.imports.ruled import rules_transform
 from data.imports.statement import Statement, StatementLine, StatementSplit
@@ -164,7 +165,13 @@ def test_a_large_import_stores_exactly_the_plan_line_by_line(engine, home, monke
     prints = {p.line.number: p.transaction.import_fingerprint for p in plan.lines if p.transaction}
     assert twins and all(prints[p.line.number] != prints[p.line.number - 1] for p in twins)
 
+    # The plan above in one chunk, the commit in many: the fates and the rows must not change
+    # where a chunk ends (twins, repeated references, hand entries taken by an earlier line).
+    monkeypatch.setattr(matching, "PLAN_CHUNK", 775)  # line 776 is a twin of 775
     result = commit_import(engine, user_id, account_id, statement, SOURCE)
+    assert [(p.line.number, p.fate, p.transaction, p.match) for p in result.plan.lines] == [
+        (p.line.number, p.fate, p.transaction, p.match) for p in plan.lines
+    ]
     new = [p for p in plan.lines if p.fate == "new"]
     assert result.counts["imported_count"] == len(new)
     assert result.counts["probable_count"] == len(hand)
@@ -206,6 +213,9 @@ def test_a_large_import_stores_exactly_the_plan_line_by_line(engine, home, monke
             select(transactions.c.id).where(transactions.c.import_batch_id.is_(None))
         ).all()
     assert len(kept) == len(hand)
-    # After the undo the same file stores the same rows again.
-    redo = commit_import(engine, user_id, account_id, statement, SOURCE)
+    # After the undo the same file stores the same rows again (as the commit job stores them:
+    # the result without its lines).
+    redo = store_import(engine, user_id, account_id, statement, SOURCE)
+    assert redo.plan.lines == ()
+    assert redo.counts == result.counts
     assert _stored(engine, user_id, redo.batch_id) == expected

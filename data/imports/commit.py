@@ -8,7 +8,8 @@ line stored by another import in between is a duplicate then, never a second row
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,9 +17,21 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from data.entries import Transaction
-from data.imports.matching import ImportPlan, PlannedLine, plan_import
+from data.imports.matching import (
+    ImportPlan,
+    PlannedLine,
+    currency_problem,
+    planned_chunks,
+    schedulable,
+    with_scheduled,
+)
 from data.imports.ruled import rules_transform
-from data.imports.scheduled import forget_scheduled, record_scheduled
+from data.imports.scheduled import (
+    Candidate,
+    forget_scheduled,
+    record_scheduled,
+    scheduled_matches,
+)
 from data.imports.stages import no_cyclic_gc, stage
 from data.imports.statement import Statement
 from data.ownership import bump_version, insert_id, owned_row
@@ -97,17 +110,42 @@ def commit_import(
     source: ImportSource,
     choices: ImportChoices | None = None,
 ) -> BatchResult:
-    """Store the statement's lines in `account_id` as `choices` says, all or nothing."""
-    choices = choices or ImportChoices()
-    what = (account_id, statement, source, choices)
+    """Store the statement's lines in `account_id` as `choices` says, all or nothing; the
+    result's plan has every line with its fate."""
+    what = (account_id, statement, source, choices or ImportChoices())
+    return _commit_retried(engine, user_id, what, keep_lines=True)
+
+
+def store_import(
+    engine: Engine,
+    user_id: int,
+    account_id: int,
+    statement: Statement,
+    source: ImportSource,
+    choices: ImportChoices | None = None,
+) -> BatchResult:
+    """commit_import without the lines in the result's plan (its counts are the result's), so
+    that no more than PLAN_CHUNK planned lines are held at a time: the commit job's memory."""
+    what = (account_id, statement, source, choices or ImportChoices())
+    return _commit_retried(engine, user_id, what, keep_lines=False)
+
+
+def _commit_retried(
+    engine: Engine,
+    user_id: int,
+    what: tuple[int, Statement, ImportSource, ImportChoices],
+    *,
+    keep_lines: bool,
+) -> BatchResult:
+    """The lines planned and stored PLAN_CHUNK at a time, in one DB transaction."""
     try:
-        return _commit(engine, user_id, what, exhaustive=False)
+        return _commit(engine, user_id, what, exhaustive=False, keep_lines=keep_lines)
     except IntegrityError as conflict:
         if "import_fingerprint" not in str(conflict.orig):
             raise
     # A fingerprint outside the fast lookup's reach (its row moved account or date since):
     # the same again, every fingerprint looked up.
-    return _commit(engine, user_id, what, exhaustive=True)
+    return _commit(engine, user_id, what, exhaustive=True, keep_lines=keep_lines)
 
 
 def _commit(
@@ -116,60 +154,84 @@ def _commit(
     what: tuple[int, Statement, ImportSource, ImportChoices],
     *,
     exhaustive: bool,
+    keep_lines: bool,
 ) -> BatchResult:
     account_id, statement, source, choices = what
     try:
-        with engine.begin() as conn:
+        with engine.begin() as conn, no_cyclic_gc():
             bump_version(conn, user_id)
             account = owned_row(conn, accounts, user_id, account_id, "account")
+            problem = currency_problem(account, statement)
+            if problem:
+                raise ValidationError({"account_id": problem})
             with stage("compile_rules"):
                 rules = rules_transform(conn, user_id)
-            plan = plan_import(
-                conn, user_id, account, statement, exhaustive=exhaustive, rules=rules
-            )
-            if plan.problem:
-                raise ValidationError({"account_id": plan.problem})
-            chosen = _chosen(plan, choices)
-            counts = _counts(plan, chosen)
-            if choices.categories:
-                chosen = _accepted(chosen, choices.categories, usable_categories(conn, user_id))
+            usable = usable_categories(conn, user_id) if choices.categories else frozenset()
+            # The counts are known once every chunk is planned: the batch's row gets them last.
             batch_id = insert_id(
                 conn, import_batches, user_id=user_id, account_id=account.id,
                 file_name=source.file_name[:255], sha256=source.sha256, format=source.format,
-                profile_name=source.profile_name, **counts,
+                profile_name=source.profile_name, **dict.fromkeys(_COUNTS, 0),
             )  # fmt: skip
-            imported = [p for p, d in chosen if d == "import" and p.transaction is not None]
-            with stage("insert"), no_cyclic_gc():
-                row_ids = _store_lines(conn, user_id, batch_id, imported)
+            counts: Counter[str] = Counter()
+            kept: list[PlannedLine] = []
+            # Every new line may be a schedule's date (one line per date, the whole file
+            # decides), and the ids of the stored ones, by line number.
+            candidates: list[Candidate] = []
+            stored: dict[int, int] = {}
+            chunks = planned_chunks(
+                conn, user_id, account, statement, exhaustive=exhaustive, rules=rules
+            )
+            for chunk in chunks:
+                chosen = _chosen(chunk, choices)
+                counts.update(_counts(chunk, chosen))
+                if choices.categories:
+                    chosen = _accepted(chosen, choices.categories, usable)
+                imported = [p for p, d in chosen if d == "import" and p.transaction is not None]
+                with stage("insert"):
+                    row_ids = _store_lines(conn, user_id, batch_id, imported)
+                stored.update(zip((p.line.number for p in imported), row_ids, strict=True))
+                candidates += schedulable(chunk)
+                _link_lines(conn, user_id, batch_id, [p for p, d in chosen if d == "link"])
+                if keep_lines:
+                    kept += [p for p, _decision in chosen]
+                del chunk, chosen, imported
+            with stage("scheduled"):
+                found = scheduled_matches(conn, user_id, account.id, candidates)
             # The lines accepted as a schedule's date post that date (data/imports/scheduled.py).
             record_scheduled(conn, user_id, [
-                (row_id, p.scheduled) for p, row_id in zip(imported, row_ids, strict=True)
-                if p.scheduled is not None and p.line.number not in choices.scheduled_declined
+                (stored[number], match) for number, match in sorted(found.items())
+                if number in stored and number not in choices.scheduled_declined
             ])  # fmt: skip
-            _link_lines(conn, user_id, batch_id, [p for p, d in chosen if d == "link"])
+            totals = {name: counts[name] for name in _COUNTS}
+            conn.execute(
+                update(import_batches).where(import_batches.c.id == batch_id).values(**totals)
+            )
     except IntegrityError as conflict:
         if exhaustive and "import_fingerprint" in str(conflict.orig):
             raise ValidationError({"import": IMPORTED_MEANWHILE}) from conflict
         raise
-    return BatchResult(batch_id, counts, plan)
+    lines = tuple(with_scheduled(kept, found))
+    plan = ImportPlan(account.id, account.currency, lines, None, statement.warnings)
+    return BatchResult(batch_id, totals, plan)
 
 
-def _chosen(plan: ImportPlan, choices: ImportChoices) -> list[tuple[PlannedLine, str]]:
+def _chosen(
+    planned: Sequence[PlannedLine], choices: ImportChoices
+) -> list[tuple[PlannedLine, str]]:
     """Each line with what happens to it; only new and probable lines can be stored."""
     result = []
-    for planned in plan.lines:
-        wanted = choices.decisions.get(planned.line.number)
+    for item in planned:
+        wanted = choices.decisions.get(item.line.number)
         if wanted is not None and wanted not in DECISIONS:
-            raise ValidationError(
-                {"decisions": f"Unknown decision for line {planned.line.number}."}
-            )
-        if planned.fate == "new":
+            raise ValidationError({"decisions": f"Unknown decision for line {item.line.number}."})
+        if item.fate == "new":
             decision = "skip" if wanted == "skip" else "import"
-        elif planned.fate == "probable":
+        elif item.fate == "probable":
             decision = wanted or choices.probable
         else:
             decision = "skip"
-        result.append((planned, decision))
+        result.append((item, decision))
     return result
 
 
@@ -187,21 +249,26 @@ def _accepted(
     return result
 
 
-def _counts(plan: ImportPlan, chosen: list[tuple[PlannedLine, str]]) -> dict[str, int]:
-    fates = plan.counts()
-    decided = [decision for _planned, decision in chosen]
-    return {
-        "imported_count": decided.count("import"),
+# The batch's counts, as import_batches names them.
+_COUNTS = ("imported_count", "duplicate_ref_count", "duplicate_fingerprint_count",
+           "probable_count", "linked_count", "error_count", "skipped_count")  # fmt: skip
+
+
+def _counts(planned: Sequence[PlannedLine], chosen: list[tuple[PlannedLine, str]]) -> Counter[str]:
+    fates = Counter(item.fate for item in planned)
+    decided = Counter(decision for _item, decision in chosen)
+    return Counter({
+        "imported_count": decided["import"],
         "duplicate_ref_count": fates["duplicate_ref"],
         "duplicate_fingerprint_count": fates["duplicate_fingerprint"],
         "probable_count": fates["probable"],
-        "linked_count": decided.count("link"),
+        "linked_count": decided["link"],
         "error_count": fates["error"],
         "skipped_count": sum(
-            1 for planned, decision in chosen
-            if decision == "skip" and planned.fate in ("new", "probable", "skipped")
+            1 for item, decision in chosen
+            if decision == "skip" and item.fate in ("new", "probable", "skipped")
         ),
-    }  # fmt: skip
+    })  # fmt: skip
 
 
 def _store_lines(
@@ -238,14 +305,16 @@ def _insert_rows(
     PostgreSQL: by COPY (_copy_rows). Another dialect: multi-row INSERT ... RETURNING, sorted
     by SQLAlchemy (insertmanyvalues). SQLite: SQLAlchemy cannot sort RETURNING there and runs
     one statement per row (11 s for 50,000 on a busy machine), so the rows go in by the
-    driver's executemany and their ids are read back by batch: this transaction holds
-    SQLite's write lock, and a new rowid is the largest so far plus one, so the batch's ids in
-    ascending order are the insert's order."""
+    driver's executemany and their ids are read back by batch, above the largest id before
+    them (the batch's earlier chunks are below it): this transaction holds SQLite's write lock,
+    and a new rowid is the largest so far plus one, so those ids in ascending order are the
+    insert's order."""
     if conn.dialect.name == "postgresql":
         return _copy_rows(conn, user_id, batch_id, chosen)
     sqlite = conn.dialect.name == "sqlite"
     returning = insert(txns).returning(txns.c.id, sort_by_parameter_order=True)
     row_ids: list[int] = []
+    before = (conn.execute(select(func.max(txns.c.id))).scalar() or 0) if sqlite else 0
     for start in range(0, len(chosen), INSERT_CHUNK):
         values = [_columns(txn, user_id, batch_id) for txn in chosen[start : start + INSERT_CHUNK]]
         if sqlite:
@@ -253,7 +322,11 @@ def _insert_rows(
         else:
             row_ids += conn.execute(returning, values).scalars()
     if sqlite:
-        mine = select(txns.c.id).where(txns.c.import_batch_id == batch_id).order_by(txns.c.id)
+        mine = (
+            select(txns.c.id)
+            .where(txns.c.import_batch_id == batch_id, txns.c.id > before)
+            .order_by(txns.c.id)
+        )
         row_ids = list(conn.execute(mine).scalars())
     if len(row_ids) != len(chosen):
         raise RuntimeError("The import's rows could not be read back in order.")

@@ -17,7 +17,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -43,6 +43,8 @@ MATCH_DAYS = 4
 # rapidfuzz token_set_ratio (0-100) from which two payees count as similar.
 MATCH_SIMILARITY = 60
 _CHUNK = 500
+# Lines planned (and, by a commit, stored) at a time: what a commit holds at once.
+PLAN_CHUNK = 5_000
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -109,54 +111,114 @@ def plan_import(
     its fingerprint and duplicate check (they see the bank's own text) and before the probable
     matches (a payee renamed to the person's name for it finds their entry better)."""
     with no_cyclic_gc():
-        return _plan(conn, user_id, account, statement, exhaustive, rules)
+        planned = [
+            item
+            for chunk in planned_chunks(
+                conn, user_id, account, statement, exhaustive=exhaustive, rules=rules
+            )
+            for item in chunk
+        ]
+        with stage("scheduled"):
+            found = scheduled_matches(conn, user_id, account.id, schedulable(planned))
+            planned = with_scheduled(planned, found)
+    problem = currency_problem(account, statement)
+    return ImportPlan(account.id, account.currency, tuple(planned), problem, statement.warnings)
 
 
-def _plan(
+def currency_problem(account: Row, statement: Statement) -> str | None:
+    """Why nothing of this file can go into this account (another currency), or None."""
+    if statement.currency and statement.currency.upper() != account.currency:
+        return (
+            f"This file is in {statement.currency.upper()} and the account {account.name} is in "
+            f"{account.currency}: choose an account in {statement.currency.upper()}."
+        )
+    return None
+
+
+@dataclass
+class _Planning:
+    """What planning one line needs from the lines before it and from the ledger, read once
+    per file: the ledger's reads cover the account around the file's days only (bounded by the
+    file, never the account's whole history), and a chunk of lines is planned at a time."""
+
+    names: dict[str, int]
+    # Stored {fingerprint: id} of the account around the file's days, and hand entries there.
+    prints: dict[str, int]
+    hand: dict[int, list[tuple[int, date, str]]]
+    seen: Counter[tuple[object, ...]] = field(default_factory=Counter)
+    cleaned: dict[str, str] = field(default_factory=dict)
+    in_file: set[str] = field(default_factory=set)
+    used: set[int] = field(default_factory=set)
+
+
+def planned_chunks(
     conn: Connection,
     user_id: int,
     account: Row,
     statement: Statement,
-    exhaustive: bool,
-    rules: Transform | None,
-) -> ImportPlan:
-    currency = account.currency
-    problem = None
-    if statement.currency and statement.currency.upper() != currency:
-        problem = (
-            f"This file is in {statement.currency.upper()} and the account {account.name} is in "
-            f"{currency}: choose an account in {statement.currency.upper()}."
-        )
-    with stage("lines"):
-        names = _category_names(conn, user_id)
-        seen: Counter[tuple[object, ...]] = Counter()
-        # A statement repeats its payees: each distinct bank text is cleaned once (clean_payee
-        # was a third of planning 50,000 lines), and the cache ends with the plan.
-        cleaned: dict[str, str] = {}
-        account_key = (account.id, currency)
-        planned = [_read_line(line, account_key, names, seen, cleaned) for line in statement.lines]
-    with stage("duplicates"):
-        planned = _mark_duplicates(conn, user_id, account.id, planned, exhaustive)
-    if rules is not None:
-        with stage("rules"):
-            planned = [_ruled(item, rules) for item in planned]
-    with stage("probable"):
-        planned = _mark_probable(conn, user_id, account.id, planned)
-    with stage("scheduled"):
-        planned = _mark_scheduled(conn, user_id, account.id, planned)
-    return ImportPlan(account.id, currency, tuple(planned), problem, statement.warnings)
+    *,
+    exhaustive: bool = False,
+    rules: Transform | None = None,
+) -> Iterator[list[PlannedLine]]:
+    """The lines' fates as plan_import finds them, PLAN_CHUNK lines at a time in file order,
+    without the schedules' dates (those need every new line: `schedulable`, then
+    `scheduled_matches`). A commit stores each chunk before planning the next, so it never
+    holds 50,000 planned lines at once."""
+    size = PLAN_CHUNK
+    days = _valid_days(statement.lines)
+    if days:
+        low, high = _around(min(days), max(days))
+        prints = _stored_fingerprints(conn, user_id, account.id, low, high)
+        hand = _hand_entries(conn, user_id, account.id, low, high)
+    else:
+        prints, hand = {}, {}
+    state = _Planning(_category_names(conn, user_id), prints, hand)
+    account_key = (account.id, account.currency)
+    lines = statement.lines
+    for start in range(0, len(lines), size):
+        with stage("lines"):
+            planned = [
+                _read_line(line, account_key, state.names, state.seen, state.cleaned)
+                for line in lines[start : start + size]
+            ]
+        with stage("duplicates"):
+            planned = _mark_duplicates(conn, user_id, account.id, planned, exhaustive, state)
+        if rules is not None:
+            with stage("rules"):
+                planned = [_ruled(item, rules) for item in planned]
+        with stage("probable"):
+            planned = _mark_probable(planned, state)
+        yield planned
 
 
-def _mark_scheduled(
-    conn: Connection, user_id: int, account_id: int, planned: list[PlannedLine]
-) -> list[PlannedLine]:
-    new = [
+def _valid_days(lines: Sequence[StatementLine]) -> list[date]:
+    """The distinct days of the lines that can be stored (a line's date out of the allowed
+    range is an error line: it must not widen the ledger's reads)."""
+    days = []
+    for day in {line.date for line in lines if line.date is not None and not line.error}:
+        try:
+            days.append(v.clean_date(day))
+        except v.Invalid:
+            continue
+    return days
+
+
+def schedulable(planned: Sequence[PlannedLine]) -> list[Candidate]:
+    """The new lines as a schedule's date might be them (data/imports/scheduled.py)."""
+    return [
         Candidate(p.line.number, p.transaction.date, p.transaction.amount_minor)
         for p in planned
         if p.fate == "new" and p.transaction is not None
     ]
-    found = scheduled_matches(conn, user_id, account_id, new)
-    return [replace(p, scheduled=found.get(p.line.number)) if found else p for p in planned]
+
+
+def with_scheduled(
+    planned: list[PlannedLine], found: Mapping[int, ScheduledMatch]
+) -> list[PlannedLine]:
+    """The lines, each that is a schedule's date marked with it."""
+    if not found:
+        return planned
+    return [replace(p, scheduled=found.get(p.line.number)) for p in planned]
 
 
 def _ruled(item: PlannedLine, rules: Transform) -> PlannedLine:
@@ -311,16 +373,16 @@ def _mark_duplicates(
     account_id: int,
     planned: list[PlannedLine],
     exhaustive: bool,
+    state: _Planning,
 ) -> list[PlannedLine]:
     """Stored lines by bank reference first, then by fingerprint; and a reference seen twice in
     the same file (a bank's own repeat) is a duplicate of its first line."""
     txns_in = [item.transaction for item in planned if item.transaction is not None]
     refs = _stored(conn, txns.c.bank_ref, [t.bank_ref for t in txns_in], user_id, account_id)
-    prints = _stored_fingerprints(conn, user_id, account_id, [t.date for t in txns_in])
+    prints, in_file = state.prints, state.in_file
     if exhaustive:
         others = [t.import_fingerprint for t in txns_in if t.import_fingerprint not in prints]
         prints.update(_stored(conn, txns.c.import_fingerprint, others, user_id))
-    in_file: set[str] = set()
     result = []
     for item in planned:
         txn = item.transaction
@@ -344,16 +406,13 @@ def _mark_duplicates(
 
 
 def _stored_fingerprints(
-    conn: Connection, user_id: int, account_id: int, days: Sequence[date]
+    conn: Connection, user_id: int, account_id: int, low: date, high: date
 ) -> dict[str, int]:
-    """{fingerprint: transaction id} of the account's rows around the file's days, in one
-    indexed range read (a fingerprint names its account and date, so a stored one is on the
-    same account and, for a hand entry linked to it, within MATCH_DAYS of the line's date).
-    One query instead of a hundred IN lists: 0.2 s instead of 1.7 s for 50,000 lines on
-    PostgreSQL."""
-    if not days:
-        return {}
-    low, high = _around(min(days), max(days))
+    """{fingerprint: transaction id} of the account's rows from `low` to `high` (the file's
+    days with MATCH_DAYS around), in one indexed range read (a fingerprint names its account
+    and date, so a stored one is on the same account and, for a hand entry linked to it,
+    within MATCH_DAYS of the line's date). One query instead of a hundred IN lists: 0.2 s
+    instead of 1.7 s for 50,000 lines on PostgreSQL."""
     query = select(txns.c.import_fingerprint, txns.c.id).where(
         txns.c.user_id == user_id,
         txns.c.account_id == account_id,
@@ -391,32 +450,27 @@ def _stored(
     return found
 
 
-def _mark_probable(
-    conn: Connection, user_id: int, account_id: int, planned: list[PlannedLine]
-) -> list[PlannedLine]:
-    new = [item for item in planned if item.fate == "new" and item.transaction is not None]
-    if not new:
+def _mark_probable(planned: list[PlannedLine], state: _Planning) -> list[PlannedLine]:
+    """A new line resembling a hand entry not taken by an earlier line is a probable match."""
+    if not state.hand:
         return planned
-    days = [item.transaction.date for item in new if item.transaction is not None]
-    candidates = _hand_entries(conn, user_id, account_id, min(days), max(days))
-    used: set[int] = set()
     result = []
     for item in planned:
-        match = _best_match(item, candidates, used) if item.fate == "new" else None
+        match = _best_match(item, state.hand, state.used) if item.fate == "new" else None
         if match is None:
             result.append(item)
             continue
-        used.add(match.transaction_id)
+        state.used.add(match.transaction_id)
         note = f"Probably your entry of {match.date:%-d %b %Y} ({match.payee or 'no payee'})."
         result.append(replace(item, fate="probable", match=match, note=note))
     return result
 
 
 def _hand_entries(
-    conn: Connection, user_id: int, account_id: int, first: date, last: date
+    conn: Connection, user_id: int, account_id: int, low: date, high: date
 ) -> dict[int, list[tuple[int, date, str]]]:
-    """{amount: [(id, date, payee)]} of the account's rows from no import around the period."""
-    low, high = _around(first, last)
+    """{amount: [(id, date, payee)]} of the account's rows from no import from `low` to
+    `high` (the file's days with MATCH_DAYS around)."""
     query = select(txns.c.id, txns.c.date, txns.c.amount_minor, txns.c.payee).where(
         txns.c.user_id == user_id,
         txns.c.account_id == account_id,

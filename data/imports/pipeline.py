@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from data.imports.accounts import account_for_key, remember_key
-from data.imports.commit import BatchResult, ImportChoices, ImportSource, commit_import
+from data.imports.commit import BatchResult, ImportChoices, ImportSource, store_import
 from data.imports.csv_mapping import CsvMapping
 from data.imports.matching import ImportPlan, plan_import
 from data.imports.profiles import Profile, find_profile, save_profile
 from data.imports.reading import ReadResult, read_file
 from data.imports.ruled import rules_transform
+from data.imports.stages import stage
+from data.imports.statement import Statement
 from data.imports.uploads import Upload, discard_upload
 from data.ownership import owned_row
 from data.schema import accounts
@@ -80,7 +82,25 @@ def commit_upload(
     choices: ImportChoices | None = None,
 ) -> BatchResult:
     """Store the upload as reviewed; ValidationError when a CSV question is still open."""
-    reading, profile = _read(engine, user_id, upload, account_id, mapping)
+    statement, source = _to_store(engine, user_id, upload, account_id, mapping)
+    result = store_import(engine, user_id, account_id, statement, source, choices)
+    remember_key(engine, user_id, account_id, statement.account_key)
+    discard_upload(engine, user_id, upload.id)
+    return result
+
+
+def _to_store(
+    engine: Engine,
+    user_id: int,
+    upload: Upload,
+    account_id: int,
+    mapping: CsvMapping | None,
+) -> tuple[Statement, ImportSource]:
+    """The statement to store (its lines without their cells) and where it came from, the CSV
+    mapping saved as the header's profile. Apart from commit_upload so that the reading (every
+    cell of the file) is freed before the commit holds the planned lines."""
+    with stage("read"):
+        reading, profile = _read(engine, user_id, upload, account_id, mapping, sources=False)
     if reading.questions:
         raise ValidationError({"mapping": " ".join(reading.questions)})
     statement, csv = reading.statement, reading.csv
@@ -89,11 +109,7 @@ def commit_upload(
         mapping_json = csv.mapping.to_json()
         profile = save_profile(engine, user_id, account_id, csv.signature, mapping_json)
     name = profile.name if csv is not None and profile is not None else None
-    source = ImportSource(upload.file_name, upload.sha256, statement.format, name)
-    result = commit_import(engine, user_id, account_id, statement, source, choices)
-    remember_key(engine, user_id, account_id, statement.account_key)
-    discard_upload(engine, user_id, upload.id)
-    return result
+    return statement, ImportSource(upload.file_name, upload.sha256, statement.format, name)
 
 
 def _read(
@@ -102,10 +118,12 @@ def _read(
     upload: Upload,
     account_id: int | None,
     mapping: CsvMapping | None,
+    *,
+    sources: bool = True,
 ) -> tuple[ReadResult, Profile | None]:
     """Read with `mapping`; without one, a CSV whose header has a saved profile is read with
     the profile's mapping (if it still fits the file)."""
-    reading = read_file(upload.content, upload.file_name, mapping)
+    reading = read_file(upload.content, upload.file_name, mapping, sources=sources)
     if reading.csv is None:
         return reading, None
     profile = find_profile(engine, user_id, account_id, reading.csv.signature)
@@ -113,6 +131,6 @@ def _read(
         return reading, profile
     try:
         saved = CsvMapping.from_json(profile.mapping)
-        return read_file(upload.content, upload.file_name, saved), profile
+        return read_file(upload.content, upload.file_name, saved, sources=sources), profile
     except ValueError:
         return reading, None

@@ -43,10 +43,13 @@ class ReadResult:
         return self.csv.guess.questions
 
 
-def read_file(content: bytes, file_name: str = "", mapping: CsvMapping | None = None) -> ReadResult:
+def read_file(
+    content: bytes, file_name: str = "", mapping: CsvMapping | None = None, *, sources: bool = True
+) -> ReadResult:
     """The file's statement; UnreadableFile (a message for a person) when it is none.
 
     ValueError when `mapping` does not fit this CSV (it names a column the file lacks).
+    sources=False: a CSV's lines without their cells (csv_reader.read_csv), for a commit.
     """
     kind = detect_format(content, file_name)
     if kind != "csv":
@@ -57,5 +60,5 @@ def read_file(content: bytes, file_name: str = "", mapping: CsvMapping | None = 
         guess = infer_mapping(layout)
         used = mapping or guess.mapping
         check_columns(layout, used)
-        statement = read_csv(layout, used)
+        statement = read_csv(layout, used, sources=sources)
     return ReadResult(statement, CsvReading(layout, guess, used, header_signature(layout)))

@@ -24,13 +24,16 @@ import math
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import NamedTuple
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction import FeatureHasher
 
 from data.payees import clean_payee
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+    from sklearn.feature_extraction import FeatureHasher
 
 # Hashed width of each block and its weight after normalisation: the text decides most.
 BLOCKS = (("text", 2**16, 1.0), ("chars", 2**17, 0.8), ("meta", 2**10, 0.6))
@@ -39,11 +42,20 @@ BLOCK_WEIGHTS = np.array([weight for _name, _width, weight in BLOCKS])
 DAY_BUCKET_DAYS = 4
 CHUNK = 4_096
 _ZEROS = str.maketrans("123456789", "000000000")
-_HASHERS = [
-    FeatureHasher(n_features=width, input_type="string", alternate_sign=False)
-    for _name, width, _weight in BLOCKS
-]
 _WORD = re.compile(r"[^\W_]+")
+
+
+@cache
+def _hashers() -> tuple[FeatureHasher, ...]:
+    """One hasher per block, made on first use: scikit-learn and SciPy (about 80 MB of a
+    process) are imported only by a process that suggests or trains, never by one that only
+    serves pages or imports a file."""
+    from sklearn.feature_extraction import FeatureHasher
+
+    return tuple(
+        FeatureHasher(n_features=width, input_type="string", alternate_sign=False)
+        for _name, width, _weight in BLOCKS
+    )
 
 
 class Example(NamedTuple):
@@ -128,7 +140,10 @@ def example_tokens(
 
 def hashed(examples: Sequence[Example], cache: dict[str, list[str]] | None = None) -> sp.csr_matrix:
     """Binary hashed tokens of the examples, the blocks side by side (OFFSETS)."""
+    import scipy.sparse as sp
+
     cache = {} if cache is None else cache
+    hashers = _hashers()
     chunks = []
     for start in range(0, len(examples), CHUNK):
         blocks: tuple[list[list[str]], ...] = ([], [], [])
@@ -137,7 +152,7 @@ def hashed(examples: Sequence[Example], cache: dict[str, list[str]] | None = Non
                 block.append(tokens)
         chunks.append(
             sp.hstack(
-                [hasher.transform(block) for hasher, block in zip(_HASHERS, blocks, strict=True)],
+                [hasher.transform(block) for hasher, block in zip(hashers, blocks, strict=True)],
                 format="csr",
             )
         )

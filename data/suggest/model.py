@@ -19,11 +19,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
 
 from data.suggest.features import (
     DAY_BUCKET_DAYS,
@@ -33,6 +31,9 @@ from data.suggest.features import (
     payee_words,
     weighted,
 )
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 MIN_ROWS = 20
 MIN_CATEGORIES = 2
@@ -106,6 +107,8 @@ class CategoryModel:
     def _features(self, raw: sp.csr_matrix) -> sp.csr_matrix:
         """TF-IDF of the raw hashed matrix, kept to the trained columns. An unseen n-gram weighs
         in each block's norm with the rarest IDF, so a novel payee leans less on its known part."""
+        import scipy.sparse as sp
+
         position = np.searchsorted(self.columns, raw.indices)
         clipped = np.minimum(position, len(self.columns) - 1)
         seen = self.columns[clipped] == raw.indices
@@ -162,6 +165,10 @@ def _deduplicated(
 
 def _fit(rows: Sequence[HistoryRow], cache: Cache) -> CategoryModel:
     """Logistic regression on the TF-IDF of the deduplicated rows; temperature 1."""
+    # Imported here: a process that never trains (a page, an import) does not hold them.
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+
     examples, labels, weights = _deduplicated(rows, cache)
     raw = hashed(examples, cache)
     columns, inverse = np.unique(raw.indices, return_inverse=True)
