@@ -185,6 +185,8 @@ def _commit(
             for chunk in chunks:
                 chosen = _chosen(chunk, choices)
                 counts.update(_counts(chunk, chosen))
+                if keep_lines:
+                    kept += chunk
                 if choices.categories:
                     chosen = _accepted(chosen, choices.categories, usable)
                 imported = [p for p, d in chosen if d == "import" and p.transaction is not None]
@@ -193,8 +195,6 @@ def _commit(
                 stored.update(zip((p.line.number for p in imported), row_ids, strict=True))
                 candidates += schedulable(chunk)
                 _link_lines(conn, user_id, batch_id, [p for p, d in chosen if d == "link"])
-                if keep_lines:
-                    kept += [p for p, _decision in chosen]
                 del chunk, chosen, imported
             with stage("scheduled"):
                 found = scheduled_matches(conn, user_id, account.id, candidates)
