@@ -14,7 +14,9 @@ as the page runs it: the preview (read, plan, the suggestions of the review) and
 prints one
 JSON object: the seconds of each stage, `end_to_end_s` (the commit job: read + commit), the
 same file imported again (every line a duplicate), its undo, and peak RSS in MB: the commit
-job's (`peak_rss_commit_mb`), with the re-import (`peak_rss_mb`), the preview's.
+job's (`peak_rss_mb`, also as `peak_rss_commit_mb`), the preview job's (`peak_rss_preview_mb`),
+and this process's after the re-import too (`peak_rss_with_reimport_mb`: in the app the
+re-import is a job of its own, in a process of its own).
 
 The preview runs in a child process of its own, and the commit in this process after it has
 loaded what a background job's process holds (the job server's preloaded modules and the app
@@ -274,7 +276,7 @@ def _commit(
     if "read" in committing.wall:  # a tree before the read was a stage of commit_upload
         figures["commit_s"] = round(figures["end_to_end_s"] - committing.wall["read"], 2)
     figures.update(_seconds(committing, "commit_"))
-    figures["peak_rss_commit_mb"] = _rss_mb()
+    figures["peak_rss_commit_mb"] = figures["peak_rss_mb"] = _rss_mb()
     assert result.counts["imported_count"] == preview["planned_new"], result.counts
     figures["imported"] = result.counts["imported_count"]
     # The commit job ends here: what it held is not the next job's.
@@ -286,7 +288,7 @@ def _commit(
     figures["reimport_s"] = round(time.perf_counter() - started, 2)
     assert again.counts["imported_count"] == 0, again.counts
     figures["total_s"] = round(preview["preview_total_s"] + figures["end_to_end_s"], 2)
-    figures["peak_rss_mb"] = _rss_mb()
+    figures["peak_rss_with_reimport_mb"] = _rss_mb()
     started = time.perf_counter()
     undo_batch(engine, user_id, batch_id)
     figures["undo_s"] = round(time.perf_counter() - started, 2)
