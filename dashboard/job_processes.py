@@ -29,7 +29,9 @@ from dashboard.settings import Settings
 logger = logging.getLogger(__name__)
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-# Imported once by the server, so a job starts in ~0.1 s instead of paying them.
+# Imported once by the server, so a job starts in ~0.1 s instead of paying them. Not
+# scikit-learn (data/suggest/ imports it on first use): every job's process would hold it (about
+# 70 MB of RSS, the commit of an import included); a job that suggests or trains imports it (~1 s).
 PRELOAD = ["dashboard", "data.imports.pipeline", "data.suggest.model", "pandas", "plotly"]
 DEFAULT_APP_FACTORY = "dashboard:create_app"
 STOP_WAIT_S = 1.0
