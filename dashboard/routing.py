@@ -4,6 +4,7 @@ build many apps in one process."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from types import ModuleType
 from typing import Any
@@ -58,24 +59,38 @@ def page_of(pathname: str | None) -> ModuleType | None:
     return PAGES.get((pathname or "/").rstrip("/") or "/")
 
 
-def render_page(pathname: str | None, overview_kpis: Mapping[str, str] | None = None) -> html.Div:
+def render_page(pathname: str | None, first: FirstParts | None = None) -> html.Div:
     page = page_of(pathname)
     if page is overview:
-        return overview.layout(overview_kpis)
+        return overview.layout(first.kpis if first else None, first.gauges if first else None)
     return page.layout() if page else not_found(pathname or "")
 
 
-def first_kpis(filter_store: Any, cross_store: Any) -> dict[str, str] | None:
-    """The overview's KPI texts for the filters the browser holds, drawn with the page itself.
+@dataclass(frozen=True)
+class FirstParts:
+    """What the overview shows with the page itself: the KPI texts and the budget meters."""
 
-    The KPI callback fires with the page's other 15 callbacks; with one worker's threads sharing
-    the GIL, its answer came with the charts' (~0.5 s later on this machine, loaded), so the
-    figures a person reads first waited for the charts. Two cached reads here show them with the
-    page; the callback still answers (same texts) and follows every later filter change. A
-    database that does not answer leaves the cards to the callback, not the page blank."""
+    kpis: Mapping[str, str]
+    gauges: Any
+
+
+def first_parts(filter_store: Any, cross_store: Any) -> FirstParts | None:
+    """The overview's KPI texts and budget meters for the filters the browser holds, drawn with
+    the page itself.
+
+    They are what a person reads first; drawn with the page, they never wait for the overview's
+    callback (callbacks/overview_page.py), which answers with the charts. A few cached reads:
+    the callback's first answer gives the same parts again (from its own cache) and follows
+    every later filter change. A database that does not answer leaves them to the callback,
+    not the page blank."""
     try:
-        filters = parse_filters(filter_store, cross_store, date.today())
-        return overview_callbacks.kpis(current_user_id(), filters)
+        today = date.today()
+        filters = parse_filters(filter_store, cross_store, today)
+        user_id = current_user_id()
+        return FirstParts(
+            overview_callbacks.kpis(user_id, filters),
+            overview_callbacks.gauges(user_id, filters, today),
+        )
     except DATABASE_UNAVAILABLE_ERRORS:
         return None
 
@@ -90,5 +105,5 @@ def register(app: Dash) -> None:
     )
     def _page(pathname: Any, filter_store: Any, cross_store: Any) -> html.Div:
         shown = page_of(pathname) if isinstance(pathname, str) else None
-        kpis = first_kpis(filter_store, cross_store) if shown is overview else None
-        return render_page(pathname if isinstance(pathname, str) else None, kpis)
+        first = first_parts(filter_store, cross_store) if shown is overview else None
+        return render_page(pathname if isinstance(pathname, str) else None, first)

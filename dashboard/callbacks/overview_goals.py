@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, html
+from dash import html
 
-from dashboard import ids, services
+from dashboard import services
 from dashboard.callbacks.goals_view import overview_card
 from dashboard.security.auth import current_user_id
 
@@ -36,9 +36,3 @@ def goal_cards(today: date) -> Any:
         ],
         class_name="overview-goals",
     )
-
-
-def register(app: Dash) -> None:
-    @app.callback(Output(ids.OVERVIEW_GOALS, "children"), Input(ids.REFRESH_STORE, "data"))
-    def _goal_cards(_refresh: Any) -> Any:
-        return goal_cards(date.today())

@@ -1,0 +1,161 @@
+"""The overview's one callback: every KPI, chart, meter, list and card of the page in one request.
+
+It was 16 callbacks that fired together on load, on a filter change, a chart click, a write and
+a theme switch. Dash's renderer keeps at most 12 requests in flight, so the last ones waited for
+a second wave, and each request paid the fixed cost of a request (session, user, dispatch) on
+the server: 19 requests per overview view. Now a view is the frame's requests and this one.
+
+What a change redraws is still only what it affects (PARTS_OF): a theme switch redraws the
+figures, the Categories / Groups toggle the two category charts and the breadcrumb, a chart
+click what the cross-filter narrows. The other outputs get no_update. The answer is cached for
+(user, data_version, day, inputs) in dashboard/overview_cache.py, so a warm view is one GET.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from dash import Dash, Input, Output, ctx, no_update
+
+from dashboard import ids, overview_cache
+from dashboard.callbacks import overview as parts
+from dashboard.callbacks.overview_currencies import currency_note
+from dashboard.callbacks.overview_goals import goal_cards
+from dashboard.callbacks.overview_month_end import month_end_card
+from dashboard.callbacks.overview_upcoming import upcoming_view
+from dashboard.forms import parse_filters
+from dashboard.security.auth import current_user_id
+
+INPUTS = {
+    "filter_store": Input(ids.FILTERS_STORE, "data"),
+    "cross_store": Input(ids.CROSS_FILTER_STORE, "data"),
+    # A write on the overview itself (an upcoming date posted or skipped) redraws what it moved.
+    "refresh": Input(ids.REFRESH_STORE, "data"),
+    "dark": Input(ids.THEME_SWITCH, "value"),
+    "view": Input(ids.CATEGORY_VIEW, "value"),
+    "drill": Input(ids.CATEGORY_DRILL_STORE, "data"),
+}
+OUTPUTS: dict[str, Output] = {
+    **parts.KPI_OUTPUTS,
+    "empty": Output(ids.OVERVIEW_EMPTY, "children"),
+    **{chart: Output(chart, "figure") for chart in parts.CHARTS},
+    "gauges": Output(ids.GAUGES, "children"),
+    "recent": Output(ids.OVERVIEW_TRANSACTIONS, "children"),
+    "currency_note": Output(ids.OVERVIEW_CURRENCY_NOTE, "children"),
+    "month_end_body": Output(ids.MONTH_END_BODY, "children"),
+    "month_end_figure": Output(ids.CHART_MONTH_END, "figure"),
+    "goals": Output(ids.OVERVIEW_GOALS, "children"),
+    "upcoming": Output(ids.UPCOMING_LIST, "children"),
+    "crumb_hidden": Output(ids.CATEGORY_BREADCRUMB, "hidden"),
+    "crumb_current": Output(ids.CATEGORY_DRILL_CURRENT, "children"),
+}
+
+# The parts of the page, each a group of outputs built together.
+KPIS, EMPTY, GAUGES, RECENT, CURRENCY, MONTH_END = (
+    "kpis",
+    "empty",
+    "gauges",
+    "recent",
+    "currency",
+    "month_end",
+)
+GOALS, UPCOMING, BREADCRUMB = "goals", "upcoming", "breadcrumb"
+CHART_PARTS = frozenset(parts.CHARTS)
+GROUPED_PARTS = frozenset(parts.GROUPED_CHARTS)
+EVERY_PART = frozenset(
+    {KPIS, EMPTY, GAUGES, RECENT, CURRENCY, MONTH_END, GOALS, UPCOMING, BREADCRUMB} | CHART_PARTS
+)
+# What a change of one input redraws; the filters and a write redraw everything (a filter change
+# the renderer merged with the page's first call must not leave the load-only parts empty).
+PARTS_OF: dict[str, frozenset[str]] = {
+    ids.FILTERS_STORE: EVERY_PART,
+    ids.REFRESH_STORE: EVERY_PART,
+    # The cross-filter narrows the figures, not the month's end (accounts only), not the lists.
+    ids.CROSS_FILTER_STORE: frozenset({KPIS, GAUGES, RECENT, CURRENCY}) | CHART_PARTS,
+    # The meters and the lists are themed by CSS; the figures by the theme switch.
+    ids.THEME_SWITCH: CHART_PARTS | {MONTH_END},
+    ids.CATEGORY_VIEW: GROUPED_PARTS | {BREADCRUMB},
+    ids.CATEGORY_DRILL_STORE: GROUPED_PARTS | {BREADCRUMB},
+}
+
+
+def parts_for(triggered: set[str]) -> frozenset[str]:
+    """The parts a call redraws, from the ids of the inputs that changed (none: the first call)."""
+    if not triggered:
+        return EVERY_PART
+    found: frozenset[str] = frozenset()
+    for input_id in triggered:
+        found |= PARTS_OF.get(input_id, EVERY_PART)
+    return found
+
+
+def triggered_ids() -> set[str]:
+    """The ids of the inputs that changed; empty on a first call (the page drawn)."""
+    return {prop.rsplit(".", 1)[0] for prop in ctx.triggered_prop_ids}
+
+
+def build(user_id: int, inputs: dict[str, Any], shown: frozenset[str], today: date) -> dict:
+    """Every output of the parts `shown` (the others no_update), keyed as OUTPUTS."""
+    filter_store, cross_store = inputs["filter_store"], inputs["cross_store"]
+    cross = parts.as_dict(cross_store)
+    theme = parts.theme_name(inputs["dark"])
+    values: dict[str, Any] = {}
+    builders: dict[str, Callable[[], dict[str, Any]]] = {
+        KPIS: lambda: parts.kpis(user_id, parse_filters(filter_store, cross_store, today)),
+        EMPTY: lambda: {"empty": parts.empty_banner(user_id)},
+        GAUGES: lambda: {
+            "gauges": parts.gauges(user_id, parse_filters(filter_store, cross_store, today), today)
+        },
+        RECENT: lambda: {
+            "recent": parts.recent_transactions(
+                user_id, parse_filters(filter_store, cross_store, today)
+            )
+        },
+        CURRENCY: lambda: {
+            "currency_note": currency_note(user_id, parse_filters(filter_store, cross_store, today))
+        },
+        MONTH_END: lambda: _month_end(user_id, filter_store, theme, today),
+        GOALS: lambda: {"goals": goal_cards(today)},
+        UPCOMING: lambda: {"upcoming": upcoming_view(today)},
+        BREADCRUMB: lambda: _breadcrumb(user_id, inputs["view"], inputs["drill"]),
+    }
+    group_view = None
+    for part in sorted(shown):
+        if part in CHART_PARTS:
+            chart_build, own_dimension = parts.CHARTS[part]
+            if group_view is None:
+                group_view = parts.chart_view(user_id, inputs["view"], inputs["drill"])
+            filters = parts.chart_filters(filter_store, cross_store, own_dimension, today)
+            values[part] = chart_build(user_id, filters, theme, cross, group_view)
+        else:
+            values.update(builders[part]())
+    return {name: values.get(name, no_update) for name in OUTPUTS}
+
+
+def _month_end(user_id: int, filter_store: Any, theme: str, today: date) -> dict[str, Any]:
+    # The account filter is the only one a month's end follows: not the period, not a click.
+    filters = parse_filters(filter_store, {}, today)
+    card = month_end_card(user_id, filters.account_ids, theme, today)
+    return {"month_end_body": card["body"], "month_end_figure": card["figure"]}
+
+
+def _breadcrumb(user_id: int, view: Any, drill: Any) -> dict[str, Any]:
+    crumb = parts.breadcrumb(user_id, view, drill)
+    return {"crumb_hidden": crumb["hidden"], "crumb_current": crumb["current"]}
+
+
+def overview_outputs(inputs: dict[str, Any], shown: frozenset[str]) -> dict[str, Any]:
+    """The answer for the current user, from the cache when this exact view was answered since
+    the user's last write (today's)."""
+    user_id, today = current_user_id(), date.today()
+    return overview_cache.cached_answer(
+        user_id, today, inputs, shown, OUTPUTS, lambda: build(user_id, inputs, shown, today)
+    )
+
+
+def register(app: Dash) -> None:
+    @app.callback(output=OUTPUTS, inputs=INPUTS)
+    def _overview(**inputs: Any) -> dict[str, Any]:
+        return overview_outputs(inputs, parts_for(triggered_ids()))
