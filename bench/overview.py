@@ -19,6 +19,7 @@ from bench.client import Browser
 from bench.load import Household
 from dashboard import ids
 from dashboard.components import GRID_BLOCK_SIZE, VIEW_CATEGORIES
+from dashboard.overview_ids import OVERVIEW_DRAWN
 
 LOAD_PRESET = "last_12_months"
 CHANGED_PRESET = "last_6_months"
@@ -105,8 +106,18 @@ class OverviewRequests:
             f"{ids.CATEGORY_VIEW}.value": VIEW_CATEGORIES,
             f"{ids.CATEGORY_DRILL_STORE}.data": {},
         }
-        # The page's first call names no changed input; a filter change names the store.
+        # The page's first call names no changed input and has drawn nothing; a filter change
+        # names the store, and the page holds what the load drew (what the callback compares).
         changed = [] if first_call else [FILTERS]
+        if not first_call:
+            values[f"{OVERVIEW_DRAWN}.data"] = {
+                "filter_store": self.load_store,
+                "cross_store": {},
+                "refresh": 0,
+                "dark": False,
+                "view": VIEW_CATEGORIES,
+                "drill": {},
+            }
         return Wave(
             tuple(
                 Request(name, self._body(output, values, changed))

@@ -15,3 +15,5 @@ CROSS_FILTER_NEXT = "overview-cross-filter-next"
 UPCOMING_INTENT = "upcoming-intent"
 # What the server did with it: {"changed": bool, "at": ...}.
 UPCOMING_DECIDED = "upcoming-decided"
+# The inputs the overview's parts were last drawn with (callbacks/overview_page.py).
+OVERVIEW_DRAWN = "overview-drawn"

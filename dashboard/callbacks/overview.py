@@ -366,7 +366,8 @@ def register(app: Dash) -> None:
     )
     def _cross_filter(clicks: dict[str, Any], cross: Any) -> Any:
         after = cross_filter_after_click(cross, ctx.triggered_id, clicks)
-        return after if after is no_update else {"cross": after}
+        # A group's bar (a drill, not a filter) leaves the store as it was: nothing to send.
+        return no_update if after is no_update or after == as_dict(cross) else {"cross": after}
 
     app.clientside_callback(
         """

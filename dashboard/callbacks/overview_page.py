@@ -5,10 +5,12 @@ a theme switch. Dash's renderer keeps at most 12 requests in flight, so the last
 a second wave, and each request paid the fixed cost of a request (session, user, dispatch) on
 the server: 19 requests per overview view. Now a view is the frame's requests and this one.
 
-What a change redraws is still only what it affects (PARTS_OF): a theme switch redraws the
+What a change redraws is still only what it affects (DRAWN_FROM): a theme switch redraws the
 figures, the Categories / Groups toggle the two category charts and the breadcrumb, a chart
-click what the cross-filter narrows. The other outputs get no_update. The answer is cached for
-(user, data_version, day, inputs) in dashboard/overview_cache.py, so a warm view is one GET.
+click what the cross-filter narrows; the other outputs get no_update. What changed is measured
+against the inputs the page was last drawn with (a store in the page), not the call's trigger.
+The answer is cached for (user, data_version, day, inputs) in dashboard/overview_cache.py, so a
+warm view is one GET.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from dash import Dash, Input, Output, ctx, no_update
+from dash import Dash, Input, Output, State, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import ids, overview_cache
 from dashboard.callbacks import overview as parts
@@ -26,6 +29,7 @@ from dashboard.callbacks.overview_goals import goal_cards
 from dashboard.callbacks.overview_month_end import month_end_card
 from dashboard.callbacks.overview_upcoming import upcoming_view
 from dashboard.forms import parse_filters
+from dashboard.overview_ids import OVERVIEW_DRAWN
 from dashboard.security.auth import current_user_id
 
 INPUTS = {
@@ -64,36 +68,41 @@ KPIS, EMPTY, GAUGES, RECENT, CURRENCY, MONTH_END = (
 GOALS, UPCOMING, BREADCRUMB = "goals", "upcoming", "breadcrumb"
 CHART_PARTS = frozenset(parts.CHARTS)
 GROUPED_PARTS = frozenset(parts.GROUPED_CHARTS)
-EVERY_PART = frozenset(
-    {KPIS, EMPTY, GAUGES, RECENT, CURRENCY, MONTH_END, GOALS, UPCOMING, BREADCRUMB} | CHART_PARTS
-)
-# What a change of one input redraws; the filters and a write redraw everything (a filter change
-# the renderer merged with the page's first call must not leave the load-only parts empty).
-PARTS_OF: dict[str, frozenset[str]] = {
-    ids.FILTERS_STORE: EVERY_PART,
-    ids.REFRESH_STORE: EVERY_PART,
-    # The cross-filter narrows the figures, not the month's end (accounts only), not the lists.
-    ids.CROSS_FILTER_STORE: frozenset({KPIS, GAUGES, RECENT, CURRENCY}) | CHART_PARTS,
-    # The meters and the lists are themed by CSS; the figures by the theme switch.
-    ids.THEME_SWITCH: CHART_PARTS | {MONTH_END},
-    ids.CATEGORY_VIEW: GROUPED_PARTS | {BREADCRUMB},
-    ids.CATEGORY_DRILL_STORE: GROUPED_PARTS | {BREADCRUMB},
+# The inputs each part is drawn from. A write (the refresh counter) redraws every part.
+FILTERED = ("filter_store", "cross_store", "refresh")
+DRAWN_FROM: dict[str, tuple[str, ...]] = {
+    KPIS: FILTERED,
+    GAUGES: FILTERED,  # themed by CSS: a theme switch leaves the meters
+    RECENT: FILTERED,
+    CURRENCY: FILTERED,
+    # A month's end follows the account filter only: not a chart click.
+    MONTH_END: ("filter_store", "dark", "refresh"),
+    EMPTY: ("refresh",),
+    GOALS: ("refresh",),
+    UPCOMING: ("refresh",),
+    BREADCRUMB: ("view", "drill"),
+    **{
+        chart: (*FILTERED, "dark", *(("view", "drill") if chart in GROUPED_PARTS else ()))
+        for chart in CHART_PARTS
+    },
 }
+EVERY_PART = frozenset(DRAWN_FROM)
 
 
-def parts_for(triggered: set[str]) -> frozenset[str]:
-    """The parts a call redraws, from the ids of the inputs that changed (none: the first call)."""
-    if not triggered:
+def parts_to_draw(drawn: Any, inputs: dict[str, Any]) -> frozenset[str]:
+    """The parts whose inputs differ from those the page shows (`drawn`, what this callback
+    last answered with): all of them on a new page.
+
+    Not from ctx.triggered: the renderer drops an answer still in flight when the same
+    callback is asked again (and a first call when a change comes with it), so the inputs that
+    triggered a call may not be all that changed since the page was last drawn."""
+    if not isinstance(drawn, dict):
         return EVERY_PART
-    found: frozenset[str] = frozenset()
-    for input_id in triggered:
-        found |= PARTS_OF.get(input_id, EVERY_PART)
-    return found
-
-
-def triggered_ids() -> set[str]:
-    """The ids of the inputs that changed; empty on a first call (the page drawn)."""
-    return {prop.rsplit(".", 1)[0] for prop in ctx.triggered_prop_ids}
+    return frozenset(
+        part
+        for part, names in DRAWN_FROM.items()
+        if any(drawn.get(name) != inputs[name] for name in names)
+    )
 
 
 def build(user_id: int, inputs: dict[str, Any], shown: frozenset[str], today: date) -> dict:
@@ -156,6 +165,13 @@ def overview_outputs(inputs: dict[str, Any], shown: frozenset[str]) -> dict[str,
 
 
 def register(app: Dash) -> None:
-    @app.callback(output=OUTPUTS, inputs=INPUTS)
-    def _overview(**inputs: Any) -> dict[str, Any]:
-        return overview_outputs(inputs, parts_for(triggered_ids()))
+    @app.callback(
+        output={**OUTPUTS, "drawn": Output(OVERVIEW_DRAWN, "data")},
+        inputs=INPUTS,
+        state={"drawn": State(OVERVIEW_DRAWN, "data")},
+    )
+    def _overview(drawn: Any, **inputs: Any) -> dict[str, Any]:
+        shown = parts_to_draw(drawn, inputs)
+        if not shown:
+            raise PreventUpdate  # the same inputs again (a store set to what it held)
+        return {**overview_outputs(inputs, shown), "drawn": inputs}

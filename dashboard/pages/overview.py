@@ -17,7 +17,7 @@ from dashboard.components import (
     kpi_card,
 )
 from dashboard.html_attrs import html_attrs
-from dashboard.overview_ids import CROSS_FILTER_NEXT
+from dashboard.overview_ids import CROSS_FILTER_NEXT, OVERVIEW_DRAWN
 from dashboard.upcoming_card import upcoming_card
 
 TITLE = "Overview"
@@ -198,8 +198,9 @@ def layout(kpi_texts: Mapping[str, str] | None = None, gauges: Any = None) -> ht
     ]
     # The reporting currency, the rates used (on hover) and what could not be converted.
     note = html.Div(id=ids.OVERVIEW_CURRENCY_NOTE, className="small mb-2")
-    # A chart click's next cross-filter, on its way to the shell's store (overview_ids.py).
-    clicks = dcc.Store(id=CROSS_FILTER_NEXT)
+    # A chart click's next cross-filter on its way to the shell's store, and the inputs the
+    # page was last drawn with (dashboard/overview_ids.py).
+    stores = [dcc.Store(id=CROSS_FILTER_NEXT), dcc.Store(id=OVERVIEW_DRAWN)]
     return html.Div(
-        [html.Div(id=ids.OVERVIEW_EMPTY), kpis, note, *charts, clicks], className="overview-page"
+        [html.Div(id=ids.OVERVIEW_EMPTY), kpis, note, *charts, *stores], className="overview-page"
     )
