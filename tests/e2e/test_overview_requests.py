@@ -12,6 +12,7 @@ import json
 import re
 
 from dashboard import ids
+from dashboard.overview_ids import OVERVIEW_DRAWN
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_overview import CHARTS, kpi_text, wait_for_points
 
@@ -43,6 +44,15 @@ class Requests:
         return [r for r in self.seen if OVERVIEW_OUTPUT in r["output"]]
 
 
+def wait_for_overview_answers(page, seen: Requests, count: int) -> None:
+    """Until `count` overview answers have come (bounded by the page's timeout)."""
+    for _ in range(200):
+        if len(seen.overview()) >= count:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{len(seen.overview())} overview answers, waited for {count}")
+
+
 def settle(page) -> None:
     page.wait_for_load_state("networkidle")
     wait_until(page, "() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
@@ -56,7 +66,8 @@ def test_opening_the_overview_is_the_frame_and_one_request_with_every_part(page)
         assert wait_for_points(page, chart) > 0, chart
     settle(page)
 
-    assert len(seen.seen) == FRAME_CALLBACKS + 1, "\n".join(r["output"][:90] + " " + str(sorted(r["answered"]))[:80] for r in seen.seen)
+    sent = [r["output"][:90] for r in seen.seen]
+    assert len(seen.seen) == FRAME_CALLBACKS + 1, sent
     [overview] = seen.overview()
     answered = overview["answered"]
     # Every part of the page came in that one answer, each with its own content.
@@ -83,14 +94,16 @@ def test_a_theme_switch_and_the_group_toggle_redraw_only_what_they_change(page):
     light = seen.overview()[0]["answered"][ids.CHART_CATEGORY]["figure"]["layout"]
 
     page.locator(f"#{ids.THEME_SWITCH}").click()
+    wait_for_overview_answers(page, seen, 2)
     settle(page)
     after_theme = seen.seen[loaded:]
     assert [r["output"] for r in after_theme] == [seen.overview()[0]["output"]]
     themed = after_theme[0]["answered"]
-    assert set(themed) == {*FIGURES, ids.MONTH_END_BODY}
+    assert set(themed) == {*FIGURES, ids.MONTH_END_BODY, OVERVIEW_DRAWN}
     assert themed[ids.CHART_CATEGORY]["figure"]["layout"] != light
 
     page.locator(f"#{ids.CATEGORY_VIEW} label", has_text="Groups").click()
+    wait_for_overview_answers(page, seen, 3)
     settle(page)
     toggled = [r for r in seen.seen[loaded + 1 :] if OVERVIEW_OUTPUT in r["output"]]
     assert len(toggled) == 1, toggled
@@ -99,4 +112,5 @@ def test_a_theme_switch_and_the_group_toggle_redraw_only_what_they_change(page):
         ids.CHART_STACKED,
         ids.CATEGORY_BREADCRUMB,
         ids.CATEGORY_DRILL_CURRENT,
+        OVERVIEW_DRAWN,
     }
