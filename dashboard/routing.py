@@ -12,7 +12,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html
 
-from dashboard import ids
+from dashboard import ids, overview_cache
 from dashboard.callbacks import overview as overview_callbacks
 from dashboard.forms import parse_filters
 from dashboard.pages import (
@@ -74,25 +74,21 @@ class FirstParts:
     gauges: Any
 
 
-def first_parts(filter_store: Any, cross_store: Any) -> FirstParts | None:
+def first_parts(filter_store: Any, cross_store: Any) -> FirstParts:
     """The overview's KPI texts and budget meters for the filters the browser holds, drawn with
     the page itself.
 
     They are what a person reads first; drawn with the page, they never wait for the overview's
     callback (callbacks/overview_page.py), which answers with the charts. A few cached reads:
     the callback's first answer gives the same parts again (from its own cache) and follows
-    every later filter change. A database that does not answer leaves them to the callback,
-    not the page blank."""
-    try:
-        today = date.today()
-        filters = parse_filters(filter_store, cross_store, today)
-        user_id = current_user_id()
-        return FirstParts(
-            overview_callbacks.kpis(user_id, filters),
-            overview_callbacks.gauges(user_id, filters, today),
-        )
-    except DATABASE_UNAVAILABLE_ERRORS:
-        return None
+    every later filter change."""
+    today = date.today()
+    filters = parse_filters(filter_store, cross_store, today)
+    user_id = current_user_id()
+    return FirstParts(
+        overview_callbacks.kpis(user_id, filters),
+        overview_callbacks.gauges(user_id, filters, today),
+    )
 
 
 def register(app: Dash) -> None:
@@ -103,7 +99,22 @@ def register(app: Dash) -> None:
         State(ids.FILTERS_STORE, "data"),
         State(ids.CROSS_FILTER_STORE, "data"),
     )
-    def _page(pathname: Any, filter_store: Any, cross_store: Any) -> html.Div:
+    def _page(pathname: Any, filter_store: Any, cross_store: Any) -> Any:
         shown = page_of(pathname) if isinstance(pathname, str) else None
-        first = first_parts(filter_store, cross_store) if shown is overview else None
-        return render_page(pathname if isinstance(pathname, str) else None, first)
+        if shown is overview:
+            return overview_page(filter_store, cross_store)
+        return render_page(pathname if isinstance(pathname, str) else None)
+
+
+def overview_page(filter_store: Any, cross_store: Any) -> Any:
+    """The overview with its KPIs and meters, cached whole (as JSON) for the user's data and
+    these filters. A database that does not answer leaves them to the overview's callback (and
+    nothing is cached), not the page blank."""
+    try:
+        user_id, today = current_user_id(), date.today()
+        inputs = {"filter_store": filter_store, "cross_store": cross_store}
+        return overview_cache.cached_layout(
+            user_id, today, inputs, lambda: render_page("/", first_parts(filter_store, cross_store))
+        )
+    except DATABASE_UNAVAILABLE_ERRORS:
+        return render_page("/")
