@@ -3,6 +3,7 @@ that connect them; callbacks/overview_page.py draws them all in one callback."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -367,7 +368,10 @@ def register(app: Dash) -> None:
     def _cross_filter(clicks: dict[str, Any], cross: Any) -> Any:
         after = cross_filter_after_click(cross, ctx.triggered_id, clicks)
         # A group's bar (a drill, not a filter) leaves the store as it was: nothing to send.
-        return no_update if after is no_update or after == as_dict(cross) else {"cross": after}
+        if after is no_update or after == as_dict(cross):
+            return no_update
+        # Stamped: the same click after a chip's removal is a new value of this store too.
+        return {"cross": after, "at": time.time_ns()}
 
     app.clientside_callback(
         """
