@@ -90,6 +90,8 @@ def test_each_input_redraws_only_the_parts_it_changes():
         return parts_to_draw(DRAWN_AT_LOAD, {**DRAWN_AT_LOAD, **values})
 
     assert parts_to_draw(None, DRAWN_AT_LOAD) == EVERY_PART, "a new page draws every part"
+    # Every part is in the order its threads share them out (a part left out is never drawn).
+    assert sorted(overview_page.COST_ORDER) == sorted(EVERY_PART)
     assert changed() == frozenset()
     assert changed(refresh=1) == EVERY_PART - {BREADCRUMB}, "a write redraws the data"
     assert changed(dark=True) == CHART_PARTS | {MONTH_END}

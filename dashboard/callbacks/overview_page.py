@@ -15,12 +15,15 @@ warm view is one GET.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
+from flask import copy_current_request_context, has_request_context
 
 from dashboard import ids, overview_cache
 from dashboard.callbacks import overview as parts
@@ -105,8 +108,54 @@ def parts_to_draw(drawn: Any, inputs: dict[str, Any]) -> frozenset[str]:
     )
 
 
+# A page's first answer builds every part; the reads of a cold one are SQL, mostly waiting on
+# the database, so it runs in a few threads (each with a copy of the request's context). Few:
+# each holds a pooled connection (data/db.py: 5 + 5 per process).
+PARALLEL = 3
+# The parts by their cold cost, dearest first (bench/overview_reads.py): the batches stay even.
+COST_ORDER = (
+    MONTH_END,
+    GAUGES,
+    RECENT,
+    ids.CHART_STACKED,
+    ids.CHART_NET_WORTH,
+    ids.CHART_PAYEES,
+    ids.CHART_CATEGORY,
+    ids.CHART_MONTHLY,
+    ids.CHART_TAGS,
+    KPIS,
+    CURRENCY,
+    UPCOMING,
+    GOALS,
+    EMPTY,
+    BREADCRUMB,
+)
+
+
 def build(user_id: int, inputs: dict[str, Any], shown: frozenset[str], today: date) -> dict:
     """Every output of the parts `shown` (the others no_update), keyed as OUTPUTS."""
+    ordered = [part for part in COST_ORDER if part in shown]
+    batches = [ordered[i::PARALLEL] for i in range(PARALLEL)]
+    values: dict[str, Any] = {}
+    if len(ordered) <= PARALLEL or not has_request_context():
+        values = build_parts(user_id, inputs, ordered, today)
+    else:
+        jobs = [
+            copy_current_request_context(
+                functools.partial(build_parts, user_id, inputs, batch, today)
+            )
+            for batch in batches
+        ]
+        with ThreadPoolExecutor(PARALLEL, thread_name_prefix="overview") as pool:
+            for answer in pool.map(lambda job: job(), jobs):
+                values.update(answer)
+    return {name: values.get(name, no_update) for name in OUTPUTS}
+
+
+def build_parts(
+    user_id: int, inputs: dict[str, Any], shown: list[str], today: date
+) -> dict[str, Any]:
+    """The outputs of the parts `shown`, one after another."""
     filter_store, cross_store = inputs["filter_store"], inputs["cross_store"]
     cross = parts.as_dict(cross_store)
     theme = parts.theme_name(inputs["dark"])
@@ -131,7 +180,7 @@ def build(user_id: int, inputs: dict[str, Any], shown: frozenset[str], today: da
         BREADCRUMB: lambda: _breadcrumb(user_id, inputs["view"], inputs["drill"]),
     }
     group_view = None
-    for part in sorted(shown):
+    for part in shown:
         if part in CHART_PARTS:
             chart_build, own_dimension = parts.CHARTS[part]
             if group_view is None:
@@ -140,7 +189,7 @@ def build(user_id: int, inputs: dict[str, Any], shown: frozenset[str], today: da
             values[part] = chart_build(user_id, filters, theme, cross, group_view)
         else:
             values.update(builders[part]())
-    return {name: values.get(name, no_update) for name in OUTPUTS}
+    return values
 
 
 def _month_end(user_id: int, filter_store: Any, theme: str, today: date) -> dict[str, Any]:
