@@ -12,11 +12,9 @@ from dash import html
 
 from dashboard import services
 from dashboard.callbacks.goals_view import overview_card
-from dashboard.security.auth import current_user_id
 
 
-def goal_cards(today: date) -> Any:
-    user_id = current_user_id()
+def goal_cards(user_id: int, today: date) -> Any:
     active = [s for s in services.goal_statuses(user_id, today) if not s.goal.archived]
     if not active:
         return None

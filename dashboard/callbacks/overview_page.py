@@ -15,7 +15,6 @@ warm view is one GET.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -23,7 +22,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
-from flask import copy_current_request_context, has_request_context
+from flask import Flask, current_app, has_app_context
 
 from dashboard import ids, overview_cache
 from dashboard.callbacks import overview as parts
@@ -109,7 +108,7 @@ def parts_to_draw(drawn: Any, inputs: dict[str, Any]) -> frozenset[str]:
 
 
 # A page's first answer builds every part; the reads of a cold one are SQL, mostly waiting on
-# the database, so it runs in a few threads (each with a copy of the request's context). Few:
+# the database, so it runs in a few threads (each in an app context of its own). Few:
 # each holds a pooled connection (data/db.py: 5 + 5 per process).
 PARALLEL = 3
 # The parts by their cold cost, dearest first (bench/overview_reads.py): the batches stay even.
@@ -137,19 +136,27 @@ def build(user_id: int, inputs: dict[str, Any], shown: frozenset[str], today: da
     ordered = [part for part in COST_ORDER if part in shown]
     batches = [ordered[i::PARALLEL] for i in range(PARALLEL)]
     values: dict[str, Any] = {}
-    if len(ordered) <= PARALLEL or not has_request_context():
+    if len(ordered) <= PARALLEL or not has_app_context():
         values = build_parts(user_id, inputs, ordered, today)
     else:
-        jobs = [
-            copy_current_request_context(
-                functools.partial(build_parts, user_id, inputs, batch, today)
-            )
-            for batch in batches
-        ]
+        # Each thread in an app context of its own (the cache, the engine, its own g): the
+        # parts take the user's id, never the request's login.
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
         with ThreadPoolExecutor(PARALLEL, thread_name_prefix="overview") as pool:
-            for answer in pool.map(lambda job: job(), jobs):
-                values.update(answer)
+            jobs = [
+                pool.submit(_in_app_context, app, user_id, inputs, batch, today)
+                for batch in batches
+            ]
+            for job in jobs:
+                values.update(job.result())
     return {name: values.get(name, no_update) for name in OUTPUTS}
+
+
+def _in_app_context(
+    app: Flask, user_id: int, inputs: dict[str, Any], shown: list[str], today: date
+) -> dict[str, Any]:
+    with app.app_context():
+        return build_parts(user_id, inputs, shown, today)
 
 
 def build_parts(
@@ -175,8 +182,8 @@ def build_parts(
             "currency_note": currency_note(user_id, parse_filters(filter_store, cross_store, today))
         },
         MONTH_END: lambda: _month_end(user_id, filter_store, theme, today),
-        GOALS: lambda: {"goals": goal_cards(today)},
-        UPCOMING: lambda: {"upcoming": upcoming_view(today)},
+        GOALS: lambda: {"goals": goal_cards(user_id, today)},
+        UPCOMING: lambda: {"upcoming": upcoming_view(user_id, today)},
         BREADCRUMB: lambda: _breadcrumb(user_id, inputs["view"], inputs["drill"]),
     }
     group_view = None

@@ -28,9 +28,7 @@ UPCOMING_DAYS = 30
 UPCOMING_POST, UPCOMING_SKIP = ids.UPCOMING_POST, ids.UPCOMING_SKIP
 
 
-def upcoming_view(today: date | None = None) -> Any:
-    user_id = current_user_id()
-    today = today or date.today()
+def upcoming_view(user_id: int, today: date) -> Any:
     found = services.upcoming_schedules(user_id, today, UPCOMING_DAYS)
     return upcoming_list(found, names(user_id), today)
 
