@@ -1,9 +1,10 @@
 """The /_dash-update-component requests the browser sends, named, with the bodies it sends.
 
 Opening the overview fires two waves: the frame's callbacks (page content, filters store, filter
-options, chips, filter bar), then, once the page is there, every callback of the overview with
-the filters store the first wave produced. Changing the date preset fires the filters callback,
-then the overview callbacks that take the store. The grid asks for a block of rows with a sort
+options, chips, filter bar), then, once the page is there, the overview's one callback
+(dashboard/callbacks/overview_page.py: every KPI, chart, meter, list and card) with the filters
+store the first wave produced. Changing the date preset fires the filters callback, then the
+overview's callback again. The grid asks for a block of rows with a sort
 model, the filters store and the search box as state; the entry form submits with its fields.
 """
 
@@ -17,7 +18,8 @@ from typing import Any
 from bench.client import Browser
 from bench.load import Household
 from dashboard import ids
-from dashboard.components import GRID_BLOCK_SIZE
+from dashboard.components import GRID_BLOCK_SIZE, VIEW_CATEGORIES
+from dashboard.overview_ids import OVERVIEW_DRAWN
 
 LOAD_PRESET = "last_12_months"
 CHANGED_PRESET = "last_6_months"
@@ -26,25 +28,9 @@ PRESET = f"{ids.PRESET}.value"
 RECENT = f"{ids.OVERVIEW_TRANSACTIONS}.children"
 GRID_ROWS = f"{ids.GRID}.getRowsResponse"
 ENTRY_FEEDBACK = f"{ids.ENTRY_FEEDBACK}.children"
-# The overview's callbacks, by what they draw, and the output that names each one.
-OVERVIEW_OUTPUTS = {
-    "kpis": f"{ids.KPI_INCOME}-value.children",
-    "empty-banner": f"{ids.OVERVIEW_EMPTY}.children",
-    "spending-by-category": f"{ids.CHART_CATEGORY}.figure",
-    "income-vs-spending": f"{ids.CHART_MONTHLY}.figure",
-    "spending-over-time": f"{ids.CHART_STACKED}.figure",
-    "net-worth": f"{ids.CHART_NET_WORTH}.figure",
-    "top-payees": f"{ids.CHART_PAYEES}.figure",
-    "budget-gauges": f"{ids.GAUGES}.children",
-    "recent-transactions": RECENT,
-    "spending-by-tag": f"{ids.CHART_TAGS}.figure",
-    "currency-note": f"{ids.OVERVIEW_CURRENCY_NOTE}.children",
-    "month-end": f"{ids.MONTH_END_BODY}.children",
-    "goals": f"{ids.OVERVIEW_GOALS}.children",
-    "upcoming": f"{ids.UPCOMING_LIST}.children",
-}
-# Callbacks that do not take the filters store: the browser sends them on the page's load only.
-LOAD_ONLY = frozenset({"empty-banner", "goals", "upcoming"})
+# The overview's callbacks by name, each named by one of its outputs: since the callbacks were
+# merged, one request draws the whole page.
+OVERVIEW_OUTPUTS = {"overview": f"{ids.KPI_INCOME}-value.children"}
 FRAME_OUTPUTS = {
     "page": f"{ids.PAGE}.children",
     "filters": FILTERS,
@@ -77,11 +63,11 @@ class OverviewRequests:
         self.household = household
         self.load_store = self.filters_store({PRESET: LOAD_PRESET})
         self.changed_store = self.filters_store({PRESET: CHANGED_PRESET})
-        self.load = (self._frame_wave(), self._overview_wave(self.load_store, with_banner=True))
+        self.load = (self._frame_wave(), self._overview_wave(self.load_store, first_call=True))
         change = self._body(FILTERS, {PRESET: CHANGED_PRESET}, [PRESET])
         self.change = (
             Wave((Request("filters", change),)),
-            self._overview_wave(self.changed_store, with_banner=False),
+            self._overview_wave(self.changed_store, first_call=False),
         )
 
     def filters_store(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -110,20 +96,32 @@ class OverviewRequests:
             )
         )
 
-    def _overview_wave(self, store: dict[str, Any], with_banner: bool) -> Wave:
+    def _overview_wave(self, store: dict[str, Any], first_call: bool) -> Wave:
         values = {
             FILTERS: store,
             f"{ids.CROSS_FILTER_STORE}.data": {},
             f"{ids.THEME_SWITCH}.value": False,
             f"{ids.URL}.pathname": "/",
             f"{ids.REFRESH_STORE}.data": 0,
+            f"{ids.CATEGORY_VIEW}.value": VIEW_CATEGORIES,
+            f"{ids.CATEGORY_DRILL_STORE}.data": {},
         }
-        changed = [] if with_banner else [FILTERS]
+        # The page's first call names no changed input and has drawn nothing; a filter change
+        # names the store, and the page holds what the load drew (what the callback compares).
+        changed = [] if first_call else [FILTERS]
+        if not first_call:
+            values[f"{OVERVIEW_DRAWN}.data"] = {
+                "filter_store": self.load_store,
+                "cross_store": {},
+                "refresh": 0,
+                "dark": False,
+                "view": VIEW_CATEGORIES,
+                "drill": {},
+            }
         return Wave(
             tuple(
                 Request(name, self._body(output, values, changed))
                 for name, output in OVERVIEW_OUTPUTS.items()
-                if with_banner or name not in LOAD_ONLY
             )
         )
 

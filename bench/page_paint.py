@@ -6,7 +6,8 @@
 Each round opens "/" and records, in the page's own clock (performance.now(), 0 = navigation
 start): when every KPI shows its figure, when the budget meters are shown (HTML, not plotly:
 dashboard/budget_meter.py), and when the last plotly graph was drawn with its figure (the page
-then stays unchanged for SETTLED_MS with no callback in flight). A first visit
+then stays unchanged for SETTLED_MS with no callback in flight), and how many callback requests
+the view sent. A first visit
 is a new browser context (empty HTTP cache); warm rounds reload "/" in the same context. Bytes
 are what crossed the wire (the responses' encoded sizes, from the DevTools protocol).
 """
@@ -38,6 +39,7 @@ from tests.stack.services import free_port, wait_for
 
 VIEWPORT = {"width": 1440, "height": 900}
 SETTLED_MS = 1000
+CALLBACK_PATH = "/_dash-update-component"
 ROUND_TIMEOUT_S = 60
 KPI_IDS = [f"{kpi}-value" for kpi in (ids.KPI_INCOME, ids.KPI_SPENDING, ids.KPI_NET)]
 # The budget meters' card holds meters, or the sentence saying there are no budgets yet.
@@ -86,20 +88,27 @@ def _median(values: list[float]) -> float | None:
 
 
 class _WireBytes:
-    """The encoded bytes of every response of a page, from the DevTools protocol."""
+    """The encoded bytes of every response of a page, and how many callback requests it sent,
+    from the DevTools protocol."""
 
     def __init__(self, page: Any) -> None:
         self.total = 0
+        self.callbacks = 0
         self.session = page.context.new_cdp_session(page)
         self.session.send("Network.enable")
         self.session.on("Network.loadingFinished", self._finished)
+        self.session.on("Network.requestWillBeSent", self._sent)
 
     def _finished(self, event: dict[str, Any]) -> None:
         self.total += int(event.get("encodedDataLength", 0))
 
+    def _sent(self, event: dict[str, Any]) -> None:
+        if CALLBACK_PATH in event.get("request", {}).get("url", ""):
+            self.callbacks += 1
+
 
 def _one_view(page: Any, url: str, wire: _WireBytes) -> dict[str, float]:
-    wire.total = 0
+    wire.total = wire.callbacks = 0
     page.goto(url + "/")
     deadline = time.monotonic() + ROUND_TIMEOUT_S
     while not page.evaluate(SETTLED_JS, SETTLED_MS):
@@ -113,6 +122,8 @@ def _one_view(page: Any, url: str, wire: _WireBytes) -> dict[str, float]:
         "graphs_drawn_ms": round(marks["lastChange"], 1),
         "graphs": marks["graphs"],
         "bytes": wire.total,
+        # Every callback request of the view (the frame's and the overview's), once settled.
+        "callback_requests": wire.callbacks,
     }
 
 
@@ -162,6 +173,7 @@ def _summary(views: list[dict[str, float]]) -> dict[str, Any]:
         "meters_ms": _median([view["meters_ms"] for view in views]),
         "graphs_drawn_ms": _median([view["graphs_drawn_ms"] for view in views]),
         "bytes": _median([float(view["bytes"]) for view in views]),
+        "callback_requests": _median([float(view["callback_requests"]) for view in views]),
         "graphs": max((int(view["graphs"]) for view in views), default=0),
         "count": len(views),
     }

@@ -159,6 +159,12 @@ ROWS = (
         "paint.first_visit.meters_ms",
     ),
     ("browser, first visit: bytes over the wire", "one", "paint.first_visit.bytes"),
+    (
+        "browser: callback requests per overview view, warm / first visit",
+        "pair",
+        "paint.warm.callback_requests",
+        "paint.first_visit.callback_requests",
+    ),
     ("throughput c=8, warm requests/s (errors)", "rps", "throughput.8"),
     ("throughput c=32, warm requests/s (errors)", "rps", "throughput.32"),
     (
@@ -166,6 +172,11 @@ ROWS = (
         "pair",
         "throughput.8.overview_views_per_s",
         "throughput.32.overview_views_per_s",
+    ),
+    (
+        "requests per overview view (as the benchmark sends them)",
+        "one",
+        "throughput.8.requests_per_overview_view",
     ),
     (
         "throughput c=8, requests/s in the first / last 15 s",

@@ -4,6 +4,7 @@ build many apps in one process."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from types import ModuleType
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html
 
-from dashboard import ids
+from dashboard import ids, overview_cache
 from dashboard.callbacks import overview as overview_callbacks
 from dashboard.forms import parse_filters
 from dashboard.pages import (
@@ -58,26 +59,36 @@ def page_of(pathname: str | None) -> ModuleType | None:
     return PAGES.get((pathname or "/").rstrip("/") or "/")
 
 
-def render_page(pathname: str | None, overview_kpis: Mapping[str, str] | None = None) -> html.Div:
+def render_page(pathname: str | None, first: FirstParts | None = None) -> html.Div:
     page = page_of(pathname)
     if page is overview:
-        return overview.layout(overview_kpis)
+        return overview.layout(first.kpis if first else None, first.gauges if first else None)
     return page.layout() if page else not_found(pathname or "")
 
 
-def first_kpis(filter_store: Any, cross_store: Any) -> dict[str, str] | None:
-    """The overview's KPI texts for the filters the browser holds, drawn with the page itself.
+@dataclass(frozen=True)
+class FirstParts:
+    """What the overview shows with the page itself: the KPI texts and the budget meters."""
 
-    The KPI callback fires with the page's other 15 callbacks; with one worker's threads sharing
-    the GIL, its answer came with the charts' (~0.5 s later on this machine, loaded), so the
-    figures a person reads first waited for the charts. Two cached reads here show them with the
-    page; the callback still answers (same texts) and follows every later filter change. A
-    database that does not answer leaves the cards to the callback, not the page blank."""
-    try:
-        filters = parse_filters(filter_store, cross_store, date.today())
-        return overview_callbacks.kpis(current_user_id(), filters)
-    except DATABASE_UNAVAILABLE_ERRORS:
-        return None
+    kpis: Mapping[str, str]
+    gauges: Any
+
+
+def first_parts(filter_store: Any, cross_store: Any) -> FirstParts:
+    """The overview's KPI texts and budget meters for the filters the browser holds, drawn with
+    the page itself.
+
+    They are what a person reads first; drawn with the page, they never wait for the overview's
+    callback (callbacks/overview_page.py), which answers with the charts. A few cached reads:
+    the callback's first answer gives the same parts again (from its own cache) and follows
+    every later filter change."""
+    today = date.today()
+    filters = parse_filters(filter_store, cross_store, today)
+    user_id = current_user_id()
+    return FirstParts(
+        overview_callbacks.kpis(user_id, filters),
+        overview_callbacks.gauges(user_id, filters, today),
+    )
 
 
 def register(app: Dash) -> None:
@@ -88,7 +99,22 @@ def register(app: Dash) -> None:
         State(ids.FILTERS_STORE, "data"),
         State(ids.CROSS_FILTER_STORE, "data"),
     )
-    def _page(pathname: Any, filter_store: Any, cross_store: Any) -> html.Div:
+    def _page(pathname: Any, filter_store: Any, cross_store: Any) -> Any:
         shown = page_of(pathname) if isinstance(pathname, str) else None
-        kpis = first_kpis(filter_store, cross_store) if shown is overview else None
-        return render_page(pathname if isinstance(pathname, str) else None, kpis)
+        if shown is overview:
+            return overview_page(filter_store, cross_store)
+        return render_page(pathname if isinstance(pathname, str) else None)
+
+
+def overview_page(filter_store: Any, cross_store: Any) -> Any:
+    """The overview with its KPIs and meters, cached whole (as JSON) for the user's data and
+    these filters. A database that does not answer leaves them to the overview's callback (and
+    nothing is cached), not the page blank."""
+    try:
+        user_id, today = current_user_id(), date.today()
+        inputs = {"filter_store": filter_store, "cross_store": cross_store}
+        return overview_cache.cached_layout(
+            user_id, today, inputs, lambda: render_page("/", first_parts(filter_store, cross_store))
+        )
+    except DATABASE_UNAVAILABLE_ERRORS:
+        return render_page("/")

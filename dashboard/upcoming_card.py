@@ -4,10 +4,11 @@ Edit buttons come from dashboard/callbacks/overview_upcoming.py."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.html_attrs import html_attrs
+from dashboard.overview_ids import UPCOMING_DECIDED, UPCOMING_INTENT
 
 
 def upcoming_card() -> dbc.Card:
@@ -23,6 +24,8 @@ def upcoming_card() -> dbc.Card:
                 [
                     html.Div(id=ids.UPCOMING_FEEDBACK, **html_attrs({"aria-live": "polite"})),
                     html.Div(id=ids.UPCOMING_LIST),
+                    dcc.Store(id=UPCOMING_INTENT),
+                    dcc.Store(id=UPCOMING_DECIDED),
                 ],
                 className="p-0",
             ),

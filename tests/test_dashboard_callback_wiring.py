@@ -7,6 +7,8 @@ month's limits on every limit edit). The modules hand Dash a copy; this holds th
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from dashboard import ids
@@ -112,3 +114,41 @@ def test_every_callback_names_ids_of_the_shell_and_of_one_page_only(app):
         own = callback_string_ids(key, spec) - shell
         holders = [name for name, page in pages.items() if own <= page]
         assert not own or holders, f"{key}: ids on no single page: {sorted(own)}"
+
+
+def _output_ids(spec: dict) -> list[str]:
+    """The component ids of a callback's outputs, as /_dash-dependencies names them."""
+    return [o.split("@")[0].rsplit(".", 1)[0] for o in spec["output"].strip(".").split("...")]
+
+
+def server_calls_when_drawn(dependencies: list[dict], drawn: set[str]) -> list[str]:
+    """The server callbacks Dash's renderer calls when a layout chunk holding the ids `drawn`
+    appears (dash-renderer's getLayoutCallbacks): one with an output there unless
+    prevent_initial_call, and one with an input there unless all its outputs are there too,
+    prevent_initial_call or not. Pattern ids are matched by their "type"."""
+
+    def named(item_id: str) -> str:
+        return json.loads(item_id)["type"] if item_id.startswith("{") else item_id
+
+    calls = []
+    for spec in dependencies:
+        if spec["clientside_function"]:
+            continue  # runs in the browser: no request
+        outputs = {named(o) for o in _output_ids(spec)}
+        inputs = {named(i["id"]) for i in spec["inputs"]}
+        by_output = bool(outputs & drawn) and not spec["prevent_initial_call"]
+        by_input = bool(inputs & drawn) and not outputs <= drawn
+        if by_output or by_input:
+            calls.append(spec["output"])
+    return calls
+
+
+def test_drawing_the_overview_calls_one_server_callback(app, logged_in_client):
+    # The page (routing.py draws it) and then its upcoming list with its Post / Skip buttons.
+    dependencies = logged_in_client.get("/_dash-dependencies").get_json()
+    page = layout_ids.page_ids()["dashboard.pages.overview"]
+    calls = server_calls_when_drawn(dependencies, page)
+    assert len(calls) == 1 and f"{ids.KPI_INCOME}-value.children" in calls[0], calls
+    assert f"{ids.CHART_CATEGORY}.figure" in calls[0] and f"{ids.GAUGES}.children" in calls[0]
+    buttons = {ids.UPCOMING_POST, ids.UPCOMING_SKIP}
+    assert server_calls_when_drawn(dependencies, buttons) == []

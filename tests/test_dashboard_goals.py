@@ -144,18 +144,18 @@ def test_another_users_goal_is_not_found(app, engine, household):
         edit = cb.save_goal(status.goal.id, form(account=household["savings"]), TODAY)
         assert not edit.saved
         assert "House" not in texts(cb.goals_page(None, TODAY)["list"])
-        assert overview_goals.goal_cards(TODAY) is None
+        assert overview_goals.goal_cards(bob, TODAY) is None
     assert goal_statuses(engine, household["user"], TODAY)[0].goal.name == "House"
 
 
 def test_overview_shows_a_card_per_active_goal(app, engine, household):
     with as_user(app, household["user"]):
-        assert overview_goals.goal_cards(TODAY) is None
+        assert overview_goals.goal_cards(household["user"], TODAY) is None
         cb.save_goal(None, form(account=household["savings"]), TODAY)
         cb.save_goal(None, form(name="Old", account=household["checking"], target="1"), TODAY)
         [old] = [s for s in goal_statuses(engine, household["user"], TODAY) if s.goal.name == "Old"]
         cb.goal_action(old.goal.id, "archive", TODAY)
-        card = overview_goals.goal_cards(TODAY)
+        card = overview_goals.goal_cards(household["user"], TODAY)
     shown = texts(card)
     assert "House" in shown and "Old" not in shown
     assert "€1,600.00 of €5,000.00" in shown and "€283.34/month needed" in shown

@@ -11,10 +11,11 @@ import pytest
 from dash import no_update
 
 from dashboard import ids
-from dashboard.callbacks import overview, overview_groups
+from dashboard.callbacks import overview, overview_groups, overview_page
 from dashboard.callbacks.overview_groups import GroupView
 from dashboard.callbacks.shell import chips, remove_chip, update_filters
 from dashboard.forms import parse_filters
+from dashboard.overview_ids import CROSS_FILTER_NEXT
 from data.entries import Transaction
 from data.setup_writes import (
     create_account,
@@ -254,6 +255,8 @@ def test_the_page_is_drawn_with_its_kpis_as_the_registered_router_sends_it(
         for part in ("value", "delta"):
             assert shown[f"{card}-{part}"] == expected[f"{name}_{part}"], (name, part)
     assert (expected["income_value"], expected["spending_value"]) == ("€0.00", "€60.00")
+    # The budget meters' card comes with the page too (no budgets: the sentence saying so).
+    assert "No budgets for this month yet" in json.dumps(shown[ids.GAUGES])
     # Another page is drawn without reading anything.
     body["inputs"][0]["value"] = "/budgets"
     reply = logged_in_client.post("/_dash-update-component", json=body, headers=headers)
@@ -286,11 +289,11 @@ def _callback_key(app, output_id: str, input_id: str) -> str:
 @sqlite_only
 def test_the_registered_cross_filter_callback_applies_the_triggering_click(app, logged_in_client):
     """The dict-keyed wiring as the browser calls it: five clickData inputs, one state."""
-    key = _callback_key(app, ids.CROSS_FILTER_STORE, ids.CHART_PAYEES)
+    key = _callback_key(app, CROSS_FILTER_NEXT, ids.CHART_PAYEES)
     clicks = {ids.CHART_CATEGORY: CATEGORY_CLICK, ids.CHART_PAYEES: PAYEE_CLICK}
     body = {
         "output": key,
-        "outputs": {"id": ids.CROSS_FILTER_STORE, "property": "data"},
+        "outputs": {"id": CROSS_FILTER_NEXT, "property": "data"},
         "inputs": [
             {"id": chart, "property": "clickData", "value": clicks.get(chart)}
             for chart in (
@@ -309,8 +312,9 @@ def test_the_registered_cross_filter_callback_applies_the_triggering_click(app, 
     headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
     reply = logged_in_client.post("/_dash-update-component", json=body, headers=headers)
     assert reply.status_code == 200, reply.get_data(as_text=True)
-    stored = json.loads(reply.get_data(as_text=True))["response"][ids.CROSS_FILTER_STORE]["data"]
-    assert stored == {"month": "2025-02", "payee": "Market"}
+    # The page's own store: the browser copies it to the shell's cross-filter store.
+    stored = json.loads(reply.get_data(as_text=True))["response"][CROSS_FILTER_NEXT]["data"]
+    assert stored["cross"] == {"month": "2025-02", "payee": "Market"}
 
 
 # --- Category groups: the group view, its sums and the drill-down --------------------------
@@ -448,18 +452,25 @@ def grouped_household(engine, household):
     return {**household, "housing": housing}
 
 
+def one_chart(user_id: int, chart: str, store: dict, view: str, drill: dict) -> dict:
+    """One chart's figure as the overview's callback draws it (only that part asked for)."""
+    inputs = {"filter_store": store, "cross_store": {}, "refresh": 0, "dark": False,
+              "view": view, "drill": drill}  # fmt: skip
+    answer = overview_page.build(user_id, inputs, frozenset({chart}), date.today())
+    assert [name for name, value in answer.items() if value is not no_update] == [chart]
+    return answer[chart]
+
+
 @sqlite_only
 def test_the_charts_and_breadcrumb_follow_the_view_and_the_drill(app, grouped_household):
     user_id, housing = grouped_household["user"], grouped_household["housing"]
     store = {"preset": "custom", "start": "2025-02-01", "end": "2025-03-31"}
     drilled = {"group_id": housing}
     with as_user(app, user_id):
-        update_category = overview.chart_callback(overview.category_chart, "category_id")
-        by_group = update_category(store, {}, False, "groups", {})
-        in_group = update_category(store, {}, False, "groups", drilled)
-        by_category = update_category(store, {}, False, "categories", drilled)
-        update_stacked = overview.chart_callback(overview.stacked_chart, "month")
-        stacked = update_stacked(store, {}, False, "groups", {})
+        by_group = one_chart(user_id, ids.CHART_CATEGORY, store, "groups", {})
+        in_group = one_chart(user_id, ids.CHART_CATEGORY, store, "groups", drilled)
+        by_category = one_chart(user_id, ids.CHART_CATEGORY, store, "categories", drilled)
+        stacked = one_chart(user_id, ids.CHART_STACKED, store, "groups", {})
         crumbs = overview.breadcrumb(user_id, "groups", drilled)
         not_drilled = overview.breadcrumb(user_id, "groups", {})
         someone_elses = overview.breadcrumb(user_id, "groups", {"group_id": housing + 1000})

@@ -149,7 +149,7 @@ def test_upcoming_lists_posts_and_skips(app, engine, home):
         )
         assert outcome.saved, outcome
         schedule_id = target["schedule"]
-        shown = upcoming_cb.upcoming_view(TODAY)
+        shown = upcoming_cb.upcoming_view(home["user"], TODAY)
         posts = [c.id for c in walk(shown) if isinstance(getattr(c, "id", None), dict)
                  and c.id["type"] == ids.UPCOMING_POST]  # fmt: skip
         first = (TODAY - timedelta(days=1)).isoformat()
@@ -180,7 +180,7 @@ def test_upcoming_lists_posts_and_skips(app, engine, home):
             False,
             "That schedule was not found.",
         )
-        assert "Nothing due" in texts(upcoming_cb.upcoming_view(TODAY))
+        assert "Nothing due" in texts(upcoming_cb.upcoming_view(bob, TODAY))
 
 
 def test_a_posted_date_makes_the_transaction(app, engine, home):

@@ -1,7 +1,9 @@
-"""Overview callbacks: KPIs, charts, gauges and the cross-filter clicks that connect them."""
+"""The overview's parts (KPIs, charts, meters, recent rows) as plain functions, and the clicks
+that connect them; callbacks/overview_page.py draws them all in one callback."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -16,7 +18,7 @@ from dashboard.callbacks.overview_groups import GroupView
 from dashboard.callbacks.transactions import category_label
 from dashboard.components import VIEW_GROUPS, empty_state
 from dashboard.forms import parse_filters
-from dashboard.security.auth import current_user_id
+from dashboard.overview_ids import CROSS_FILTER_NEXT
 from data.filters import Filters
 from data.lookups import GridRequest
 from data.money import format_money
@@ -25,19 +27,6 @@ if TYPE_CHECKING:  # the type only: callbacks read through dashboard.services
     from data.queries import MoneyTotal
 from data.months import month_start
 
-FILTER_INPUTS = {
-    "filter_store": Input(ids.FILTERS_STORE, "data"),
-    "cross_store": Input(ids.CROSS_FILTER_STORE, "data"),
-    # A write on the overview itself (an upcoming date posted or skipped) redraws what it moved.
-    "_refresh": Input(ids.REFRESH_STORE, "data"),
-}
-THEMED_FILTER_INPUTS = {**FILTER_INPUTS, "dark": Input(ids.THEME_SWITCH, "value")}
-# The category charts also follow the Categories / Groups toggle and the group drilled into.
-GROUPED_INPUTS = {
-    **THEMED_FILTER_INPUTS,
-    "view": Input(ids.CATEGORY_VIEW, "value"),
-    "drill": Input(ids.CATEGORY_DRILL_STORE, "data"),
-}
 # The KPI cards that show money, each with the total it shows.
 MONEY_KPIS: tuple[tuple[str, MoneyTotal], ...] = (
     ("income", "income_minor"),
@@ -346,23 +335,6 @@ def chart_view(user_id: int, view: Any, drill: Any) -> GroupView:
     return grouping.group_view(view, drill, services.list_category_groups(user_id))
 
 
-def chart_callback(build: ChartBuilder, own_dimension: str | None) -> Callable[..., Any]:
-    def update_chart(
-        filter_store: Any,
-        cross_store: Any,
-        dark: Any,
-        view: Any = None,
-        drill: Any = None,
-        _refresh: Any = None,
-    ) -> Any:
-        user_id = current_user_id()
-        filters = chart_filters(filter_store, cross_store, own_dimension, date.today())
-        shown = chart_view(user_id, view, drill)
-        return build(user_id, filters, theme_name(dark), as_dict(cross_store), shown)
-
-    return update_chart
-
-
 def breadcrumb(user_id: int, view: Any, drill: Any) -> dict[str, Any]:
     """The breadcrumb "All groups › Housing": hidden unless a group is drilled into."""
     shown = chart_view(user_id, view, drill)
@@ -370,19 +342,7 @@ def breadcrumb(user_id: int, view: Any, drill: Any) -> dict[str, Any]:
 
 
 def register(app: Dash) -> None:
-    @app.callback(output=KPI_OUTPUTS, inputs=FILTER_INPUTS)
-    def _kpis(filter_store: Any, cross_store: Any, _refresh: Any) -> dict[str, str]:
-        return kpis(current_user_id(), parse_filters(filter_store, cross_store, date.today()))
-
-    @app.callback(Output(ids.OVERVIEW_EMPTY, "children"), Input(ids.URL, "pathname"))
-    def _empty(_pathname: Any) -> Any:
-        return empty_banner(current_user_id())
-
-    for chart, (build, own_dimension) in CHARTS.items():
-        inputs = GROUPED_INPUTS if chart in GROUPED_CHARTS else THEMED_FILTER_INPUTS
-        app.callback(output=Output(chart, "figure"), inputs=dict(inputs))(
-            chart_callback(build, own_dimension)
-        )
+    """The overview's clicks; what they and the filters redraw is callbacks/overview_page.py."""
 
     @app.callback(
         output=Output(ids.CATEGORY_DRILL_STORE, "data"),
@@ -397,35 +357,29 @@ def register(app: Dash) -> None:
     def _drill(click: Any, _back: Any, view: Any, drill: Any) -> Any:
         return grouping.drill_after(ctx.triggered_id, click, view, drill)
 
+    # The clicks' output is in the page (dashboard/overview_ids.py): drawing the page does not
+    # call it; the browser copies its answer to the shell's cross-filter store.
     @app.callback(
-        output={
-            "hidden": Output(ids.CATEGORY_BREADCRUMB, "hidden"),
-            "current": Output(ids.CATEGORY_DRILL_CURRENT, "children"),
-        },
-        inputs={
-            "view": Input(ids.CATEGORY_VIEW, "value"),
-            "drill": Input(ids.CATEGORY_DRILL_STORE, "data"),
-        },
-    )
-    def _breadcrumb(view: Any, drill: Any) -> dict[str, Any]:
-        return breadcrumb(current_user_id(), view, drill)
-
-    # The meters are themed by CSS: a theme switch does not ask for them again.
-    @app.callback(output=Output(ids.GAUGES, "children"), inputs=FILTER_INPUTS)
-    def _gauges(filter_store: Any, cross_store: Any, _refresh: Any) -> Any:
-        filters = parse_filters(filter_store, cross_store, date.today())
-        return gauges(current_user_id(), filters, date.today())
-
-    @app.callback(output=Output(ids.OVERVIEW_TRANSACTIONS, "children"), inputs=FILTER_INPUTS)
-    def _recent(filter_store: Any, cross_store: Any, _refresh: Any) -> Any:
-        filters = parse_filters(filter_store, cross_store, date.today())
-        return recent_transactions(current_user_id(), filters)
-
-    @app.callback(
-        output=Output(ids.CROSS_FILTER_STORE, "data", allow_duplicate=True),
+        output=Output(CROSS_FILTER_NEXT, "data"),
         inputs={"clicks": {chart: Input(chart, "clickData") for chart in CLICKABLE_CHARTS}},
         state={"cross": State(ids.CROSS_FILTER_STORE, "data")},
         prevent_initial_call=True,
     )
     def _cross_filter(clicks: dict[str, Any], cross: Any) -> Any:
-        return cross_filter_after_click(cross, ctx.triggered_id, clicks)
+        after = cross_filter_after_click(cross, ctx.triggered_id, clicks)
+        # A group's bar (a drill, not a filter) leaves the store as it was: nothing to send.
+        if after is no_update or after == as_dict(cross):
+            return no_update
+        # Stamped: the same click after a chip's removal is a new value of this store too.
+        return {"cross": after, "at": time.time_ns()}
+
+    app.clientside_callback(
+        """
+        function(next) {
+            return next && next.cross ? next.cross : window.dash_clientside.no_update;
+        }
+        """,
+        Output(ids.CROSS_FILTER_STORE, "data", allow_duplicate=True),
+        Input(CROSS_FILTER_NEXT, "data"),
+        prevent_initial_call=True,
+    )

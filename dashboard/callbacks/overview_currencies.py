@@ -6,18 +6,14 @@ Shown only to a user with accounts in another currency.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Output, html
+from dash import html
 
 from dashboard import ids, services
-from dashboard.callbacks.overview import FILTER_INPUTS
-from dashboard.forms import parse_filters
 from dashboard.html_attrs import html_attrs
-from dashboard.security.auth import current_user_id
 from data.filters import Filters
 from data.money import format_money
 from data.rates import format_rate
@@ -87,10 +83,3 @@ def currency_note(user_id: int, filters: Filters) -> Any:
         id=f"{ids.OVERVIEW_CURRENCY_NOTE}-missing",
     )
     return html.Div([line, warning])
-
-
-def register(app: Dash) -> None:
-    @app.callback(output=Output(ids.OVERVIEW_CURRENCY_NOTE, "children"), inputs=FILTER_INPUTS)
-    def _note(filter_store: Any, cross_store: Any, _refresh: Any) -> Any:
-        filters = parse_filters(filter_store, cross_store, date.today())
-        return currency_note(current_user_id(), filters)

@@ -8,15 +8,13 @@ from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, html
+from dash import html
 
-from dashboard import ids, services
+from dashboard import services
 from dashboard.callbacks.goals_view import overview_card
-from dashboard.security.auth import current_user_id
 
 
-def goal_cards(today: date) -> Any:
-    user_id = current_user_id()
+def goal_cards(user_id: int, today: date) -> Any:
     active = [s for s in services.goal_statuses(user_id, today) if not s.goal.archived]
     if not active:
         return None
@@ -36,9 +34,3 @@ def goal_cards(today: date) -> Any:
         ],
         class_name="overview-goals",
     )
-
-
-def register(app: Dash) -> None:
-    @app.callback(Output(ids.OVERVIEW_GOALS, "children"), Input(ids.REFRESH_STORE, "data"))
-    def _goal_cards(_refresh: Any) -> Any:
-        return goal_cards(date.today())

@@ -4,34 +4,19 @@ the month's net, and the path through the rest of the month (services.month_end_
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, html
+from dash import html
 
-from dashboard import figures_projection, ids, services
-from dashboard.callbacks.overview import theme_name
-from dashboard.forms import parse_filters
-from dashboard.security.auth import current_user_id
+from dashboard import figures_projection, services
 from data.money import format_money
 from data.months import month_end
 from data.projection import HISTORY_MONTHS, Band
 
-OUTPUTS = {
-    "body": Output(ids.MONTH_END_BODY, "children"),
-    "figure": Output(ids.CHART_MONTH_END, "figure"),
-}
-# The account filter is the only one a month's end follows: not the period, not a chart click.
-INPUTS = {
-    "filter_store": Input(ids.FILTERS_STORE, "data"),
-    "dark": Input(ids.THEME_SWITCH, "value"),
-    "_refresh": Input(ids.REFRESH_STORE, "data"),
-}
-
 
 def month_end_card(user_id: int, account_ids: tuple[int, ...], theme: str, today: date) -> dict:
     """The card's body (a table of the accounts, the month's net, where the numbers come from)
-    and its path figure, keyed as OUTPUTS."""
+    and its path figure: {"body": ..., "figure": ...}."""
     outlook = services.month_end_outlook(user_id, today, account_ids)
     currency = services.user_currency(user_id)
     figure = figures_projection.month_end_path(outlook.path, outlook.scheduled, currency, theme)
@@ -101,11 +86,3 @@ def _basis(months: int, scheduled: int) -> html.Div:
     else:
         text = f"{items} and the rest of the last {HISTORY_MONTHS} months (10th–90th percentile)."
     return html.Div(text, className="small text-muted")
-
-
-def register(app: Dash) -> None:
-    @app.callback(output=OUTPUTS, inputs=INPUTS)
-    def _month_end(filter_store: Any, dark: Any, _refresh: Any) -> dict:
-        today = date.today()
-        filters = parse_filters(filter_store, {}, today)
-        return month_end_card(current_user_id(), filters.account_ids, theme_name(dark), today)

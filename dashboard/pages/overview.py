@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -16,6 +17,7 @@ from dashboard.components import (
     kpi_card,
 )
 from dashboard.html_attrs import html_attrs
+from dashboard.overview_ids import CROSS_FILTER_NEXT, OVERVIEW_DRAWN
 from dashboard.upcoming_card import upcoming_card
 
 TITLE = "Overview"
@@ -123,9 +125,10 @@ KPI_CARDS = (
 )
 
 
-def layout(kpi_texts: Mapping[str, str] | None = None) -> html.Div:
+def layout(kpi_texts: Mapping[str, str] | None = None, gauges: Any = None) -> html.Div:
     """The overview; `kpi_texts` (keyed "income_value", "income_delta", ...) fills the KPI cards
-    as the page is drawn (dashboard/routing.py), before any callback of the page has answered."""
+    and `gauges` the budget meters' card as the page is drawn (dashboard/routing.py), before the
+    page's callback (callbacks/overview_page.py) has answered."""
     texts = kpi_texts or {}
     kpis = dbc.Row(
         [
@@ -174,7 +177,7 @@ def layout(kpi_texts: Mapping[str, str] | None = None) -> html.Div:
                                     html.A("manage", href="/budgets", className="ms-2 small"),
                                 ]
                             ),
-                            dbc.CardBody(html.Div(id=ids.GAUGES), className="p-2"),
+                            dbc.CardBody(html.Div(gauges, id=ids.GAUGES), className="p-2"),
                         ],
                         className="h-100",
                     ),
@@ -195,6 +198,9 @@ def layout(kpi_texts: Mapping[str, str] | None = None) -> html.Div:
     ]
     # The reporting currency, the rates used (on hover) and what could not be converted.
     note = html.Div(id=ids.OVERVIEW_CURRENCY_NOTE, className="small mb-2")
+    # A chart click's next cross-filter on its way to the shell's store, and the inputs the
+    # page was last drawn with (dashboard/overview_ids.py).
+    stores = [dcc.Store(id=CROSS_FILTER_NEXT), dcc.Store(id=OVERVIEW_DRAWN)]
     return html.Div(
-        [html.Div(id=ids.OVERVIEW_EMPTY), kpis, note, *charts], className="overview-page"
+        [html.Div(id=ids.OVERVIEW_EMPTY), kpis, note, *charts, *stores], className="overview-page"
     )

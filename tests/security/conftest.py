@@ -72,16 +72,24 @@ def unreachable_redis_url() -> str:
 
 
 def dash_update_body(app, output_id: str) -> dict:
-    """The JSON the browser POSTs to /_dash-update-component for the callback of `output_id`,
-    with every input at its initial (empty) value."""
-    key = next(k for k in app.callback_map if k.split(".")[0] == output_id)
+    """The JSON the browser POSTs to /_dash-update-component for the callback of `output_id`
+    (one of its outputs, if it has several), with every input at its initial (empty) value."""
+    key = next(k for k in app.callback_map if output_id in _output_ids(k))
     callback = app.callback_map[key]
-    output_id_, output_property = key.split(".", 1)
+    outputs = [
+        {"id": out.rsplit(".", 1)[0], "property": out.rsplit(".", 1)[1].split("@")[0]}
+        for out in key.strip(".").split("...")
+    ]
     inputs = [{**item, "value": None} for item in callback["inputs"]]
     return {
         "output": key,
-        "outputs": {"id": output_id_, "property": output_property},
+        "outputs": outputs if key.startswith("..") else outputs[0],
         "inputs": inputs,
         "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
         "state": [{**item, "value": None} for item in callback["state"]],
     }
+
+
+def _output_ids(key: str) -> list[str]:
+    """The component ids of a callback map key: `id.prop` or `..id.prop...id.prop..`."""
+    return [out.rsplit(".", 1)[0] for out in key.strip(".").split("...")]

@@ -75,6 +75,7 @@ WRITERS = {
     "goal-save.n_clicks",
     "goal-action[*].n_clicks",
     "budget-rollover-toggle[*].value",
+    "upcoming-intent.data",
 }
 # Writes that carry no id at all: with alice's ids in the other props they still write bob's.
 WRITERS_WITHOUT_IDS = {
@@ -86,19 +87,16 @@ WRITERS_WITHOUT_IDS = {
 # Reads whose "own" answer must show bob's rows: the control of the "no leak" checks.
 READERS = {
     "filter-accounts.options <- url.pathname",
-    "overview-transactions.children <- filters-store.data",
+    "kpi-income-value.children <- filters-store.data",
     "transactions-grid.getRowsResponse <- transactions-grid.getRowsRequest",
     "edit-modal.is_open <- transactions-grid.cellClicked",
     "budget-table.children <- budget-month-store.data",
     "settings-accounts.children <- refresh-store.data",
-    "category-breadcrumb.hidden <- category-view.value",
-    "chart-spending-by-category.figure <- filters-store.data",
     "import-account.options <- import-history-refresh.data",
     "rules-list.children <- refresh-store.data",
     "rule-editor.style <- rules-new.n_clicks",
     "rule-test-result.children <- rule-test.n_clicks",
     "goals-list.children <- refresh-store.data",
-    "overview-goals.children <- refresh-store.data",
     "goal-form-title.children <- goal-edit[*].n_clicks",
 }
 

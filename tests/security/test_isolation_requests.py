@@ -41,6 +41,11 @@ NOT_EXERCISED = {
     "edit-receipt-name.children <- edit-receipt.contents": "clientside: the file's size check",
     "entry-split-left.children <- entry-amount.value": "clientside: what is left to assign",
     "edit-split-left.children <- edit-amount.value": "clientside: what is left to assign",
+    "cross-filter-store.data <- overview-cross-filter-next.data": "clientside: copies a click's "
+    "cross-filter (the server's callback that made it is swept)",
+    "upcoming-intent.data <- upcoming-post[*].n_clicks": "clientside: names the clicked date "
+    "(the server's Post / Skip on it is swept)",
+    "refresh-store.data <- upcoming-decided.data": "clientside: bumps the refresh counter",
 }
 
 
@@ -108,6 +113,15 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
         "category-view.value": "groups",
         "category-drill-store.data": {"group_id": h.housing},
         "category-drill-root.n_clicks": 1,
+        # What the overview was drawn with: none, a new page (every part is drawn).
+        "overview-drawn.data": None,
+        # A Post click on the Upcoming card, as the browser's callback sets it.
+        "upcoming-intent.data": {
+            "type": "upcoming-post",
+            "schedule": h.schedule,
+            "due": today.isoformat(),
+            "at": 1,
+        },
         "transactions-grid.getRowsRequest": {"startRow": 0, "endRow": 100, "sortModel": []},
         "transactions-grid.cellClicked": {"rowId": str(h.purchase), "colId": "payee"},
         # What assets/dashAgGridFunctions.js sends when Enter is pressed on a row.

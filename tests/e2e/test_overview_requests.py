@@ -1,0 +1,116 @@
+"""How many requests the overview costs in a real browser, and what each one redraws.
+
+The overview's parts are one callback (dashboard/callbacks/overview_page.py): opening the page
+is the frame's callbacks and that one request, nothing more (no Post / Skip call for the
+upcoming list's buttons appearing). A theme switch or the Categories / Groups toggle is one
+request that answers only the outputs it changes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from dashboard import ids
+from dashboard.overview_ids import OVERVIEW_DRAWN
+from tests.e2e.conftest import wait_until
+from tests.e2e.test_overview import CHARTS, kpi_text, wait_for_points
+
+UPDATE = "/_dash-update-component"
+# The frame's callbacks on a page's load (page, filters store, filter options, chips, filter bar).
+FRAME_CALLBACKS = 5
+OVERVIEW_OUTPUT = f"{ids.KPI_INCOME}-value.children"
+FIGURES = {*CHARTS, ids.CHART_TAGS, ids.CHART_MONTH_END}
+
+
+class Requests:
+    """Every callback request of the page and its answer's outputs, as {"output", "answered"}."""
+
+    def __init__(self, page) -> None:
+        self.seen: list[dict] = []
+        page.on("requestfinished", self._finished)
+
+    def _finished(self, request) -> None:
+        if UPDATE not in request.url:
+            return
+        body = json.loads(request.post_data or "{}")
+        response = request.response()
+        answered = {}
+        if response is not None and response.status == 200:
+            answered = response.json().get("response", {})
+        self.seen.append({"output": body.get("output", ""), "answered": answered})
+
+    def overview(self) -> list[dict]:
+        return [r for r in self.seen if OVERVIEW_OUTPUT in r["output"]]
+
+
+def wait_for_overview_answers(page, seen: Requests, count: int) -> None:
+    """Until `count` overview answers have come (bounded by the page's timeout)."""
+    for _ in range(200):
+        if len(seen.overview()) >= count:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{len(seen.overview())} overview answers, waited for {count}")
+
+
+def settle(page) -> None:
+    page.wait_for_load_state("networkidle")
+    wait_until(page, "() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+    page.wait_for_timeout(300)
+
+
+def test_opening_the_overview_is_the_frame_and_one_request_with_every_part(page):
+    seen = Requests(page)
+    page.goto(page.base_url + "/")
+    for chart in CHARTS:
+        assert wait_for_points(page, chart) > 0, chart
+    settle(page)
+
+    sent = [r["output"][:90] for r in seen.seen]
+    assert len(seen.seen) == FRAME_CALLBACKS + 1, sent
+    [overview] = seen.overview()
+    answered = overview["answered"]
+    # Every part of the page came in that one answer, each with its own content.
+    assert {*FIGURES, ids.GAUGES, ids.OVERVIEW_TRANSACTIONS, ids.UPCOMING_LIST} <= set(answered)
+    assert {ids.MONTH_END_BODY, ids.OVERVIEW_GOALS, ids.CATEGORY_BREADCRUMB} <= set(answered)
+    for figure in FIGURES:
+        assert answered[figure]["figure"]["data"], figure
+    assert answered[ids.CATEGORY_BREADCRUMB]["hidden"] is True
+    # What the page shows from it.
+    assert re.search(r"€[\d,]+\.\d\d", kpi_text(page, ids.KPI_INCOME))
+    assert page.locator(f"#{ids.GAUGES} [role=meter]").count() > 0
+    summary = page.locator("#overview-transactions-summary").inner_text()
+    assert re.match(r"[\d,]+ transactions, total ", summary)
+    assert page.locator(f"#{ids.MONTH_END_BODY} table").count() == 1
+    assert page.locator(f"#{ids.CHART_MONTH_END} .js-plotly-plot").count() == 1
+
+
+def test_a_theme_switch_and_the_group_toggle_redraw_only_what_they_change(page):
+    seen = Requests(page)
+    page.goto(page.base_url + "/")
+    wait_for_points(page, ids.CHART_CATEGORY)
+    settle(page)
+    loaded = len(seen.seen)
+    light = seen.overview()[0]["answered"][ids.CHART_CATEGORY]["figure"]["layout"]
+
+    page.locator(f"#{ids.THEME_SWITCH}").click()
+    wait_for_overview_answers(page, seen, 2)
+    settle(page)
+    after_theme = seen.seen[loaded:]
+    assert [r["output"] for r in after_theme] == [seen.overview()[0]["output"]]
+    themed = after_theme[0]["answered"]
+    assert set(themed) == {*FIGURES, ids.MONTH_END_BODY, OVERVIEW_DRAWN}
+    assert themed[ids.CHART_CATEGORY]["figure"]["layout"] != light
+
+    page.locator(f"#{ids.CATEGORY_VIEW} label", has_text="Groups").click()
+    wait_for_overview_answers(page, seen, 3)
+    settle(page)
+    toggled = [r for r in seen.seen[loaded + 1 :] if OVERVIEW_OUTPUT in r["output"]]
+    assert len(toggled) == 1, toggled
+    assert set(toggled[0]["answered"]) == {
+        ids.CHART_CATEGORY,
+        ids.CHART_STACKED,
+        ids.CATEGORY_BREADCRUMB,
+        ids.CATEGORY_DRILL_CURRENT,
+        OVERVIEW_DRAWN,
+    }
