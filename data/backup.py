@@ -60,6 +60,7 @@ from data.schema import (
     category_models,
     import_uploads,
     metadata,
+    daily_rollups,
     monthly_rollups,
     receipts,
     user_sessions,
@@ -73,7 +74,13 @@ ROWS_PER_BATCH = 1_000
 # Not sessions (a restore signs everyone out), uploads waiting for their review (kept a day)
 # nor category models (trained again from the ledger), nor the monthly rollups (the triggers
 # rebuild them as the restore inserts the transactions).
-NOT_BACKED_UP = (user_sessions, import_uploads, category_models, monthly_rollups)
+NOT_BACKED_UP = (
+    user_sessions,
+    import_uploads,
+    category_models,
+    monthly_rollups,
+    daily_rollups,
+)
 BACKED_UP_TABLES = [table for table in metadata.sorted_tables if table not in NOT_BACKED_UP]
 T = TypeVar("T")
 
