@@ -58,9 +58,9 @@ from data.db import is_postgresql
 from data.migrate import alembic_config, head_revision, upgrade_to_head
 from data.schema import (
     category_models,
+    daily_rollups,
     import_uploads,
     metadata,
-    daily_rollups,
     monthly_rollups,
     receipts,
     user_sessions,

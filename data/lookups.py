@@ -34,6 +34,8 @@ from data.classification import WITH_LINES
 from data.conversion import CurrencyPlan, converted, currency_plan
 from data.entries import Entry, Transaction, split_from_row, transaction_from_row
 from data.filters import Filters
+from data.rollup_days import moved_by_account
+from data.rollup_reads import rollups_allowed
 from data.schema import (
     accounts,
     budgets,
@@ -456,30 +458,44 @@ def account_balances(
     The balance is the opening balance plus every transaction up to `as_of` (inclusive; all of
     them when None), transfers included.
     """
-    joined = [
-        transactions.c.account_id == accounts.c.id,
-        transactions.c.user_id == accounts.c.user_id,
+    columns = [
+        accounts.c.id.label("account_id"),
+        accounts.c.name.label("account"),
+        accounts.c.type,
+        accounts.c.currency,
+        accounts.c.archived,
     ]
-    if as_of is not None:
-        joined.append(transactions.c.date <= as_of)
-    query = (
-        select(
-            accounts.c.id.label("account_id"),
-            accounts.c.name.label("account"),
-            accounts.c.type,
-            accounts.c.currency,
-            accounts.c.archived,
-            cast(
-                accounts.c.opening_balance_minor
-                + func.coalesce(func.sum(transactions.c.amount_minor), 0),
-                BigInteger,
-            ).label("balance_minor"),
+    if rollups_allowed():
+        # From the rollups (data/rollup_days.py): a few hundred rows, not every transaction.
+        moved = moved_by_account(user_id, as_of)
+        balance = accounts.c.opening_balance_minor + func.coalesce(moved.c.moved, 0)
+        query = (
+            select(*columns, cast(balance, BigInteger).label("balance_minor"))
+            .select_from(accounts.outerjoin(moved, moved.c.account_id == accounts.c.id))
+            .where(accounts.c.user_id == user_id)
+            .order_by(accounts.c.name)
         )
-        .select_from(accounts.outerjoin(transactions, and_(*joined)))
-        .where(accounts.c.user_id == user_id)
-        .group_by(accounts.c.id)
-        .order_by(accounts.c.name)
-    )
+    else:
+        joined = [
+            transactions.c.account_id == accounts.c.id,
+            transactions.c.user_id == accounts.c.user_id,
+        ]
+        if as_of is not None:
+            joined.append(transactions.c.date <= as_of)
+        query = (
+            select(
+                *columns,
+                cast(
+                    accounts.c.opening_balance_minor
+                    + func.coalesce(func.sum(transactions.c.amount_minor), 0),
+                    BigInteger,
+                ).label("balance_minor"),
+            )
+            .select_from(accounts.outerjoin(transactions, and_(*joined)))
+            .where(accounts.c.user_id == user_id)
+            .group_by(accounts.c.id)
+            .order_by(accounts.c.name)
+        )
     if not include_archived:
         query = query.where(not_(accounts.c.archived))
     frame = read_frame(engine, query)

@@ -53,6 +53,11 @@ def base_table_only() -> Iterator[None]:
         _BASE_ONLY.reset(token)
 
 
+def rollups_allowed() -> bool:
+    """False within base_table_only()."""
+    return not _BASE_ONLY.get()
+
+
 def whole_month_span(date_from: date, date_to: date) -> tuple[date, date] | None:
     """The first day of the first and of the last whole calendar month inside the range."""
     first = date_from if date_from.day == 1 else add_months(month_start(date_from), 1)

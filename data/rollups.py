@@ -17,13 +17,13 @@ from sqlalchemy import (
     Engine,
     Integer,
     Row,
+    Table,
     case,
     delete,
     func,
     insert,
     select,
 )
-from sqlalchemy import Table
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Select
 
