@@ -109,6 +109,10 @@ class DailyGroups:
         return func.nullif(_d.category_id, 0)
 
     @property
+    def line_count(self) -> ColumnElement[int]:
+        return _d.line_count
+
+    @property
     def flow(self) -> ColumnElement[int]:
         """What the lines moved the account's balance by (transfers too)."""
         return _d.inflow_minor + _d.outflow_minor
