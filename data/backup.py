@@ -62,6 +62,7 @@ from data.schema import (
     import_uploads,
     metadata,
     monthly_rollups,
+    payee_rollups,
     receipts,
     user_sessions,
     users,
@@ -80,6 +81,7 @@ NOT_BACKED_UP = (
     category_models,
     monthly_rollups,
     daily_rollups,
+    payee_rollups,
 )
 BACKED_UP_TABLES = [table for table in metadata.sorted_tables if table not in NOT_BACKED_UP]
 T = TypeVar("T")

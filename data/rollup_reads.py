@@ -33,10 +33,11 @@ from data.conversion import converted, currency_plan
 from data.db import month_bucket
 from data.filters import Filters
 from data.months import add_months, month_end, month_start
-from data.schema import categories, monthly_rollups, transactions
+from data.schema import categories, monthly_rollups, payee_rollups, transactions
 
 _t = transactions.c
 _m = monthly_rollups.c
+_p = payee_rollups.c
 _c = categories.c
 
 # Set by base_table_only(): every read goes to the base table (the property test's reference).
@@ -108,6 +109,16 @@ class RolledUp:
         return case(
             (and_(self._not_transfer(), _c.kind == "income"), g.inflow + g.outflow),
             (and_(self._not_transfer(), _c.id.is_(None)), g.inflow),
+            else_=0,
+        )
+
+    @property
+    def spending_lines(self) -> ColumnElement[int]:
+        """How many lines of the group classification.IS_SPENDING picks."""
+        g = self.groups.c
+        return case(
+            (and_(self._not_transfer(), _c.kind == "expense"), g.lines),
+            (and_(self._not_transfer(), _c.id.is_(None)), g.outflow_lines),
             else_=0,
         )
 
@@ -235,3 +246,57 @@ def rolled_up_moves(user_id: int, date_to: date) -> Subquery | None:
         .group_by(_t.account_id, month)
     )
     return union_all(stored, days).subquery("moves")
+
+
+def rolled_up_payees(engine: Engine, user_id: int, filters: Filters) -> RolledUp | None:
+    """The filters' lines as groups per payee (payee, category_id, is_transfer, inflow,
+    outflow, lines, outflow_lines): whole months from payee_rollups, the edges' days and the
+    accounts in other currencies from the base table. None when the rollup cannot answer (a
+    tags filter, no whole month in the range, or base_table_only())."""
+    if _BASE_ONLY.get() or filters.tag_ids:
+        return None
+    span = whole_month_span(filters.date_from, filters.date_to)
+    if span is None:
+        return None
+    first, last = span
+    plan = currency_plan(engine, user_id)
+    foreign = plan.account_ids()
+    stored = select(
+        _p.user_id.label("user_id"),
+        _p.payee.label("payee"),
+        func.nullif(_p.category_id, 0).label("category_id"),
+        _p.is_transfer.label("is_transfer"),
+        _p.inflow_minor.label("inflow"),
+        _p.outflow_minor.label("outflow"),
+        _p.line_count.label("lines"),
+        _p.outflow_count.label("outflow_lines"),
+    ).where(_p.user_id == user_id, _p.month.between(first, last), _p.line_count != 0)
+    if filters.account_ids:
+        stored = stored.where(_p.account_id.in_(filters.account_ids))
+    if filters.category_ids:
+        stored = stored.where(_p.category_id.in_(filters.category_ids))
+    if filters.payee is not None:
+        stored = stored.where(_p.payee == filters.payee)
+    if foreign:
+        stored = stored.where(_p.account_id.not_in(foreign))
+    conversion = converted(plan, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
+    key = (_t.user_id, _t.payee, LINE_CATEGORY, _TRANSFER)
+    parts = [
+        select(
+            _t.user_id.label("user_id"),
+            _t.payee.label("payee"),
+            LINE_CATEGORY.label("category_id"),
+            _TRANSFER.label("is_transfer"),
+            func.coalesce(func.sum(case((LINE_AMOUNT > 0, amount))), 0).label("inflow"),
+            func.coalesce(func.sum(case((LINE_AMOUNT < 0, amount))), 0).label("outflow"),
+            func.count().label("lines"),
+            func.count(case((LINE_AMOUNT < 0, 1))).label("outflow_lines"),
+        )
+        .select_from(conversion.join(WITH_LINES))
+        .where(*part.conditions(user_id, lines=True), *extra)
+        .group_by(*key)
+        for part, extra in _base_parts(filters, first, last, foreign)
+    ]
+    rows = union_all(stored, *parts) if parts else stored
+    return RolledUp(rows.subquery("payee_groups"))

@@ -32,11 +32,11 @@ from collections.abc import Callable
 from sqlalchemy import Connection
 
 _TXN_COLUMNS: tuple[str, ...] = ("id", "user_id", "account_id", "date", "amount_minor")
-_TXN_COLUMNS += ("category_id", "transfer_peer_id")
+_TXN_COLUMNS += ("category_id", "transfer_peer_id", "payee")
 _PART_COLUMNS = ("id", "transaction_id", "user_id", "category_id", "amount_minor")
 # Changes of other columns (payee, memo, ...) leave every line as it was.
 _LINE_COLUMNS: tuple[str, ...] = ("user_id", "account_id", "date", "amount_minor", "category_id")
-_LINE_COLUMNS += ("transfer_peer_id",)
+_LINE_COLUMNS += ("transfer_peer_id", "payee")
 _PART_LINE_COLUMNS = ("transaction_id", "user_id", "category_id", "amount_minor")
 
 _MONTH = {
@@ -44,10 +44,13 @@ _MONTH = {
     "sqlite": "date({}, 'start of month')",
 }
 _DAY = {"postgresql": "{}", "sqlite": "{}"}
-# (table, its date column, that column's value for a line's date) of every rollup.
-TABLES: tuple[tuple[str, str, dict[str, str]], ...] = (
-    ("monthly_rollups", "month", _MONTH),
-    ("daily_rollups", "day", _DAY),
+# (table, its date column, that column's value for a line's date, whether its key has the
+# payee) of every rollup. payee_rollups also counts the negative lines (outflow_count): the
+# top payees count the lines they sum, an uncategorised group's negative ones only.
+TABLES: tuple[tuple[str, str, dict[str, str], bool], ...] = (
+    ("monthly_rollups", "month", _MONTH, False),
+    ("daily_rollups", "day", _DAY, False),
+    ("payee_rollups", "month", _MONTH, True),
 )
 
 
@@ -64,7 +67,7 @@ def _line(bucket: str, txn: str, amount: str, category: str, factor: str) -> str
         f"SELECT {txn}.user_id AS user_id, {period} AS period, {txn}.account_id AS account_id, "
         f"COALESCE({category}, 0) AS category_id, "
         f"CASE WHEN {txn}.transfer_peer_id IS NULL THEN 0 ELSE 1 END AS is_transfer, "
-        f"{amount} AS amount, {factor} AS factor"
+        f"{txn}.payee AS payee, {amount} AS amount, {factor} AS factor"
     )
 
 
@@ -137,24 +140,33 @@ def _parts_changed(bucket: str, new: str | None, old: str | None) -> str:
     return " UNION ALL ".join(selects)
 
 
-def _upsert(table: str, column: str, lines: str) -> str:
-    """Add the lines' deltas to the rollup `table` (its date column `column`), one row per key."""
+def _upsert(table: str, column: str, lines: str, by_payee: bool = False) -> str:
+    """Add the lines' deltas to the rollup `table` (its date column `column`; the payee in its
+    key and outflow_count in its values when by_payee), one row per key."""
+    key = f"user_id, {column}, account_id, category_id, is_transfer" + (
+        ", payee" if by_payee else ""
+    )
+    grouped = "user_id, period, account_id, category_id, is_transfer" + (
+        ", payee" if by_payee else ""
+    )
+    values = "inflow_minor, outflow_minor, line_count" + (", outflow_count" if by_payee else "")
+    counted = ", SUM(CASE WHEN amount < 0 THEN factor ELSE 0 END)" if by_payee else ""
+    updated = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in values.split(", "))
+    # A payee's outflow_count can change with every other sum the same: checked as well.
+    changed_count = f"OR {counted[2:]} <> 0 " if by_payee else ""
     return (
-        f"INSERT INTO {table} (user_id, {column}, account_id, category_id, is_transfer, "
-        "inflow_minor, outflow_minor, line_count) "
-        "SELECT user_id, period, account_id, category_id, is_transfer, "
+        f"INSERT INTO {table} ({key}, {values}) "
+        f"SELECT {grouped}, "
         "SUM(CASE WHEN amount > 0 THEN amount * factor ELSE 0 END), "
-        "SUM(CASE WHEN amount < 0 THEN amount * factor ELSE 0 END), SUM(factor) "
+        f"SUM(CASE WHEN amount < 0 THEN amount * factor ELSE 0 END), SUM(factor){counted} "
         f"FROM ({lines}) l WHERE factor <> 0 "
-        "GROUP BY user_id, period, account_id, category_id, is_transfer "
+        f"GROUP BY {grouped} "
         "HAVING SUM(factor) <> 0 OR SUM(amount * factor) <> 0 "
         "OR SUM(CASE WHEN amount > 0 THEN amount * factor ELSE 0 END) <> 0 "
+        f"{changed_count}"
         # Rows locked in key order: two statements touching the same rows cannot deadlock.
-        "ORDER BY user_id, period, account_id, category_id, is_transfer "
-        f"ON CONFLICT (user_id, {column}, account_id, category_id, is_transfer) DO UPDATE SET "
-        f"inflow_minor = {table}.inflow_minor + excluded.inflow_minor, "
-        f"outflow_minor = {table}.outflow_minor + excluded.outflow_minor, "
-        f"line_count = {table}.line_count + excluded.line_count"
+        f"ORDER BY {grouped} "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updated}"
     )
 
 
@@ -232,7 +244,10 @@ def _triggers(dialect: str) -> list[tuple[str, str, str, list[str]]]:
             name,
             table,
             clause,
-            [_upsert(rollup, column, delta(bucket[dialect])) for rollup, column, bucket in TABLES],
+            [
+                _upsert(rollup, column, delta(bucket[dialect]), by_payee)
+                for rollup, column, bucket, by_payee in TABLES
+            ],
         )
         for name, table, clause, delta in deltas
     ]

@@ -29,11 +29,10 @@ from sqlalchemy.sql.selectable import Select
 
 from data.classification import LINE_AMOUNT, LINE_CATEGORY, WITH_LINES, money_sum
 from data.db import is_postgresql, month_first_day
-from data.schema import daily_rollups, monthly_rollups, transactions
+from data.schema import daily_rollups, monthly_rollups, payee_rollups, transactions
 
 _t = transactions.c
-VALUES = ("inflow_minor", "outflow_minor", "line_count")
-TABLES: tuple[Table, ...] = (monthly_rollups, daily_rollups)
+TABLES: tuple[Table, ...] = (monthly_rollups, daily_rollups, payee_rollups)
 
 
 def key_of(table: Table) -> tuple[str, ...]:
@@ -41,8 +40,13 @@ def key_of(table: Table) -> tuple[str, ...]:
     return tuple(column.name for column in table.primary_key.columns)
 
 
+def values_of(table: Table) -> tuple[str, ...]:
+    """The value columns of a rollup table."""
+    return tuple(column.name for column in table.columns if not column.primary_key)
+
+
 def _period(table: Table) -> ColumnElement:
-    return month_first_day(_t.date) if table is monthly_rollups else _t.date
+    return _t.date if table is daily_rollups else month_first_day(_t.date)
 
 
 def recomputed(user_id: int | None = None, table: Table = monthly_rollups) -> Select:
@@ -50,20 +54,25 @@ def recomputed(user_id: int | None = None, table: Table = monthly_rollups) -> Se
     month = _period(table)
     category = func.coalesce(LINE_CATEGORY, 0)
     transfer = case((_t.transfer_peer_id.is_(None), 0), else_=1)
-    query = (
-        select(
-            _t.user_id.label("user_id"),
-            month.label(key_of(table)[1]),
-            _t.account_id.label("account_id"),
-            category.label("category_id"),
-            transfer.label("is_transfer"),
-            money_sum(case((LINE_AMOUNT > 0, LINE_AMOUNT), else_=0), "inflow_minor"),
-            money_sum(case((LINE_AMOUNT < 0, LINE_AMOUNT), else_=0), "outflow_minor"),
-            func.count().cast(Integer).label("line_count"),
-        )
-        .select_from(WITH_LINES)
-        .group_by(_t.user_id, month, _t.account_id, category, transfer)
-    )
+    key = [_t.user_id, month, _t.account_id, category, transfer]
+    columns = [
+        _t.user_id.label("user_id"),
+        month.label(key_of(table)[1]),
+        _t.account_id.label("account_id"),
+        category.label("category_id"),
+        transfer.label("is_transfer"),
+    ]
+    if "payee" in table.c:
+        key.append(_t.payee)
+        columns.append(_t.payee.label("payee"))
+    columns += [
+        money_sum(case((LINE_AMOUNT > 0, LINE_AMOUNT), else_=0), "inflow_minor"),
+        money_sum(case((LINE_AMOUNT < 0, LINE_AMOUNT), else_=0), "outflow_minor"),
+        func.count().cast(Integer).label("line_count"),
+    ]
+    if "outflow_count" in table.c:
+        columns.append(func.count(case((LINE_AMOUNT < 0, 1))).cast(Integer).label("outflow_count"))
+    query = select(*columns).select_from(WITH_LINES).group_by(*key)
     if user_id is not None:
         query = query.where(_t.user_id == user_id)
     return query
@@ -85,7 +94,7 @@ def rebuild_in(
             removed = removed.where(table.c.user_id == user_id)
         conn.execute(removed)
         rows = recomputed(user_id, table).subquery()
-        names = (*key_of(table), *VALUES)
+        names = (*key_of(table), *values_of(table))
         conn.execute(insert(table).from_select(names, select(*[rows.c[n] for n in names])))
         counted = select(func.count()).select_from(table)
         if user_id is not None:
@@ -101,14 +110,14 @@ def rebuild(engine: Engine, user_id: int | None = None) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Difference:
-    """A key whose stored values (None: no row) differ from the recomputed ones (None: no
-    lines). A stored row of zeros is the same as no row: the triggers leave one behind when a
-    month's last line goes."""
+    """A key of a rollup table whose stored values (None: no row) differ from the recomputed
+    ones (None: no lines). A stored row of zeros is the same as no row: the triggers leave one
+    behind when a month's last line goes."""
 
     table: str
     key: tuple[object, ...]
-    stored: tuple[int, int, int] | None
-    expected: tuple[int, int, int] | None
+    stored: tuple[int, ...] | None
+    expected: tuple[int, ...] | None
 
     def __str__(self) -> str:
         names = dict(zip(key_of(_BY_NAME[self.table]), self.key, strict=True))
@@ -122,12 +131,13 @@ def differences(engine: Engine, user_id: int | None = None) -> list[Difference]:
     """Every key where a rollup table and the lines disagree, by table, sorted by key."""
     found = []
     for table in TABLES:
-        stored_query = select(*[table.c[name] for name in (*key_of(table), *VALUES)])
+        size = len(key_of(table))
+        stored_query = select(*[table.c[name] for name in (*key_of(table), *values_of(table))])
         if user_id is not None:
             stored_query = stored_query.where(table.c.user_id == user_id)
         with engine.connect() as conn:
-            stored = _by_key(conn.execute(stored_query).all())
-            expected = _by_key(conn.execute(recomputed(user_id, table)).all())
+            stored = _by_key(conn.execute(stored_query).all(), size)
+            expected = _by_key(conn.execute(recomputed(user_id, table)).all(), size)
         for key in sorted(set(stored) | set(expected), key=repr):
             have, want = stored.get(key), expected.get(key)
             if have != want:
@@ -135,10 +145,12 @@ def differences(engine: Engine, user_id: int | None = None) -> list[Difference]:
     return found
 
 
-def _by_key(rows: Sequence[Row]) -> dict[tuple[object, ...], tuple[int, int, int]]:
-    keyed: dict[tuple[object, ...], tuple[int, int, int]] = {}
+def _by_key(rows: Sequence[Row], size: int) -> dict[tuple[object, ...], tuple[int, ...]]:
+    """The rows by their key (its first `size` columns, the date as text), zeros left out."""
+    keyed: dict[tuple[object, ...], tuple[int, ...]] = {}
     for row in rows:
-        values = (int(row[5]), int(row[6]), int(row[7]))
-        if values != (0, 0, 0):
-            keyed[(row[0], str(row[1]), row[2], row[3], row[4])] = values
+        values = tuple(int(value) for value in row[size:])
+        if any(values):
+            key = tuple(str(value) if n == 1 else value for n, value in enumerate(row[:size]))
+            keyed[key] = values
     return keyed

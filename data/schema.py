@@ -591,3 +591,20 @@ daily_rollups = Table(
     Column("outflow_minor", BigInteger, nullable=False),
     Column("line_count", Integer, nullable=False),
 )
+
+# The monthly sums per payee too, kept by the same triggers: the top payees. outflow_count
+# counts the negative lines (the spending lines of an uncategorised group).
+payee_rollups = Table(
+    "payee_rollups",
+    metadata,
+    Column("user_id", Integer, primary_key=True, autoincrement=False),
+    Column("month", Date, primary_key=True),
+    Column("account_id", Integer, primary_key=True, autoincrement=False),
+    Column("category_id", Integer, primary_key=True, autoincrement=False),
+    Column("is_transfer", Integer, primary_key=True, autoincrement=False),
+    Column("payee", String(200), primary_key=True),
+    Column("inflow_minor", BigInteger, nullable=False),
+    Column("outflow_minor", BigInteger, nullable=False),
+    Column("line_count", Integer, nullable=False),
+    Column("outflow_count", Integer, nullable=False),
+)

@@ -336,9 +336,10 @@ def test_0014_fills_the_rollups_from_the_rows_and_its_triggers_keep_them(empty_u
 
 
 def test_0015_fills_the_daily_rollups_keeps_both_and_goes_down_and_up_again(empty_url):
-    """At 0014 with rows: 0015 fills daily_rollups from them and its triggers keep both
-    tables; down to 0014 the monthly rollup is still kept (0014's triggers are back) and the
-    daily one is gone; up again fills it with every row, the one written at 0014 too."""
+    """At 0014 with rows: 0015 fills daily_rollups (and payee_rollups) from them and its
+    triggers keep every table; down to 0014 the monthly rollup is still kept (0014's triggers
+    are back) and the new ones are gone; up again fills them with every row, the one written
+    at 0014 too."""
     engine = make_engine(empty_url)
     _migrate(engine, "0014")
     with engine.begin() as conn:
@@ -370,11 +371,16 @@ def test_0015_fills_the_daily_rollups_keeps_both_and_goes_down_and_up_again(empt
             "INSERT INTO transactions (user_id, account_id, date, amount_minor, category_id)"
             " VALUES (1, 1, '2026-11-20', -66, 1)"
         )
+    by_payee = (
+        "SELECT payee, outflow_minor, line_count, outflow_count FROM payee_rollups "
+        "WHERE line_count <> 0 ORDER BY payee"
+    )
     with engine.connect() as conn:
         assert conn.exec_driver_sql(daily).all()[1] == ("2026-11-20", -1300, 2)
         assert conn.exec_driver_sql(monthly).all() == [(-91300, 3)]
+        assert conn.exec_driver_sql(by_payee).all() == [("", -91300, 3, 3)]
     _migrate(engine, "0014", down=True)
-    assert "daily_rollups" not in inspect(engine).get_table_names()
+    assert not {"daily_rollups", "payee_rollups"} & set(inspect(engine).get_table_names())
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO transactions (user_id, account_id, date, amount_minor, category_id)"
