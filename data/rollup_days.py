@@ -58,6 +58,18 @@ def moved_by_account(user_id: int, as_of: date | None) -> Subquery:
     )
 
 
+def moved_since(user_id: int, after: date, until: date) -> Subquery:
+    """(account_id, moved): what the lines dated after `after` up to `until` moved each
+    account by, from daily_rollups (a few months of days: a few thousand rows at most)."""
+    moved = func.sum(_d.inflow_minor + _d.outflow_minor)
+    return (
+        select(_d.account_id.label("account_id"), moved.label("moved"))
+        .where(_d.user_id == user_id, _d.day > after, _d.day <= until)
+        .group_by(_d.account_id)
+        .subquery("moved_since")
+    )
+
+
 @dataclass(frozen=True)
 class DailyGroups:
     """The daily_rollups rows of one user's accounts in the reporting currency, joined to their

@@ -19,6 +19,8 @@ from data import lookups, queries, rates, setup_writes, writes
 from data.budget_status import budget_status
 from data.entries import Entry, Split, Transaction, Transfer
 from data.filters import Filters
+from data.goals.progress import list_goal_progress
+from data.goals.store import GoalInput, create_goal
 from data.imports.commit import ImportSource, commit_import, undo_batch
 from data.imports.statement import Statement, StatementLine, StatementSplit
 from data.lookups import get_entry
@@ -72,6 +74,10 @@ class Household:
         self.deleted: list[Entry] = []
         self.batches: list[int] = []
         self.schedules: list[tuple[int, Schedule]] = []
+        # Goals saving on an account: their progress sums the account's rows.
+        for account in self.accounts:
+            goal = GoalInput(f"Goal {account}", 100_000, None, "account", account_id=account)
+            create_goal(engine, self.user, goal, FIRST)
 
     def day(self) -> date:
         return FIRST + timedelta(days=self.rng.randrange(DAYS))
@@ -321,6 +327,7 @@ def assert_reads_agree(home: Household, filters: Filters, today: date) -> None:
             unscheduled_after_day, engine, user, month_start(today), today, filters.account_ids
         ),
         "flows": lambda: _flows(engine, user, today, shown),
+        "goal_progress": partial(list_goal_progress, engine, user, today),
     }
     for name, read in reads.items():
         routed = read()
