@@ -1,8 +1,11 @@
-"""The projections' history from daily_rollups: line groups per day, instead of every line.
+"""Reads of part of each month from daily_rollups: line groups per day, not every line.
 
 data/projection.py (the typical spending after today's day of the month) and
 data/projection_month_end.py (each account's flows per day) read twelve months of the ledger,
-but only part of each month, so monthly_rollups cannot answer them. daily_rollups can: its
+but only part of each month, so monthly_rollups cannot answer them; nor can it answer
+budget_status (this month so far, and history after today's day), balances up to a day
+(lookups.account_balances, account goals) or the grid's totals over any dates. daily_rollups
+can: its
 rows are per day, account, category and transfer flag, and a group's classification is the
 one data/rollup_reads.py applies to monthly groups (a group of lines in one category is
 income, spending or neither as each of its lines is; an uncategorised group's inflow is income
