@@ -25,7 +25,7 @@ from datetime import date
 
 from sqlalchemy import and_, case, extract, func, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import FromClause, Subquery
+from sqlalchemy.sql.selectable import CompoundSelect, FromClause, Select, Subquery
 
 from data.db import month_bucket
 from data.months import month_start
@@ -44,6 +44,7 @@ def moved_by_account(user_id: int, as_of: date | None) -> Subquery:
     months = select(_m.account_id.label("account_id"), _m.inflow_minor, _m.outflow_minor).where(
         _m.user_id == user_id
     )
+    rows: Select | CompoundSelect
     if as_of is None:
         rows = months
     else:

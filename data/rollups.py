@@ -55,7 +55,7 @@ def recomputed(user_id: int | None = None, table: Table = monthly_rollups) -> Se
     category = func.coalesce(LINE_CATEGORY, 0)
     transfer = case((_t.transfer_peer_id.is_(None), 0), else_=1)
     key = [_t.user_id, month, _t.account_id, category, transfer]
-    columns = [
+    columns: list[ColumnElement] = [
         _t.user_id.label("user_id"),
         month.label(key_of(table)[1]),
         _t.account_id.label("account_id"),
