@@ -1,9 +1,10 @@
 """The overview's aggregates from monthly_rollups where the filters allow it.
 
 A read whose filters are a date range, accounts and categories (no payee, no tags) takes its
-whole months from the rollup and the rest from the base table: the days before the first
-whole month and after the last one, and every line of an account in another currency (each
-line is converted at the rate of its own day, which no monthly sum can replay). Both parts are
+whole months from monthly_rollups, the days before the first whole month and after the last
+one from daily_rollups, and every line of an account in another currency from the base table
+(each line is converted at the rate of its own day, which no sum can replay). Top payees
+read payee_rollups the same way, their edges' days from the base table (no payee by day). Both parts are
 rows of the same shape, line groups:
 
     month ('YYYY-MM'), account_id, category_id (NULL: none), is_transfer, inflow, outflow,
@@ -24,16 +25,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, and_, case, func, or_, select, union_all
+from sqlalchemy import Engine, Table, and_, case, func, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import FromClause, Subquery
+from sqlalchemy.sql.selectable import FromClause, Select, Subquery
 
 from data.classification import LINE_AMOUNT, LINE_CATEGORY, WITH_LINES
 from data.conversion import converted, currency_plan
 from data.db import month_bucket
 from data.filters import Filters
 from data.months import add_months, month_end, month_start
-from data.schema import categories, monthly_rollups, payee_rollups, transactions
+from data.schema import categories, daily_rollups, monthly_rollups, payee_rollups, transactions
 
 _t = transactions.c
 _m = monthly_rollups.c
@@ -143,36 +144,61 @@ def rolled_up(engine: Engine, user_id: int, filters: Filters) -> RolledUp | None
     first, last = span
     plan = currency_plan(engine, user_id)
     foreign = plan.account_ids()
-    stored = select(
-        _m.user_id.label("user_id"),
-        month_bucket(_m.month).label("month"),
-        _m.account_id.label("account_id"),
-        func.nullif(_m.category_id, 0).label("category_id"),
-        _m.is_transfer.label("is_transfer"),
-        _m.inflow_minor.label("inflow"),
-        _m.outflow_minor.label("outflow"),
-        _m.line_count.label("lines"),
-        # Lines in the reporting currency are never converted: a negative one makes it < 0.
-        case((_m.outflow_minor < 0, 1), else_=0).label("outflow_lines"),
-    ).where(_m.user_id == user_id, _m.month.between(first, last))
-    if filters.account_ids:
-        stored = stored.where(_m.account_id.in_(filters.account_ids))
-    if filters.category_ids:
-        stored = stored.where(_m.category_id.in_(filters.category_ids))
-    if foreign:
-        stored = stored.where(_m.account_id.not_in(foreign))
+    # Whole months from monthly_rollups, the edges' days from daily_rollups: the same groups.
+    stored = [_stored(monthly_rollups, user_id, filters, first, add_months(last, 1), foreign)]
+    if filters.date_from < first:
+        stored.append(_stored(daily_rollups, user_id, filters, filters.date_from, first, foreign))
+    after = add_months(last, 1)
+    if after <= filters.date_to:
+        end = filters.date_to + timedelta(days=1)
+        stored.append(_stored(daily_rollups, user_id, filters, after, end, foreign))
     conversion = converted(plan, user_id, filters.date_from, filters.date_to)
-    # The base table's parts, each a range its index reads: the edges' days, and the
-    # accounts in other currencies over the whole range.
-    parts = [
-        select(*_line_groups(conversion.amount))
-        .select_from(conversion.join(WITH_LINES))
-        .where(*part.conditions(user_id, lines=True), *extra)
-        .group_by(*_GROUP_KEY)
-        for part, extra in _base_parts(filters, first, last, foreign)
-    ]
-    rows = union_all(stored, *parts) if parts else stored
+    # The base table's part, a range its index reads: the accounts in other currencies over
+    # the whole range (each line converted at its own day's rate).
+    parts = (
+        [
+            select(*_line_groups(conversion.amount))
+            .select_from(conversion.join(WITH_LINES))
+            .where(*filters.conditions(user_id, lines=True), _t.account_id.in_(foreign))
+            .group_by(*_GROUP_KEY)
+        ]
+        if foreign
+        else []
+    )
+    rows = union_all(*stored, *parts) if len(stored) + len(parts) > 1 else stored[0]
     return RolledUp(rows.subquery("line_groups"))
+
+
+def _stored(
+    table: Table,
+    user_id: int,
+    filters: Filters,
+    since: date,
+    before: date,
+    foreign: tuple[int, ...],
+) -> Select:
+    """The line groups of a rollup table (monthly or daily) dated since..before (excluded),
+    in the filters' accounts and categories, foreign accounts left out."""
+    period = table.c.month if "month" in table.c else table.c.day
+    stored = select(
+        table.c.user_id.label("user_id"),
+        month_bucket(period).label("month"),
+        table.c.account_id.label("account_id"),
+        func.nullif(table.c.category_id, 0).label("category_id"),
+        table.c.is_transfer.label("is_transfer"),
+        table.c.inflow_minor.label("inflow"),
+        table.c.outflow_minor.label("outflow"),
+        table.c.line_count.label("lines"),
+        # Lines in the reporting currency are never converted: a negative one makes it < 0.
+        case((table.c.outflow_minor < 0, 1), else_=0).label("outflow_lines"),
+    ).where(table.c.user_id == user_id, period >= since, period < before)
+    if filters.account_ids:
+        stored = stored.where(table.c.account_id.in_(filters.account_ids))
+    if filters.category_ids:
+        stored = stored.where(table.c.category_id.in_(filters.category_ids))
+    if foreign:
+        stored = stored.where(table.c.account_id.not_in(foreign))
+    return stored
 
 
 _TRANSFER = case((_t.transfer_peer_id.is_(None), 0), else_=1)
@@ -214,7 +240,7 @@ def _base_parts(
 
 def rolled_up_moves(user_id: int, date_to: date) -> Subquery | None:
     """Each account's net movement per month up to date_to, (account_id, month, moved): whole
-    months from the rollup, date_to's month from the base table unless it ends the month.
+    months from monthly_rollups, date_to's month's days from daily_rollups.
     A line sums to its transaction (a split's parts add up to it: validation.check_splits),
     so these are the sums of the transactions' amounts, transfers included. None with
     base_table_only()."""
@@ -235,15 +261,17 @@ def rolled_up_moves(user_id: int, date_to: date) -> Subquery | None:
     )
     if whole:
         return stored.subquery("moves")
-    month = month_bucket(_t.date)
+    _d = daily_rollups.c
+    month = month_bucket(_d.day)
     days = (
         select(
-            _t.account_id.label("account_id"),
+            _d.account_id.label("account_id"),
             month.label("month"),
-            func.sum(_t.amount_minor).label("moved"),
+            func.sum(_d.inflow_minor + _d.outflow_minor).label("moved"),
         )
-        .where(_t.user_id == user_id, _t.date.between(edge, date_to))
-        .group_by(_t.account_id, month)
+        .where(_d.user_id == user_id, _d.day.between(edge, date_to))
+        .group_by(_d.account_id, month)
+        .having(func.sum(_d.line_count) != 0)
     )
     return union_all(stored, days).subquery("moves")
 
