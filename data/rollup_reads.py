@@ -4,8 +4,8 @@ A read whose filters are a date range, accounts and categories (no payee, no tag
 whole months from monthly_rollups, the days before the first whole month and after the last
 one from daily_rollups, and every line of an account in another currency from the base table
 (each line is converted at the rate of its own day, which no sum can replay). Top payees
-read payee_rollups the same way, their edges' days from the base table (no payee by day). Both parts are
-rows of the same shape, line groups:
+read payee_rollups the same way, their edges' days from the base table (no payee by day).
+Every part is rows of the same shape, line groups:
 
     month ('YYYY-MM'), account_id, category_id (NULL: none), is_transfer, inflow, outflow,
     lines, outflow_lines
