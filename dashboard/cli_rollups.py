@@ -1,7 +1,7 @@
-"""`flask rebuild-rollups [--user NAME]` and `flask check-rollups [--user NAME]`: the monthly
-rollups (data/rollups.py) recomputed from the ledger, or compared with it. The triggers keep
-them; these are for an operator who doubts it (check exits 1 and prints each difference) or
-who changed rows with the triggers off (rebuild)."""
+"""`flask rebuild-rollups [--user NAME]` and `flask check-rollups [--user NAME]`: the monthly,
+daily and payee rollups (data/rollups.py) recomputed from the ledger, or compared with it. The
+triggers keep them; these are for an operator who doubts it (check exits 1 and prints each
+difference) or who changed rows with the triggers off (rebuild)."""
 
 from __future__ import annotations
 
@@ -29,14 +29,16 @@ def register_rollups_cli(server: Flask) -> None:
     @server.cli.command("rebuild-rollups")
     @click.option("--user", "username", help="Only this user's rollups (default: everyone's).")
     def rebuild_rollups_command(username: str | None) -> None:
-        """Recompute the monthly rollups from the transactions, in one DB transaction."""
-        rows = rebuild(get_engine(), _user(username))
-        click.echo(f"rollups rebuilt: {rows} rows")
+        """Recompute the rollups from the transactions, in one DB
+        transaction."""
+        counts = rebuild(get_engine(), _user(username))
+        click.echo("rollups rebuilt: " + ", ".join(f"{n} {c} rows" for n, c in counts.items()))
 
     @server.cli.command("check-rollups")
     @click.option("--user", "username", help="Only this user's rollups (default: everyone's).")
     def check_rollups_command(username: str | None) -> None:
-        """Compare the monthly rollups with the transactions; exit 1 when they differ."""
+        """Compare the rollups with the transactions; exit 1 when they
+        differ."""
         found = differences(get_engine(), _user(username))
         for difference in found[:_SHOWN]:
             click.echo(f"differs: {difference}")

@@ -76,16 +76,30 @@ def _read_model(query: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(query)
     def read(user_id: int, *args: Any) -> T:
-        key = read_model_key(name, user_id, data_version(user_id), args)
+        version = data_version(user_id)
+        key = read_model_key(name, user_id, version, args)
         value = cache.get(key)
         if value is None:
             # Concurrent misses of this key (a page's parallel callbacks after a write, other
-            # workers) wait for the first one instead of running the same SQL.
-            value = compute_once(key, lambda: query(get_engine(), user_id, *args))
+            # workers) wait for the first one instead of running the same SQL. The currency
+            # plan, which most reads need, is a read model of its own.
+            with conversion.plan_from(user_id, lambda: _currency_plan(user_id, version)):
+                value = compute_once(key, lambda: query(get_engine(), user_id, *args))
         return value
 
     read.uncached = query  # type: ignore[attr-defined]
     return read
+
+
+def _currency_plan(user_id: int, version: int) -> conversion.CurrencyPlan:
+    """The user's currency plan at `version`, cached as the read models are (one GET instead
+    of a query in each read model that converts)."""
+    key = read_model_key("currency_plan", user_id, version, ())
+    plan = cache.get(key)
+    if plan is None:
+        plan = conversion.read_plan(get_engine(), user_id)
+        cache.set(key, plan)
+    return plan
 
 
 def projected_budgets(

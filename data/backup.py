@@ -58,9 +58,11 @@ from data.db import is_postgresql
 from data.migrate import alembic_config, head_revision, upgrade_to_head
 from data.schema import (
     category_models,
+    daily_rollups,
     import_uploads,
     metadata,
     monthly_rollups,
+    payee_rollups,
     receipts,
     user_sessions,
     users,
@@ -73,7 +75,14 @@ ROWS_PER_BATCH = 1_000
 # Not sessions (a restore signs everyone out), uploads waiting for their review (kept a day)
 # nor category models (trained again from the ledger), nor the monthly rollups (the triggers
 # rebuild them as the restore inserts the transactions).
-NOT_BACKED_UP = (user_sessions, import_uploads, category_models, monthly_rollups)
+NOT_BACKED_UP = (
+    user_sessions,
+    import_uploads,
+    category_models,
+    monthly_rollups,
+    daily_rollups,
+    payee_rollups,
+)
 BACKED_UP_TABLES = [table for table in metadata.sorted_tables if table not in NOT_BACKED_UP]
 T = TypeVar("T")
 

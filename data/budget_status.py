@@ -10,13 +10,17 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import BigInteger, Engine, and_, case, cast, extract, func, select
+from sqlalchemy import BigInteger, Engine, and_, case, cast, extract, func, select, union_all
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Select
 
 from data.budget_rollover import with_rollover
 from data.classification import IS_SPENDING, LINE_CATEGORY, WITH_CATEGORY, money_sum
-from data.conversion import in_reporting
+from data.conversion import converted, currency_plan
 from data.lookups import read_frame
 from data.months import add_months, days_in_month, month_end
+from data.rollup_days import DailyGroups
+from data.rollup_reads import rollups_allowed
 from data.schema import budgets, categories, transactions
 
 HISTORY_MONTHS = 3
@@ -80,23 +84,61 @@ def _limits_spent_and_history(
         conditions.append(_t.account_id.in_(account_ids))
     before = _t.date < first
     # In the reporting currency (data/conversion.py): LINE_AMOUNT itself for one currency.
-    conversion = in_reporting(engine, user_id, since, last)
+    plan = currency_plan(engine, user_id)
+    conversion = converted(plan, user_id, since, last)
     amount = conversion.amount
-    sums = (
-        select(
-            LINE_CATEGORY.label("category_id"),
-            money_sum(case((_t.date >= first, -amount), else_=0), "spent_minor"),
-            money_sum(case((before, -amount), else_=0), "history_minor"),
-            money_sum(
-                case((and_(before, extract("day", _t.date) > day), -amount), else_=0),
-                "history_after_day_minor",
-            ),
+
+    def base(extra: list[ColumnElement[bool]]) -> Select:
+        return (
+            select(
+                LINE_CATEGORY.label("category_id"),
+                money_sum(case((_t.date >= first, -amount), else_=0), "spent_minor"),
+                money_sum(case((before, -amount), else_=0), "history_minor"),
+                money_sum(
+                    case((and_(before, extract("day", _t.date) > day), -amount), else_=0),
+                    "history_after_day_minor",
+                ),
+            )
+            .select_from(conversion.join(WITH_CATEGORY))
+            .where(*conditions, *extra)
+            .group_by(LINE_CATEGORY)
         )
-        .select_from(conversion.join(WITH_CATEGORY))
-        .where(*conditions)
-        .group_by(LINE_CATEGORY)
-        .subquery()
-    )
+
+    if not rollups_allowed():
+        sums = base([]).subquery()
+    else:
+        # The days' groups of daily_rollups (data/rollup_days.py); a budget's category is never
+        # "none", so only the groups of a category count. Foreign accounts: the base table.
+        foreign = plan.account_ids()
+        groups = DailyGroups(user_id, foreign)
+        in_history = groups.day < first
+        spent = groups.spent
+        parts: list[Select] = [
+            select(
+                groups.category_id.label("category_id"),
+                case((groups.day >= first, spent), else_=0).label("spent_minor"),
+                case((in_history, spent), else_=0).label("history_minor"),
+                case((and_(in_history, groups.day_of_month > day), spent), else_=0).label(
+                    "history_after_day_minor"
+                ),
+            )
+            .select_from(groups.source)
+            .where(*groups.conditions(since, last, account_ids), groups.is_spending)
+        ]
+        if foreign:
+            parts.append(base([_t.account_id.in_(foreign)]))
+        lines = union_all(*parts).subquery("lines")
+        sums = (
+            select(
+                lines.c.category_id,
+                *[
+                    money_sum(lines.c[name], name)
+                    for name in ("spent_minor", "history_minor", "history_after_day_minor")
+                ],
+            )
+            .group_by(lines.c.category_id)
+            .subquery()
+        )
     money = ("spent_minor", "history_minor", "history_after_day_minor")
     query = (
         select(

@@ -21,6 +21,9 @@ in its own currency.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -63,8 +66,38 @@ class CurrencyPlan:
         return tuple(account for _, ids in self.foreign for account in ids)
 
 
+# Set by dashboard/services.py around a read model: the user and where their plan comes from
+# (the read-model cache, keyed by data_version), memoized for the read. The plan changes only
+# with a write that bumps data_version (a new account; currencies are never edited).
+_PLAN_SOURCE: ContextVar[tuple[int, Callable[[], CurrencyPlan], list[CurrencyPlan]] | None] = (
+    ContextVar("plan_source", default=None)
+)
+
+
+@contextmanager
+def plan_from(user_id: int, source: Callable[[], CurrencyPlan]) -> Iterator[None]:
+    """Within it, currency_plan() of this user is `source()`, called at most once."""
+    token = _PLAN_SOURCE.set((user_id, source, []))
+    try:
+        yield
+    finally:
+        _PLAN_SOURCE.reset(token)
+
+
 def currency_plan(engine: Engine, user_id: int) -> CurrencyPlan:
-    """One small query: the reporting currency and the accounts in other currencies."""
+    """The reporting currency and the accounts in other currencies: one small query, or the
+    source's plan within plan_from()."""
+    known = _PLAN_SOURCE.get()
+    if known is None or known[0] != user_id:
+        return read_plan(engine, user_id)
+    _, source, memo = known
+    if not memo:
+        memo.append(source())
+    return memo[0]
+
+
+def read_plan(engine: Engine, user_id: int) -> CurrencyPlan:
+    """The plan from the database: one small indexed query."""
     query = (
         select(users.c.currency, accounts.c.currency, accounts.c.id)
         .select_from(

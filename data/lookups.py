@@ -34,6 +34,8 @@ from data.classification import WITH_LINES
 from data.conversion import CurrencyPlan, converted, currency_plan
 from data.entries import Entry, Transaction, split_from_row, transaction_from_row
 from data.filters import Filters
+from data.rollup_days import DailyGroups, moved_by_account
+from data.rollup_reads import rollups_allowed
 from data.schema import (
     accounts,
     budgets,
@@ -360,7 +362,6 @@ def transactions_page(
         .offset(max(0, offset))
         .limit(max(1, min(limit, PAGE_SIZE_MAX)))
     )
-    totals_query = _grid_totals(engine, user_id, filters, request.search, conditions)
     rows = read_frame(engine, page_query).astype(
         {
             "id": "int64",
@@ -372,10 +373,68 @@ def transactions_page(
         }
     )
     with engine.connect() as conn:
-        total_count, total_minor, unconverted_count = conn.execute(totals_query).one()
+        rolled = _rolled_up_totals(conn, engine, user_id, filters, request.search)
+        if rolled is None:
+            totals_query = _grid_totals(engine, user_id, filters, request.search, conditions)
+            total_count, total_minor, unconverted_count = conn.execute(totals_query).one()
+        else:
+            total_count, total_minor, unconverted_count = rolled
         parts = _split_rows(conn, user_id, rows["id"].tolist()) if len(rows) else {}
     rows["parts"] = [len(parts.get(row_id, ())) for row_id in rows["id"].tolist()]
     return TransactionsPage(rows, total_count, total_minor, int(unconverted_count or 0))
+
+
+def _rolled_up_totals(
+    conn: Connection, engine: Engine, user_id: int, filters: Filters, search: str | None
+) -> tuple[int, int, int] | None:
+    """The grid's totals from daily_rollups (data/rollup_days.py) when only dates and accounts
+    filter (None otherwise, or within base_table_only()): the groups' lines and sums, less the
+    extra lines of split transactions (a split is one row of the grid, its parts several
+    lines), plus the accounts in another currency from the base table."""
+    if not rollups_allowed() or search and search.strip():
+        return None
+    if filters.category_ids or filters.tag_ids or filters.payee is not None:
+        return None
+    plan = currency_plan(engine, user_id)
+    foreign = plan.account_ids()
+    groups = DailyGroups(user_id, foreign)
+    lines, total = conn.execute(
+        select(
+            cast(func.coalesce(func.sum(groups.line_count), 0), BigInteger),
+            cast(func.coalesce(func.sum(groups.flow), 0), BigInteger),
+        ).where(*groups.conditions(filters.date_from, filters.date_to, filters.account_ids))
+    ).one()
+    parts = transaction_splits.c
+    domestic = [transactions.c.account_id.not_in(foreign)] if foreign else []
+    # Driven by the user's parts (few next to the rows), each joined to its row by key.
+    extra_lines = conn.execute(
+        select(func.count() - func.count(parts.transaction_id.distinct()))
+        .select_from(
+            transaction_splits.join(
+                transactions,
+                and_(
+                    transactions.c.id == parts.transaction_id,
+                    transactions.c.user_id == parts.user_id,
+                ),
+            )
+        )
+        .where(parts.user_id == user_id, *filters.conditions(user_id), *domestic)
+    ).scalar_one()
+    count, unconverted = int(lines) - int(extra_lines), 0
+    if foreign:
+        rows = converted(
+            plan, user_id, filters.date_from, filters.date_to, transactions.c.amount_minor
+        )
+        in_foreign = transactions.c.account_id.in_(foreign)
+        sums = _converted_sums(plan, rows.amount)
+        foreign_count, foreign_total, unconverted = conn.execute(
+            select(func.count(), *sums)
+            .select_from(rows.join(transactions))
+            .where(*filters.conditions(user_id), in_foreign)
+        ).one()
+        count += int(foreign_count)
+        total += int(foreign_total)
+    return count, int(total), int(unconverted or 0)
 
 
 def _grid_totals(
@@ -456,30 +515,44 @@ def account_balances(
     The balance is the opening balance plus every transaction up to `as_of` (inclusive; all of
     them when None), transfers included.
     """
-    joined = [
-        transactions.c.account_id == accounts.c.id,
-        transactions.c.user_id == accounts.c.user_id,
+    columns = [
+        accounts.c.id.label("account_id"),
+        accounts.c.name.label("account"),
+        accounts.c.type,
+        accounts.c.currency,
+        accounts.c.archived,
     ]
-    if as_of is not None:
-        joined.append(transactions.c.date <= as_of)
-    query = (
-        select(
-            accounts.c.id.label("account_id"),
-            accounts.c.name.label("account"),
-            accounts.c.type,
-            accounts.c.currency,
-            accounts.c.archived,
-            cast(
-                accounts.c.opening_balance_minor
-                + func.coalesce(func.sum(transactions.c.amount_minor), 0),
-                BigInteger,
-            ).label("balance_minor"),
+    if rollups_allowed():
+        # From the rollups (data/rollup_days.py): a few hundred rows, not every transaction.
+        moved = moved_by_account(user_id, as_of)
+        balance = accounts.c.opening_balance_minor + func.coalesce(moved.c.moved, 0)
+        query = (
+            select(*columns, cast(balance, BigInteger).label("balance_minor"))
+            .select_from(accounts.outerjoin(moved, moved.c.account_id == accounts.c.id))
+            .where(accounts.c.user_id == user_id)
+            .order_by(accounts.c.name)
         )
-        .select_from(accounts.outerjoin(transactions, and_(*joined)))
-        .where(accounts.c.user_id == user_id)
-        .group_by(accounts.c.id)
-        .order_by(accounts.c.name)
-    )
+    else:
+        joined = [
+            transactions.c.account_id == accounts.c.id,
+            transactions.c.user_id == accounts.c.user_id,
+        ]
+        if as_of is not None:
+            joined.append(transactions.c.date <= as_of)
+        query = (
+            select(
+                *columns,
+                cast(
+                    accounts.c.opening_balance_minor
+                    + func.coalesce(func.sum(transactions.c.amount_minor), 0),
+                    BigInteger,
+                ).label("balance_minor"),
+            )
+            .select_from(accounts.outerjoin(transactions, and_(*joined)))
+            .where(accounts.c.user_id == user_id)
+            .group_by(accounts.c.id)
+            .order_by(accounts.c.name)
+        )
     if not include_archived:
         query = query.where(not_(accounts.c.archived))
     frame = read_frame(engine, query)

@@ -25,14 +25,17 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine, and_, exists, extract, func, select
+from sqlalchemy import Engine, and_, exists, extract, func, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Select
 
 from data.classification import IS_SPENDING, LINE_CATEGORY, WITH_CATEGORY, money_sum
-from data.conversion import in_reporting
+from data.conversion import converted, currency_plan
 from data.db import month_bucket
 from data.lookups import read_frame
 from data.months import add_months, days_in_month, month_end, month_index, month_keys, month_start
+from data.rollup_days import DailyGroups
+from data.rollup_reads import rollups_allowed
 from data.schema import schedule_occurrences, schedules, transactions
 
 if TYPE_CHECKING:  # the type only: items are made by data/schedules/
@@ -94,14 +97,18 @@ def history_keys(today: date, months: int) -> list[str]:
     return month_keys(add_months(first, -months), first - timedelta(days=1))
 
 
-def not_from_schedule(user_id: int) -> ColumnElement[bool]:
-    """The transaction was not posted from a schedule (no occurrence names it) and is not one
-    of the payments a schedule stands for (see the module's docstring)."""
+def _posted(user_id: int) -> ColumnElement[bool]:
+    """An occurrence names the transaction: a schedule posted it."""
     posted = (
         select(_o.id)
         .where(_o.transaction_id == _t.id, _o.user_id == user_id)
         .correlate(transactions)
     )
+    return exists(posted)
+
+
+def _like_a_schedule(user_id: int) -> ColumnElement[bool]:
+    """One of the payments an active schedule stands for (see the module's docstring)."""
     like_a_schedule = (
         select(_s.id)
         .where(
@@ -115,7 +122,27 @@ def not_from_schedule(user_id: int) -> ColumnElement[bool]:
         )
         .correlate(transactions)
     )
-    return and_(~exists(posted), ~exists(like_a_schedule))
+    return exists(like_a_schedule)
+
+
+def not_from_schedule(user_id: int) -> ColumnElement[bool]:
+    """The transaction was not posted from a schedule (no occurrence names it) and is not one
+    of the payments a schedule stands for (see the module's docstring)."""
+    return and_(~_posted(user_id), ~_like_a_schedule(user_id))
+
+
+def from_schedule(user_id: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The transactions not_from_schedule leaves out, as two disjoint conditions that each
+    name few rows through an index: those an occurrence names (by id), and the others like an
+    active schedule (by payee: the index on (user_id, payee, date))."""
+    posted_ids = select(_o.transaction_id).where(
+        _o.user_id == user_id, _o.transaction_id.is_not(None)
+    )
+    payees = select(_s.payee).where(_s.user_id == user_id, _s.active, _s.payee != "")
+    return (
+        _t.id.in_(posted_ids),
+        and_(_t.payee.in_(payees), _like_a_schedule(user_id), ~_posted(user_id)),
+    )
 
 
 def restrict_to_accounts(
@@ -193,30 +220,7 @@ def unscheduled_after_day(
     if after is None or months == 0:
         return TypicalSpending(months, after, empty)
     keys = history_keys(today, months)
-    bucket = month_bucket(_t.date)
-    conditions = [
-        _t.user_id == user_id,
-        _t.date.between(window_start(today), month_start(today) - timedelta(days=1)),
-        extract("day", _t.date) > after,
-        IS_SPENDING,
-        not_from_schedule(user_id),
-    ]
-    restrict_to_accounts(conditions, account_ids)
-    # In the reporting currency, as the month's spent is (data/conversion.py).
-    conversion = in_reporting(
-        engine, user_id, window_start(today), month_start(today) - timedelta(days=1)
-    )
-    query = (
-        select(
-            bucket.label("month"),
-            LINE_CATEGORY.label("category_id"),
-            money_sum(-conversion.amount, "spent_minor"),
-        )
-        .select_from(conversion.join(WITH_CATEGORY))
-        .where(*conditions)
-        .group_by(bucket, LINE_CATEGORY)
-    )
-    rows = read_frame(engine, query)
+    rows = _typical_rows(engine, user_id, today, after, account_ids)
     rows = rows[rows["month"].isin(keys)]
     if rows.empty:
         return TypicalSpending(months, after, empty)
@@ -237,6 +241,68 @@ def unscheduled_after_day(
         }
     ).astype({name: "int64" for name in BAND_COLUMNS})
     return TypicalSpending(months, after, frame)
+
+
+def _typical_rows(
+    engine: Engine, user_id: int, today: date, after: int, account_ids: tuple[int, ...]
+) -> pd.DataFrame:
+    """DataFrame[month, category_id, spent_minor]: the unscheduled spending after day `after`
+    of each history month, per category; (month, category) pairs that net to 0 are left out
+    (a band of zeros is no band). From daily_rollups (data/rollup_days.py) unless
+    base_table_only()."""
+    since, until = window_start(today), month_start(today) - timedelta(days=1)
+    plan = currency_plan(engine, user_id)
+    # In the reporting currency, as the month's spent is (data/conversion.py).
+    conversion = converted(plan, user_id, since, until)
+    bucket = month_bucket(_t.date)
+    conditions = [
+        _t.user_id == user_id,
+        _t.date.between(since, until),
+        extract("day", _t.date) > after,
+        IS_SPENDING,
+    ]
+    restrict_to_accounts(conditions, account_ids)
+
+    def base(extra: list[ColumnElement[bool]], sign: int) -> Select:
+        return (
+            select(
+                bucket.label("month"),
+                LINE_CATEGORY.label("category_id"),
+                money_sum(-conversion.amount * sign, "spent_minor"),
+            )
+            .select_from(conversion.join(WITH_CATEGORY))
+            .where(*conditions, *extra)
+            .group_by(bucket, LINE_CATEGORY)
+        )
+
+    if not rollups_allowed():
+        query = base([not_from_schedule(user_id)], 1)
+    else:
+        foreign = plan.account_ids()
+        groups = DailyGroups(user_id, foreign)
+        parts = [
+            select(
+                groups.month.label("month"),
+                groups.category_id.label("category_id"),
+                groups.spent.label("spent_minor"),
+            )
+            .select_from(groups.source)
+            .where(
+                *groups.conditions(since, until, account_ids),
+                groups.day_of_month > after,
+                groups.is_spending,
+            )
+        ]
+        domestic = [_t.account_id.not_in(foreign)] if foreign else []
+        parts += [base([*domestic, scheduled], -1) for scheduled in from_schedule(user_id)]
+        if foreign:
+            parts.append(base([_t.account_id.in_(foreign), not_from_schedule(user_id)], 1))
+        lines = union_all(*parts).subquery("typical")
+        query = select(
+            lines.c.month, lines.c.category_id, money_sum(lines.c.spent_minor, "spent_minor")
+        ).group_by(lines.c.month, lines.c.category_id)
+    rows = read_frame(engine, query)
+    return rows[rows["spent_minor"] != 0]
 
 
 def _empty_band() -> dict[str, pd.Series]:

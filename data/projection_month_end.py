@@ -17,10 +17,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine, case, extract, or_, select
+from sqlalchemy import Engine, case, extract, literal, or_, select, union_all
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Select
 
 from data.classification import IS_INCOME, IS_SPENDING, LINE_AMOUNT, WITH_CATEGORY, money_sum
-from data.conversion import in_reporting
+from data.conversion import converted, currency_plan
 from data.db import month_bucket
 from data.lookups import account_balances, read_frame
 from data.months import days_in_month, month_end, month_start
@@ -28,6 +30,7 @@ from data.projection import (
     Band,
     days_left,
     flow_band,
+    from_schedule,
     history_keys,
     history_months,
     in_month,
@@ -36,6 +39,8 @@ from data.projection import (
     restrict_to_accounts,
     window_start,
 )
+from data.rollup_days import DailyGroups
+from data.rollup_reads import rollups_allowed
 from data.schema import categories, transactions
 from data.users import user_currency
 
@@ -130,37 +135,87 @@ def _item_order(item: ScheduledItem) -> tuple[date, str]:
 def _flows(engine: Engine, user_id: int, today: date, shown: tuple[int, ...]) -> pd.DataFrame:
     """Per (month, account, day): what moved the balance (flow) and the income minus spending
     (net), in all and without schedule-posted transactions; for the history only after today's
-    day, for today's month every day. One grouped query."""
+    day, for today's month every day. One grouped query: from daily_rollups
+    (data/rollup_days.py) unless base_table_only()."""
     columns = ["month", "account_id", "day", "flow_minor", "net_minor"]
     columns += ["unscheduled_flow_minor", "unscheduled_net_minor"]
     if not shown:
         return pd.DataFrame({name: pd.Series(dtype="int64") for name in columns})
-    first = month_start(today)
+    first, since, until = month_start(today), window_start(today), month_end(today)
     bucket, day = month_bucket(_t.date), extract("day", _t.date)
-    unscheduled = not_from_schedule(user_id)
     counted = or_(IS_INCOME, IS_SPENDING)
     conditions = [
         _t.user_id == user_id,
-        _t.date.between(window_start(today), month_end(today)),
+        _t.date.between(since, until),
         or_(_t.date >= first, day > today.day),
     ]
     restrict_to_accounts(conditions, shown)
+    plan = currency_plan(engine, user_id)
     # Flows move an account's balance, in its own currency; the net is the reporting currency's.
-    net = in_reporting(engine, user_id, window_start(today), month_end(today))
-    query = (
-        select(
-            bucket.label("month"),
-            _t.account_id,
-            day.label("day"),
-            money_sum(LINE_AMOUNT, "flow_minor"),
-            money_sum(case((counted, net.amount), else_=0), "net_minor"),
-            money_sum(case((unscheduled, LINE_AMOUNT), else_=0), "unscheduled_flow_minor"),
-            money_sum(case((unscheduled & counted, net.amount), else_=0), "unscheduled_net_minor"),
+    net = converted(plan, user_id, since, until)
+
+    def base(extra: list[ColumnElement[bool]], scheduled: bool = False) -> Select:
+        """The lines' sums; `scheduled`: lines all from schedules, as what to subtract from
+        the unscheduled sums of the rollup's groups."""
+        flow = money_sum(LINE_AMOUNT)
+        net_sum = money_sum(case((counted, net.amount), else_=0))
+        if scheduled:
+            sums = [literal(0), literal(0), -flow, -net_sum]
+        else:
+            unscheduled = not_from_schedule(user_id)
+            sums = [
+                flow,
+                net_sum,
+                money_sum(case((unscheduled, LINE_AMOUNT), else_=0)),
+                money_sum(case((unscheduled & counted, net.amount), else_=0)),
+            ]
+        return (
+            select(
+                bucket.label("month"),
+                _t.account_id.label("account_id"),
+                day.label("day"),
+                *[sum_.label(name) for sum_, name in zip(sums, columns[3:], strict=True)],
+            )
+            .select_from(net.join(WITH_CATEGORY))
+            .where(*conditions, *extra)
+            .group_by(bucket, _t.account_id, day)
         )
-        .select_from(net.join(WITH_CATEGORY))
-        .where(*conditions)
-        .group_by(bucket, _t.account_id, day)
-    )
+
+    if not rollups_allowed():
+        query = base([])
+    else:
+        foreign = plan.account_ids()
+        groups = DailyGroups(user_id, foreign)
+        group_net = case((groups.counted, groups.flow), else_=0)
+        parts = [
+            select(
+                groups.month.label("month"),
+                groups.account_id.label("account_id"),
+                groups.day_of_month.label("day"),
+                *[
+                    value.label(name)
+                    for value, name in zip(
+                        (groups.flow, group_net, groups.flow, group_net), columns[3:], strict=True
+                    )
+                ],
+            )
+            .select_from(groups.source)
+            .where(
+                *groups.conditions(since, until, shown),
+                or_(groups.day >= first, groups.day_of_month > today.day),
+            )
+        ]
+        domestic = [_t.account_id.not_in(foreign)] if foreign else []
+        parts += [base([*domestic, lines], scheduled=True) for lines in from_schedule(user_id)]
+        if foreign:
+            parts.append(base([_t.account_id.in_(foreign)]))
+        lines = union_all(*parts).subquery("flows")
+        query = select(
+            lines.c.month,
+            lines.c.account_id,
+            lines.c.day,
+            *[money_sum(lines.c[name], name) for name in columns[3:]],
+        ).group_by(lines.c.month, lines.c.account_id, lines.c.day)
     frame = read_frame(engine, query)
     return frame.astype({name: "int64" for name in columns[1:]})
 

@@ -27,7 +27,7 @@ from data.db import month_bucket
 from data.filters import Filters
 from data.lookups import read_frame
 from data.months import month_keys
-from data.rollup_reads import RolledUp, rolled_up, rolled_up_moves
+from data.rollup_reads import RolledUp, rolled_up, rolled_up_moves, rolled_up_payees
 from data.schema import (
     accounts,
     categories,
@@ -258,22 +258,41 @@ def top_payees(engine: Engine, user_id: int, filters: Filters, limit: int = 10) 
 
     Only payees with positive net spending; rows without a payee are not a payee and are skipped.
     """
-    conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
-    amount = conversion.amount
-    spent = func.sum(-amount)
-    query = (
-        select(
-            _t.payee,
-            money_sum(-amount, "spending_minor"),
-            func.count().label("transactions"),
+    rolled = rolled_up_payees(engine, user_id, filters)
+    if rolled is not None:
+        # Whole months from payee_rollups (data/rollup_reads.py), the rest from the lines.
+        payee = rolled.groups.c.payee
+        spent = func.sum(rolled.spending)
+        query = (
+            select(
+                payee.label("payee"),
+                money_sum(rolled.spending, "spending_minor"),
+                func.sum(rolled.spending_lines).label("transactions"),
+            )
+            .select_from(rolled.source)
+            .where(rolled.is_spending, payee != "")
+            .group_by(payee)
+            .having(spent > 0)
+            .order_by(spent.desc(), payee)
+            .limit(max(1, limit))
         )
-        .select_from(conversion.join(WITH_CATEGORY))
-        .where(*filters.conditions(user_id, lines=True), IS_SPENDING, _t.payee != "")
-        .group_by(_t.payee)
-        .having(spent > 0)
-        .order_by(spent.desc(), _t.payee)
-        .limit(max(1, limit))
-    )
+    else:
+        conversion = in_reporting(engine, user_id, filters.date_from, filters.date_to)
+        amount = conversion.amount
+        spent = func.sum(-amount)
+        query = (
+            select(
+                _t.payee,
+                money_sum(-amount, "spending_minor"),
+                func.count().label("transactions"),
+            )
+            .select_from(conversion.join(WITH_CATEGORY))
+            .where(*filters.conditions(user_id, lines=True), IS_SPENDING, _t.payee != "")
+            .group_by(_t.payee)
+            .having(spent > 0)
+            .order_by(spent.desc(), _t.payee)
+            .limit(max(1, limit))
+        )
     frame = read_frame(engine, query).astype({"spending_minor": "int64", "transactions": "int64"})
     # The query counts lines: a split's parts at one payee are one transaction. Counting it
     # once there (COUNT(DISTINCT) over every line) sorted a million rows; this reads the parts.

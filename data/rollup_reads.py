@@ -1,10 +1,11 @@
 """The overview's aggregates from monthly_rollups where the filters allow it.
 
 A read whose filters are a date range, accounts and categories (no payee, no tags) takes its
-whole months from the rollup and the rest from the base table: the days before the first
-whole month and after the last one, and every line of an account in another currency (each
-line is converted at the rate of its own day, which no monthly sum can replay). Both parts are
-rows of the same shape, line groups:
+whole months from monthly_rollups, the days before the first whole month and after the last
+one from daily_rollups, and every line of an account in another currency from the base table
+(each line is converted at the rate of its own day, which no sum can replay). Top payees
+read payee_rollups the same way, their edges' days from the base table (no payee by day).
+Every part is rows of the same shape, line groups:
 
     month ('YYYY-MM'), account_id, category_id (NULL: none), is_transfer, inflow, outflow,
     lines, outflow_lines
@@ -24,19 +25,20 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, and_, case, func, or_, select, union_all
+from sqlalchemy import Engine, Table, and_, case, func, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import FromClause, Subquery
+from sqlalchemy.sql.selectable import FromClause, Select, Subquery
 
 from data.classification import LINE_AMOUNT, LINE_CATEGORY, WITH_LINES
 from data.conversion import converted, currency_plan
 from data.db import month_bucket
 from data.filters import Filters
 from data.months import add_months, month_end, month_start
-from data.schema import categories, monthly_rollups, transactions
+from data.schema import categories, daily_rollups, monthly_rollups, payee_rollups, transactions
 
 _t = transactions.c
 _m = monthly_rollups.c
+_p = payee_rollups.c
 _c = categories.c
 
 # Set by base_table_only(): every read goes to the base table (the property test's reference).
@@ -51,6 +53,11 @@ def base_table_only() -> Iterator[None]:
         yield
     finally:
         _BASE_ONLY.reset(token)
+
+
+def rollups_allowed() -> bool:
+    """False within base_table_only()."""
+    return not _BASE_ONLY.get()
 
 
 def whole_month_span(date_from: date, date_to: date) -> tuple[date, date] | None:
@@ -107,6 +114,16 @@ class RolledUp:
         )
 
     @property
+    def spending_lines(self) -> ColumnElement[int]:
+        """How many lines of the group classification.IS_SPENDING picks."""
+        g = self.groups.c
+        return case(
+            (and_(self._not_transfer(), _c.kind == "expense"), g.lines),
+            (and_(self._not_transfer(), _c.id.is_(None)), g.outflow_lines),
+            else_=0,
+        )
+
+    @property
     def spending(self) -> ColumnElement[int]:
         g = self.groups.c
         return case(
@@ -127,36 +144,61 @@ def rolled_up(engine: Engine, user_id: int, filters: Filters) -> RolledUp | None
     first, last = span
     plan = currency_plan(engine, user_id)
     foreign = plan.account_ids()
-    stored = select(
-        _m.user_id.label("user_id"),
-        month_bucket(_m.month).label("month"),
-        _m.account_id.label("account_id"),
-        func.nullif(_m.category_id, 0).label("category_id"),
-        _m.is_transfer.label("is_transfer"),
-        _m.inflow_minor.label("inflow"),
-        _m.outflow_minor.label("outflow"),
-        _m.line_count.label("lines"),
-        # Lines in the reporting currency are never converted: a negative one makes it < 0.
-        case((_m.outflow_minor < 0, 1), else_=0).label("outflow_lines"),
-    ).where(_m.user_id == user_id, _m.month.between(first, last))
-    if filters.account_ids:
-        stored = stored.where(_m.account_id.in_(filters.account_ids))
-    if filters.category_ids:
-        stored = stored.where(_m.category_id.in_(filters.category_ids))
-    if foreign:
-        stored = stored.where(_m.account_id.not_in(foreign))
+    # Whole months from monthly_rollups, the edges' days from daily_rollups: the same groups.
+    stored = [_stored(monthly_rollups, user_id, filters, first, add_months(last, 1), foreign)]
+    if filters.date_from < first:
+        stored.append(_stored(daily_rollups, user_id, filters, filters.date_from, first, foreign))
+    after = add_months(last, 1)
+    if after <= filters.date_to:
+        end = filters.date_to + timedelta(days=1)
+        stored.append(_stored(daily_rollups, user_id, filters, after, end, foreign))
     conversion = converted(plan, user_id, filters.date_from, filters.date_to)
-    # The base table's parts, each a range its index reads: the edges' days, and the
-    # accounts in other currencies over the whole range.
-    parts = [
-        select(*_line_groups(conversion.amount))
-        .select_from(conversion.join(WITH_LINES))
-        .where(*part.conditions(user_id, lines=True), *extra)
-        .group_by(*_GROUP_KEY)
-        for part, extra in _base_parts(filters, first, last, foreign)
-    ]
-    rows = union_all(stored, *parts) if parts else stored
+    # The base table's part, a range its index reads: the accounts in other currencies over
+    # the whole range (each line converted at its own day's rate).
+    parts = (
+        [
+            select(*_line_groups(conversion.amount))
+            .select_from(conversion.join(WITH_LINES))
+            .where(*filters.conditions(user_id, lines=True), _t.account_id.in_(foreign))
+            .group_by(*_GROUP_KEY)
+        ]
+        if foreign
+        else []
+    )
+    rows = union_all(*stored, *parts) if len(stored) + len(parts) > 1 else stored[0]
     return RolledUp(rows.subquery("line_groups"))
+
+
+def _stored(
+    table: Table,
+    user_id: int,
+    filters: Filters,
+    since: date,
+    before: date,
+    foreign: tuple[int, ...],
+) -> Select:
+    """The line groups of a rollup table (monthly or daily) dated since..before (excluded),
+    in the filters' accounts and categories, foreign accounts left out."""
+    period = table.c.month if "month" in table.c else table.c.day
+    stored = select(
+        table.c.user_id.label("user_id"),
+        month_bucket(period).label("month"),
+        table.c.account_id.label("account_id"),
+        func.nullif(table.c.category_id, 0).label("category_id"),
+        table.c.is_transfer.label("is_transfer"),
+        table.c.inflow_minor.label("inflow"),
+        table.c.outflow_minor.label("outflow"),
+        table.c.line_count.label("lines"),
+        # Lines in the reporting currency are never converted: a negative one makes it < 0.
+        case((table.c.outflow_minor < 0, 1), else_=0).label("outflow_lines"),
+    ).where(table.c.user_id == user_id, period >= since, period < before)
+    if filters.account_ids:
+        stored = stored.where(table.c.account_id.in_(filters.account_ids))
+    if filters.category_ids:
+        stored = stored.where(table.c.category_id.in_(filters.category_ids))
+    if foreign:
+        stored = stored.where(table.c.account_id.not_in(foreign))
+    return stored
 
 
 _TRANSFER = case((_t.transfer_peer_id.is_(None), 0), else_=1)
@@ -198,7 +240,7 @@ def _base_parts(
 
 def rolled_up_moves(user_id: int, date_to: date) -> Subquery | None:
     """Each account's net movement per month up to date_to, (account_id, month, moved): whole
-    months from the rollup, date_to's month from the base table unless it ends the month.
+    months from monthly_rollups, date_to's month's days from daily_rollups.
     A line sums to its transaction (a split's parts add up to it: validation.check_splits),
     so these are the sums of the transactions' amounts, transfers included. None with
     base_table_only()."""
@@ -219,14 +261,70 @@ def rolled_up_moves(user_id: int, date_to: date) -> Subquery | None:
     )
     if whole:
         return stored.subquery("moves")
-    month = month_bucket(_t.date)
+    _d = daily_rollups.c
+    month = month_bucket(_d.day)
     days = (
         select(
-            _t.account_id.label("account_id"),
+            _d.account_id.label("account_id"),
             month.label("month"),
-            func.sum(_t.amount_minor).label("moved"),
+            func.sum(_d.inflow_minor + _d.outflow_minor).label("moved"),
         )
-        .where(_t.user_id == user_id, _t.date.between(edge, date_to))
-        .group_by(_t.account_id, month)
+        .where(_d.user_id == user_id, _d.day.between(edge, date_to))
+        .group_by(_d.account_id, month)
+        .having(func.sum(_d.line_count) != 0)
     )
     return union_all(stored, days).subquery("moves")
+
+
+def rolled_up_payees(engine: Engine, user_id: int, filters: Filters) -> RolledUp | None:
+    """The filters' lines as groups per payee (payee, category_id, is_transfer, inflow,
+    outflow, lines, outflow_lines): whole months from payee_rollups, the edges' days and the
+    accounts in other currencies from the base table. None when the rollup cannot answer (a
+    tags filter, no whole month in the range, or base_table_only())."""
+    if _BASE_ONLY.get() or filters.tag_ids:
+        return None
+    span = whole_month_span(filters.date_from, filters.date_to)
+    if span is None:
+        return None
+    first, last = span
+    plan = currency_plan(engine, user_id)
+    foreign = plan.account_ids()
+    stored = select(
+        _p.user_id.label("user_id"),
+        _p.payee.label("payee"),
+        func.nullif(_p.category_id, 0).label("category_id"),
+        _p.is_transfer.label("is_transfer"),
+        _p.inflow_minor.label("inflow"),
+        _p.outflow_minor.label("outflow"),
+        _p.line_count.label("lines"),
+        _p.outflow_count.label("outflow_lines"),
+    ).where(_p.user_id == user_id, _p.month.between(first, last), _p.line_count != 0)
+    if filters.account_ids:
+        stored = stored.where(_p.account_id.in_(filters.account_ids))
+    if filters.category_ids:
+        stored = stored.where(_p.category_id.in_(filters.category_ids))
+    if filters.payee is not None:
+        stored = stored.where(_p.payee == filters.payee)
+    if foreign:
+        stored = stored.where(_p.account_id.not_in(foreign))
+    conversion = converted(plan, user_id, filters.date_from, filters.date_to)
+    amount = conversion.amount
+    key = (_t.user_id, _t.payee, LINE_CATEGORY, _TRANSFER)
+    parts = [
+        select(
+            _t.user_id.label("user_id"),
+            _t.payee.label("payee"),
+            LINE_CATEGORY.label("category_id"),
+            _TRANSFER.label("is_transfer"),
+            func.coalesce(func.sum(case((LINE_AMOUNT > 0, amount))), 0).label("inflow"),
+            func.coalesce(func.sum(case((LINE_AMOUNT < 0, amount))), 0).label("outflow"),
+            func.count().label("lines"),
+            func.count(case((LINE_AMOUNT < 0, 1))).label("outflow_lines"),
+        )
+        .select_from(conversion.join(WITH_LINES))
+        .where(*part.conditions(user_id, lines=True), *extra)
+        .group_by(*key)
+        for part, extra in _base_parts(filters, first, last, foreign)
+    ]
+    rows = union_all(stored, *parts) if parts else stored
+    return RolledUp(rows.subquery("payee_groups"))

@@ -1,4 +1,6 @@
-"""The triggers that keep monthly_rollups in step with transactions and transaction_splits.
+"""The triggers that keep the rollups (monthly_rollups, daily_rollups) in step with
+transactions and transaction_splits. Each trigger upserts into every rollup table: the tables
+differ only in the date bucket of their key (the month's first day, or the day itself).
 
 In the database, not in data/writes.py: every path that changes a line (a write, an edit, an
 undo, an import and its undo, a schedule posting, a restore, the benchmark's COPY, a cascade or
@@ -25,20 +27,31 @@ rows is one aggregated upsert; SQLite runs them per row, on NEW and OLD.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Connection
 
 _TXN_COLUMNS: tuple[str, ...] = ("id", "user_id", "account_id", "date", "amount_minor")
-_TXN_COLUMNS += ("category_id", "transfer_peer_id")
+_TXN_COLUMNS += ("category_id", "transfer_peer_id", "payee")
 _PART_COLUMNS = ("id", "transaction_id", "user_id", "category_id", "amount_minor")
 # Changes of other columns (payee, memo, ...) leave every line as it was.
 _LINE_COLUMNS: tuple[str, ...] = ("user_id", "account_id", "date", "amount_minor", "category_id")
-_LINE_COLUMNS += ("transfer_peer_id",)
+_LINE_COLUMNS += ("transfer_peer_id", "payee")
 _PART_LINE_COLUMNS = ("transaction_id", "user_id", "category_id", "amount_minor")
 
 _MONTH = {
     "postgresql": "CAST(date_trunc('month', {}) AS DATE)",
     "sqlite": "date({}, 'start of month')",
 }
+_DAY = {"postgresql": "{}", "sqlite": "{}"}
+# (table, its date column, that column's value for a line's date, whether its key has the
+# payee) of every rollup. payee_rollups also counts the negative lines (outflow_count): the
+# top payees count the lines they sum, an uncategorised group's negative ones only.
+TABLES: tuple[tuple[str, str, dict[str, str], bool], ...] = (
+    ("monthly_rollups", "month", _MONTH, False),
+    ("daily_rollups", "day", _DAY, False),
+    ("payee_rollups", "month", _MONTH, True),
+)
 
 
 def _row(record: str, columns: tuple[str, ...]) -> str:
@@ -46,14 +59,15 @@ def _row(record: str, columns: tuple[str, ...]) -> str:
     return "(SELECT " + ", ".join(f"{record}.{c} AS {c}" for c in columns) + ")"
 
 
-def _line(dialect: str, txn: str, amount: str, category: str, factor: str) -> str:
-    """The select list of one line, in the rollup's key, with its factor (+1, -1, 0)."""
-    month = _MONTH[dialect].format(f"{txn}.date")
+def _line(bucket: str, txn: str, amount: str, category: str, factor: str) -> str:
+    """The select list of one line, in the rollup's key, with its factor (+1, -1, 0); `bucket`
+    the date column's value with {} for the line's date."""
+    period = bucket.format(f"{txn}.date")
     return (
-        f"SELECT {txn}.user_id AS user_id, {month} AS month, {txn}.account_id AS account_id, "
+        f"SELECT {txn}.user_id AS user_id, {period} AS period, {txn}.account_id AS account_id, "
         f"COALESCE({category}, 0) AS category_id, "
         f"CASE WHEN {txn}.transfer_peer_id IS NULL THEN 0 ELSE 1 END AS is_transfer, "
-        f"{amount} AS amount, {factor} AS factor"
+        f"{txn}.payee AS payee, {amount} AS amount, {factor} AS factor"
     )
 
 
@@ -64,10 +78,10 @@ def _has_parts(txn: str) -> str:
     )
 
 
-def _lines_of(dialect: str, rows: str, factor: int) -> str:
+def _lines_of(bucket: str, rows: str, factor: int) -> str:
     """The lines of transactions rows `rows` (their parts as they are now, or themselves)."""
-    own = _line(dialect, "x", "x.amount_minor", "x.category_id", str(factor))
-    part = _line(dialect, "x", "p.amount_minor", "p.category_id", str(factor))
+    own = _line(bucket, "x", "x.amount_minor", "x.category_id", str(factor))
+    part = _line(bucket, "x", "p.amount_minor", "p.category_id", str(factor))
     return (
         f"{own} FROM {rows} x WHERE NOT {_has_parts('x')} "
         f"UNION ALL {part} FROM {rows} x JOIN transaction_splits p "
@@ -75,14 +89,14 @@ def _lines_of(dialect: str, rows: str, factor: int) -> str:
     )
 
 
-def _own_lines(dialect: str, rows: str, factor: int) -> str:
-    return _line(dialect, "x", "x.amount_minor", "x.category_id", str(factor)) + f" FROM {rows} x"
+def _own_lines(bucket: str, rows: str, factor: int) -> str:
+    return _line(bucket, "x", "x.amount_minor", "x.category_id", str(factor)) + f" FROM {rows} x"
 
 
-def _unsplit(dialect: str, rows: str) -> str:
+def _unsplit(bucket: str, rows: str) -> str:
     """A transaction about to be deleted with its parts: as if it had none."""
-    part = _line(dialect, "x", "p.amount_minor", "p.category_id", "-1")
-    own = _line(dialect, "x", "x.amount_minor", "x.category_id", "1")
+    part = _line(bucket, "x", "p.amount_minor", "p.category_id", "-1")
+    own = _line(bucket, "x", "x.amount_minor", "x.category_id", "1")
     return (
         f"{part} FROM {rows} x JOIN transaction_splits p "
         "ON p.transaction_id = x.id AND p.user_id = x.user_id "
@@ -90,13 +104,13 @@ def _unsplit(dialect: str, rows: str) -> str:
     )
 
 
-def _parts_changed(dialect: str, new: str | None, old: str | None) -> str:
+def _parts_changed(bucket: str, new: str | None, old: str | None) -> str:
     """The delta of a change to transaction_splits: new parts `new`, old parts `old`."""
     selects, counts = [], []
     for rows, factor in ((new, 1), (old, -1)):
         if rows is None:
             continue
-        line = _line(dialect, "t", "s.amount_minor", "s.category_id", str(factor))
+        line = _line(bucket, "t", "s.amount_minor", "s.category_id", str(factor))
         selects.append(
             f"{line} FROM {rows} s JOIN transactions t "
             "ON t.id = s.transaction_id AND t.user_id = s.user_id"
@@ -113,7 +127,7 @@ def _parts_changed(dialect: str, new: str | None, old: str | None) -> str:
         f"(CASE WHEN {now} = 0 THEN 1 ELSE 0 END) "
         f"- (CASE WHEN {now} - c.added + c.removed = 0 THEN 1 ELSE 0 END)"
     )
-    own = _line(dialect, "t", "t.amount_minor", "t.category_id", own_factor)
+    own = _line(bucket, "t", "t.amount_minor", "t.category_id", own_factor)
     changed = (
         "(SELECT transaction_id, user_id, SUM(added) AS added, SUM(removed) AS removed FROM ("
         + " UNION ALL ".join(counts)
@@ -126,24 +140,33 @@ def _parts_changed(dialect: str, new: str | None, old: str | None) -> str:
     return " UNION ALL ".join(selects)
 
 
-def _upsert(lines: str) -> str:
-    """Add the lines' deltas to monthly_rollups, one row per key."""
+def _upsert(table: str, column: str, lines: str, by_payee: bool = False) -> str:
+    """Add the lines' deltas to the rollup `table` (its date column `column`; the payee in its
+    key and outflow_count in its values when by_payee), one row per key."""
+    key = f"user_id, {column}, account_id, category_id, is_transfer" + (
+        ", payee" if by_payee else ""
+    )
+    grouped = "user_id, period, account_id, category_id, is_transfer" + (
+        ", payee" if by_payee else ""
+    )
+    values = "inflow_minor, outflow_minor, line_count" + (", outflow_count" if by_payee else "")
+    counted = ", SUM(CASE WHEN amount < 0 THEN factor ELSE 0 END)" if by_payee else ""
+    updated = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in values.split(", "))
+    # A payee's outflow_count can change with every other sum the same: checked as well.
+    changed_count = f"OR {counted[2:]} <> 0 " if by_payee else ""
     return (
-        "INSERT INTO monthly_rollups (user_id, month, account_id, category_id, is_transfer, "
-        "inflow_minor, outflow_minor, line_count) "
-        "SELECT user_id, month, account_id, category_id, is_transfer, "
+        f"INSERT INTO {table} ({key}, {values}) "
+        f"SELECT {grouped}, "
         "SUM(CASE WHEN amount > 0 THEN amount * factor ELSE 0 END), "
-        "SUM(CASE WHEN amount < 0 THEN amount * factor ELSE 0 END), SUM(factor) "
+        f"SUM(CASE WHEN amount < 0 THEN amount * factor ELSE 0 END), SUM(factor){counted} "
         f"FROM ({lines}) l WHERE factor <> 0 "
-        "GROUP BY user_id, month, account_id, category_id, is_transfer "
+        f"GROUP BY {grouped} "
         "HAVING SUM(factor) <> 0 OR SUM(amount * factor) <> 0 "
         "OR SUM(CASE WHEN amount > 0 THEN amount * factor ELSE 0 END) <> 0 "
+        f"{changed_count}"
         # Rows locked in key order: two statements touching the same rows cannot deadlock.
-        "ORDER BY user_id, month, account_id, category_id, is_transfer "
-        "ON CONFLICT (user_id, month, account_id, category_id, is_transfer) DO UPDATE SET "
-        "inflow_minor = monthly_rollups.inflow_minor + excluded.inflow_minor, "
-        "outflow_minor = monthly_rollups.outflow_minor + excluded.outflow_minor, "
-        "line_count = monthly_rollups.line_count + excluded.line_count"
+        f"ORDER BY {grouped} "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updated}"
     )
 
 
@@ -154,8 +177,9 @@ def _changed(rows: str, others: str, columns: tuple[str, ...]) -> str:
     return f"(SELECT r.* FROM {rows} r WHERE NOT EXISTS (SELECT 1 FROM {others} o WHERE {same}))"
 
 
-def _triggers(dialect: str) -> list[tuple[str, str, str, str]]:
-    """(name, table, PostgreSQL's trigger clause, the delta's SQL) for every trigger."""
+def _triggers(dialect: str) -> list[tuple[str, str, str, list[str]]]:
+    """(name, table, PostgreSQL's trigger clause, its upserts: one per rollup) of every
+    trigger."""
     pg = dialect == "postgresql"
     new_txn = "new_rows" if pg else _row("NEW", _TXN_COLUMNS)
     old_txn = "old_rows" if pg else _row("OLD", _TXN_COLUMNS)
@@ -169,63 +193,76 @@ def _triggers(dialect: str) -> list[tuple[str, str, str, str]]:
     else:
         moved_new, moved_old, parts_new, parts_old = new_txn, old_txn, new_part, old_part
     each = "FOR EACH STATEMENT" if pg else "FOR EACH ROW"
-    return [
+    deltas: list[tuple[str, str, str, Callable[[str], str]]] = [
         (
             "rollup_txn_insert",
             "transactions",
             f"AFTER INSERT ON transactions REFERENCING NEW TABLE AS new_rows {each}",
-            _lines_of(dialect, new_txn, 1),
+            lambda b: _lines_of(b, new_txn, 1),
         ),
         (
             "rollup_txn_update",
             "transactions",
             "AFTER UPDATE ON transactions REFERENCING OLD TABLE AS old_rows "
             f"NEW TABLE AS new_rows {each}",
-            _lines_of(dialect, moved_old, -1) + " UNION ALL " + _lines_of(dialect, moved_new, 1),
+            lambda b: _lines_of(b, moved_old, -1) + " UNION ALL " + _lines_of(b, moved_new, 1),
         ),
         (
             "rollup_txn_unsplit",
             "transactions",
             "BEFORE DELETE ON transactions FOR EACH ROW",
-            _unsplit(dialect, _row("OLD", _TXN_COLUMNS)),
+            lambda b: _unsplit(b, _row("OLD", _TXN_COLUMNS)),
         ),
         (
             "rollup_txn_delete",
             "transactions",
             f"AFTER DELETE ON transactions REFERENCING OLD TABLE AS old_rows {each}",
-            _own_lines(dialect, old_txn, -1),
+            lambda b: _own_lines(b, old_txn, -1),
         ),
         (
             "rollup_part_insert",
             "transaction_splits",
             f"AFTER INSERT ON transaction_splits REFERENCING NEW TABLE AS new_rows {each}",
-            _parts_changed(dialect, new_part, None),
+            lambda b: _parts_changed(b, new_part, None),
         ),
         (
             "rollup_part_update",
             "transaction_splits",
             "AFTER UPDATE ON transaction_splits REFERENCING OLD TABLE AS old_rows "
             f"NEW TABLE AS new_rows {each}",
-            _parts_changed(dialect, parts_new, parts_old),
+            lambda b: _parts_changed(b, parts_new, parts_old),
         ),
         (
             "rollup_part_delete",
             "transaction_splits",
             f"AFTER DELETE ON transaction_splits REFERENCING OLD TABLE AS old_rows {each}",
-            _parts_changed(dialect, None, old_part),
+            lambda b: _parts_changed(b, None, old_part),
         ),
+    ]
+    return [
+        (
+            name,
+            table,
+            clause,
+            [
+                _upsert(rollup, column, delta(bucket[dialect]), by_payee)
+                for rollup, column, bucket, by_payee in TABLES
+            ],
+        )
+        for name, table, clause, delta in deltas
     ]
 
 
 def create_statements(dialect: str) -> list[str]:
     """The DDL creating every trigger (and, on PostgreSQL, its function)."""
     statements = []
-    for name, table, clause, delta in _triggers(dialect):
+    for name, table, clause, upserts in _triggers(dialect):
+        body = "".join(f"{upsert};\n" for upsert in upserts)
         if dialect == "postgresql":
             returned = "OLD" if clause.startswith("BEFORE") else "NULL"
             statements.append(
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                f"BEGIN\n{_upsert(delta)};\nRETURN {returned};\nEND\n$$"
+                f"BEGIN\n{body}RETURN {returned};\nEND\n$$"
             )
             statements.append(f"CREATE TRIGGER {name} {clause} EXECUTE FUNCTION {name}()")
             continue
@@ -236,15 +273,14 @@ def create_statements(dialect: str) -> list[str]:
             changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ("id", *columns))
             when = f" WHEN {changed}"
         statements.append(
-            f"CREATE TRIGGER {name} {timing_event} ON {table} FOR EACH ROW{when} "
-            f"BEGIN {_upsert(delta)}; END"
+            f"CREATE TRIGGER {name} {timing_event} ON {table} FOR EACH ROW{when} BEGIN {body}END"
         )
     return statements
 
 
 def drop_statements(dialect: str) -> list[str]:
     statements = []
-    for name, table, _clause, _delta in _triggers(dialect):
+    for name, table, _clause, _upserts in _triggers(dialect):
         if dialect == "postgresql":
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
             statements.append(f"DROP FUNCTION IF EXISTS {name}()")

@@ -299,6 +299,8 @@ transactions = Table(
     Index(None, "user_id", "account_id", "date"),
     Index(None, "transfer_peer_id"),
     Index(None, "user_id", "account_id", "bank_ref"),
+    # The payments like a schedule's (data/projection.py), found by their payee.
+    Index(None, "user_id", "payee", "date"),
     Index(None, "import_batch_id"),
 )
 
@@ -573,4 +575,36 @@ monthly_rollups = Table(
     Column("inflow_minor", BigInteger, nullable=False),
     Column("outflow_minor", BigInteger, nullable=False),
     Column("line_count", Integer, nullable=False),
+)
+
+# The same sums per day instead of per month, kept by the same triggers: the reads of part of
+# a month (the projections' history after today's day of the month, a range's edge days).
+daily_rollups = Table(
+    "daily_rollups",
+    metadata,
+    Column("user_id", Integer, primary_key=True, autoincrement=False),
+    Column("day", Date, primary_key=True),
+    Column("account_id", Integer, primary_key=True, autoincrement=False),
+    Column("category_id", Integer, primary_key=True, autoincrement=False),
+    Column("is_transfer", Integer, primary_key=True, autoincrement=False),
+    Column("inflow_minor", BigInteger, nullable=False),
+    Column("outflow_minor", BigInteger, nullable=False),
+    Column("line_count", Integer, nullable=False),
+)
+
+# The monthly sums per payee too, kept by the same triggers: the top payees. outflow_count
+# counts the negative lines (the spending lines of an uncategorised group).
+payee_rollups = Table(
+    "payee_rollups",
+    metadata,
+    Column("user_id", Integer, primary_key=True, autoincrement=False),
+    Column("month", Date, primary_key=True),
+    Column("account_id", Integer, primary_key=True, autoincrement=False),
+    Column("category_id", Integer, primary_key=True, autoincrement=False),
+    Column("is_transfer", Integer, primary_key=True, autoincrement=False),
+    Column("payee", String(200), primary_key=True),
+    Column("inflow_minor", BigInteger, nullable=False),
+    Column("outflow_minor", BigInteger, nullable=False),
+    Column("line_count", Integer, nullable=False),
+    Column("outflow_count", Integer, nullable=False),
 )

@@ -14,7 +14,14 @@ from sqlalchemy import func, select
 from data.backup import write_backup
 from data.receipt_writes import attach_receipt
 from data.rollups import differences
-from data.schema import metadata, monthly_rollups, receipts, transactions
+from data.schema import (
+    daily_rollups,
+    metadata,
+    monthly_rollups,
+    payee_rollups,
+    receipts,
+    transactions,
+)
 from data.seed import load_demo
 from tests.conftest import build_app, make_user
 
@@ -36,15 +43,16 @@ def engine_of(app):
 
 
 def row_counts(engine) -> dict[str, int]:
-    """Rows per table; monthly_rollups' live rows only (a month whose lines moved away keeps a
-    row of zeros where the triggers ran, and none where a restore's inserts built it)."""
+    """Rows per table; the rollups' live rows only (a month or day whose lines moved away keeps
+    a row of zeros where the triggers ran, and none where a restore's inserts built it)."""
     with engine.connect() as conn:
         counts = {
             table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
             for table in metadata.sorted_tables
         }
-        live = select(func.count()).where(monthly_rollups.c.line_count != 0)
-        counts["monthly_rollups"] = conn.execute(live).scalar_one()
+        for rollup in (monthly_rollups, daily_rollups, payee_rollups):
+            live = select(func.count()).where(rollup.c.line_count != 0)
+            counts[rollup.name] = conn.execute(live).scalar_one()
     return counts
 
 
@@ -97,7 +105,8 @@ def test_backup_then_restore_into_another_installation(app, other_app, engine, t
     assert f"restored {path}" in restored.output
     assert f"  budgets: {counts['budgets']}" in restored.output
     assert row_counts(engine_of(other_app)) == counts
-    assert counts["monthly_rollups"] > 0 and differences(engine_of(other_app)) == []
+    assert counts["monthly_rollups"] > 0 and counts["daily_rollups"] > 0
+    assert counts["payee_rollups"] > 0 and differences(engine_of(other_app)) == []
     assert (receipts_dir(other_app) / storage_name).read_bytes() == RECEIPT
 
 

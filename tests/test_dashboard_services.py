@@ -144,3 +144,34 @@ def test_reads_work_and_nothing_raises_with_redis_unreachable(engine, tmp_path):
         "cache": "down",
         "sessions": "ok",
     }
+
+
+def test_the_currency_plan_is_read_once_per_version_and_follows_a_new_account(
+    engine, tmp_path, cache_options
+):
+    """Cold reads that convert share one plan query per data_version; an account in another
+    currency (a write: the version moves) is in the next reads' plan."""
+    user_id = make_user(engine)
+    _household(engine, user_id)
+    app = build_app(_db_url(engine), tmp_path, **cache_options)
+    app_engine = app.server.extensions["ft_engine"]
+    statements: list[str] = []
+    event.listen(app_engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    def plan_queries() -> int:
+        return sum("accounts.currency != users.currency" in s for s in statements)
+
+    with as_user(app, user_id):
+        services.totals(user_id, PERIOD)
+        services.spending_by_category(user_id, PERIOD)
+        services.top_payees(user_id, PERIOD, 10)
+        assert plan_queries() == 1
+    with as_user(app, user_id):
+        dollars = create_account(engine, user_id, "Dollars", "checking", "USD")
+        unconverted = services.unconverted(user_id, PERIOD)
+        assert plan_queries() == 2
+        _spend(engine, user_id, dollars, None, -700)
+        unconverted = services.unconverted(user_id, PERIOD)
+    # The USD line has no rate: the plan knows the account, so it is counted as unconverted;
+    # the write moved the version, so its plan was read again, once.
+    assert len(unconverted) == 1 and plan_queries() == 3

@@ -333,3 +333,63 @@ def test_0014_fills_the_rollups_from_the_rows_and_its_triggers_keep_them(empty_u
             " VALUES (1, 1, '2026-11-22', -1)"
         )
     engine.dispose()
+
+
+def test_0015_fills_the_daily_rollups_keeps_both_and_goes_down_and_up_again(empty_url):
+    """At 0014 with rows: 0015 fills daily_rollups (and payee_rollups) from them and its
+    triggers keep every table; down to 0014 the monthly rollup is still kept (0014's triggers
+    are back) and the new ones are gone; up again fills them with every row, the one written
+    at 0014 too."""
+    engine = make_engine(empty_url)
+    _migrate(engine, "0014")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO users (username) VALUES ('keep')")
+        conn.exec_driver_sql(
+            "INSERT INTO accounts (user_id, name, type, currency)"
+            " VALUES (1, 'Bank', 'checking', 'EUR')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO categories (user_id, name, kind) VALUES (1, 'Rent', 'expense')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO transactions (user_id, account_id, date, amount_minor, category_id)"
+            " VALUES (1, 1, '2026-11-01', -90000, 1), (1, 1, '2026-11-20', -1234, 1)"
+        )
+    _migrate(engine, "0015")
+    daily = (
+        "SELECT CAST(day AS VARCHAR(10)), outflow_minor, line_count FROM daily_rollups "
+        "WHERE line_count <> 0 ORDER BY day"
+    )
+    monthly = "SELECT outflow_minor, line_count FROM monthly_rollups WHERE line_count <> 0"
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(daily).all() == [
+            ("2026-11-01", -90000, 1),
+            ("2026-11-20", -1234, 1),
+        ]
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO transactions (user_id, account_id, date, amount_minor, category_id)"
+            " VALUES (1, 1, '2026-11-20', -66, 1)"
+        )
+    by_payee = (
+        "SELECT payee, outflow_minor, line_count, outflow_count FROM payee_rollups "
+        "WHERE line_count <> 0 ORDER BY payee"
+    )
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(daily).all()[1] == ("2026-11-20", -1300, 2)
+        assert conn.exec_driver_sql(monthly).all() == [(-91300, 3)]
+        assert conn.exec_driver_sql(by_payee).all() == [("", -91300, 3, 3)]
+    _migrate(engine, "0014", down=True)
+    assert not {"daily_rollups", "payee_rollups"} & set(inspect(engine).get_table_names())
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO transactions (user_id, account_id, date, amount_minor, category_id)"
+            " VALUES (1, 1, '2026-11-22', -1, 1)"
+        )
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(monthly).all() == [(-91301, 4)]
+    _migrate(engine, "0015")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(daily).all()[-1] == ("2026-11-22", -1, 1)
+        assert conn.exec_driver_sql(monthly).all() == [(-91301, 4)]
+    engine.dispose()

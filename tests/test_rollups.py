@@ -66,9 +66,19 @@ def test_check_reports_a_tampered_row_and_rebuild_repairs_it(app, engine):
         conn.execute(text("UPDATE monthly_rollups SET outflow_minor = -1"))
     broken = runner.invoke(args=["check-rollups", "--user", "carol"])
     assert broken.exit_code == 1
+    assert "monthly_rollups" in broken.output
     assert "stored (0, -1, 1), expected (0, -900, 1)" in broken.output
+    # The daily table is checked too.
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE monthly_rollups SET outflow_minor = -900"))
+        conn.execute(text("UPDATE daily_rollups SET line_count = 5"))
+    broken = runner.invoke(args=["check-rollups", "--user", "carol"])
+    assert broken.exit_code == 1
+    assert "daily_rollups {'user_id'" in broken.output and "'day': '2026-02-03'" in broken.output
+    assert "stored (0, -900, 5), expected (0, -900, 1)" in broken.output
     repaired = runner.invoke(args=["rebuild-rollups", "--user", "carol"])
-    assert repaired.exit_code == 0 and "1 rows" in repaired.output
+    assert repaired.exit_code == 0
+    assert "monthly_rollups 1 rows, daily_rollups 1 rows, payee_rollups 1 rows" in repaired.output
     assert runner.invoke(args=["check-rollups"]).exit_code == 0
     assert runner.invoke(args=["check-rollups", "--user", "nobody"]).exit_code != 0
 
@@ -80,7 +90,7 @@ def test_rebuild_of_everyone_equals_what_the_triggers_kept(engine):
         txn = Transaction(account, date(2026, 6, day), -100 * day, "Shop")
         writes.create_transaction(engine, user, txn)
     kept = stored(engine, user)
-    assert rebuild(engine) == 1
+    assert rebuild(engine) == {"monthly_rollups": 1, "daily_rollups": 3, "payee_rollups": 1}
     assert stored(engine, user) == kept == {("2026-06-01", account, 0, 0, 0, -4_400, 3)}
 
 

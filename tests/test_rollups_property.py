@@ -1,26 +1,37 @@
-"""monthly_rollups under random sequences of every kind of write, on both dialects: after each
-step the table equals its recomputation from the lines, and every overview read answered from
-it equals the same read from the base table alone."""
+"""The rollups (monthly, daily, per payee) under random sequences of every kind of write, on
+both dialects: after each step every table equals its recomputation from the lines, and every
+read answered from them equals the same read from the base table alone: the overview's
+aggregates, top payees, the grid's totals, balances, budgets, and the projections' history
+(with schedules that posted or stand for some of the rows)."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from data import queries, rates, setup_writes, writes
+from data import lookups, queries, rates, setup_writes, writes
+from data.budget_status import budget_status
 from data.entries import Entry, Split, Transaction, Transfer
 from data.filters import Filters
+from data.goals.progress import list_goal_progress
+from data.goals.store import GoalInput, create_goal
 from data.imports.commit import ImportSource, commit_import, undo_batch
 from data.imports.statement import Statement, StatementLine, StatementSplit
 from data.lookups import get_entry
-from data.months import add_months, month_end
-from data.rollup_reads import base_table_only, rolled_up
+from data.months import add_months, month_end, month_start
+from data.projection import unscheduled_after_day
+from data.projection_month_end import _flows
+from data.rollup_reads import base_table_only, rolled_up, rolled_up_payees
 from data.rollups import differences
+from data.schedules.model import Schedule
+from data.schedules.posting import post_occurrence
+from data.schedules.store import create_schedule, update_schedule
 from data.validation import ValidationError
 from tests.conftest import make_user
 
@@ -33,6 +44,7 @@ ROUTED = (
     queries.income_spending_by_month,
     queries.spending_by_month_category,
     queries.balances_by_month,
+    queries.top_payees,
 )
 
 
@@ -61,6 +73,11 @@ class Household:
         self.ids: list[int] = []
         self.deleted: list[Entry] = []
         self.batches: list[int] = []
+        self.schedules: list[tuple[int, Schedule]] = []
+        # Goals saving on an account: their progress sums the account's rows.
+        for account in self.accounts:
+            goal = GoalInput(f"Goal {account}", 100_000, None, "account", account_id=account)
+            create_goal(engine, self.user, goal, FIRST)
 
     def day(self) -> date:
         return FIRST + timedelta(days=self.rng.randrange(DAYS))
@@ -208,6 +225,42 @@ def _raw_sql(home: Household) -> None:
             )
 
 
+def _schedule(home: Household) -> None:
+    """A monthly schedule like some rows (their payee, account, category and amount within
+    5 %), one of its dates posted, or an existing schedule turned off or on: the rows the
+    projections leave out change with it."""
+    engine, user, rng = home.engine, home.user, home.rng
+    if home.schedules and rng.random() < 0.3:
+        schedule_id, schedule = rng.choice(home.schedules)
+        changed = Schedule(**(vars(schedule) | {"active": not schedule.active, "id": None}))
+        update_schedule(engine, user, schedule_id, changed)
+        home.schedules.remove((schedule_id, schedule))
+        home.schedules.append((schedule_id, changed))
+        return
+    starts_on = home.day()
+    schedule = Schedule(
+        f"Bill {len(home.schedules)}",
+        rng.choice(home.accounts),
+        -rng.randrange(1, 50_000),
+        "FREQ=MONTHLY",
+        starts_on,
+        payee=rng.choice(["Market", "Rent"]),
+        category_id=rng.choice([home.categories[0], None]),
+    )
+    schedule_id = create_schedule(engine, user, schedule)
+    home.schedules.append((schedule_id, schedule))
+    # Like it: a row within 5 % of its amount, then one of its dates posted.
+    like = Transaction(
+        schedule.account_id,
+        home.day(),
+        schedule.amount_minor + schedule.amount_minor // 40,
+        schedule.payee,
+        category_id=schedule.category_id,
+    )
+    home.ids.append(writes.create_transaction(engine, user, like))
+    post_occurrence(engine, user, schedule_id, starts_on)
+
+
 STEPS_BY_WEIGHT = (
     [_create] * 6
     + [_transfer] * 2
@@ -217,6 +270,7 @@ STEPS_BY_WEIGHT = (
     + [_import] * 2
     + [_undo_import] * 2
     + [_raw_sql]
+    + [_schedule] * 2
 )
 
 
@@ -230,25 +284,63 @@ def random_filters(rng: random.Random, home: Household) -> Filters:
     end = max(end, start)
     accounts = rng.choice([(), (home.accounts[0],), (home.accounts[1], home.usd), (home.usd,)])
     categories = rng.choice([(), (home.categories[0],), (home.categories[2], home.categories[3])])
-    return Filters(start, end, accounts, categories)
+    payee = rng.choice([None, None, None, "Market", "Shop 1"])
+    return Filters(start, end, accounts, categories, payee)
 
 
-def assert_reads_agree(home: Household, filters: Filters) -> None:
-    for read in ROUTED:
-        routed = read(home.engine, home.user, filters)
+def _frame_or_value(value: object) -> object:
+    if isinstance(value, lookups.TransactionsPage):
+        return (value.rows, value.total_count, value.total_minor, value.unconverted_count)
+    if hasattr(value, "by_category"):  # projection.TypicalSpending
+        return (value.months, value.after_day, value.by_category)
+    return value
+
+
+def _assert_same(name: str, routed: object, base: object) -> None:
+    routed, base = _frame_or_value(routed), _frame_or_value(base)
+    if isinstance(routed, tuple) and isinstance(base, tuple):
+        assert len(routed) == len(base)
+        for left, right in zip(routed, base, strict=True):
+            _assert_same(name, left, right)
+    elif isinstance(routed, pd.DataFrame):
+        pd.testing.assert_frame_equal(routed, base, check_dtype=True, obj=name)
+    else:
+        assert routed == base, name
+
+
+def assert_reads_agree(home: Household, filters: Filters, today: date) -> None:
+    engine, user = home.engine, home.user
+    reads = {read.__name__: partial(read, engine, user, filters) for read in ROUTED}
+    shown = filters.account_ids or (*home.accounts, home.usd)
+    reads |= {
+        "transactions_page": partial(
+            lookups.transactions_page, engine, user, filters, lookups.GridRequest(limit=5)
+        ),
+        "account_balances": partial(lookups.account_balances, engine, user, as_of=today),
+        "account_balances_all": partial(
+            lookups.account_balances, engine, user, include_archived=True
+        ),
+        "budget_status": partial(
+            budget_status, engine, user, month_start(today), today, filters.account_ids
+        ),
+        "unscheduled_after_day": partial(
+            unscheduled_after_day, engine, user, month_start(today), today, filters.account_ids
+        ),
+        "flows": lambda: _flows(engine, user, today, shown),
+        "goal_progress": partial(list_goal_progress, engine, user, today),
+    }
+    for name, read in reads.items():
+        routed = read()
         with base_table_only():
-            base = read(home.engine, home.user, filters)
-        if isinstance(routed, pd.DataFrame):
-            pd.testing.assert_frame_equal(routed, base, check_dtype=True, obj=read.__name__)
-        else:
-            assert routed == base, (read.__name__, filters)
+            base = read()
+        _assert_same(name, routed, base)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_rollups_follow_every_write_and_reads_agree(engine, seed):
     rng = random.Random(seed)
     home = Household(engine, rng)
-    routed = 0
+    routed = by_payee = 0
     for step in range(STEPS):
         action = rng.choice(STEPS_BY_WEIGHT)
         action(home)
@@ -256,10 +348,15 @@ def test_rollups_follow_every_write_and_reads_agree(engine, seed):
         assert found == [], (step, action.__name__, [str(d) for d in found[:5]])
         filters = random_filters(rng, home)
         routed += rolled_up(engine, home.user, filters) is not None
-        assert_reads_agree(home, filters)
-    # The reads compared were mostly answered from the rollup, over real lines and parts.
-    assert routed > STEPS // 2
+        by_payee += rolled_up_payees(engine, home.user, filters) is not None
+        # A "today" inside the rows' range or after it: the projections' history is there.
+        today = FIRST + timedelta(days=rng.randrange(20, DAYS + 60))
+        assert_reads_agree(home, filters, today)
+    # The reads compared were mostly answered from the rollups (a payee filter leaves the
+    # monthly one out), over real lines and parts.
+    assert routed > STEPS // 3 and by_payee > STEPS // 2
     with engine.connect() as conn:
         parts = conn.execute(text("SELECT COUNT(*) FROM transaction_splits")).scalar_one()
         rows = conn.execute(text("SELECT COUNT(*) FROM monthly_rollups")).scalar_one()
-    assert parts > 0 and rows > 10
+        posted = conn.execute(text("SELECT COUNT(*) FROM schedule_occurrences")).scalar_one()
+    assert parts > 0 and rows > 10 and posted > 0

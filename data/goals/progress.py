@@ -19,12 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, Engine, and_, case, exists, or_, select
+from sqlalchemy import Connection, Engine, and_, case, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
 from data.classification import LINE_AMOUNT, WITH_LINES, money_sum
 from data.months import add_months
+from data.rollup_days import moved_by_account, moved_since
+from data.rollup_reads import rollups_allowed
 from data.schema import (
     accounts,
     goals,
@@ -118,6 +120,24 @@ def _account_sums(
     conn: Connection, user_id: int, today: date, since: date
 ) -> dict[int, tuple[int, int]]:
     """goal id -> (sum of its account's transactions up to today, of those after `since`)."""
+    if rollups_allowed():
+        # From the rollups (data/rollup_days.py), not every row of the account.
+        total, recent = moved_by_account(user_id, today), moved_since(user_id, since, today)
+        rolled = (
+            select(
+                _g.id,
+                money_sum(func.coalesce(total.c.moved, 0)),
+                money_sum(func.coalesce(recent.c.moved, 0)),
+            )
+            .select_from(
+                goals.outerjoin(total, total.c.account_id == _g.account_id).outerjoin(
+                    recent, recent.c.account_id == _g.account_id
+                )
+            )
+            .where(_g.user_id == user_id, _g.source == "account")
+            .group_by(_g.id)
+        )
+        return {row[0]: (int(row[1]), int(row[2])) for row in conn.execute(rolled)}
     query = (
         select(
             _g.id,

@@ -4,22 +4,35 @@ Revision ID: 0014
 Revises: 0013
 Create Date: 2026-11-30 21:00:00.000000
 
-The table, the triggers that keep it (data/rollup_triggers.py) and its first filling from the
-rows already stored, in the migration's one transaction: no write can fall between them.
+The table, the triggers that keep it and its first filling from the rows already stored, in
+the migration's one transaction: no write can fall between them. The SQL is frozen in
+data/migrations/sql/0014.<dialect>.{up,down}.sql (generated once from data/rollup_triggers.py
+and data/rollups.py as they were at this revision), so later changes to those modules never
+change what this revision does.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic import op
-
-from data import rollup_triggers
-from data.rollups import rebuild_in
 
 revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
+
+_SQL = Path(__file__).resolve().parent.parent / "sql"
+
+
+def _run(direction: str) -> None:
+    """Run the frozen statements of this revision for the connection's dialect, in order."""
+    conn = op.get_bind()
+    path = _SQL / f"0014.{conn.dialect.name}.{direction}.sql"
+    for statement in path.read_text().split("\n-- statement\n"):
+        if statement.strip():
+            conn.exec_driver_sql(statement)
 
 
 def upgrade() -> None:
@@ -38,13 +51,10 @@ def upgrade() -> None:
             name=op.f("pk_monthly_rollups"),
         ),
     )  # fmt: skip
-    conn = op.get_bind()
-    rollup_triggers.install(conn)
-    rebuild_in(conn)
+    # Drop the triggers if any, create them, fill the table.
+    _run("up")
 
 
 def downgrade() -> None:
-    conn = op.get_bind()
-    for statement in rollup_triggers.drop_statements(conn.dialect.name):
-        conn.exec_driver_sql(statement)
+    _run("down")
     op.drop_table("monthly_rollups")
