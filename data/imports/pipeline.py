@@ -19,7 +19,7 @@ from data.imports.commit import BatchResult, ImportChoices, ImportSource, store_
 from data.imports.csv_mapping import CsvMapping
 from data.imports.matching import ImportPlan, plan_import
 from data.imports.profiles import Profile, find_profile, save_profile
-from data.imports.reading import ReadResult, read_file
+from data.imports.reading import ReadResult, open_csv, read_file, read_opened
 from data.imports.ruled import rules_transform
 from data.imports.stages import stage
 from data.imports.statement import Statement
@@ -122,15 +122,16 @@ def _read(
     sources: bool = True,
 ) -> tuple[ReadResult, Profile | None]:
     """Read with `mapping`; without one, a CSV whose header has a saved profile is read with
-    the profile's mapping (if it still fits the file)."""
-    reading = read_file(upload.content, upload.file_name, mapping, sources=sources)
-    if reading.csv is None:
-        return reading, None
-    profile = find_profile(engine, user_id, account_id, reading.csv.signature)
-    if mapping is not None or profile is None:
-        return reading, profile
-    try:
-        saved = CsvMapping.from_json(profile.mapping)
-        return read_file(upload.content, upload.file_name, saved, sources=sources), profile
-    except ValueError:
-        return reading, None
+    the profile's mapping (if it still fits the file). The lines are read once: the header's
+    signature, which finds the profile, comes from the opened file."""
+    opened = open_csv(upload.content, upload.file_name)
+    if opened is None:
+        return read_file(upload.content, upload.file_name, sources=sources), None
+    profile = find_profile(engine, user_id, account_id, opened.signature)
+    if mapping is None and profile is not None:
+        try:
+            saved = CsvMapping.from_json(profile.mapping)
+            return read_opened(opened, saved, sources=sources), profile
+        except ValueError:
+            profile = None
+    return read_opened(opened, mapping, sources=sources), profile

@@ -51,14 +51,41 @@ def read_file(
     ValueError when `mapping` does not fit this CSV (it names a column the file lacks).
     sources=False: a CSV's lines without their cells (csv_reader.read_csv), for a commit.
     """
-    kind = detect_format(content, file_name)
-    if kind != "csv":
+    opened = open_csv(content, file_name)
+    if opened is None:
         return ReadResult(read_statement(content, file_name))
+    return read_opened(opened, mapping, sources=sources)
+
+
+@dataclass(frozen=True)
+class OpenedCsv:
+    """A CSV decoded, its layout sniffed and its mapping guessed, no line read yet: what is
+    needed to choose the mapping (the header's signature finds a saved profile), so that the
+    lines are read once, with the mapping chosen."""
+
+    layout: CsvLayout
+    guess: MappingGuess
+    signature: str
+
+
+def open_csv(content: bytes, file_name: str = "") -> OpenedCsv | None:
+    """The CSV opened; None when the content is another format (UnreadableFile: none)."""
+    if detect_format(content, file_name) != "csv":
+        return None
     with no_cyclic_gc():
         text, encoding = decode(content)
         layout = sniff_layout(text, encoding)
         guess = infer_mapping(layout)
-        used = mapping or guess.mapping
-        check_columns(layout, used)
-        statement = read_csv(layout, used, sources=sources)
-    return ReadResult(statement, CsvReading(layout, guess, used, header_signature(layout)))
+    return OpenedCsv(layout, guess, header_signature(layout))
+
+
+def read_opened(
+    opened: OpenedCsv, mapping: CsvMapping | None = None, *, sources: bool = True
+) -> ReadResult:
+    """The lines of an opened CSV read with `mapping` (else the guess); ValueError when it does
+    not fit the file."""
+    used = mapping or opened.guess.mapping
+    check_columns(opened.layout, used)
+    with no_cyclic_gc():
+        statement = read_csv(opened.layout, used, sources=sources)
+    return ReadResult(statement, CsvReading(opened.layout, opened.guess, used, opened.signature))
