@@ -10,7 +10,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from data import setup_writes
-from data.imports import reading
+from data.imports import csv_reader
 from data.imports.pipeline import commit_upload, preview_upload
 from data.imports.profiles import save_profile
 from data.imports.reading import read_file
@@ -41,13 +41,14 @@ def test_a_saved_profile_is_read_once_and_its_mapping_is_the_one_used(engine, mo
     commit_upload(engine, user_id, load_upload(engine, user_id, upload.id), account_id, corrected)
 
     reads: list[object] = []
-    real_read_csv = reading.read_csv
+    real_read_csv = csv_reader.read_csv
 
     def counted(layout, mapping, **kwargs):
         reads.append(mapping)
         return real_read_csv(layout, mapping, **kwargs)
 
-    monkeypatch.setattr(reading, "read_csv", counted)
+    # reading.py calls the name it imported: that name is the one to count.
+    monkeypatch.setattr("data.imports.reading.read_csv", counted)
     second = stage_upload(engine, user_id, "second.csv", SECOND)
     preview = preview_upload(engine, user_id, load_upload(engine, user_id, second.id), account_id)
     assert reads == [corrected]
@@ -74,13 +75,14 @@ def test_a_profile_that_no_longer_fits_falls_back_to_the_guess_once(engine, monk
     broken = replace(guess.mapping, memo_columns=(7,))
     save_profile(engine, user_id, account_id, guess.signature, broken.to_json())
     reads: list[object] = []
-    real_read_csv = reading.read_csv
+    real_read_csv = csv_reader.read_csv
 
     def counted(layout, mapping, **kwargs):
         reads.append(mapping)
         return real_read_csv(layout, mapping, **kwargs)
 
-    monkeypatch.setattr(reading, "read_csv", counted)
+    # reading.py calls the name it imported: that name is the one to count.
+    monkeypatch.setattr("data.imports.reading.read_csv", counted)
     preview = preview_upload(engine, user_id, load_upload(engine, user_id, upload.id), account_id)
     assert preview.profile is None
     assert reads == [guess.mapping]
