@@ -253,13 +253,22 @@ def _triggers(dialect: str) -> list[tuple[str, str, str, list[str]]]:
     ]
 
 
+# The row triggers that have work only for some rows: their upserts run only when this holds.
+# A deleted row without parts moves no line before the delete, and without the guard each of
+# them ran three upserts for nothing (undoing an import of 46,000 rows: 6.6 s of 10.6).
+_ONLY_WHEN = {"rollup_txn_unsplit": _has_parts("OLD")}
+
+
 def create_statements(dialect: str) -> list[str]:
     """The DDL creating every trigger (and, on PostgreSQL, its function)."""
     statements = []
     for name, table, clause, upserts in _triggers(dialect):
         body = "".join(f"{upsert};\n" for upsert in upserts)
+        guard = _ONLY_WHEN.get(name)
         if dialect == "postgresql":
             returned = "OLD" if clause.startswith("BEFORE") else "NULL"
+            if guard:
+                body = f"IF {guard} THEN\n{body}END IF;\n"
             statements.append(
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
                 f"BEGIN\n{body}RETURN {returned};\nEND\n$$"
@@ -267,7 +276,7 @@ def create_statements(dialect: str) -> list[str]:
             statements.append(f"CREATE TRIGGER {name} {clause} EXECUTE FUNCTION {name}()")
             continue
         timing_event = clause.split(" ON ")[0]
-        when = ""
+        when = f" WHEN {guard}" if guard else ""
         if timing_event == "AFTER UPDATE":
             columns = _LINE_COLUMNS if table == "transactions" else _PART_LINE_COLUMNS
             changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ("id", *columns))

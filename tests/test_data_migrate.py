@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from data import rollups
 from data.db import make_engine
 from data.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
 from data.schema import metadata
@@ -392,4 +393,62 @@ def test_0015_fills_the_daily_rollups_keeps_both_and_goes_down_and_up_again(empt
     with engine.connect() as conn:
         assert conn.exec_driver_sql(daily).all()[-1] == ("2026-11-22", -1, 1)
         assert conn.exec_driver_sql(monthly).all() == [(-91301, 4)]
+    engine.dispose()
+
+
+def _trigger_sql(engine) -> str:
+    """The unsplit trigger's code as the database holds it."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            query = "SELECT prosrc FROM pg_proc WHERE proname = 'rollup_txn_unsplit'"
+        else:
+            query = "SELECT sql FROM sqlite_master WHERE name = 'rollup_txn_unsplit'"
+        return conn.exec_driver_sql(query).scalar_one()
+
+
+def test_0016_unsplits_only_rows_with_parts_and_keeps_every_rollup_up_down_and_up(empty_url):
+    """0016 guards the unsplit trigger's upserts by the row having parts (before them in its
+    code); deleting a split row and a plain one keeps all three rollups equal to the rows at
+    0016, after going down to 0015 (its trigger back, unguarded) and up again."""
+    engine = make_engine(empty_url)
+    _migrate(engine, "0015")
+    assert "INSERT" in _trigger_sql(engine).split("EXISTS")[0]
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO users (username) VALUES ('keep')")
+        conn.exec_driver_sql(
+            "INSERT INTO accounts (user_id, name, type, currency)"
+            " VALUES (1, 'Bank', 'checking', 'EUR')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO categories (user_id, name, kind) VALUES (1, 'Rent', 'expense'),"
+            " (1, 'Food', 'expense')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO transactions (user_id, account_id, date, amount_minor, category_id)"
+            " VALUES (1, 1, '2026-11-01', -90000, 1), (1, 1, '2026-11-20', -1234, NULL),"
+            " (1, 1, '2026-11-21', -500, 2), (1, 1, '2026-11-22', -700, NULL)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO transaction_splits (user_id, transaction_id, position, category_id,"
+            " amount_minor) VALUES (1, 2, 1, 2, -1000), (1, 2, 2, NULL, -234),"
+            " (1, 4, 1, 1, -300), (1, 4, 2, 2, -400)"
+        )
+    _migrate(engine, "0016")
+    guarded = _trigger_sql(engine)
+    assert "EXISTS" in guarded and "INSERT" not in guarded.split("EXISTS")[0]
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM transactions WHERE id IN (2, 3)")
+    assert rollups.differences(engine) == []
+    _migrate(engine, "0015", down=True)
+    assert "INSERT" in _trigger_sql(engine).split("EXISTS")[0]
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM transactions WHERE id = 4")
+    assert rollups.differences(engine) == []
+    _migrate(engine, "0016")
+    assert _trigger_sql(engine) == guarded
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM transactions WHERE id = 1")
+    assert rollups.differences(engine) == []
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM transactions").scalar_one() == 0
     engine.dispose()
