@@ -24,7 +24,7 @@ from tests.conftest import service_unavailable
 pytestmark = [pytest.mark.bench, pytest.mark.postgres, pytest.mark.redis]
 
 SMOKE_TIMEOUT_S = 180
-# A view of the overview: the frame's five callbacks, then the overview's one (merged).
+# A view of the overview: the frame's two server callbacks, then the overview's one (merged).
 OVERVIEW_CALLBACKS = {"page", "filters", "overview"}
 
 
