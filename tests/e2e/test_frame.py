@@ -12,6 +12,7 @@ from dashboard import ids
 from dashboard.callbacks.shell import CHIPS_JS, PAGES_WITHOUT_FILTERS, chips
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_overview import wait_for_points
+from tests.e2e.test_overview_requests import settle
 
 UPDATE = "/_dash-update-component"
 BAR_HIDDEN_JS = """id => {
@@ -69,6 +70,7 @@ def test_chips_come_with_a_click_and_go_with_their_cross_or_clear_all(page):
     )
     category = page.locator(f"#{ids.CHIPS} .filter-chip", has_text="Category: ")
     category.wait_for()
+    settle(page)  # the payees chart is redrawn for the category: click the new one
     page.locator(f"#{ids.CHART_PAYEES} .bars .point path").last.click(
         position={"x": 5, "y": 5}, force=True
     )
