@@ -1,7 +1,8 @@
 """The /_dash-update-component requests the browser sends, named, with the bodies it sends.
 
-Opening the overview fires two waves: the frame's callbacks (page content, filters store, filter
-options, chips, filter bar), then, once the page is there, the overview's one callback
+Opening the overview fires two waves: the frame's two server callbacks (the page content with the
+filter bar's options, the filters store; the chips and the filter bar's visibility are drawn in
+the browser), then, once the page is there, the overview's one callback
 (dashboard/callbacks/overview_page.py: every KPI, chart, meter, list and card) with the filters
 store the first wave produced. Changing the date preset fires the filters callback, then the
 overview's callback again. The grid asks for a block of rows with a sort
@@ -31,13 +32,9 @@ ENTRY_FEEDBACK = f"{ids.ENTRY_FEEDBACK}.children"
 # The overview's callbacks by name, each named by one of its outputs: since the callbacks were
 # merged, one request draws the whole page.
 OVERVIEW_OUTPUTS = {"overview": f"{ids.KPI_INCOME}-value.children"}
-FRAME_OUTPUTS = {
-    "page": f"{ids.PAGE}.children",
-    "filters": FILTERS,
-    "filter-options": f"{ids.ACCOUNTS_FILTER}.options",
-    "chips": f"{ids.CHIPS}.children",
-    "filter-bar": f"{ids.FILTER_BAR}.style",
-}
+# The frame's server callbacks, each named by one of its outputs (the page's answer carries the
+# filter options too: dashboard/routing.py).
+FRAME_OUTPUTS = {"page": f"{ids.PAGE}.children", "filters": FILTERS}
 SEARCH_TEXT = "bakery"
 GRID_SORT = [{"colId": "amount", "sort": "desc"}]
 
@@ -81,13 +78,14 @@ class OverviewRequests:
         return self.browser.body(output, values, changed)
 
     def _frame_wave(self) -> Wave:
-        url = {f"{ids.URL}.pathname": "/"}
+        # A new tab: the filters store holds nothing yet, the cross-filter its empty default.
         values: dict[str, dict[str, Any]] = {
-            "page": url,
+            "page": {
+                f"{ids.URL}.pathname": "/",
+                f"{ids.REFRESH_STORE}.data": 0,
+                f"{ids.CROSS_FILTER_STORE}.data": {},
+            },
             "filters": {PRESET: LOAD_PRESET},
-            "filter-options": {**url, f"{ids.REFRESH_STORE}.data": 0},
-            "chips": {f"{ids.CROSS_FILTER_STORE}.data": {}},
-            "filter-bar": url,
         }
         return Wave(
             tuple(

@@ -3,6 +3,8 @@
 # Shell: routing, stores, filters, theme.
 URL = "url"
 PAGE = "page-container"
+# The path the page container was last drawn for (routing.py).
+PAGE_SHOWN = "page-shown"
 THEME_SWITCH = "theme-switch"
 FILTERS_STORE = "filters-store"
 CROSS_FILTER_STORE = "cross-filter-store"

@@ -10,10 +10,11 @@ from types import ModuleType
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, html
+from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids, overview_cache
 from dashboard.callbacks import overview as overview_callbacks
+from dashboard.callbacks import shell as shell_callbacks
 from dashboard.forms import parse_filters
 from dashboard.pages import (
     accounts,
@@ -91,19 +92,56 @@ def first_parts(filter_store: Any, cross_store: Any) -> FirstParts:
     )
 
 
+# The page and the filter bar's options: the renderer asks for both on every load, so they are
+# one request (one worker) instead of two.
+PAGE_OUTPUTS = {
+    "page": Output(ids.PAGE, "children"),
+    "shown": Output(ids.PAGE_SHOWN, "data"),
+    **shell_callbacks.OPTION_OUTPUTS,
+}
+
+
+def page_and_options(
+    pathname: Any, filter_store: Any, cross_store: Any, shown: Any, triggered: set[str]
+) -> dict[str, Any]:
+    """Keyed as PAGE_OUTPUTS. A write (the refresh store) refreshes the options only, unless the
+    page shown is not the URL's: the renderer drops an answer in flight when the callback is
+    asked again, so a write landing during a navigation must still draw the new page."""
+    path = pathname if isinstance(pathname, str) else None
+    if f"{ids.URL}.pathname" not in triggered and shown == path and path is not None:
+        page: Any = no_update
+    elif page_of(path) is overview:
+        page = overview_page(filter_store, cross_store)
+    else:
+        page = render_page(path)
+    try:
+        options: dict[str, Any] = shell_callbacks.filter_options(current_user_id())
+    except DATABASE_UNAVAILABLE_ERRORS:
+        # The page still comes (it says what failed); the options wait for the next call.
+        options = dict.fromkeys(shell_callbacks.OPTION_OUTPUTS, no_update)
+    return {"page": page, "shown": path if page is not no_update else no_update, **options}
+
+
 def register(app: Dash) -> None:
     @app.callback(
-        Output(ids.PAGE, "children"),
-        Input(ids.URL, "pathname"),
-        # The stores' contents as the browser restored them (session storage).
-        State(ids.FILTERS_STORE, "data"),
-        State(ids.CROSS_FILTER_STORE, "data"),
+        output=PAGE_OUTPUTS,
+        inputs={
+            "pathname": Input(ids.URL, "pathname"),
+            # A write: the options may have changed (a new account, category or tag).
+            "_refresh": Input(ids.REFRESH_STORE, "data"),
+        },
+        state={
+            # The stores' contents as the browser restored them (session storage).
+            "filter_store": State(ids.FILTERS_STORE, "data"),
+            "cross_store": State(ids.CROSS_FILTER_STORE, "data"),
+            "shown": State(ids.PAGE_SHOWN, "data"),
+        },
     )
-    def _page(pathname: Any, filter_store: Any, cross_store: Any) -> Any:
-        shown = page_of(pathname) if isinstance(pathname, str) else None
-        if shown is overview:
-            return overview_page(filter_store, cross_store)
-        return render_page(pathname if isinstance(pathname, str) else None)
+    def _page(
+        pathname: Any, _refresh: Any, filter_store: Any, cross_store: Any, shown: Any
+    ) -> dict[str, Any]:
+        triggered = set(ctx.triggered_prop_ids)
+        return page_and_options(pathname, filter_store, cross_store, shown, triggered)
 
 
 def overview_page(filter_store: Any, cross_store: Any) -> Any:

@@ -163,6 +163,7 @@ def layout() -> html.Div:
             dcc.Store(id=ids.FILTERS_STORE, storage_type="session"),
             dcc.Store(id=ids.CROSS_FILTER_STORE, storage_type="session", data={}),
             dcc.Store(id=ids.REFRESH_STORE, data=0),
+            dcc.Store(id=ids.PAGE_SHOWN),
             navbar(),
             dbc.Container(
                 [

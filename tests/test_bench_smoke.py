@@ -24,8 +24,8 @@ from tests.conftest import service_unavailable
 pytestmark = [pytest.mark.bench, pytest.mark.postgres, pytest.mark.redis]
 
 SMOKE_TIMEOUT_S = 180
-# A view of the overview: the frame's five callbacks, then the overview's one (merged).
-OVERVIEW_CALLBACKS = {"page", "filters", "filter-options", "chips", "filter-bar", "overview"}
+# A view of the overview: the frame's two server callbacks, then the overview's one (merged).
+OVERVIEW_CALLBACKS = {"page", "filters", "overview"}
 
 
 def _services_up() -> None:

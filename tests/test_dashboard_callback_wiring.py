@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from bench.overview import FRAME_OUTPUTS
 from dashboard import ids
 from tests import layout_ids
 
@@ -143,6 +144,18 @@ def server_calls_when_drawn(dependencies: list[dict], drawn: set[str]) -> list[s
     return calls
 
 
+def server_calls_on_load(dependencies: list[dict], layout: set[str]) -> list[str]:
+    """The server callbacks the renderer calls for the app's first layout (`layout`'s ids): one
+    with an output there unless prevent_initial_call (dash-renderer looks at outputs only)."""
+    return [
+        spec["output"]
+        for spec in dependencies
+        if not spec["clientside_function"]
+        and not spec["prevent_initial_call"]
+        and set(_output_ids(spec)) & layout
+    ]
+
+
 def test_drawing_the_overview_calls_one_server_callback(app, logged_in_client):
     # The page (routing.py draws it) and then its upcoming list with its Post / Skip buttons.
     dependencies = logged_in_client.get("/_dash-dependencies").get_json()
@@ -152,3 +165,23 @@ def test_drawing_the_overview_calls_one_server_callback(app, logged_in_client):
     assert f"{ids.CHART_CATEGORY}.figure" in calls[0] and f"{ids.GAUGES}.children" in calls[0]
     buttons = {ids.UPCOMING_POST, ids.UPCOMING_SKIP}
     assert server_calls_when_drawn(dependencies, buttons) == []
+
+
+def test_loading_the_frame_calls_the_two_server_callbacks_the_benchmark_sends(
+    app, logged_in_client
+):
+    # The shell on a page's load: the page with the filter options, and the filters store. The
+    # chips, their removal and the filter bar's visibility run in the browser.
+    dependencies = logged_in_client.get("/_dash-dependencies").get_json()
+    calls = server_calls_on_load(dependencies, layout_ids.shell_ids())
+    assert len(calls) == len(FRAME_OUTPUTS) == 2, calls
+    for output in FRAME_OUTPUTS.values():
+        assert sum(output in call for call in calls) == 1, (output, calls)
+    [page] = [call for call in calls if f"{ids.PAGE}.children" in call]
+    for options in (ids.ACCOUNTS_FILTER, ids.CATEGORIES_FILTER, ids.TAGS_FILTER):
+        assert f"{options}.options" in page
+    in_browser = {
+        spec["output"] for spec in dependencies if spec["clientside_function"] is not None
+    }
+    assert {f"{ids.CHIPS}.children", f"{ids.FILTER_BAR}.style"} <= in_browser
+    assert any(f"{ids.CROSS_FILTER_STORE}.data" in o for o in in_browser)

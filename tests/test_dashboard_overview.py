@@ -236,13 +236,18 @@ def test_the_page_is_drawn_with_its_kpis_as_the_registered_router_sends_it(
     with as_user(app, user_id):
         expected = overview.kpis(user_id, parse_filters(store, cross, TODAY))
     key = _callback_key(app, ids.PAGE, ids.URL)
+    outputs = [o.rsplit(".", 1) for o in key.strip(".").split("...")]
     body = {
         "output": key,
-        "outputs": {"id": ids.PAGE, "property": "children"},
-        "inputs": [{"id": ids.URL, "property": "pathname", "value": "/"}],
+        "outputs": [{"id": id_, "property": prop} for id_, prop in outputs],
+        "inputs": [
+            {"id": ids.URL, "property": "pathname", "value": "/"},
+            {"id": ids.REFRESH_STORE, "property": "data", "value": 0},
+        ],
         "state": [
             {"id": ids.FILTERS_STORE, "property": "data", "value": store},
             {"id": ids.CROSS_FILTER_STORE, "property": "data", "value": cross},
+            {"id": ids.PAGE_SHOWN, "property": "data"},
         ],
         "changedPropIds": [f"{ids.URL}.pathname"],
     }
@@ -281,7 +286,8 @@ def _callback_key(app, output_id: str, input_id: str) -> str:
     [key] = [
         key
         for key, spec in app.callback_map.items()
-        if key.startswith(output_id) and any(i["id"] == input_id for i in spec["inputs"])
+        if key.lstrip(".").startswith(output_id)
+        and any(i["id"] == input_id for i in spec["inputs"])
     ]
     return key
 

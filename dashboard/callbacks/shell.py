@@ -1,19 +1,28 @@
-"""The frame's callbacks: filter bar -> filters store, filter options, chips, theme, navbar."""
+"""The frame's callbacks: filter bar -> filters store, filter options, chips, theme, navbar.
+
+On a page's load the renderer calls every frame callback at once. Those that need no server run
+in the browser (the filter bar's visibility, the chips and their removal, the theme); the filter
+options travel with the page's answer (dashboard/routing.py), cached whole per data version. So
+the frame is two requests (the page, the filters store), one per gunicorn worker.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date
+from string import Template
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html
 
 from dashboard import ids, services
 from dashboard.callbacks.common import outputs_with
+from dashboard.extensions import cache
 from dashboard.forms import DEFAULT_PRESET, custom_range, preset_period
 from dashboard.html_attrs import html_attrs
-from dashboard.security.auth import current_user_id
+from dashboard.single_flight import compute_once
 
 PAGES_WITHOUT_FILTERS = {"/budgets", "/rules", "/schedules", "/accounts", "/settings"}
 
@@ -70,9 +79,18 @@ def update_filters(bar: Mapping[str, Any], triggered: str | None, today: date) -
     return outputs_with(FILTER_OUTPUTS, {"store": store, "preset": preset, **texts, "message": ""})
 
 
-def filter_options(_pathname: str | None, _refresh: Any) -> dict[str, list]:
-    """The filter bar's choices, keyed as OPTION_OUTPUTS (transfers are no spending category)."""
-    user_id = current_user_id()
+def filter_options(user_id: int) -> dict[str, list]:
+    """The filter bar's choices, keyed as OPTION_OUTPUTS, cached whole for the user's data
+    version: warm, one GET instead of three read models' frames unpickled and walked."""
+    key = services.read_model_key("filter_options", user_id, services.data_version(user_id), ())
+    stored = cache.get(key)
+    if stored is None:
+        stored = compute_once(key, lambda: _filter_options(user_id))
+    return stored
+
+
+def _filter_options(user_id: int) -> dict[str, list]:
+    """The filter bar's choices, read (transfers are no spending category)."""
     accounts = services.list_accounts(user_id)
     categories = services.list_categories(user_id)
     return {
@@ -90,7 +108,8 @@ def filter_options(_pathname: str | None, _refresh: Any) -> dict[str, list]:
 
 
 def chips(cross: dict | None) -> list:
-    """Active cross-filters as removable chips."""
+    """Active cross-filters as removable chips. The browser builds them (CHIPS_JS); this is
+    the reference the browser test holds CHIPS_JS to, component for component."""
     cross = cross or {}
     labels = []
     if cross.get("category_id") is not None:
@@ -126,7 +145,8 @@ def chips(cross: dict | None) -> list:
 
 
 def remove_chip(_clicks: list, _clear: Any, cross: dict | None, triggered: Any) -> dict:
-    """The cross-filter after a chip's remove button (that dimension goes) or 'Clear all'."""
+    """The cross-filter after a chip's remove button (that dimension goes) or 'Clear all'. The
+    browser does this (REMOVE_CHIP_JS); this is the rule it follows, tested here."""
     cross = dict(cross if isinstance(cross, dict) else {})
     if triggered == ids.CLEAR_CHIPS:
         return {}
@@ -143,6 +163,68 @@ def remove_chip(_clicks: list, _clear: Any, cross: dict | None, triggered: Any) 
     return cross
 
 
+# chips() in the browser. Labels are text children and an attribute, never HTML: React escapes
+# them, so a category or payee name cannot inject markup.
+CHIPS_JS = Template("""
+function(cross) {
+    const given = cross && typeof cross === 'object' && !Array.isArray(cross) ? cross : {};
+    const set = (value) => value !== null && value !== undefined;
+    const labels = [];
+    if (set(given.category_id)) {
+        labels.push(['category', 'Category: ' + String(given.category || given.category_id)]);
+    }
+    if (given.month) { labels.push(['month', 'Month: ' + String(given.month)]); }
+    if (given.payee) { labels.push(['payee', 'Payee: ' + String(given.payee)]); }
+    if (set(given.tag_id)) {
+        labels.push(['tag', 'Tag: ' + String(given.tag || given.tag_id)]);
+    }
+    if (!labels.length) { return []; }
+    const button = (props) => ({type: 'Button', namespace: 'dash_html_components', props});
+    const items = labels.map(([key, text]) => ({
+        type: 'Badge',
+        namespace: 'dash_bootstrap_components',
+        props: {
+            children: [text, button({
+                children: '\u00d7',
+                id: {type: $remove, key},
+                className: 'chip-remove',
+                title: 'Remove this filter',
+                'aria-label': 'Remove ' + text,
+            })],
+            color: 'primary',
+            pill: true,
+            className: 'filter-chip',
+        },
+    }));
+    items.push(button({children: 'Clear all', id: $clear, className: 'btn btn-link btn-sm p-0'}));
+    return items;
+}
+""").substitute(remove=json.dumps(ids.CHIP_REMOVE), clear=json.dumps(ids.CLEAR_CHIPS))
+
+# remove_chip() in the browser: the new cross-filter, or no_update when nothing was clicked
+# (the renderer calls it when chips appear, since its inputs come with them).
+REMOVE_CHIP_JS = Template("""
+function(clicks, clear, cross) {
+    const nothing = window.dash_clientside.no_update;
+    const triggered = window.dash_clientside.callback_context.triggered_id;
+    if (!(clicks || []).some(Boolean) && !clear) { return nothing; }
+    if (triggered === $clear) { return {}; }
+    const next = Object.assign({}, cross && typeof cross === 'object' ? cross : {});
+    if (!triggered || triggered.type !== $remove) { return next; }
+    const dropped = {category: ['category_id', 'category'], tag: ['tag_id', 'tag'],
+                     month: ['month'], payee: ['payee']}[triggered.key] || [];
+    dropped.forEach((name) => { delete next[name]; });
+    return next;
+}
+""").substitute(remove=json.dumps(ids.CHIP_REMOVE), clear=json.dumps(ids.CLEAR_CHIPS))
+
+FILTER_BAR_JS = Template("""
+function(pathname) {
+    return $hidden.includes(pathname) ? {display: 'none'} : {};
+}
+""").substitute(hidden=json.dumps(sorted(PAGES_WITHOUT_FILTERS)))
+
+
 def register(app: Dash) -> None:
     @app.callback(
         output=FILTER_OUTPUTS,
@@ -151,33 +233,21 @@ def register(app: Dash) -> None:
     def _update_filters(**bar: Any) -> dict[str, Any]:
         return update_filters(bar, ctx.triggered_id, date.today())
 
-    app.callback(
-        output=OPTION_OUTPUTS,
-        inputs={
-            "_pathname": Input(ids.URL, "pathname"),
-            "_refresh": Input(ids.REFRESH_STORE, "data"),
-        },
-    )(filter_options)
-
-    app.callback(Output(ids.CHIPS, "children"), Input(ids.CROSS_FILTER_STORE, "data"))(chips)
-
-    @app.callback(
-        output=Output(ids.CROSS_FILTER_STORE, "data", allow_duplicate=True),
-        inputs={
-            "clicks": Input({"type": ids.CHIP_REMOVE, "key": ALL}, "n_clicks"),
-            "clear": Input(ids.CLEAR_CHIPS, "n_clicks"),
-        },
-        state={"cross": State(ids.CROSS_FILTER_STORE, "data")},
+    # The filter options are answered with the page (dashboard/routing.py).
+    app.clientside_callback(
+        CHIPS_JS, Output(ids.CHIPS, "children"), Input(ids.CROSS_FILTER_STORE, "data")
+    )
+    app.clientside_callback(
+        REMOVE_CHIP_JS,
+        Output(ids.CROSS_FILTER_STORE, "data", allow_duplicate=True),
+        Input({"type": ids.CHIP_REMOVE, "key": ALL}, "n_clicks"),
+        Input(ids.CLEAR_CHIPS, "n_clicks"),
+        State(ids.CROSS_FILTER_STORE, "data"),
         prevent_initial_call=True,
     )
-    def _remove_chip(clicks: Any, clear: Any, cross: Any) -> Any:
-        if not any(clicks or []) and not clear:
-            return no_update
-        return remove_chip(clicks, clear, cross, ctx.triggered_id)
-
-    @app.callback(Output(ids.FILTER_BAR, "style"), Input(ids.URL, "pathname"))
-    def _filter_bar_visibility(pathname: Any) -> dict[str, str]:
-        return {"display": "none"} if pathname in PAGES_WITHOUT_FILTERS else {}
+    app.clientside_callback(
+        FILTER_BAR_JS, Output(ids.FILTER_BAR, "style"), Input(ids.URL, "pathname")
+    )
 
     _register_frame_controls(app)
 

@@ -17,8 +17,10 @@ from tests.e2e.conftest import wait_until
 from tests.e2e.test_overview import CHARTS, kpi_text, wait_for_points
 
 UPDATE = "/_dash-update-component"
-# The frame's callbacks on a page's load (page, filters store, filter options, chips, filter bar).
-FRAME_CALLBACKS = 5
+# The frame's server callbacks on a page's load: the page with the filter options, the filters
+# store (the chips and the filter bar's visibility are drawn in the browser).
+FRAME_CALLBACKS = 2
+PAGE_OUTPUT = f"{ids.PAGE}.children"
 OVERVIEW_OUTPUT = f"{ids.KPI_INCOME}-value.children"
 FIGURES = {*CHARTS, ids.CHART_TAGS, ids.CHART_MONTH_END}
 
@@ -68,6 +70,13 @@ def test_opening_the_overview_is_the_frame_and_one_request_with_every_part(page)
 
     sent = [r["output"][:90] for r in seen.seen]
     assert len(seen.seen) == FRAME_CALLBACKS + 1, sent
+    # The frame's two: the page, which brings the filter bar's options, and the filters store.
+    [frame_page] = [r for r in seen.seen if PAGE_OUTPUT in r["output"]]
+    assert {ids.PAGE, ids.ACCOUNTS_FILTER, ids.CATEGORIES_FILTER, ids.TAGS_FILTER} <= set(
+        frame_page["answered"]
+    )
+    assert frame_page["answered"][ids.ACCOUNTS_FILTER]["options"]
+    assert sum(f"{ids.FILTERS_STORE}.data" in r["output"] for r in seen.seen) == 1
     [overview] = seen.overview()
     answered = overview["answered"]
     # Every part of the page came in that one answer, each with its own content.

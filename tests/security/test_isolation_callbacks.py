@@ -86,7 +86,7 @@ WRITERS_WITHOUT_IDS = {
 }
 # Reads whose "own" answer must show bob's rows: the control of the "no leak" checks.
 READERS = {
-    "filter-accounts.options <- url.pathname",
+    "page-container.children <- url.pathname",  # with the filter options
     "kpi-income-value.children <- filters-store.data",
     "transactions-grid.getRowsResponse <- transactions-grid.getRowsRequest",
     "edit-modal.is_open <- transactions-grid.cellClicked",

@@ -46,6 +46,9 @@ NOT_EXERCISED = {
     "upcoming-intent.data <- upcoming-post[*].n_clicks": "clientside: names the clicked date "
     "(the server's Post / Skip on it is swept)",
     "refresh-store.data <- upcoming-decided.data": "clientside: bumps the refresh counter",
+    "filter-chips.children <- cross-filter-store.data": "clientside: draws the chips",
+    "cross-filter-store.data <- chip-remove[*].n_clicks": "clientside: a chip's remove button",
+    "filter-bar.style <- url.pathname": "clientside: hides the filter bar on some pages",
 }
 
 
@@ -81,6 +84,7 @@ def prop_values(h: Household, today: date) -> dict[str, Any]:
     return {
         "url.pathname": "/",
         "refresh-store.data": 1,
+        "page-shown.data": "/",
         "theme-switch.value": False,
         "navbar-toggler.n_clicks": 1,
         "navbar-collapse.is_open": False,
