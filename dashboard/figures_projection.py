@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dashboard.figures import NET_COLOR, Figure, _layout, empty_figure
+from dashboard.figures import MARGIN, NET_COLOR, Figure, _layout, empty_figure
 from data.money import format_money, to_major_float
 
 if TYPE_CHECKING:  # the types only: the callbacks pass what the read model returned
@@ -74,7 +74,8 @@ def month_end_path(
     data = [low, high, likely]
     if scheduled:
         data.append(_scheduled_points(path, scheduled, currency))
-    layout = _layout(theme, xaxis={"type": "date"}, yaxis={"automargin": True})
+    # Two lines of date ticks ("Dec 6" over "2026") below the plot.
+    layout = _layout(theme, xaxis={"type": "date"}, margin={**MARGIN, "b": 45})
     return {"data": data, "layout": layout}
 
 

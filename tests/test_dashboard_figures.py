@@ -56,12 +56,71 @@ def test_every_builder_makes_a_valid_figure(theme):
         figures.top_payees(payees, "EUR", theme, "Lidl"),
         figures.empty_figure("Nothing here", theme),
     ]
+    full = pio.templates["plotly_dark" if theme == "dark" else "plotly_white"].layout
     for figure in built:
         checked = valid(figure)
-        expected_template = "plotly_dark" if theme == "dark" else "plotly_white"
-        assert checked.layout.template == go.layout.Template(pio.templates[expected_template])
+        # The theme's look of cartesian charts: its font colour, axes and bar outlines.
+        template = checked.layout.template
+        assert template.layout.font == full.font
+        assert template.layout.colorway == full.colorway
+        assert template.layout.xaxis.gridcolor == full.xaxis.gridcolor
+        assert template.layout.yaxis.zerolinecolor == full.yaxis.zerolinecolor
+        assert template.data.bar[0].marker.line.color == (
+            pio.templates["plotly_dark" if theme == "dark" else "plotly_white"]
+            .data.bar[0]
+            .marker.line.color
+        )
         # The browser has plotly.js's basic bundle only (dashboard/plotly_bundle.py).
         assert {trace["type"] for trace in figure["data"]} <= BASIC_TRACE_TYPES
+
+
+def _automargins(value):
+    """Every `automargin` key anywhere in a figure's JSON, with its value."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "automargin":
+                yield item
+            yield from _automargins(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _automargins(item)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_figure_asks_plotly_for_a_second_layout_pass(theme):
+    """automargin makes plotly draw a chart, measure its labels and draw it again: the figures
+    set fixed margins instead, and their template (plotly's own enables it) turns it off."""
+    wide = pd.DataFrame({"Rent": [100, 0]}, index=["2026-01", "2026-02"])
+    built = [
+        figures.spending_by_category(CATEGORIES, "EUR", theme),
+        figures.income_spending_by_month(MONTHS, "EUR", theme),
+        figures.spending_over_time(wide, {}, "EUR", theme),
+        figures.top_payees(
+            pd.DataFrame({"payee": ["Lidl"], "spending_minor": [3], "transactions": [1]}),
+            "EUR",
+            theme,
+        ),
+        figures.empty_figure("Nothing here", theme),
+    ]
+    for figure in built:
+        assert set(_automargins(figure)) == {False}
+        assert set(figure["layout"]["margin"]) == {"l", "r", "t", "b"}
+        # Only the cartesian look: no 3-D scenes, maps or colour scales to merge.
+        assert set(figure["layout"]["template"]["layout"]) == set(figures.TEMPLATE_LAYOUT_KEYS)
+        assert set(figure["layout"]["template"]["data"]) == {"bar"}
+
+
+def test_a_bar_charts_left_margin_holds_its_longest_label():
+    def left(names):
+        frame = pd.DataFrame(
+            {"payee": names, "spending_minor": [3] * len(names), "transactions": [1] * len(names)}
+        )
+        return figures.top_payees(frame, "EUR")["layout"]["margin"]["l"]
+
+    short, longer = left(["Aldi"]), left(["Aldi", "Lindenhof Property Management"])
+    assert short < longer
+    assert longer >= figures.LABEL_CHAR_PX * len("Lindenhof Property Management")
+    assert left(["x" * 500]) == figures.LABEL_MARGIN_MAX_PX
 
 
 def test_hover_labels_come_from_the_integers():

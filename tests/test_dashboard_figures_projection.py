@@ -38,6 +38,10 @@ def test_the_path_is_a_valid_band_with_the_scheduled_items_marked(theme):
     assert marks["y"] == [1000.0, 950.0], "each on the likely path of its day"
     assert marks["text"] == ["Gym: -€25.00", "Rent: -€50.00"]
     assert {trace["type"] for trace in figure["data"]} <= BASIC_TRACE_TYPES
+    # Fixed margins, no automargin (a second layout pass in plotly): room for two-line dates.
+    assert "automargin" not in figure["layout"].get("yaxis", {})
+    assert figure["layout"]["template"]["layout"]["yaxis"]["automargin"] is False
+    assert figure["layout"]["margin"]["b"] > figures.MARGIN["b"]
 
 
 def test_no_scheduled_items_no_markers_and_no_path_an_empty_figure():
