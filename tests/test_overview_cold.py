@@ -13,7 +13,7 @@ import pytest
 from plotly.io.json import to_json_plotly
 from sqlalchemy import event, select
 
-from dashboard import ids, overview_cache, routing
+from dashboard import ids, overview_cache, routing, services
 from dashboard.callbacks import overview, overview_page, overview_warmup
 from dashboard.forms import parse_filters
 from data.demo import DEMO_USER_ID
@@ -126,16 +126,27 @@ def test_the_page_starts_the_warm_up_only_on_a_cold_view(app, dash, monkeypatch)
 
 
 @sqlite_only
-def test_the_warm_up_runs_in_the_background_and_fills_the_cache(app, dash, login_user_id):
-    """start() in a request returns at once; its threads compute the read models."""
+def test_the_warm_up_runs_in_the_background_and_fills_the_cache(
+    app, dash, login_user_id, monkeypatch
+):
+    """start() in a request returns at once; its threads compute the read models (with Redis
+    only: the embedded app's in-process cache starts nothing)."""
     today = date.today()
-    with as_user(app, login_user_id):
-        overview_warmup.start(login_user_id, MARCH, {}, today)
-        overview_warmup.wait_idle(timeout_s=30)
-        from dashboard import services
 
+    def month_end_cached() -> bool:
         key_args = (today, parse_filters(MARCH, {}, today).account_ids)
         key = services.read_model_key(
             "month_end_forecast", login_user_id, services.data_version(login_user_id), key_args
         )
-        assert services.cache.get(key) is not None
+        return services.cache.get(key) is not None
+
+    with as_user(app, login_user_id):
+        assert not overview_warmup.enabled()
+        overview_warmup.start(login_user_id, MARCH, {}, today)
+        assert overview_warmup.wait_idle(timeout_s=5)
+        assert not month_end_cached()
+    monkeypatch.setattr(overview_warmup, "enabled", lambda: True)
+    with as_user(app, login_user_id):
+        overview_warmup.start(login_user_id, MARCH, {}, today)
+        assert overview_warmup.wait_idle(timeout_s=30)
+        assert month_end_cached()

@@ -84,9 +84,16 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
+def enabled() -> bool:
+    """With Redis only: the cache the workers share, where the warm-up's reads are found by the
+    overview's request in either worker. The embedded app (one process, its own cache, tests)
+    draws a cold view as before, with nothing left running after a request."""
+    return services.cache_is_shared()
+
+
 def start(user_id: int, filter_store: Any, cross_store: Any, today: date) -> None:
     """Start the overview's reads in the background; returns at once. Inside a request only."""
-    if not has_app_context():
+    if not has_app_context() or not enabled():
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     reads = overview_reads(user_id, filter_store, cross_store, today)
