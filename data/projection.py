@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Engine, and_, exists, extract, func, select, union_all
@@ -235,7 +235,7 @@ def unscheduled_after_day(
     # Each category's sum per month of `keys` (0 for a month without rows), by category id
     # ascending; -1 stands for "uncategorised", first. Plain dicts: a pivot_table of a few
     # hundred rows was ~10 ms of pandas.
-    column = {key: index for index, key in enumerate(keys)}
+    column: dict[Any, int] = {key: index for index, key in enumerate(keys)}
     sums: dict[int, list[int]] = {}
     for month, category_id, spent in zip(
         rows["month"], rows["category_id"], rows["spent_minor"], strict=True
