@@ -24,7 +24,7 @@ from dashboard.single_flight import compute_once
 # Components and figures serialised with the standard library's encoder: plotly's default
 # ("auto", orjson when installed) first walks every component in Python to make it orjson's,
 # 4-6x slower for a page of components (110 against 18 ms for a cold answer at 1M). The JSON
-# values are the same (tests/test_overview_cache.py).
+# values are the same (tests/test_overview_cold.py).
 ENGINE = "json"
 
 # The refresh store's counter differs per tab and changes only with a write, which data_version
