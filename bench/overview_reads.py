@@ -3,27 +3,42 @@
   python -m bench.overview_reads load --admin-url URL --count 1000000      # prints the DB URL
   python -m bench.overview_reads time --database-url URL --rounds 7        # median per store
   python -m bench.overview_reads write --database-url URL --rounds 21    # one write, median
+  python -m bench.overview_reads http --database-url URL --rounds 7     # served, over HTTP
   python -m bench.overview_reads drop --admin-url URL --database-url URL
 
 `time` runs what the overview's callbacks read (bench/floors.overview_reads: the same function
 the full benchmark's "data layer" row times) for the page load's and a filter change's stores,
-so two checkouts of the code can be timed alternately against the same rows.
+so two checkouts of the code can be timed alternately against the same rows. `http` serves the
+checkout it runs from (bench/server.py: gunicorn, 2 workers, Redis) on those rows and times the
+full benchmark's two cold figures: the overview page as the browser loads it from a flushed
+cache, and write + refreshed overview (bench/driver.py), each a median of --rounds.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import secrets
 import statistics
 import sys
+import tempfile
 import time
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bench.cache import BenchCache
+from bench.client import Browser
+from bench.dataset import month_starts
+from bench.driver import AppDriver
 from bench.floors import FLOOR_STATEMENT_TIMEOUT_MS, overview_reads
-from bench.load import BenchDatabase, load_household
-from bench.overview import CHANGED_PRESET, LOAD_PRESET
+from bench.load import BenchDatabase, Household, load_household
+from bench.measure import Deadline
+from bench.overview import CHANGED_PRESET, LOAD_PRESET, OverviewRequests
+from bench.server import AppServer
+from dashboard.security.passwords import set_password
 from data.db import make_engine
 from data.entries import Transaction
 from data.migrate import upgrade_to_head
@@ -101,6 +116,73 @@ def _write(args: argparse.Namespace) -> None:
         engine.dispose()
 
 
+def _household(database_url: str, username: str) -> Household:
+    """The loaded household, read back from its rows, with a password set for this run."""
+    engine = make_engine(database_url)
+    try:
+        user_id = user_id_by_username(engine, username)
+        if user_id is None:
+            raise SystemExit(f"no user {username!r} in {database_url}")
+        password = secrets.token_urlsafe(18)
+        set_password(engine, user_id, password)
+        with engine.connect() as conn:
+            accounts = conn.execute(
+                text("SELECT name, id FROM accounts WHERE user_id = :u"), {"u": user_id}
+            ).all()
+            categories = conn.execute(
+                text("SELECT name, id FROM categories WHERE user_id = :u"), {"u": user_id}
+            ).all()
+            count = conn.execute(
+                text("SELECT count(*) FROM transactions WHERE user_id = :u"), {"u": user_id}
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    today = date.today()
+    return Household(
+        database_url=database_url,
+        user_id=user_id,
+        username=username,
+        password=password,
+        account_ids=dict(accounts),
+        category_ids=dict(categories),
+        first_day=month_starts(today)[0],
+        last_day=today,
+        transactions=count,
+    )
+
+
+def _http(args: argparse.Namespace) -> None:
+    """The cold page and write + refresh through gunicorn, as the full benchmark times them."""
+    household = _household(args.database_url, args.username)
+    deadline = Deadline(args.seconds)
+    with contextlib.ExitStack() as stack:
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ft-bench-")))
+        cache = BenchCache(args.redis_url)
+        stack.callback(cache.close)
+        server = AppServer(args.database_url, args.redis_url, cache.prefix, scratch)
+        stack.callback(server.stop)
+        server.start()
+        browser = Browser(server.url, household.username, household.password)
+        stack.callback(browser.close)
+        driver = AppDriver(server, browser, OverviewRequests(browser, household), cache)
+        driver.overview(0, 1, cold=True, deadline=deadline)  # warm-up: imports, pools
+        cold = driver.overview(0, args.rounds, cold=True, deadline=deadline)
+        write = driver.write_then_refresh(args.rounds, household.last_day, deadline)
+        print(
+            json.dumps(
+                {
+                    "cold_page_p50_ms": cold["page_wall_p50_ms"],
+                    "cold_errors": cold["errors"],
+                    "write_refresh_p50_ms": write["p50_ms"],
+                    "write_request_p50_ms": write["write_p50_ms"],
+                    "write_rounds": write["rounds"],
+                    "write_errors": write["errors"],
+                    "write_not_shown": write["not_shown"],
+                }
+            )
+        )
+
+
 def _drop(args: argparse.Namespace) -> None:
     name = make_engine(args.database_url).url.database
     admin = create_engine(args.admin_url, isolation_level="AUTOCOMMIT")
@@ -123,11 +205,18 @@ def main(argv: list[str] | None = None) -> int:
     write.add_argument("--database-url", required=True)
     write.add_argument("--username", default="bench")
     write.add_argument("--rounds", type=int, default=21)
+    served = commands.add_parser("http")
+    served.add_argument("--database-url", required=True)
+    served.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    served.add_argument("--username", default="bench")
+    served.add_argument("--rounds", type=int, default=7)
+    served.add_argument("--seconds", type=float, default=150)
     drop = commands.add_parser("drop")
     drop.add_argument("--admin-url", default="postgresql+psycopg2://postgres@127.0.0.1/postgres")
     drop.add_argument("--database-url", required=True)
     args = parser.parse_args(argv)
-    {"load": _load, "time": _time, "write": _write, "drop": _drop}[args.command](args)
+    commands_run = {"load": _load, "time": _time, "write": _write, "http": _http, "drop": _drop}
+    commands_run[args.command](args)
     return 0
 
 

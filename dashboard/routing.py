@@ -14,6 +14,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids, overview_cache
 from dashboard.callbacks import overview as overview_callbacks
+from dashboard.callbacks import overview_warmup
 from dashboard.callbacks import shell as shell_callbacks
 from dashboard.forms import parse_filters
 from dashboard.pages import (
@@ -144,6 +145,14 @@ def register(app: Dash) -> None:
         return page_and_options(pathname, filter_store, cross_store, shown, triggered)
 
 
+def cold_page(user_id: int, filter_store: Any, cross_store: Any, today: date) -> Any:
+    """The overview not cached for these filters (a first view, or the first after a write):
+    the overview callback's reads start now (callbacks/overview_warmup.py), beside the KPIs and
+    meters drawn here."""
+    overview_warmup.start(user_id, filter_store, cross_store, today)
+    return render_page("/", first_parts(filter_store, cross_store))
+
+
 def overview_page(filter_store: Any, cross_store: Any) -> Any:
     """The overview with its KPIs and meters, cached whole (as JSON) for the user's data and
     these filters. A database that does not answer leaves them to the overview's callback (and
@@ -152,7 +161,7 @@ def overview_page(filter_store: Any, cross_store: Any) -> Any:
         user_id, today = current_user_id(), date.today()
         inputs = {"filter_store": filter_store, "cross_store": cross_store}
         return overview_cache.cached_layout(
-            user_id, today, inputs, lambda: render_page("/", first_parts(filter_store, cross_store))
+            user_id, today, inputs, lambda: cold_page(user_id, filter_store, cross_store, today)
         )
     except DATABASE_UNAVAILABLE_ERRORS:
         return render_page("/")

@@ -34,6 +34,7 @@ from sqlalchemy.sql.selectable import FromClause, Subquery
 
 from data.classification import IS_INCOME, IS_SPENDING, LINE_AMOUNT, WITH_CATEGORY, money_sum
 from data.filters import Filters
+from data.frames import frame_of
 from data.money import minor_units
 from data.months import month_end
 from data.schema import accounts, exchange_rates, transactions, users
@@ -248,7 +249,7 @@ def unconverted(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         result = conn.execute(query)
-        frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+        frame = frame_of(result, list(result.keys()))
     return frame.astype({"income_minor": "int64", "spending_minor": "int64"})[columns]
 
 

@@ -34,6 +34,7 @@ from data.classification import WITH_LINES
 from data.conversion import CurrencyPlan, converted, currency_plan
 from data.entries import Entry, Transaction, split_from_row, transaction_from_row
 from data.filters import Filters
+from data.frames import frame_of
 from data.rollup_days import DailyGroups, moved_by_account
 from data.rollup_reads import rollups_allowed
 from data.schema import (
@@ -86,7 +87,7 @@ def read_frame(engine: Engine, query: Select) -> pd.DataFrame:
     """The result of an already-aggregated or already-limited query, as a DataFrame."""
     with engine.connect() as conn:
         result = conn.execute(query)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
+        return frame_of(result, list(result.keys()))
 
 
 def data_version(engine: Engine, user_id: int) -> int:

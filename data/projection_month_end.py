@@ -93,11 +93,15 @@ def month_end_projection(
     this_month, history = rows[rows["month"] == current], rows[rows["month"].isin(keys)]
     ahead = this_month[this_month["day"] > today.day]
     accounts = balances[["account_id", "account", "currency", "balance_minor"]].copy()
+    # Per account, in one walk of the rows each: its history's monthly sums, what is booked ahead.
+    monthly = _monthly_by_account(history, "unscheduled_flow_minor", keys)
+    booked: dict[int, int] = {}
+    for account_id, flow in zip(ahead["account_id"], ahead["flow_minor"], strict=True):
+        booked[int(account_id)] = booked.get(int(account_id), 0) + int(flow)
     low, likely, high, coming = [], [], [], []
     for account_id, balance in zip(accounts["account_id"], accounts["balance_minor"], strict=True):
-        mine = history[history["account_id"] == account_id]
-        band = flow_band(_monthly(mine, "unscheduled_flow_minor", keys))
-        known = int(ahead.loc[ahead["account_id"] == account_id, "flow_minor"].sum())
+        band = flow_band(monthly.get(int(account_id), [0] * len(keys)))
+        known = booked.get(int(account_id), 0)
         known += sum(item.amount_minor for item in items if item.account_id == account_id)
         end = band.plus(int(balance) + known)
         low.append(end.low_minor)
@@ -224,6 +228,19 @@ def _monthly(rows: pd.DataFrame, column: str, keys: list[str]) -> list[int]:
     """The sum of `column` in each month of `keys`, 0 for a month without rows."""
     sums = rows.groupby("month")[column].sum()
     return [int(sums.get(key, 0)) for key in keys]
+
+
+def _monthly_by_account(rows: pd.DataFrame, column: str, keys: list[str]) -> dict[int, list[int]]:
+    """_monthly of each account's rows, by account id (an account without rows left out)."""
+    column_of = {key: index for index, key in enumerate(keys)}
+    found: dict[int, list[int]] = {}
+    for account_id, month, value in zip(
+        rows["account_id"], rows["month"], rows[column], strict=True
+    ):
+        if month in column_of:
+            sums = found.setdefault(int(account_id), [0] * len(keys))
+            sums[column_of[month]] += int(value)
+    return found
 
 
 def _transfer_categories(engine: Engine, user_id: int) -> set[int]:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 
+from data.frames import frame_of
 from data.ownership import bump_version, insert_id, owned_row
 from data.schema import goals, split_tags, tags, transaction_tags
 from data.validation import FieldErrors, Invalid, ValidationError
@@ -136,7 +137,7 @@ def list_tags(engine: Engine, user_id: int) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["id", "name", "uses"])
+    frame = frame_of(rows, ["id", "name", "uses"])
     return frame.astype({"id": "int64", "uses": "int64"})
 
 
