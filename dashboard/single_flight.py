@@ -34,9 +34,12 @@ T = TypeVar("T")
 LOCK_TTL_MS = 10_000
 # A waiter computes on its own after this: never a wait near gunicorn's 30 s timeout.
 MAX_WAIT_S = 10.0
-# Waiters poll Redis first after 2 ms (a warm-ish read), then at most every 50 ms.
+# Waiters poll Redis first after 2 ms (a warm-ish read), then at most every 10 ms: a cold
+# view's overview request waits for the reads its page request started (callbacks/
+# overview_warmup.py), and a 50 ms step let it oversleep a read by up to 50 ms. A poll is one
+# round trip of ~0.1 ms.
 POLL_FIRST_S = 0.002
-POLL_MAX_S = 0.05
+POLL_MAX_S = 0.01
 
 
 def compute_once(key: str, compute: Callable[[], T]) -> T:
