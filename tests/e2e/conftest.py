@@ -38,10 +38,12 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 20_000
 CLOSE_TIMEOUT_S = 30
 # Dash's renderer can fill a callback queued on the page being left against the next page's
-# layout, log this and drop the callback (plotly/dash#2300, seen once in a CI run). It names an
-# id that exists on another page; an id that exists nowhere is a real fault and still fails.
+# layout, log this and drop the callback (plotly/dash#2300, seen once in a CI run); likewise the
+# answer of a background callback (/transactions' model warm-up) that lands after the page was
+# left names its `Output`. It names an id that exists on another page; an id that exists
+# nowhere is a real fault and still fails.
 NAVIGATION_RACE = re.compile(
-    r"A nonexistent object was used in an `(?:Input|State)` of a Dash callback\. "
+    r"A nonexistent object was used in an `(?:Input|State|Output)` of a Dash callback\. "
     r"The id of this object is `([^`]+)`"
 )
 
