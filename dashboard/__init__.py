@@ -6,7 +6,16 @@ import logging
 
 from dash import Dash
 
-from dashboard import compression, exports, health, index_summary, plotly_bundle, routing, shell
+from dashboard import (
+    compression,
+    exports,
+    health,
+    index_summary,
+    plotly_bundle,
+    routing,
+    shell,
+    static_caching,
+)
 from dashboard.background import make_background_manager
 from dashboard.callbacks import register_all
 from dashboard.cli import register_cli
@@ -17,6 +26,8 @@ from dashboard.security import auth, headers, request_shape
 from dashboard.settings import PROJECT_ROOT, Settings
 
 logger = logging.getLogger(__name__)
+# Served from assets/vendor, never a CDN: a self-hosted finance app calls no third party.
+VENDOR_STYLESHEETS = ("vendor/bootstrap.min.css", "vendor/bootstrap-icons/bootstrap-icons.min.css")
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -30,13 +41,13 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="Finance Tracker",
         # "" as documented (None works too but is typed str): the tab title never changes.
         update_title="",
-        # Served from assets/vendor, never a CDN: a self-hosted finance app calls no third party.
         external_stylesheets=[
-            "/assets/vendor/bootstrap.min.css",
-            "/assets/vendor/bootstrap-icons/bootstrap-icons.min.css",
+            static_caching.fingerprinted(f"/assets/{name}", PROJECT_ROOT / "assets" / name)
+            for name in VENDOR_STYLESHEETS
         ],
         assets_folder=str(PROJECT_ROOT / "assets"),
-        assets_ignore=r"vendor/.*",
+        # Listed above, before the app's own CSS, which overrides them: not loaded twice.
+        assets_path_ignore=["vendor"],
         suppress_callback_exceptions=True,
         serve_locally=True,
         # dashboard/compression.py instead: Dash's option (flask-compress) would compress every
@@ -64,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     download.init_app(server, settings)
     exports.init_app(server)
     headers.init_app(app, settings)
+    static_caching.init_app(app, routing.has_charts)
     if settings.compress:
         compression.init_app(server)
     server.register_blueprint(health.bp)

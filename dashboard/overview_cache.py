@@ -64,6 +64,14 @@ def cached_answer(
     return {name: stored[name] if name in stored else no_update for name in outputs}
 
 
+def peek_answer(
+    user_id: int, today: date, inputs: dict[str, Any], shown: frozenset[str]
+) -> dict[str, Any] | None:
+    """The answer cached_answer() stored for these inputs, or None: nothing is computed."""
+    stored = cache.get(answer_key("overview_page", user_id, today, inputs, shown))
+    return stored if isinstance(stored, dict) else None
+
+
 def cached_layout(
     user_id: int, today: date, inputs: dict[str, Any], build: Callable[[], Any]
 ) -> Any:

@@ -14,9 +14,11 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids, overview_cache
 from dashboard.callbacks import overview as overview_callbacks
+from dashboard.callbacks import overview_page as overview_page_callbacks
 from dashboard.callbacks import overview_warmup
 from dashboard.callbacks import shell as shell_callbacks
 from dashboard.forms import parse_filters
+from dashboard.overview_first_draw import drawn_page
 from dashboard.pages import (
     accounts,
     budgets,
@@ -61,6 +63,11 @@ def page_of(pathname: str | None) -> ModuleType | None:
     return PAGES.get((pathname or "/").rstrip("/") or "/")
 
 
+def has_charts(pathname: str | None) -> bool:
+    """Whether the page at `pathname` draws plotly graphs (only the overview does)."""
+    return page_of(pathname) is overview
+
+
 def render_page(pathname: str | None, first: FirstParts | None = None) -> html.Div:
     page = page_of(pathname)
     if page is overview:
@@ -103,7 +110,7 @@ PAGE_OUTPUTS = {
 
 
 def page_and_options(
-    pathname: Any, filter_store: Any, cross_store: Any, shown: Any, triggered: set[str]
+    pathname: Any, stores: Mapping[str, Any], shown: Any, triggered: set[str]
 ) -> dict[str, Any]:
     """Keyed as PAGE_OUTPUTS. A write (the refresh store) refreshes the options only, unless the
     page shown is not the URL's: the renderer drops an answer in flight when the callback is
@@ -112,7 +119,7 @@ def page_and_options(
     if f"{ids.URL}.pathname" not in triggered and shown == path and path is not None:
         page: Any = no_update
     elif page_of(path) is overview:
-        page = overview_page(filter_store, cross_store)
+        page = overview_page(**stores)
     else:
         page = render_page(path)
     try:
@@ -129,20 +136,20 @@ def register(app: Dash) -> None:
         inputs={
             "pathname": Input(ids.URL, "pathname"),
             # A write: the options may have changed (a new account, category or tag).
-            "_refresh": Input(ids.REFRESH_STORE, "data"),
+            "refresh": Input(ids.REFRESH_STORE, "data"),
         },
         state={
             # The stores' contents as the browser restored them (session storage).
             "filter_store": State(ids.FILTERS_STORE, "data"),
             "cross_store": State(ids.CROSS_FILTER_STORE, "data"),
             "shown": State(ids.PAGE_SHOWN, "data"),
+            # The overview's charts are themed: a warm page comes with them drawn.
+            "dark": State(ids.THEME_SWITCH, "value"),
         },
     )
-    def _page(
-        pathname: Any, _refresh: Any, filter_store: Any, cross_store: Any, shown: Any
-    ) -> dict[str, Any]:
+    def _page(pathname: Any, shown: Any, **stores: Any) -> dict[str, Any]:
         triggered = set(ctx.triggered_prop_ids)
-        return page_and_options(pathname, filter_store, cross_store, shown, triggered)
+        return page_and_options(pathname, stores, shown, triggered)
 
 
 def cold_page(user_id: int, filter_store: Any, cross_store: Any, today: date) -> Any:
@@ -153,15 +160,21 @@ def cold_page(user_id: int, filter_store: Any, cross_store: Any, today: date) ->
     return render_page("/", first_parts(filter_store, cross_store))
 
 
-def overview_page(filter_store: Any, cross_store: Any) -> Any:
+def overview_page(
+    filter_store: Any, cross_store: Any, refresh: Any = None, dark: Any = None
+) -> Any:
     """The overview with its KPIs and meters, cached whole (as JSON) for the user's data and
-    these filters. A database that does not answer leaves them to the overview's callback (and
-    nothing is cached), not the page blank."""
+    these filters; warm, with every chart and list too (dashboard/overview_first_draw.py). A
+    database that does not answer leaves them to the overview's callback (and nothing is
+    cached), not the page blank."""
     try:
         user_id, today = current_user_id(), date.today()
         inputs = {"filter_store": filter_store, "cross_store": cross_store}
-        return overview_cache.cached_layout(
+        layout = overview_cache.cached_layout(
             user_id, today, inputs, lambda: cold_page(user_id, filter_store, cross_store, today)
         )
+        first = overview_page_callbacks.first_inputs(filter_store, cross_store, refresh, dark)
+        answer = overview_page_callbacks.cached_first_answer(user_id, today, first)
     except DATABASE_UNAVAILABLE_ERRORS:
         return render_page("/")
+    return layout if answer is None else drawn_page(layout, answer, first)

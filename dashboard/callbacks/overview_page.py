@@ -30,6 +30,7 @@ from dashboard.callbacks.overview_currencies import currency_note
 from dashboard.callbacks.overview_goals import goal_cards
 from dashboard.callbacks.overview_month_end import month_end_card
 from dashboard.callbacks.overview_upcoming import upcoming_view
+from dashboard.components import VIEW_CATEGORIES
 from dashboard.forms import parse_filters
 from dashboard.overview_ids import OVERVIEW_DRAWN
 from dashboard.security.auth import current_user_id
@@ -218,6 +219,25 @@ def overview_outputs(inputs: dict[str, Any], shown: frozenset[str]) -> dict[str,
     return overview_cache.cached_answer(
         user_id, today, inputs, shown, OUTPUTS, lambda: build(user_id, inputs, shown, today)
     )
+
+
+def first_inputs(filter_store: Any, cross_store: Any, refresh: Any, dark: Any) -> dict[str, Any]:
+    """What this callback is called with when a new overview page is drawn: the shell's stores
+    and switch as they are, the page's own toggle and drill-down at their defaults."""
+    return {
+        "filter_store": filter_store,
+        "cross_store": cross_store,
+        "refresh": refresh,
+        "dark": dark,
+        "view": VIEW_CATEGORIES,
+        "drill": {},
+    }
+
+
+def cached_first_answer(user_id: int, today: date, inputs: dict[str, Any]) -> dict | None:
+    """A new page's whole answer if it is cached (this view was answered since the last write),
+    else None: never computed here."""
+    return overview_cache.peek_answer(user_id, today, inputs, EVERY_PART)
 
 
 def register(app: Dash) -> None:

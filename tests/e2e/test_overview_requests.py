@@ -2,8 +2,10 @@
 
 The overview's parts are one callback (dashboard/callbacks/overview_page.py): opening the page
 is the frame's callbacks and that one request, nothing more (no Post / Skip call for the
-upcoming list's buttons appearing). A theme switch or the Categories / Groups toggle is one
-request that answers only the outputs it changes.
+upcoming list's buttons appearing). Warm (this view answered since the last write), the page
+itself comes with every part (dashboard/overview_first_draw.py) and that request redraws
+nothing. A theme switch or the Categories / Groups toggle is one request that answers only the
+outputs it changes.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ class Requests:
         answered = {}
         if response is not None and response.status == 200:
             answered = response.json().get("response", {})
-        self.seen.append({"output": body.get("output", ""), "answered": answered})
+        status = response.status if response is not None else None
+        self.seen.append({"output": body.get("output", ""), "answered": answered, "status": status})
 
     def overview(self) -> list[dict]:
         return [r for r in self.seen if OVERVIEW_OUTPUT in r["output"]]
@@ -61,7 +64,25 @@ def settle(page) -> None:
     page.wait_for_timeout(300)
 
 
-def test_opening_the_overview_is_the_frame_and_one_request_with_every_part(page):
+def in_page(page_answer: dict, component_id: str) -> dict:
+    """The props of a component of the page's answer (its layout as JSON)."""
+    stack = [page_answer[ids.PAGE]["children"]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict) and isinstance(node.get("props"), dict):
+            if node["props"].get("id") == component_id:
+                return node["props"]
+            stack.append(node["props"].get("children"))
+    raise AssertionError(f"{component_id} is not in the page")
+
+
+def test_a_cold_overview_is_the_frame_and_one_request_with_every_part(page):
+    # The overview in the dark theme was never answered: a cold view of it.
+    settle(page)
+    page.locator(f"#{ids.THEME_SWITCH}").click()
+    settle(page)
     seen = Requests(page)
     page.goto(page.base_url + "/")
     for chart in CHARTS:
@@ -92,6 +113,32 @@ def test_opening_the_overview_is_the_frame_and_one_request_with_every_part(page)
     assert re.match(r"[\d,]+ transactions, total ", summary)
     assert page.locator(f"#{ids.MONTH_END_BODY} table").count() == 1
     assert page.locator(f"#{ids.CHART_MONTH_END} .js-plotly-plot").count() == 1
+    # Cold, the page brought its KPIs and meters only.
+    assert "figure" not in in_page(frame_page["answered"], ids.CHART_CATEGORY)
+
+
+def test_a_warm_overview_comes_whole_with_its_page(page):
+    # The view after signing in answered the overview: opening it again is warm.
+    settle(page)
+    seen = Requests(page)
+    page.goto(page.base_url + "/")
+    for chart in CHARTS:
+        assert wait_for_points(page, chart) > 0, chart
+    settle(page)
+
+    assert len(seen.seen) == FRAME_CALLBACKS + 1, [r["output"][:90] for r in seen.seen]
+    [frame_page] = [r for r in seen.seen if PAGE_OUTPUT in r["output"]]
+    for figure in FIGURES:
+        assert in_page(frame_page["answered"], figure)["figure"]["data"], figure
+    assert in_page(frame_page["answered"], ids.OVERVIEW_TRANSACTIONS)["children"]
+    assert in_page(frame_page["answered"], OVERVIEW_DRAWN)["data"]["view"]
+    # The overview's call on load found the page drawn from its very inputs: nothing to send.
+    [overview] = seen.overview()
+    assert overview["status"] == 204
+    assert re.search(r"€[\d,]+\.\d\d", kpi_text(page, ids.KPI_INCOME))
+    assert page.locator(f"#{ids.GAUGES} [role=meter]").count() > 0
+    assert page.locator(f"#{ids.MONTH_END_BODY} table").count() == 1
+    assert page.locator("#overview-transactions-summary").count() == 1
 
 
 def test_a_theme_switch_and_the_group_toggle_redraw_only_what_they_change(page):
@@ -100,7 +147,12 @@ def test_a_theme_switch_and_the_group_toggle_redraw_only_what_they_change(page):
     wait_for_points(page, ids.CHART_CATEGORY)
     settle(page)
     loaded = len(seen.seen)
-    light = seen.overview()[0]["answered"][ids.CHART_CATEGORY]["figure"]["layout"]
+    # Drawn with the page (warm) or by the overview's first answer (cold).
+    [frame_page] = [r for r in seen.seen if PAGE_OUTPUT in r["output"]]
+    first = seen.overview()[0]["answered"] or {
+        ids.CHART_CATEGORY: in_page(frame_page["answered"], ids.CHART_CATEGORY)
+    }
+    light = first[ids.CHART_CATEGORY]["figure"]["layout"]
 
     page.locator(f"#{ids.THEME_SWITCH}").click()
     wait_for_overview_answers(page, seen, 2)
