@@ -30,6 +30,11 @@ class Answer:
     body: bytes
     seconds: float
 
+    @property
+    def ok(self) -> bool:
+        """Answered: with outputs, or 204, a callback with nothing to change (PreventUpdate)."""
+        return self.status in (200, 204)
+
     def outputs(self) -> dict[str, Any]:
         """A Dash answer as {"id.property": value}; empty unless it is a 200 with a response."""
         if self.status != 200:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bench.client import Browser
+from bench.client import Answer, Browser
 from bench.load import Household
 from dashboard import ids
 from dashboard.components import GRID_BLOCK_SIZE, VIEW_CATEGORIES
@@ -43,6 +43,9 @@ GRID_SORT = [{"colId": "amount", "sort": "desc"}]
 class Request:
     name: str
     body: bytes
+    # The overview's call on a page's load: the browser sends, as its `overview-drawn` state,
+    # what the page's answer set there (a warm page comes drawn: dashboard/overview_first_draw.py).
+    drawn_from_page: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,21 @@ class Wave:
     """Requests the browser sends together, all of them answered before the next wave goes."""
 
     requests: tuple[Request, ...]
+
+
+def page_drawn(answers: list[Answer]) -> dict[str, Any] | None:
+    """The `overview-drawn` store's data in a page's answer among `answers`, if it set one."""
+    for answer in answers:
+        stack = [answer.outputs().get(FRAME_OUTPUTS["page"])]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict) and isinstance(node.get("props"), dict):
+                if node["props"].get("id") == OVERVIEW_DRAWN:
+                    return node["props"].get("data")
+                stack.append(node["props"].get("children"))
+    return None
 
 
 class OverviewRequests:
@@ -84,6 +102,7 @@ class OverviewRequests:
                 f"{ids.URL}.pathname": "/",
                 f"{ids.REFRESH_STORE}.data": 0,
                 f"{ids.CROSS_FILTER_STORE}.data": {},
+                f"{ids.THEME_SWITCH}.value": False,
             },
             "filters": {PRESET: LOAD_PRESET},
         }
@@ -104,10 +123,13 @@ class OverviewRequests:
             f"{ids.CATEGORY_VIEW}.value": VIEW_CATEGORIES,
             f"{ids.CATEGORY_DRILL_STORE}.data": {},
         }
-        # The page's first call names no changed input and has drawn nothing; a filter change
-        # names the store, and the page holds what the load drew (what the callback compares).
+        # The page's first call names no changed input and has drawn what the page came with
+        # (bodies_after); a filter change names the store, and the page holds what the load
+        # drew (what the callback compares).
         changed = [] if first_call else [FILTERS]
-        if not first_call:
+        if first_call:
+            self._first_call_values = dict(values)
+        else:
             values[f"{OVERVIEW_DRAWN}.data"] = {
                 "filter_store": self.load_store,
                 "cross_store": {},
@@ -118,10 +140,25 @@ class OverviewRequests:
             }
         return Wave(
             tuple(
-                Request(name, self._body(output, values, changed))
+                Request(name, self._body(output, values, changed), drawn_from_page=first_call)
                 for name, output in OVERVIEW_OUTPUTS.items()
             )
         )
+
+    def bodies_after(self, wave: Wave, answers: list[Answer]) -> list[bytes]:
+        """The wave's bodies as the browser sends them after `answers` (the earlier waves'):
+        the overview's first call with the `overview-drawn` store the page's answer set."""
+        drawn = page_drawn(answers)
+        return [
+            self._body(
+                OVERVIEW_OUTPUTS[request.name],
+                {**self._first_call_values, f"{OVERVIEW_DRAWN}.data": drawn},
+                [],
+            )
+            if request.drawn_from_page and drawn is not None
+            else request.body
+            for request in wave.requests
+        ]
 
     def overview_requests(self) -> list[Request]:
         """Every request of the overview's load and of a filter change, in the order sent."""

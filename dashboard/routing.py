@@ -173,7 +173,9 @@ def overview_page(
         layout = overview_cache.cached_layout(
             user_id, today, inputs, lambda: cold_page(user_id, filter_store, cross_store, today)
         )
-        first = overview_page_callbacks.first_inputs(filter_store, cross_store, refresh, dark)
+        # A new tab's page is asked for before its filters store is made, beside it.
+        store = shell_callbacks.new_tab_store(today) if filter_store is None else filter_store
+        first = overview_page_callbacks.first_inputs(store, cross_store, refresh, dark)
         answer = overview_page_callbacks.cached_first_answer(user_id, today, first)
     except DATABASE_UNAVAILABLE_ERRORS:
         return render_page("/")

@@ -91,6 +91,9 @@ def test_every_overview_callback_is_timed_cold_and_warm_without_errors(smoke_rep
         ):
             _positive(figures[name], f"{phase}.{name}")
         assert figures["client_p95_ms"] >= figures["client_p50_ms"]
+    # As in a browser: a warm page comes drawn (its overview call sends nothing), a cold one not.
+    assert result["warm"]["page_views_drawn_with_page"] == result["warm"]["page_views"] > 0
+    assert result["cold"]["page_views_drawn_with_page"] == 0
 
 
 def test_grid_search_write_and_throughput_figures_are_sane(smoke_report):

@@ -5,13 +5,16 @@ from that call's very inputs, so the call redraws nothing."""
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 
 import pytest
 from dash import no_update
+from plotly.io.json import to_json_plotly
 
-from dashboard import ids, routing
+from dashboard import ids, routing, shell
 from dashboard.callbacks import overview_page
+from dashboard.callbacks import shell as shell_callbacks
 from dashboard.overview_first_draw import drawn_page
 from dashboard.overview_ids import OVERVIEW_DRAWN
 from data.entries import Transaction
@@ -20,7 +23,7 @@ from data.writes import create_transaction
 from tests.conftest import as_user
 from tests.test_dashboard_frame import NO_STORES, PATHNAME
 
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 def props_by_id(layout) -> dict[str, dict]:
@@ -42,6 +45,11 @@ def open_overview(stores: dict) -> dict[str, dict]:
     return props_by_id(answer["page"])
 
 
+def new_tab_inputs() -> dict:
+    """The overview's first call in a new tab: the filters its bar makes."""
+    return overview_page.first_inputs(shell_callbacks.new_tab_store(date.today()), {}, None, False)
+
+
 @pytest.fixture
 def spending(engine, user_id):
     account = create_account(engine, user_id, "Checking", "checking")
@@ -50,8 +58,9 @@ def spending(engine, user_id):
     create_transaction(engine, user_id, txn)
 
 
+@SQLITE
 def test_a_warm_page_carries_every_part_and_the_first_call_redraws_nothing(app, user_id, spending):
-    inputs = overview_page.first_inputs(None, {}, None, False)
+    inputs = new_tab_inputs()
     with as_user(app, user_id):
         cold = open_overview(NO_STORES)
         answer = overview_page.overview_outputs(inputs, overview_page.EVERY_PART)
@@ -69,8 +78,9 @@ def test_a_warm_page_carries_every_part_and_the_first_call_redraws_nothing(app, 
     assert overview_page.parts_to_draw(drawn, inputs) == frozenset()
 
 
+@SQLITE
 def test_a_page_whose_first_call_was_not_answered_comes_without_charts(app, user_id, spending):
-    light = overview_page.first_inputs(None, {}, None, False)
+    light = new_tab_inputs()
     with as_user(app, user_id):
         overview_page.overview_outputs(light, overview_page.EVERY_PART)
         dark = open_overview({**NO_STORES, "dark": True})
@@ -83,10 +93,11 @@ def test_a_page_whose_first_call_was_not_answered_comes_without_charts(app, user
     assert light_page[ids.CHART_CATEGORY]["figure"]["data"]
 
 
+@SQLITE
 def test_an_answer_naming_a_component_the_page_lacks_leaves_the_page_unmarked(
     app, user_id, spending
 ):
-    inputs = overview_page.first_inputs(None, {}, None, False)
+    inputs = new_tab_inputs()
     with as_user(app, user_id):
         page = routing.page_and_options("/", NO_STORES, None, {PATHNAME})["page"]
         answer = overview_page.overview_outputs(inputs, overview_page.EVERY_PART)
@@ -98,3 +109,22 @@ def test_an_answer_naming_a_component_the_page_lacks_leaves_the_page_unmarked(
     marked = drawn_page(page, answer, inputs)
     assert marked == kept
     assert props_by_id(marked)[OVERVIEW_DRAWN].get("data") is None
+
+
+def test_a_new_tabs_filter_bar_is_the_shells_own_defaults():
+    bar = props_by_id(json.loads(to_json_plotly(shell.filter_bar())))
+    for name, component in shell_callbacks.FILTER_INPUTS.items():
+        assert bar[component.component_id].get("value") == shell_callbacks.NEW_TAB_BAR[name], name
+
+
+@SQLITE
+def test_a_new_tabs_page_comes_drawn_for_the_filters_its_bar_makes(app, user_id, spending):
+    # A new tab: the page is asked for with no filters store; the bar makes it alongside.
+    store = shell_callbacks.update_filters(shell_callbacks.NEW_TAB_BAR, None, date.today())
+    inputs = overview_page.first_inputs(store["store"], {}, None, False)
+    assert inputs == new_tab_inputs()
+    with as_user(app, user_id):
+        overview_page.overview_outputs(inputs, overview_page.EVERY_PART)
+        page = open_overview(NO_STORES)
+    assert page[ids.CHART_CATEGORY]["figure"]["data"]
+    assert page[OVERVIEW_DRAWN]["data"] == inputs

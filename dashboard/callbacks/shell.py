@@ -79,6 +79,24 @@ def update_filters(bar: Mapping[str, Any], triggered: str | None, today: date) -
     return outputs_with(FILTER_OUTPUTS, {"store": store, "preset": preset, **texts, "message": ""})
 
 
+# The filter bar of a new tab: dashboard/shell.py's values before anything is chosen (the bar is
+# remembered per tab), as update_filters reads them.
+NEW_TAB_BAR: dict[str, Any] = {
+    "preset": DEFAULT_PRESET,
+    "start": None,
+    "end": None,
+    "account_ids": None,
+    "category_ids": None,
+    "tag_ids": None,
+    "tags_match": "any",
+}
+
+
+def new_tab_store(today: date) -> dict[str, Any]:
+    """The filters store a new tab's bar makes: what the page's stores hold until it comes."""
+    return update_filters(NEW_TAB_BAR, None, today)["store"]
+
+
 def filter_options(user_id: int) -> dict[str, list]:
     """The filter bar's choices, keyed as OPTION_OUTPUTS, cached whole for the user's data
     version: warm, one GET instead of three read models' frames unpickled and walked."""

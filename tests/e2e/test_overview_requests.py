@@ -175,3 +175,22 @@ def test_a_theme_switch_and_the_group_toggle_redraw_only_what_they_change(page):
         ids.CATEGORY_DRILL_CURRENT,
         OVERVIEW_DRAWN,
     }
+
+
+def test_a_new_tab_of_a_warm_overview_comes_whole_too(page):
+    """A new tab asks for its page before its filters store is made: the page is drawn for the
+    store the new tab's filter bar makes (callbacks/shell.new_tab_store)."""
+    settle(page)
+    tab = page.context.new_page()
+    seen = Requests(tab)
+    tab.goto(page.base_url + "/")
+    for chart in CHARTS:
+        assert wait_for_points(tab, chart) > 0, chart
+    settle(tab)
+    [overview] = seen.overview()
+    assert overview["status"] == 204
+    [frame_page] = [r for r in seen.seen if PAGE_OUTPUT in r["output"]]
+    drawn = in_page(frame_page["answered"], OVERVIEW_DRAWN)["data"]
+    [filters] = [r for r in seen.seen if f"{ids.FILTERS_STORE}.data" in r["output"]]
+    assert drawn["filter_store"] == filters["answered"][ids.FILTERS_STORE]["data"]
+    tab.close()
