@@ -30,6 +30,8 @@ ENGINE = "json"
 # The refresh store's counter differs per tab and changes only with a write, which data_version
 # already covers: it is left out of the key.
 KEY_LEFT_OUT = frozenset({"refresh"})
+# The key's parts for a page drawn whole.
+EVERY = frozenset({"every part"})
 
 
 def answer_key(
@@ -70,6 +72,16 @@ def peek_answer(
     """The answer cached_answer() stored for these inputs, or None: nothing is computed."""
     stored = cache.get(answer_key("overview_page", user_id, today, inputs, shown))
     return stored if isinstance(stored, dict) else None
+
+
+def drawn_layout(user_id: int, today: date, first_inputs: dict[str, Any]) -> Any | None:
+    """The overview's page drawn whole (dashboard/overview_first_draw.py) for the overview
+    callback's first inputs, if kept: a warm view's page in one GET."""
+    return cache.get(answer_key("overview_drawn_layout", user_id, today, first_inputs, EVERY))
+
+
+def keep_drawn_layout(user_id: int, today: date, first_inputs: dict[str, Any], page: Any) -> None:
+    cache.set(answer_key("overview_drawn_layout", user_id, today, first_inputs, EVERY), page)
 
 
 def cached_layout(

@@ -17,10 +17,10 @@ from dashboard.callbacks.overview_page import OUTPUTS
 from dashboard.overview_ids import OVERVIEW_DRAWN
 
 
-def drawn_page(layout: Any, answer: dict[str, Any], inputs: dict[str, Any]) -> Any:
+def drawn_page(layout: Any, answer: dict[str, Any], inputs: dict[str, Any]) -> Any | None:
     """`layout` (the page as JSON, changed in place) with `answer`'s values in its components.
-    If a component of the answer is not in the page, the page is returned as it came and
-    unmarked: the callback then draws everything, as on a cold view."""
+    None, and the page left as it came, if a component of the answer is not in it: the page
+    then goes unmarked and the callback draws everything, as on a cold view."""
     props_by_id: dict[str, dict[str, Any]] = {}
     for name, output in OUTPUTS.items():
         if name in answer:
@@ -30,7 +30,7 @@ def drawn_page(layout: Any, answer: dict[str, Any], inputs: dict[str, Any]) -> A
     props_by_id[OVERVIEW_DRAWN] = {"data": inputs}
     found = _components_by_id(layout, props_by_id.keys())
     if found.keys() != props_by_id.keys():
-        return layout
+        return None
     for component_id, props in props_by_id.items():
         found[component_id].update(props)
     return layout

@@ -169,14 +169,21 @@ def overview_page(
     cached), not the page blank."""
     try:
         user_id, today = current_user_id(), date.today()
+        # A new tab's page is asked for before its filters store is made, beside it.
+        store = shell_callbacks.new_tab_store(today) if filter_store is None else filter_store
+        first = overview_page_callbacks.first_inputs(store, cross_store, refresh, dark)
+        drawn = overview_cache.drawn_layout(user_id, today, first)
+        if drawn is not None:
+            return drawn
         inputs = {"filter_store": filter_store, "cross_store": cross_store}
         layout = overview_cache.cached_layout(
             user_id, today, inputs, lambda: cold_page(user_id, filter_store, cross_store, today)
         )
-        # A new tab's page is asked for before its filters store is made, beside it.
-        store = shell_callbacks.new_tab_store(today) if filter_store is None else filter_store
-        first = overview_page_callbacks.first_inputs(store, cross_store, refresh, dark)
         answer = overview_page_callbacks.cached_first_answer(user_id, today, first)
+        drawn = None if answer is None else drawn_page(layout, answer, first)
+        if drawn is None:
+            return layout
+        overview_cache.keep_drawn_layout(user_id, today, first, drawn)
+        return drawn
     except DATABASE_UNAVAILABLE_ERRORS:
         return render_page("/")
-    return layout if answer is None else drawn_page(layout, answer, first)
