@@ -95,25 +95,24 @@ class BudgetMonth:
         return format_money(minor, self.currency)
 
 
+def track_style(month: BudgetMonth) -> dict[str, str]:
+    """Where the track's shapes sit, as CSS custom properties (assets/budget-meter.css draws the
+    limit and band as its background, the fill and the marker as its ::before and ::after):
+    a meter is a few components, not one per shape, and the overview shows a dozen of them."""
+    style = {
+        "--limit": _pct(month, month.limit),
+        "--fill": _pct(month, month.spent),
+        "--marker": _pct(month, month.projected),
+    }
+    if month.has_band:
+        low, high = month.band
+        style |= {"--band-from": _pct(month, low), "--band-to": _pct(month, high)}
+    return style
+
+
 def budget_meter(month: BudgetMonth, key: str) -> html.Div:
     """The meter of one budget; `key` (the category id) makes its id {"type": "gauge", ...}."""
     limit_major = to_major_float(max(month.limit, 1), month.currency)
-    track = [html.Div(className="budget-meter-limit", style={"width": _pct(month, month.limit)})]
-    if month.has_band:
-        low, high = month.band
-        track.append(
-            html.Div(
-                className="budget-meter-band",
-                style={
-                    "left": _pct(month, low),
-                    "width": f"{month.position(high) - month.position(low):.2f}%",
-                },
-            )
-        )
-    track += [
-        html.Div(className="budget-meter-fill", style={"width": _pct(month, month.spent)}),
-        html.Div(className="budget-meter-marker", style={"left": _pct(month, month.projected)}),
-    ]
     return html.Div(
         [
             html.Div(
@@ -131,8 +130,8 @@ def budget_meter(month: BudgetMonth, key: str) -> html.Div:
                 className="budget-meter-head",
             ),
             html.Div(
-                track,
                 className="budget-meter-track",
+                style=track_style(month),
                 role="meter",
                 **html_attrs(
                     {

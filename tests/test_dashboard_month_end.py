@@ -111,7 +111,7 @@ def test_the_gauges_show_the_projection_and_its_band(app, household):
     filters = Filters(date(2025, 3, 1), date(2025, 3, 31))
     with as_user(app, household["user"]):
         gauges = overview.gauges(household["user"], filters, TODAY)
-    meter, sentence = gauges.children[0].children.children
+    meter, sentence = gauges.children[0].children
     props = meter.to_plotly_json()["props"]
     assert props["data-projected"] == 2_000 + 600, "spent + nothing scheduled + p50"
     assert props["data-band"] == "2100,3100"
@@ -132,7 +132,7 @@ def gauge_of(app, household) -> tuple[float, float]:
     filters = Filters(date(2025, 3, 1), date(2025, 3, 31))
     with as_user(app, household["user"]):
         gauges = overview.gauges(household["user"], filters, TODAY)
-    meter = gauges.children[0].children.children[0].to_plotly_json()["props"]
+    meter = gauges.children[0].children[0].to_plotly_json()["props"]
     return meter["data-spent"] / 100, meter["data-projected"] / 100
 
 

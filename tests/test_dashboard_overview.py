@@ -248,6 +248,7 @@ def test_the_page_is_drawn_with_its_kpis_as_the_registered_router_sends_it(
             {"id": ids.FILTERS_STORE, "property": "data", "value": store},
             {"id": ids.CROSS_FILTER_STORE, "property": "data", "value": cross},
             {"id": ids.PAGE_SHOWN, "property": "data"},
+            {"id": ids.THEME_SWITCH, "property": "value", "value": False},
         ],
         "changedPropIds": [f"{ids.URL}.pathname"],
     }

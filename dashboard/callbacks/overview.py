@@ -176,16 +176,14 @@ def gauges(user_id: int, filters: Filters, today: date) -> Any:
         )
         cards.append(
             dbc.Col(
-                html.Div(
-                    [
-                        budget_meter(month, str(int(row.category_id))),
-                        html.Div(
-                            sentence,
-                            className=f"small px-2 pb-2 gauge-pace state-{month.state}",
-                        ),
-                    ],
-                    className="gauge-cell",
-                ),
+                [
+                    budget_meter(month, str(int(row.category_id))),
+                    html.Div(
+                        sentence,
+                        className=f"small px-2 pb-2 gauge-pace state-{month.state}",
+                    ),
+                ],
+                className="gauge-cell",
                 # One per row on phones, two from small tablets on, three on wide screens.
                 xs=12,
                 sm=6,

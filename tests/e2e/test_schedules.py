@@ -80,7 +80,8 @@ def test_create_a_schedule_see_it_upcoming_and_post_it(page, live_server):
 # the integers it was drawn from, once its marker is on the track.
 GAUGE_JS = """id => {
   const meter = document.querySelector(`[id='{"key":"${id}","type":"gauge"}']`);
-  if (!meter || !meter.querySelector('[role=meter] .budget-meter-marker')) return null;
+  const track = meter && meter.querySelector('[role=meter]');
+  if (!track || !track.style.getPropertyValue('--marker')) return null;
   return [Number(meter.dataset.spent) / 100, Number(meter.dataset.projected) / 100];
 }"""
 GAUGE_CHANGED_JS = f"""args => {{
