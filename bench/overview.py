@@ -5,9 +5,10 @@ filter bar's options, the filters store; the chips and the filter bar's visibili
 the browser), then, once the page is there, the overview's one callback
 (dashboard/callbacks/overview_page.py: every KPI, chart, meter, list and card) with the filters
 store the first wave produced and, as its `overview-drawn` state, what the page's answer set
-there: a warm page comes drawn whole and that call answers 204 (nothing to redraw). Changing the date preset fires the filters callback, then the
-overview's callback again. The grid asks for a block of rows with a sort
-model, the filters store and the search box as state; the entry form submits with its fields.
+there: a warm page comes drawn whole and that call answers 204 (nothing to redraw). Changing the
+date preset fires the filters callback, then the overview's callback again. The grid asks for a
+block of rows with a sort model, the filters store and the search box as state; the entry form
+submits with its fields.
 """
 
 from __future__ import annotations
