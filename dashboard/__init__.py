@@ -26,8 +26,6 @@ from dashboard.security import auth, headers, request_shape
 from dashboard.settings import PROJECT_ROOT, Settings
 
 logger = logging.getLogger(__name__)
-# Served from assets/vendor, never a CDN: a self-hosted finance app calls no third party.
-VENDOR_STYLESHEETS = ("vendor/bootstrap.min.css", "vendor/bootstrap-icons/bootstrap-icons.min.css")
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -41,13 +39,10 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="Finance Tracker",
         # "" as documented (None works too but is typed str): the tab title never changes.
         update_title="",
-        external_stylesheets=[
-            static_caching.fingerprinted(f"/assets/{name}", PROJECT_ROOT / "assets" / name)
-            for name in VENDOR_STYLESHEETS
-        ],
+        # Bootstrap and its icons are in assets/vendor, never on a CDN: a self-hosted finance
+        # app calls no third party. Dash lists a folder's files after those above it, so they
+        # load after the app's own stylesheets, the cascade every contrast check was made on.
         assets_folder=str(PROJECT_ROOT / "assets"),
-        # Listed above, before the app's own CSS, which overrides them: not loaded twice.
-        assets_path_ignore=["vendor"],
         suppress_callback_exceptions=True,
         serve_locally=True,
         # dashboard/compression.py instead: Dash's option (flask-compress) would compress every

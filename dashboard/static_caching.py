@@ -8,7 +8,6 @@ them held back Dash's renderer (~150 ms of a warm overview on this machine, in h
 - A file of `/assets/` or `/_favicon.ico` asked for with its fingerprint is cached for a year.
   The fingerprint changes with the file, so a new release is fetched at once; asked for without
   one, it is revalidated as before.
-- The vendored stylesheets, listed by path, get a fingerprint too: the digest of their content.
 - dcc's lazy chunks (the graph and dropdown code) have no fingerprint and must stay revalidated
   (a cached chunk of an older dcc would load beside a newer main bundle). They are preloaded
   from the page's head, so their revalidation overlaps the bundles' instead of waiting for the
@@ -18,9 +17,7 @@ them held back Dash's renderer (~150 ms of a warm overview on this machine, in h
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from pathlib import Path
 
 from dash import Dash
 from flask import Response, request
@@ -31,12 +28,6 @@ FINGERPRINTED_PREFIXES = ("/assets/", "/_favicon.ico")
 # dcc's chunks: the filter bar's dropdowns, on every page, and the charts'.
 DROPDOWN_CHUNK = "dash/dcc/async-dropdown.js"
 GRAPH_CHUNK = "dash/dcc/async-graph.js"
-
-
-def fingerprinted(url_path: str, file: Path) -> str:
-    """`url_path` with the digest of `file`'s content as its fingerprint."""
-    digest = hashlib.sha256(file.read_bytes()).hexdigest()[:16]
-    return f"{url_path}?v={digest}"
 
 
 def preloaded_chunks(has_charts: bool) -> tuple[str, ...]:
