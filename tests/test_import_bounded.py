@@ -95,9 +95,9 @@ def test_the_commit_job_holds_one_chunk_of_planned_lines_at_a_time(engine, home,
     held: list[int] = []
     store_lines = commit_module._store_lines
 
-    def counting(conn, user_id, batch_id, lines):
+    def counting(rows, user_id, batch_id, lines):
         held.append(sum(1 for o in gc.get_objects() if isinstance(o, PlannedLine)))
-        return store_lines(conn, user_id, batch_id, lines)
+        return store_lines(rows, user_id, batch_id, lines)
 
     monkeypatch.setattr(commit_module, "_store_lines", counting)
     user_id, checking = home["user"], home["checking"]

@@ -7,10 +7,14 @@ line stored by another import in between is a duplicate then, never a second row
 
 from __future__ import annotations
 
+import contextvars
 import io
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
@@ -178,24 +182,29 @@ def _commit(
             # Every new line may be a schedule's date (one line per date, the whole file
             # decides), and the ids of the stored ones, by line number.
             candidates: list[Candidate] = []
-            stored: dict[int, int] = {}
-            chunks = planned_chunks(
-                conn, user_id, account, statement, exhaustive=exhaustive, rules=rules
-            )
-            for chunk in chunks:
-                chosen = _chosen(chunk, choices)
-                counts.update(_counts(chunk, chosen))
-                if keep_lines:
-                    kept += chunk
-                if choices.categories:
-                    chosen = _accepted(chosen, choices.categories, usable)
-                imported = [p for p, d in chosen if d == "import" and p.transaction is not None]
-                with stage("insert"):
-                    row_ids = _store_lines(conn, user_id, batch_id, imported)
-                stored.update(zip((p.line.number for p in imported), row_ids, strict=True))
-                candidates += schedulable(chunk)
-                _link_lines(conn, user_id, batch_id, [p for p, d in chosen if d == "link"])
-                del chunk, chosen, imported
+            with _Rows(conn) as rows:
+                chunks = planned_chunks(
+                    conn, user_id, account, statement, exhaustive=exhaustive, rules=rules,
+                    before_reads=rows.wait,
+                )  # fmt: skip
+                for chunk in chunks:
+                    chosen = _chosen(chunk, choices)
+                    counts.update(_counts(chunk, chosen))
+                    if keep_lines:
+                        kept += chunk
+                    if choices.categories:
+                        chosen = _accepted(chosen, choices.categories, usable)
+                    imported = [p for p, d in chosen if d == "import" and p.transaction is not None]
+                    with stage("insert"):
+                        _store_lines(rows, user_id, batch_id, imported)
+                    candidates += schedulable(chunk)
+                    linked = [p for p, d in chosen if d == "link"]
+                    if linked:
+                        rows.wait()
+                        _link_lines(conn, user_id, batch_id, linked)
+                    del chunk, chosen, imported, linked
+                rows.wait()
+                stored = rows.stored
             with stage("scheduled"):
                 found = scheduled_matches(conn, user_id, account.id, candidates)
             # The lines accepted as a schedule's date post that date (data/imports/scheduled.py).
@@ -271,46 +280,144 @@ def _counts(planned: Sequence[PlannedLine], chosen: list[tuple[PlannedLine, str]
     })  # fmt: skip
 
 
-def _store_lines(
-    conn: Connection, user_id: int, batch_id: int, lines: list[PlannedLine]
-) -> list[int]:
-    """The lines by executemany in chunks (the parameters of one chunk in memory at a time),
-    the ids in order; then the parts of split lines and the tags (set by the user's rules) in
-    one executemany each. Returns the new ids, in the order of the lines that have a
-    transaction."""
-    chosen = [planned.transaction for planned in lines if planned.transaction is not None]
-    if not chosen:
-        return []
-    row_ids = _insert_rows(conn, user_id, batch_id, chosen)
+class _Rows:
+    """Where an import's rows go, a chunk at a time, on the transaction's connection `conn`;
+    `stored` has the ids of the rows stored so far by line number.
+
+    PostgreSQL: each chunk's rows go in a thread of its own (COPY, then their ids) while
+    the next chunk is planned, so the server's work on the rows (ten indexes, four foreign
+    keys, the rollup trigger: about 2 s of 50,000 lines) overlaps the planning's Python on the
+    other core instead of following it. One chunk at a time: the connection is the thread's
+    until `wait` returns, and every other use of it (the parts and tags of the rows copied, a
+    planning read, the links, the next chunk) calls `wait` first. The thread's error is raised
+    by the `wait` after it, before anything else runs on the connection; leaving the block
+    waits for a chunk still in flight, so the transaction is never rolled back or committed
+    under it. Another dialect: no thread, each chunk is stored at once."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.stored: dict[int, int] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._cursor: Any = None
+        self._pending: Future[list[int]] | None = None
+        self._then: Callable[[list[int]], None] | None = None
+        self._numbers: list[int] = []
+        # The largest id stored so far (ids ascend with the lines).
+        self._largest = 0
+
+    def __enter__(self) -> _Rows:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            # A chunk in flight ends first; its error, if any, follows from the one raised.
+            self._pool.shutdown(wait=True)
+            self._cursor.close()
+
+    def copy(
+        self,
+        batch_id: int,
+        numbers: list[int],
+        lines: list[str],
+        then: Callable[[list[int]], None],
+    ) -> None:
+        """Start storing the rows of lines `numbers` (their COPY lines: `lines`) of the batch,
+        after the chunk before; `then` gets their ids once they are stored."""
+        self.wait()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="import-copy")
+            self._cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        # In the caller's context: the thread's stage is recorded with the import's.
+        run = contextvars.copy_context().run
+        after = self._largest
+        self._pending = self._pool.submit(run, _copy_rows, self._cursor, lines, batch_id, after)
+        self._numbers, self._then = numbers, then
+
+    def wait(self) -> None:
+        """The chunk in flight, if any, stored: its error raised, or its `then` run."""
+        pending, then, numbers = self._pending, self._then, self._numbers
+        self._pending, self._then, self._numbers = None, None, []
+        if pending is None:
+            return
+        dbapi_error = self.conn.dialect.loaded_dbapi.Error
+        try:
+            row_ids = pending.result()
+        except dbapi_error as error:
+            # As SQLAlchemy raises it for an INSERT: commit_import looks for the fingerprint's
+            # IntegrityError to run again with every fingerprint looked up.
+            raise DBAPIError.instance(_COPY, None, error, dbapi_error) from error
+        self.done(numbers, row_ids, then)
+
+    def done(
+        self, numbers: list[int], row_ids: list[int], then: Callable[[list[int]], None] | None
+    ) -> None:
+        """Rows of lines `numbers` stored with ids `row_ids`: noted, and `then` run."""
+        self.stored.update(zip(numbers, row_ids, strict=True))
+        self._largest = max([self._largest, *row_ids])
+        if then is not None:
+            then(row_ids)
+
+
+def _store_lines(rows: _Rows, user_id: int, batch_id: int, lines: list[PlannedLine]) -> None:
+    """The lines' rows, then the parts of split lines and the tags (set by the user's rules) in
+    one executemany each; the new ids go to `rows.stored`. On PostgreSQL the rows go by COPY in
+    `rows`' thread (_Rows.copy), and their parts and tags once they are stored (they refer to
+    the rows)."""
+    chosen = [planned for planned in lines if planned.transaction is not None]
+    numbers = [planned.line.number for planned in chosen]
+    txns_in = [planned.transaction for planned in chosen if planned.transaction is not None]
+    if not txns_in:
+        return
+    if rows.conn.dialect.name != "postgresql":
+        row_ids = _insert_rows(rows.conn, user_id, batch_id, txns_in)
+        rows.done(numbers, row_ids, partial(_parts_and_tags(user_id, txns_in), rows.conn))
+        return
+    for start in range(0, len(txns_in), INSERT_CHUNK):
+        some = txns_in[start : start + INSERT_CHUNK]
+        lines_in = [_copy_line(txn, user_id, batch_id) for txn in some]
+        then = partial(_parts_and_tags(user_id, some), rows.conn)
+        rows.copy(batch_id, numbers[start : start + INSERT_CHUNK], lines_in, then)
+
+
+def _parts_and_tags(
+    user_id: int, chosen: list[Transaction]
+) -> Callable[[Connection, list[int]], None]:
+    """What stores the parts of split lines and the tags of `chosen` once their rows have ids
+    (in the same order): their values taken now, so that it holds no transaction."""
     parts = [
-        {"user_id": user_id, "transaction_id": row_id, "position": position,
-         "category_id": part.category_id, "amount_minor": part.amount_minor, "memo": part.memo}
-        for row_id, txn in zip(row_ids, chosen, strict=True)
+        (index, {"user_id": user_id, "position": position, "category_id": part.category_id,
+                 "amount_minor": part.amount_minor, "memo": part.memo})
+        for index, txn in enumerate(chosen)
         for position, part in enumerate(txn.splits)
     ]  # fmt: skip
-    if parts:
-        conn.execute(insert(transaction_splits), parts)
-    tagged = [(row_id, clean_tags(txn.tags)) for row_id, txn in zip(row_ids, chosen, strict=True)
-              if txn.tags]  # fmt: skip
-    if tagged:
-        _link_tags(conn, user_id, tagged)
-    return row_ids
+    tagged = [(index, clean_tags(txn.tags)) for index, txn in enumerate(chosen) if txn.tags]
+
+    def store(conn: Connection, row_ids: list[int]) -> None:
+        if parts:
+            values = [{**part, "transaction_id": row_ids[index]} for index, part in parts]
+            conn.execute(insert(transaction_splits), values)
+        if tagged:
+            _link_tags(conn, user_id, [(row_ids[index], names) for index, names in tagged])
+
+    return store
 
 
 def _insert_rows(
     conn: Connection, user_id: int, batch_id: int, chosen: list[Transaction]
 ) -> list[int]:
-    """The rows inserted, their ids in the order of `chosen`.
+    """The rows inserted (a dialect other than PostgreSQL), their ids in the order of `chosen`.
 
-    PostgreSQL: by COPY (_copy_rows). Another dialect: multi-row INSERT ... RETURNING, sorted
-    by SQLAlchemy (insertmanyvalues). SQLite: SQLAlchemy cannot sort RETURNING there and runs
-    one statement per row (11 s for 50,000 on a busy machine), so the rows go in by the
-    driver's executemany and their ids are read back by batch, above the largest id before
-    them (the batch's earlier chunks are below it): this transaction holds SQLite's write lock,
-    and a new rowid is the largest so far plus one, so those ids in ascending order are the
-    insert's order."""
-    if conn.dialect.name == "postgresql":
-        return _copy_rows(conn, user_id, batch_id, chosen)
+    Multi-row INSERT ... RETURNING, sorted by SQLAlchemy (insertmanyvalues). SQLite: SQLAlchemy
+    cannot sort RETURNING there and runs one statement per row (11 s for 50,000 on a busy
+    machine), so the rows go in by the driver's executemany and their ids are read back by
+    batch, above the largest id before them (the batch's earlier chunks are below it): this
+    transaction holds SQLite's write lock, and a new rowid is the largest so far plus one, so
+    those ids in ascending order are the insert's order."""
     sqlite = conn.dialect.name == "sqlite"
     returning = insert(txns).returning(txns.c.id, sort_by_parameter_order=True)
     row_ids: list[int] = []
@@ -334,40 +441,33 @@ def _insert_rows(
 
 
 # The columns an import writes, in COPY's order (the others take their defaults).
-_COPIED = ("id", "user_id", "account_id", "date", "amount_minor", "payee", "memo", "category_id",
+_COPIED = ("user_id", "account_id", "date", "amount_minor", "payee", "memo", "category_id",
            "import_fingerprint", "bank_ref", "import_batch_id")  # fmt: skip
+_COPY = f"COPY transactions ({', '.join(_COPIED)}) FROM STDIN"
 # COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_rows(
-    conn: Connection, user_id: int, batch_id: int, chosen: list[Transaction]
-) -> list[int]:
-    """PostgreSQL: the ids drawn from the table's sequence in one query (ascending, as the
-    lines go), then the rows by COPY in chunks, in this transaction: a third of the time of
-    multi-row INSERTs for 50,000 lines. COPY fires the table's INSERT triggers as INSERT does
-    (a statement-level one once per chunk)."""
-    drawn = select(func.nextval(func.pg_get_serial_sequence("transactions", "id"))).select_from(
-        func.generate_series(1, len(chosen))
-    )
-    row_ids = sorted(conn.execute(drawn).scalars())
-    copy = f"COPY transactions ({', '.join(_COPIED)}) FROM STDIN"
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        for start in range(0, len(chosen), INSERT_CHUNK):
-            ids = row_ids[start : start + INSERT_CHUNK]
-            lines = chosen[start : start + INSERT_CHUNK]
-            text = "".join(
-                _copy_line(row_id, txn, user_id, batch_id)
-                for row_id, txn in zip(ids, lines, strict=True)
-            )
-            _copy_chunk(cursor, copy, text)
-    except conn.dialect.loaded_dbapi.Error as error:
-        # As SQLAlchemy raises it for an INSERT: commit_import looks for the fingerprint's
-        # IntegrityError to run again with every fingerprint looked up.
-        raise DBAPIError.instance(copy, None, error, conn.dialect.loaded_dbapi.Error) from error
-    finally:
-        cursor.close()
+# The ids of a batch's rows above a given one, ascending (the batch's earlier chunks are below).
+_COPIED_IDS = (
+    "SELECT id FROM transactions WHERE import_batch_id = %(batch)s AND id > %(after)s ORDER BY id"
+)
+
+
+def _copy_rows(cursor: Any, lines: list[str], batch_id: int, after: int) -> list[int]:
+    """PostgreSQL, in `_Rows`' thread: the rows by COPY (a third of the time of multi-row
+    INSERTs for 50,000 lines), then their ids read back, in the order of `lines`: COPY takes
+    each row's id from the table's sequence as it goes, and a sequence only ascends, so the
+    batch's ids above `after` (the largest of its chunks before) in ascending order are the
+    COPY's order. (Drawing the ids first, one query of nextval, cost the server 20 ms a chunk,
+    four times the read back.) COPY fires the table's INSERT triggers as INSERT does (a
+    statement-level one once per chunk)."""
+    with stage("copy"):
+        _copy_chunk(cursor, _COPY, "".join(lines))
+        cursor.execute(_COPIED_IDS, {"batch": batch_id, "after": after})
+        row_ids = [row[0] for row in cursor.fetchall()]
+    if len(row_ids) != len(lines):
+        raise RuntimeError("The import's rows could not be read back in order.")
     return row_ids
 
 
@@ -376,17 +476,26 @@ def _copy_chunk(cursor: Any, copy: str, text: str) -> None:
     cursor.copy_expert(copy, io.StringIO(text))
 
 
-def _copy_line(row_id: int, txn: Transaction, user_id: int, batch_id: int) -> str:
-    values = (row_id, user_id, txn.account_id, txn.date.isoformat(), txn.amount_minor,
-              txn.payee, txn.memo, txn.category_id, txn.import_fingerprint, txn.bank_ref,
-              batch_id)  # fmt: skip
-    return "\t".join(_copy_value(value) for value in values) + "\n"
+def _copy_line(txn: Transaction, user_id: int, batch_id: int) -> str:
+    """The row's COPY line (tab-separated, with its newline)."""
+    return (
+        f"{user_id}\t{txn.account_id}\t{txn.date.isoformat()}\t{txn.amount_minor}"
+        f"\t{_copy_text(txn.payee)}\t{_copy_text(txn.memo)}\t{_copy_number(txn.category_id)}"
+        f"\t{_copy_text(txn.import_fingerprint)}\t{_copy_text(txn.bank_ref)}\t{batch_id}\n"
+    )
 
 
-def _copy_value(value: object) -> str:
+def _copy_text(value: str | None) -> str:
     if value is None:
         return "\\N"
-    return str(value).translate(_COPY_ESCAPES) if isinstance(value, str) else str(value)
+    # Tested before translating: most values have nothing to escape, and `in` is cheaper.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
+
+
+def _copy_number(value: int | None) -> str:
+    return "\\N" if value is None else str(value)
 
 
 def _link_tags(conn: Connection, user_id: int, tagged: list[tuple[int, tuple[str, ...]]]) -> None:

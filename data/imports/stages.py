@@ -19,8 +19,9 @@ _current: ContextVar[Stages | None] = ContextVar("import_stages", default=None)
 
 @dataclass
 class Stages:
-    """Seconds by stage name: on the clock, and of this process's CPU (the figure that holds
-    on a machine shared with other work; on PostgreSQL the server's CPU is not in it)."""
+    """Seconds by stage name: on the clock, and of the CPU of the thread that ran the stage
+    (the figure that holds on a machine shared with other work; on PostgreSQL the server's CPU
+    is not in it, nor that of the import's COPY thread while another stage runs)."""
 
     wall: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
@@ -43,12 +44,12 @@ def stage(name: str) -> Iterator[None]:
     if found is None:
         yield
         return
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu = time.perf_counter(), time.thread_time()
     try:
         yield
     finally:
         found.wall[name] = found.wall.get(name, 0.0) + time.perf_counter() - started
-        found.cpu[name] = found.cpu.get(name, 0.0) + time.process_time() - cpu
+        found.cpu[name] = found.cpu.get(name, 0.0) + time.thread_time() - cpu
 
 
 @contextmanager
