@@ -77,11 +77,18 @@ def peek_answer(
 def drawn_layout(user_id: int, today: date, first_inputs: dict[str, Any]) -> Any | None:
     """The overview's page drawn whole (dashboard/overview_first_draw.py) for the overview
     callback's first inputs, if kept: a warm view's page in one GET."""
-    return cache.get(answer_key("overview_drawn_layout", user_id, today, first_inputs, EVERY))
+    return cache.get(_drawn_key(user_id, today, first_inputs))
 
 
 def keep_drawn_layout(user_id: int, today: date, first_inputs: dict[str, Any], page: Any) -> None:
-    cache.set(answer_key("overview_drawn_layout", user_id, today, first_inputs, EVERY), page)
+    cache.set(_drawn_key(user_id, today, first_inputs), page)
+
+
+def _drawn_key(user_id: int, today: date, first_inputs: dict[str, Any]) -> str:
+    # The page marks what it was drawn from, the tab's refresh counter included: a tab that
+    # wrote (its counter moved) gets a page of its own, not one that its callback would redraw.
+    inputs = {**first_inputs, "drawn_at_refresh": first_inputs.get("refresh")}
+    return answer_key("overview_drawn_layout", user_id, today, inputs, EVERY)
 
 
 def cached_layout(

@@ -127,3 +127,17 @@ def test_a_new_tabs_page_comes_drawn_for_the_filters_its_bar_makes(app, user_id,
         page = open_overview(NO_STORES)
     assert page[ids.CHART_CATEGORY]["figure"]["data"]
     assert page[OVERVIEW_DRAWN]["data"] == inputs
+
+
+@SQLITE
+def test_each_tabs_page_is_marked_with_its_own_refresh_counter(app, user_id, spending):
+    # A tab that wrote has moved its counter: its page must say so, or its callback redraws.
+    with as_user(app, user_id):
+        overview_page.overview_outputs(new_tab_inputs(), overview_page.EVERY_PART)
+        fresh = open_overview(NO_STORES)
+        wrote = open_overview({**NO_STORES, "refresh": 3})
+        fresh_again = open_overview(NO_STORES)
+    assert fresh[OVERVIEW_DRAWN]["data"]["refresh"] is None
+    assert wrote[OVERVIEW_DRAWN]["data"]["refresh"] == 3
+    assert fresh_again[OVERVIEW_DRAWN]["data"]["refresh"] is None
+    assert wrote[ids.CHART_CATEGORY]["figure"] == fresh[ids.CHART_CATEGORY]["figure"]
