@@ -235,7 +235,10 @@ class Browsing:
         switch.wait_for(state="attached")
         if not switch.is_visible():
             self.page.locator("#navbar-toggler").click()
-        switch.check()
+        # A click, then the stored choice: check() asserts the box's state the moment the click
+        # returns, and a controlled input shows its new state only once Dash re-renders it,
+        # which waits while the page is still drawing its charts.
+        switch.click()
         wait_until(self.page, "key => localStorage.getItem(key) === '[true,false]'", THEME_KEY)
 
     def open(self, path: str) -> None:
