@@ -139,6 +139,7 @@ def test_a_failure_while_a_chunk_is_copied_leaves_nothing(engine, home):
     assert _version(engine, user_id) == before
     assert differences(engine, user_id) == []
     # The connection went back to the pool usable: the same import now stores every line.
-    assert store_import(engine, user_id, home["checking"], STATEMENT, SOURCE).counts[
-        "imported_count"
-    ] == LINES
+    assert (
+        store_import(engine, user_id, home["checking"], STATEMENT, SOURCE).counts["imported_count"]
+        == LINES
+    )
