@@ -31,7 +31,7 @@ from sqlalchemy.sql.selectable import Select
 
 from data.classification import IS_SPENDING, LINE_CATEGORY, WITH_CATEGORY, money_sum
 from data.conversion import converted, currency_plan
-from data.db import month_bucket
+from data.db import connection, month_bucket
 from data.lookups import read_frame
 from data.months import add_months, days_in_month, month_end, month_index, month_keys, month_start
 from data.rollup_days import DailyGroups
@@ -158,7 +158,7 @@ def history_months(engine: Engine, user_id: int, today: date, account_ids: tuple
     given), at most twelve: from the month of its first transaction on."""
     conditions = [_t.user_id == user_id]
     restrict_to_accounts(conditions, account_ids)
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         first = conn.execute(select(func.min(_t.date)).where(*conditions)).scalar_one_or_none()
     if first is None:
         return 0

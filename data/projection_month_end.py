@@ -23,7 +23,7 @@ from sqlalchemy.sql.selectable import Select
 
 from data.classification import IS_INCOME, IS_SPENDING, LINE_AMOUNT, WITH_CATEGORY, money_sum
 from data.conversion import converted, currency_plan
-from data.db import month_bucket
+from data.db import connection, month_bucket
 from data.lookups import account_balances, read_frame
 from data.months import days_in_month, month_end, month_start
 from data.projection import (
@@ -247,7 +247,7 @@ def _transfer_categories(engine: Engine, user_id: int) -> set[int]:
     query = select(categories.c.id).where(
         categories.c.user_id == user_id, categories.c.kind == "transfer"
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         return set(conn.execute(query).scalars())
 
 
