@@ -92,6 +92,12 @@ def _read_model(query: Callable[..., T]) -> Callable[..., T]:
     return read
 
 
+def is_cached(read: Callable[..., Any], user_id: int, *args: Any) -> bool:
+    """Whether `read(user_id, *args)`, a read model of this module, is cached (one GET)."""
+    key = read_model_key(read.__name__, user_id, data_version(user_id), args)
+    return cache.get(key) is not None
+
+
 def _computed(query: Callable[..., T], user_id: int, args: tuple[Any, ...]) -> T:
     """`query` with its statements on one pooled connection (data/db.one_connection): a
     checkout per statement cost the pool's ping and rollback each, two round trips."""
