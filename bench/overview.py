@@ -81,7 +81,8 @@ class OverviewRequests:
         self.load_store = self.filters_store({PRESET: LOAD_PRESET})
         self.changed_store = self.filters_store({PRESET: CHANGED_PRESET})
         self.load = (self._frame_wave(), self._overview_wave(self.load_store, first_call=True))
-        change = self._body(FILTERS, {PRESET: CHANGED_PRESET}, [PRESET])
+        on_overview = {f"{ids.URL}.pathname": "/", f"{ids.CROSS_FILTER_STORE}.data": {}}
+        change = self._body(FILTERS, {PRESET: CHANGED_PRESET, **on_overview}, [PRESET])
         self.change = (
             Wave((Request("filters", change),)),
             self._overview_wave(self.changed_store, first_call=False),
@@ -106,7 +107,12 @@ class OverviewRequests:
                 f"{ids.CROSS_FILTER_STORE}.data": {},
                 f"{ids.THEME_SWITCH}.value": False,
             },
-            "filters": {PRESET: LOAD_PRESET},
+            # The browser sends the filters callback's state too: where the store goes.
+            "filters": {
+                PRESET: LOAD_PRESET,
+                f"{ids.URL}.pathname": "/",
+                f"{ids.CROSS_FILTER_STORE}.data": {},
+            },
         }
         return Wave(
             tuple(

@@ -30,6 +30,7 @@ from data import conversion, lookups, queries, rates, tags, users
 from data.budget_rollover import available_to_budget as available_to_budget_query
 from data.budget_rollover import rollover_category_ids as rollover_category_ids_query
 from data.budget_status import budget_status as budget_status_query
+from data.db import one_connection
 from data.goals.pace import goal_statuses as goal_statuses_query
 from data.months import month_end, month_start
 from data.projection import items_on_accounts, project_budgets, unscheduled_after_day
@@ -84,11 +85,25 @@ def _read_model(query: Callable[..., T]) -> Callable[..., T]:
             # workers) wait for the first one instead of running the same SQL. The currency
             # plan, which most reads need, is a read model of its own.
             with conversion.plan_from(user_id, lambda: _currency_plan(user_id, version)):
-                value = compute_once(key, lambda: query(get_engine(), user_id, *args))
+                value = compute_once(key, lambda: _computed(query, user_id, args))
         return value
 
     read.uncached = query  # type: ignore[attr-defined]
     return read
+
+
+def is_cached(read: Callable[..., Any], user_id: int, *args: Any) -> bool:
+    """Whether `read(user_id, *args)`, a read model of this module, is cached (one GET)."""
+    key = read_model_key(read.__name__, user_id, data_version(user_id), args)
+    return cache.get(key) is not None
+
+
+def _computed(query: Callable[..., T], user_id: int, args: tuple[Any, ...]) -> T:
+    """`query` with its statements on one pooled connection (data/db.one_connection): a
+    checkout per statement cost the pool's ping and rollback each, two round trips."""
+    engine = get_engine()
+    with one_connection(engine):
+        return query(engine, user_id, *args)
 
 
 def _currency_plan(user_id: int, version: int) -> conversion.CurrencyPlan:

@@ -36,7 +36,7 @@ from data.classification import (
     money_sum,
 )
 from data.conversion import in_reporting
-from data.db import month_bucket
+from data.db import connection, month_bucket
 from data.lookups import read_frame
 from data.months import month_end, month_keys
 from data.ownership import bump_version, owned_row, update_owned
@@ -146,7 +146,7 @@ def with_rollover(
 def rollover_category_ids(engine: Engine, user_id: int) -> tuple[int, ...]:
     """The ids of the user's categories with rollover on."""
     query = select(_c.id).where(_c.user_id == user_id, _c.rollover == true()).order_by(_c.id)
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         return tuple(int(i) for i in conn.execute(query).scalars())
 
 
@@ -162,7 +162,7 @@ def available_to_budget(engine: Engine, user_id: int, month: date) -> AvailableT
     assigned_query = select(func.coalesce(func.sum(_b.limit_minor), 0)).where(
         _b.user_id == user_id, _b.month == first
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         income = int(conn.execute(income_query).scalar_one())
         assigned = int(conn.execute(assigned_query).scalar_one())
     return AvailableToBudget(income, assigned, income - assigned)

@@ -33,6 +33,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause, Subquery
 
 from data.classification import IS_INCOME, IS_SPENDING, LINE_AMOUNT, WITH_CATEGORY, money_sum
+from data.db import connection
 from data.filters import Filters
 from data.frames import frame_of
 from data.money import minor_units
@@ -110,7 +111,7 @@ def read_plan(engine: Engine, user_id: int) -> CurrencyPlan:
         .where(users.c.id == user_id)
         .order_by(accounts.c.currency, accounts.c.id)
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         rows = conn.execute(query).all()
     if not rows:
         return CurrencyPlan("EUR")
@@ -247,7 +248,7 @@ def unconverted(engine: Engine, user_id: int, filters: Filters) -> pd.DataFrame:
         .group_by(currency)
         .order_by(currency)
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         result = conn.execute(query)
         frame = frame_of(result, list(result.keys()))
     return frame.astype({"income_minor": "int64", "spending_minor": "int64"})[columns]
@@ -272,7 +273,7 @@ def rates_in_effect(engine: Engine, user_id: int, date_from: date, date_to: date
         latest = (
             select(_r.rate_micro).where(*mine, _r.on_date <= date_to).order_by(_r.on_date.desc())
         )
-        with engine.connect() as conn:
+        with connection(engine) as conn:
             count, low, high, latest_date = conn.execute(query).one()
             latest_micro = conn.execute(latest.limit(1)).scalar()
         rows.append((currency, count, low, high, latest_date, latest_micro))
@@ -301,7 +302,7 @@ def rates_at(
             .where(*mine, _r.on_date <= last, _r.on_date >= func.coalesce(start, first))
             .order_by(_r.on_date)
         )
-        with engine.connect() as conn:
+        with connection(engine) as conn:
             rates = conn.execute(query).all()
         index = 0
         current: int | None = None

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, Engine, String, create_engine, event
+from sqlalchemy import Connection, Date, Engine, String, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.compiler import compiles
@@ -72,6 +76,50 @@ def dispose_engines() -> None:
     with _engines_lock:
         for engine in _engines.values():
             engine.dispose(close=False)
+
+
+@dataclass
+class _Held:
+    engine: Engine
+    connection: Connection | None = None
+
+
+# Set by one_connection(): the connection the reads of this context share.
+_HELD: ContextVar[_Held | None] = ContextVar("held_connection", default=None)
+
+
+@contextmanager
+def one_connection(engine: Engine) -> Iterator[None]:
+    """Within it, connection(engine) in this context (thread) is one pooled connection, checked
+    out at its first use and returned at the end. A cached read model runs a few statements
+    (a cold overview: ~50 in all), and each checkout of its own cost two more round trips, the
+    pool's ping and the rollback at return; under a busy GIL each round trip is a wait for it
+    again. Reads only: READ COMMITTED, so each statement still sees what is committed."""
+    held = _HELD.get()
+    if held is not None and held.engine is engine:
+        yield
+        return
+    mine = _Held(engine)
+    token = _HELD.set(mine)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+        if mine.connection is not None:
+            mine.connection.close()
+
+
+@contextmanager
+def connection(engine: Engine) -> Iterator[Connection]:
+    """engine.connect(), or within one_connection(engine) the connection it holds."""
+    held = _HELD.get()
+    if held is None or held.engine is not engine:
+        with engine.connect() as conn:
+            yield conn
+        return
+    if held.connection is None or held.connection.closed:
+        held.connection = engine.connect()
+    yield held.connection
 
 
 def is_postgresql(engine: Engine) -> bool:

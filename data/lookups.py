@@ -32,6 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from data import tags
 from data.classification import WITH_LINES
 from data.conversion import CurrencyPlan, converted, currency_plan
+from data.db import connection
 from data.entries import Entry, Transaction, split_from_row, transaction_from_row
 from data.filters import Filters
 from data.frames import frame_of
@@ -85,7 +86,7 @@ def escape_like(text: str) -> str:
 
 def read_frame(engine: Engine, query: Select) -> pd.DataFrame:
     """The result of an already-aggregated or already-limited query, as a DataFrame."""
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         result = conn.execute(query)
         return frame_of(result, list(result.keys()))
 
@@ -93,7 +94,7 @@ def read_frame(engine: Engine, query: Select) -> pd.DataFrame:
 def data_version(engine: Engine, user_id: int) -> int:
     """The user's write counter, the cache key of every read model. LookupError if no such user."""
     query = select(users.c.data_version).where(users.c.id == user_id)
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         version = conn.execute(query).scalar_one_or_none()
     if version is None:
         raise LookupError(f"no user with id {user_id}")
@@ -206,7 +207,7 @@ def get_transaction(engine: Engine, user_id: int, transaction_id: int) -> dict[s
     query = transaction_rows().where(
         transactions.c.user_id == user_id, transactions.c.id == transaction_id
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         row = conn.execute(query).mappings().one_or_none()
     return dict(row) if row is not None else None
 
@@ -217,7 +218,7 @@ def get_receipt(engine: Engine, user_id: int, receipt_id: object) -> dict[str, A
     if wanted is None:
         return None
     query = select(receipts).where(receipts.c.user_id == user_id, receipts.c.id == wanted)
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         row = conn.execute(query).mappings().one_or_none()
     return dict(row) if row is not None else None
 
@@ -227,7 +228,7 @@ def stored_transaction(engine: Engine, user_id: int, transaction_id: int) -> Tra
     query = select(transactions).where(
         transactions.c.user_id == user_id, transactions.c.id == transaction_id
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         row = conn.execute(query).mappings().one_or_none()
         return None if row is None else _values_of(conn, user_id, [row])[0]
 
@@ -236,7 +237,7 @@ def get_entry(engine: Engine, user_id: int, transaction_id: int) -> Entry | None
     """The entry a transaction of this user belongs to, as stored: the transaction, or both
     legs of its transfer (outflow first) with the submission key they were entered with."""
     own = (transactions.c.user_id == user_id,)
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         query = select(transactions).where(*own, transactions.c.id == transaction_id)
         row = conn.execute(query).mappings().one_or_none()
         if row is None:
@@ -316,7 +317,7 @@ def receipt_stored_as(engine: Engine, user_id: int, storage_name: str) -> bool:
     query = select(receipts.c.id).where(
         receipts.c.user_id == user_id, receipts.c.storage_name == storage_name
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         return conn.execute(query).first() is not None
 
 
@@ -373,7 +374,7 @@ def transactions_page(
             "receipt_id": "Int64",
         }
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         rolled = _rolled_up_totals(conn, engine, user_id, filters, request.search)
         if rolled is None:
             totals_query = _grid_totals(engine, user_id, filters, request.search, conditions)
@@ -573,7 +574,7 @@ def payee_suggestions(engine: Engine, user_id: int, prefix: str = "", limit: int
         .order_by(func.count().desc(), transactions.c.payee)
         .limit(max(1, min(limit, _SUGGESTIONS_MAX)))
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         return list(conn.execute(query).scalars())
 
 
@@ -600,7 +601,7 @@ def last_category_for_payee(engine: Engine, user_id: int, payee: str) -> int | N
         .order_by(transactions.c.date.desc(), transactions.c.id.desc())
         .limit(1)
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         return conn.execute(query).scalar_one_or_none()
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 from sqlalchemy import Engine, case, extract, literal, or_, select, union_all
@@ -23,8 +23,8 @@ from sqlalchemy.sql.selectable import Select
 
 from data.classification import IS_INCOME, IS_SPENDING, LINE_AMOUNT, WITH_CATEGORY, money_sum
 from data.conversion import converted, currency_plan
-from data.db import month_bucket
-from data.lookups import account_balances, read_frame
+from data.db import connection, month_bucket
+from data.lookups import account_balances
 from data.months import days_in_month, month_end, month_start
 from data.projection import (
     Band,
@@ -90,14 +90,16 @@ def month_end_projection(
     keys = history_keys(today, months)
     rows = _flows(engine, user_id, today, shown)
     current = f"{today:%Y-%m}"
-    this_month, history = rows[rows["month"] == current], rows[rows["month"].isin(keys)]
-    ahead = this_month[this_month["day"] > today.day]
+    in_history = set(keys)
+    this_month = [row for row in rows if row.month == current]
+    history = [row for row in rows if row.month in in_history]
+    ahead = [row for row in this_month if row.day > today.day]
     accounts = balances[["account_id", "account", "currency", "balance_minor"]].copy()
     # Per account, in one walk of the rows each: its history's monthly sums, what is booked ahead.
-    monthly = _monthly_by_account(history, "unscheduled_flow_minor", keys)
+    monthly = _monthly_by_account(history, keys)
     booked: dict[int, int] = {}
-    for account_id, flow in zip(ahead["account_id"], ahead["flow_minor"], strict=True):
-        booked[int(account_id)] = booked.get(int(account_id), 0) + int(flow)
+    for row in ahead:
+        booked[row.account_id] = booked.get(row.account_id, 0) + row.flow_minor
     low, likely, high, coming = [], [], [], []
     for account_id, balance in zip(accounts["account_id"], accounts["balance_minor"], strict=True):
         band = flow_band(monthly.get(int(account_id), [0] * len(keys)))
@@ -116,35 +118,49 @@ def month_end_projection(
     # The month's net is in the reporting currency (_flows converts it in SQL); the path adds up
     # balances, so it follows the accounts in that currency, as do scheduled items in sums.
     reporting = user_currency(engine, user_id)
-    home = accounts.loc[accounts["currency"] == reporting, "account_id"]
-    home_items = [item for item in items if item.account_id in set(home)]
-    so_far = int(this_month["net_minor"].sum())
+    home_balances = accounts.loc[accounts["currency"] == reporting]
+    home = {int(account_id) for account_id in home_balances["account_id"]}
+    home_items = [item for item in items if item.account_id in home]
+    so_far = sum(row.net_minor for row in this_month)
     scheduled_net = sum(i.amount_minor for i in home_items if i.category_id not in transfers)
-    net = flow_band(_monthly(history, "unscheduled_net_minor", keys)).plus(so_far + scheduled_net)
+    net = flow_band(_monthly_net(history, keys)).plus(so_far + scheduled_net)
     path = _path(
         today,
-        int(accounts.loc[accounts["account_id"].isin(home), "balance_minor"].sum()),
-        ahead[ahead["account_id"].isin(home)],
+        int(home_balances["balance_minor"].sum()),
+        [row for row in ahead if row.account_id in home],
         home_items,
-        history[history["account_id"].isin(home)],
+        [row for row in history if row.account_id in home],
         keys,
     )
     return MonthEnd(today, months, accounts.reset_index(drop=True), net, so_far, path, tuple(items))
+
+
+class FlowRow(NamedTuple):
+    """What moved an account's balance on one day of a month (flow), its income minus spending
+    in the reporting currency (net), and both without schedule-posted transactions."""
+
+    month: str
+    account_id: int
+    day: int
+    flow_minor: int
+    net_minor: int
+    unscheduled_flow_minor: int
+    unscheduled_net_minor: int
 
 
 def _item_order(item: ScheduledItem) -> tuple[date, str]:
     return item.posts_on, item.name
 
 
-def _flows(engine: Engine, user_id: int, today: date, shown: tuple[int, ...]) -> pd.DataFrame:
+def _flows(engine: Engine, user_id: int, today: date, shown: tuple[int, ...]) -> list[FlowRow]:
     """Per (month, account, day): what moved the balance (flow) and the income minus spending
     (net), in all and without schedule-posted transactions; for the history only after today's
     day, for today's month every day. One grouped query: from daily_rollups
-    (data/rollup_days.py) unless base_table_only()."""
-    columns = ["month", "account_id", "day", "flow_minor", "net_minor"]
-    columns += ["unscheduled_flow_minor", "unscheduled_net_minor"]
+    (data/rollup_days.py) unless base_table_only(). Rows in no order; plain tuples, not a
+    frame: the walks below were ~10 ms of pandas masks and conversions on a cold overview."""
+    columns = list(FlowRow._fields)
     if not shown:
-        return pd.DataFrame({name: pd.Series(dtype="int64") for name in columns})
+        return []
     first, since, until = month_start(today), window_start(today), month_end(today)
     bucket, day = month_bucket(_t.date), extract("day", _t.date)
     counted = or_(IS_INCOME, IS_SPENDING)
@@ -220,26 +236,33 @@ def _flows(engine: Engine, user_id: int, today: date, shown: tuple[int, ...]) ->
             lines.c.day,
             *[money_sum(lines.c[name], name) for name in columns[3:]],
         ).group_by(lines.c.month, lines.c.account_id, lines.c.day)
-    frame = read_frame(engine, query)
-    return frame.astype({name: "int64" for name in columns[1:]})
+    with connection(engine) as conn:
+        # PostgreSQL's EXTRACT is NUMERIC: every number as an int.
+        return [
+            FlowRow(month, *(int(value) for value in numbers))
+            for month, *numbers in conn.execute(query)
+        ]
 
 
-def _monthly(rows: pd.DataFrame, column: str, keys: list[str]) -> list[int]:
-    """The sum of `column` in each month of `keys`, 0 for a month without rows."""
-    sums = rows.groupby("month")[column].sum()
-    return [int(sums.get(key, 0)) for key in keys]
+def _monthly_net(rows: Sequence[FlowRow], keys: list[str]) -> list[int]:
+    """The unscheduled net of each month of `keys`, 0 for a month without rows."""
+    column_of = {key: index for index, key in enumerate(keys)}
+    sums = [0] * len(keys)
+    for row in rows:
+        if row.month in column_of:
+            sums[column_of[row.month]] += row.unscheduled_net_minor
+    return sums
 
 
-def _monthly_by_account(rows: pd.DataFrame, column: str, keys: list[str]) -> dict[int, list[int]]:
-    """_monthly of each account's rows, by account id (an account without rows left out)."""
+def _monthly_by_account(rows: Sequence[FlowRow], keys: list[str]) -> dict[int, list[int]]:
+    """Each account's unscheduled flow in each month of `keys`, by account id (an account
+    without rows left out)."""
     column_of = {key: index for index, key in enumerate(keys)}
     found: dict[int, list[int]] = {}
-    for account_id, month, value in zip(
-        rows["account_id"], rows["month"], rows[column], strict=True
-    ):
-        if month in column_of:
-            sums = found.setdefault(int(account_id), [0] * len(keys))
-            sums[column_of[month]] += int(value)
+    for row in rows:
+        if row.month in column_of:
+            sums = found.setdefault(row.account_id, [0] * len(keys))
+            sums[column_of[row.month]] += row.unscheduled_flow_minor
     return found
 
 
@@ -247,16 +270,16 @@ def _transfer_categories(engine: Engine, user_id: int) -> set[int]:
     query = select(categories.c.id).where(
         categories.c.user_id == user_id, categories.c.kind == "transfer"
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         return set(conn.execute(query).scalars())
 
 
 def _path(
     today: date,
     balance: int,
-    ahead: pd.DataFrame,
+    ahead: Sequence[FlowRow],
     items: Sequence[ScheduledItem],
-    history: pd.DataFrame,
+    history: Sequence[FlowRow],
     keys: list[str],
 ) -> pd.DataFrame:
     """The accounts' total from today to the month's end: the balance, plus what is booked and
@@ -267,16 +290,14 @@ def _path(
     days = days_left(today)
     # Known amounts by day: booked ahead on their day, scheduled on theirs (overdue ones today).
     known = [0] * len(days)
-    for day, flow in zip(ahead["day"], ahead["flow_minor"], strict=True):
-        known[int(day) - today.day] += int(flow)
+    for row in ahead:
+        known[row.day - today.day] += row.flow_minor
     for item in items:
         known[max(item.posts_on - today, timedelta(0)).days] += item.amount_minor
     # Each history month's unscheduled flow cumulated over the days, one row per month.
     by_day = {key: [0] * len(days) for key in keys}
-    for month, day, flow in zip(
-        history["month"], history["day"], history["unscheduled_flow_minor"], strict=True
-    ):
-        by_day[month][min(int(day), last) - today.day] += int(flow)
+    for row in history:
+        by_day[row.month][min(row.day, last) - today.day] += row.unscheduled_flow_minor
     cumulated = {key: _running(values) for key, values in by_day.items()}
     running_known = _running(known)
     rows = []

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 
+from data.db import connection
 from data.frames import frame_of
 from data.ownership import bump_version, insert_id, owned_row
 from data.schema import goals, split_tags, tags, transaction_tags
@@ -135,7 +136,7 @@ def list_tags(engine: Engine, user_id: int) -> pd.DataFrame:
         .where(tags.c.user_id == user_id)
         .order_by(func.lower(tags.c.name), tags.c.id)
     )
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         rows = conn.execute(query).all()
     frame = frame_of(rows, ["id", "name", "uses"])
     return frame.astype({"id": "int64", "uses": "int64"})

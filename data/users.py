@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Engine, delete, func, select, update
 
+from data.db import connection
 from data.schema import user_sessions, users
 from data.validation import NotFound
 
@@ -33,7 +34,7 @@ class SessionUser(NamedTuple):
 
 def user_currency(engine: Engine, user_id: int) -> str:
     """The currency totals across accounts are shown in."""
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         currency = conn.execute(select(users.c.currency).where(users.c.id == user_id)).scalar()
     if currency is None:
         raise LookupError(f"no user {user_id}")

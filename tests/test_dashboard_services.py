@@ -175,3 +175,25 @@ def test_the_currency_plan_is_read_once_per_version_and_follows_a_new_account(
     # The USD line has no rate: the plan knows the account, so it is counted as unconverted;
     # the write moved the version, so its plan was read again, once.
     assert len(unconverted) == 1 and plan_queries() == 3
+
+
+def test_a_cold_read_model_runs_its_statements_on_one_checkout(engine, tmp_path):
+    """Each checkout cost the pool's ping and a rollback (data/db.one_connection): a read model
+    of several statements (budget projection: limits, schedules, history, rollover) takes one
+    connection, and gives it back."""
+    user_id = make_user(engine)
+    _household(engine, user_id)
+    app = build_app(_db_url(engine), tmp_path)
+    app_engine = app.server.extensions["ft_engine"]
+    checkouts: list[int] = []
+    statements: list[str] = []
+    event.listen(app_engine.pool, "checkout", lambda *a: checkouts.append(1))
+    with as_user(app, user_id):
+        services.data_version(user_id)
+        checkouts.clear()
+        event.listen(app_engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        status = services.budget_projection(user_id, date(2026, 1, 1), date(2026, 1, 20), ())
+        services.month_end_outlook(user_id, date(2026, 1, 20), ())
+    assert status.empty
+    assert len(statements) > 6 and len(checkouts) == 2
+    assert app_engine.pool.checkedout() == 0

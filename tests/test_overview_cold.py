@@ -19,6 +19,7 @@ from dashboard.forms import parse_filters
 from data.demo import DEMO_USER_ID
 from data.entries import Transaction
 from data.frames import frame_of
+from data.months import month_start
 from data.schema import accounts, categories, transactions
 from data.setup_writes import create_account, create_category
 from data.writes import create_transaction
@@ -150,3 +151,53 @@ def test_the_warm_up_runs_in_the_background_and_fills_the_cache(
         overview_warmup.start(login_user_id, MARCH, {}, today)
         assert overview_warmup.wait_idle(timeout_s=30)
         assert month_end_cached()
+
+
+FILTERS = f"{ids.FILTERS_STORE}.data"
+
+
+def _filters_request(dash, pathname: str) -> dict:
+    """The filters callback as the browser calls it on a page's load (its store's answer)."""
+    values = {f"{ids.PRESET}.value": "custom", f"{ids.DATE_FROM}.value": MARCH["start"],
+              f"{ids.DATE_TO}.value": MARCH["end"], f"{ids.URL}.pathname": pathname,
+              f"{ids.CROSS_FILTER_STORE}.data": {}}  # fmt: skip
+    body = dash.update_body(FILTERS, values, [f"{ids.DATE_FROM}.value"])
+    response = dash.client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    return response.get_json()["response"][ids.FILTERS_STORE]["data"]
+
+
+@sqlite_only
+def test_the_filters_request_starts_the_reads_on_the_overview_only(
+    app, dash, login_user_id, monkeypatch
+):
+    """The frame's second request (the other worker) starts the page's meters and the
+    overview's reads for the store it answers, cheapest first, and only on "/", until they are
+    cached."""
+    monkeypatch.setattr(overview_warmup, "enabled", lambda: True)
+    started: list[list] = []
+    real_start = overview_warmup._start
+    monkeypatch.setattr(overview_warmup, "_start", lambda reads: started.append(reads))
+    store = _filters_request(dash, "/transactions")
+    assert started == []
+    assert _filters_request(dash, "/") == store
+    assert len(started) == 1
+    today = date.today()
+    forward = overview_warmup.overview_reads(login_user_id, store, {}, today)
+    assert len(started[0]) == len(forward) + 1 and len(forward) > 10
+    with as_user(app, login_user_id):
+        # The page's meters first (the page request in the other worker waits for them), then
+        # the cheapest: the list's last read (the currencies not converted).
+        meters = services.budget_projection(login_user_id, month_start(today), today, ())
+        assert started[0][0]().equals(meters)
+        assert started[0][1]().equals(forward[-1]())
+    monkeypatch.setattr(overview_warmup, "_start", real_start)
+    assert _filters_request(dash, "/") == store
+    assert overview_warmup.wait_idle(timeout_s=30)
+    with as_user(app, login_user_id):
+        stacked = overview.chart_filters(store, {}, overview.CHARTS[ids.CHART_STACKED][1], today)
+        assert services.is_cached(services.spending_by_month_category, login_user_id, stacked)
+    # Warm now: the next load's filters request starts nothing (one GET said so).
+    monkeypatch.setattr(overview_warmup, "_start", lambda reads: started.append(reads))
+    _filters_request(dash, "/")
+    assert len(started) == 1

@@ -326,7 +326,7 @@ def assert_reads_agree(home: Household, filters: Filters, today: date) -> None:
         "unscheduled_after_day": partial(
             unscheduled_after_day, engine, user, month_start(today), today, filters.account_ids
         ),
-        "flows": lambda: _flows(engine, user, today, shown),
+        "flows": lambda: sorted(_flows(engine, user, today, shown)),
         "goal_progress": partial(list_goal_progress, engine, user, today),
     }
     for name, read in reads.items():

@@ -14,6 +14,13 @@ throughput is unchanged; nothing is computed twice.
 
 The reads are those of every part drawn with the page's default view (by category, no drill):
 tests/test_overview_cold.py checks that the overview's first answer then runs no SQL.
+
+The frame's other request, the filters store (callbacks/shell.py), goes to the other worker at
+the same moment: on the overview, when the reads are not cached, it starts the same reads there,
+in the opposite order (start_from_filters). The two workers meet in the middle (single flight:
+a read is computed once, by whichever starts it first), so the reads use both cores, not one
+process's GIL beside the page's own KPIs and meters. A warm view costs that request one cache
+GET.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from dashboard.callbacks.overview import CHARTS, RECENT_ROWS, chart_filters
 from dashboard.callbacks.overview_upcoming import UPCOMING_DAYS
 from dashboard.forms import parse_filters
 from data.lookups import GridRequest
+from data.months import month_start
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +103,31 @@ def start(user_id: int, filter_store: Any, cross_store: Any, today: date) -> Non
     """Start the overview's reads in the background; returns at once. Inside a request only."""
     if not has_app_context() or not enabled():
         return
+    _start(overview_reads(user_id, filter_store, cross_store, today))
+
+
+def start_from_filters(user_id: int, filter_store: Any, cross_store: Any, today: date) -> None:
+    """The filters request's share of a cold view: the page's meters, then the overview's
+    reads cheapest first, unless they are cached (the stacked chart's, which follows every
+    filter, is the sample: one GET)."""
+    if not has_app_context() or not enabled():
+        return
+    stacked = chart_filters(filter_store, cross_store, CHARTS[ids.CHART_STACKED][1], today)
+    if services.is_cached(services.spending_by_month_category, user_id, stacked):
+        return
+    # The page's budget meters first: the page request, in the other worker, then finds them
+    # computed, or computing, here while it draws its KPIs.
+    filters = parse_filters(filter_store, cross_store, today)
+    meters = [
+        lambda: services.budget_projection(user_id, month_start(today), today, filters.account_ids)
+    ]
+    _start(meters + overview_reads(user_id, filter_store, cross_store, today)[::-1])
+
+
+def _start(reads: list[Callable[[], Any]]) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    reads = overview_reads(user_id, filter_store, cross_store, today)
     pool = _executor()
-    # Two queues, the dearest reads spread over both.
+    # Two queues, the first reads of the list spread over both.
     for index in range(THREADS):
         job = pool.submit(_run, app, reads[index::THREADS])
         with _pool_lock:

@@ -18,10 +18,12 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, html
 
 from dashboard import ids, services
+from dashboard.callbacks import overview_warmup
 from dashboard.callbacks.common import outputs_with
 from dashboard.extensions import cache
 from dashboard.forms import DEFAULT_PRESET, custom_range, preset_period
 from dashboard.html_attrs import html_attrs
+from dashboard.security.auth import current_user_id
 from dashboard.single_flight import compute_once
 
 PAGES_WITHOUT_FILTERS = {"/budgets", "/rules", "/schedules", "/accounts", "/settings"}
@@ -247,9 +249,19 @@ def register(app: Dash) -> None:
     @app.callback(
         output=FILTER_OUTPUTS,
         inputs=dict(FILTER_INPUTS),
+        # Where the store goes: on the overview, its reads start here (callbacks/overview_warmup).
+        state={
+            "pathname": State(ids.URL, "pathname"),
+            "cross_store": State(ids.CROSS_FILTER_STORE, "data"),
+        },
     )
-    def _update_filters(**bar: Any) -> dict[str, Any]:
-        return update_filters(bar, ctx.triggered_id, date.today())
+    def _update_filters(pathname: Any, cross_store: Any, **bar: Any) -> dict[str, Any]:
+        today = date.today()
+        answer = update_filters(bar, ctx.triggered_id, today)
+        store = answer["store"]
+        if pathname == "/" and isinstance(store, dict) and overview_warmup.enabled():
+            overview_warmup.start_from_filters(current_user_id(), store, cross_store, today)
+        return answer
 
     # The filter options are answered with the page (dashboard/routing.py).
     app.clientside_callback(

@@ -19,6 +19,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from data.db import connection
 from data.goals.progress import PACE_MONTHS, GoalProgress, goal_progress, reached_since
 from data.months import add_months, month_index
 
@@ -72,7 +73,7 @@ def pace_of(goal: GoalProgress, today: date, reached_on: date | None = None) -> 
 def goal_statuses(engine: Engine, user_id: int, today: date) -> list[GoalStatus]:
     """Every goal of the user with its pace, by name: the goals read model. An archived goal
     shows the day stored when it was archived; an active reached one, the derived day."""
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         found = []
         for goal in goal_progress(conn, user_id, today):
             reached_on = goal.stored_reached_on

@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
 from data.classification import LINE_AMOUNT, WITH_LINES, money_sum
+from data.db import connection
 from data.months import add_months
 from data.rollup_days import moved_by_account, moved_since
 from data.rollup_reads import rollups_allowed
@@ -66,7 +67,7 @@ class GoalProgress:
 
 def list_goal_progress(engine: Engine, user_id: int, today: date) -> list[GoalProgress]:
     """Every goal of the user, archived ones too, by name."""
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         return goal_progress(conn, user_id, today)
 
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, Engine, select
 
+from data.db import connection
 from data.schedules.model import Schedule, ScheduledItem
 from data.schedules.recurrence import InvalidRule, parse_rule, rule_dates, shifted
 from data.schedules.store import schedules_in
@@ -36,7 +37,7 @@ class Occurrence:
 
 def occurrences(engine: Engine, user_id: int, start: date, end: date) -> list[Occurrence]:
     """Undecided dates of this user's active schedules posting in [start, end], by date."""
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         return occurrences_in(conn, user_id, start, end)
 
 
