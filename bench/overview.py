@@ -22,6 +22,7 @@ from bench.client import Answer, Browser
 from bench.load import Household
 from dashboard import ids
 from dashboard.components import GRID_BLOCK_SIZE, VIEW_CATEGORIES
+from dashboard.layout_walk import props_by_id
 from dashboard.overview_ids import OVERVIEW_DRAWN
 
 LOAD_PRESET = "last_12_months"
@@ -60,15 +61,9 @@ class Wave:
 def page_drawn(answers: list[Answer]) -> dict[str, Any] | None:
     """The `overview-drawn` store's data in a page's answer among `answers`, if it set one."""
     for answer in answers:
-        stack = [answer.outputs().get(FRAME_OUTPUTS["page"])]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict) and isinstance(node.get("props"), dict):
-                if node["props"].get("id") == OVERVIEW_DRAWN:
-                    return node["props"].get("data")
-                stack.append(node["props"].get("children"))
+        drawn = props_by_id(answer.outputs().get(FRAME_OUTPUTS["page"])).get(OVERVIEW_DRAWN)
+        if drawn is not None:
+            return drawn.get("data")
     return None
 
 

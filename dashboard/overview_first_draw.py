@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.callbacks.overview_page import OUTPUTS
+from dashboard.layout_walk import props_by_id
 from dashboard.overview_ids import OVERVIEW_DRAWN
 
 
@@ -21,36 +22,16 @@ def drawn_page(layout: Any, answer: dict[str, Any], inputs: dict[str, Any]) -> A
     """`layout` (the page as JSON, changed in place) with `answer`'s values in its components.
     None, and the page left as it came, if a component of the answer is not in it: the page
     then goes unmarked and the callback draws everything, as on a cold view."""
-    props_by_id: dict[str, dict[str, Any]] = {}
+    values_by_id: dict[str, dict[str, Any]] = {}
     for name, output in OUTPUTS.items():
         if name in answer:
-            props_by_id.setdefault(str(output.component_id), {})[output.component_property] = (
+            values_by_id.setdefault(str(output.component_id), {})[output.component_property] = (
                 answer[name]
             )
-    props_by_id[OVERVIEW_DRAWN] = {"data": inputs}
-    found = _components_by_id(layout, props_by_id.keys())
-    if found.keys() != props_by_id.keys():
+    values_by_id[OVERVIEW_DRAWN] = {"data": inputs}
+    found = props_by_id(layout)
+    if not values_by_id.keys() <= found.keys():
         return None
-    for component_id, props in props_by_id.items():
+    for component_id, props in values_by_id.items():
         found[component_id].update(props)
     return layout
-
-
-def _components_by_id(layout: Any, wanted: Any) -> dict[str, dict[str, Any]]:
-    """The props of the components with these (string) ids, walking the children."""
-    wanted = set(wanted)
-    found: dict[str, dict[str, Any]] = {}
-    stack = [layout]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        props = node.get("props") if isinstance(node, dict) else None
-        if not isinstance(props, dict):
-            continue
-        component_id = props.get("id")
-        if isinstance(component_id, str) and component_id in wanted:
-            found[component_id] = props
-        stack.append(props.get("children"))
-    return found

@@ -15,6 +15,7 @@ from plotly.io.json import to_json_plotly
 from dashboard import ids, routing, shell
 from dashboard.callbacks import overview_page
 from dashboard.callbacks import shell as shell_callbacks
+from dashboard.layout_walk import props_by_id
 from dashboard.overview_first_draw import drawn_page
 from dashboard.overview_ids import OVERVIEW_DRAWN
 from data.entries import Transaction
@@ -24,20 +25,6 @@ from tests.conftest import as_user
 from tests.test_dashboard_frame import NO_STORES, PATHNAME
 
 SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
-def props_by_id(layout) -> dict[str, dict]:
-    found: dict[str, dict] = {}
-    stack = [layout]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict) and isinstance(node.get("props"), dict):
-            if isinstance(node["props"].get("id"), str):
-                found[node["props"]["id"]] = node["props"]
-            stack.append(node["props"].get("children"))
-    return found
 
 
 def open_overview(stores: dict) -> dict[str, dict]:

@@ -14,6 +14,7 @@ import json
 import re
 
 from dashboard import ids
+from dashboard.layout_walk import props_by_id
 from dashboard.overview_ids import OVERVIEW_DRAWN
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_overview import CHARTS, kpi_text, wait_for_points
@@ -66,16 +67,9 @@ def settle(page) -> None:
 
 def in_page(page_answer: dict, component_id: str) -> dict:
     """The props of a component of the page's answer (its layout as JSON)."""
-    stack = [page_answer[ids.PAGE]["children"]]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict) and isinstance(node.get("props"), dict):
-            if node["props"].get("id") == component_id:
-                return node["props"]
-            stack.append(node["props"].get("children"))
-    raise AssertionError(f"{component_id} is not in the page")
+    found = props_by_id(page_answer[ids.PAGE]["children"])
+    assert component_id in found, f"{component_id} is not in the page"
+    return found[component_id]
 
 
 def test_a_cold_overview_is_the_frame_and_one_request_with_every_part(page):
