@@ -7,7 +7,10 @@ arguments, so whoever computes it computes exactly what every waiter asked for.
 
 - Redis (shared by every gunicorn worker): a lock key `flight:<key>` set with NX and a TTL,
   holding a random token and released by compare-and-delete. The others poll the value key
-  (and whether the lock is still held) in one round trip, with a growing pause.
+  (and whether the lock is still held) in one round trip, with a growing pause; a waiter whose
+  holder is a thread of its own process waits on that holder's event instead, woken the moment
+  the value is stored (a cold overview's request waits for the reads its worker's warm-up
+  threads hold: a poll overslept each of them by up to POLL_MAX_S).
 - In-process cache (the embedded default, one process): a lock per key.
 
 Nothing waits without bound. A holder that raises releases its lock, and the next waiter takes
@@ -56,18 +59,62 @@ def _store(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
+class _LocalHolders:
+    """The Redis locks held by threads of this process, each with an event set once its holder
+    has stored the value (or failed) and released the lock."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._events: dict[Hashable, threading.Event] = {}
+
+    @contextlib.contextmanager
+    def holding(self, key: Hashable) -> Iterator[None]:
+        done = threading.Event()
+        with self._guard:
+            self._events[key] = done
+        try:
+            yield
+        finally:
+            with self._guard:
+                if self._events.get(key) is done:
+                    del self._events[key]
+            done.set()
+
+    def event_of(self, key: Hashable) -> threading.Event | None:
+        with self._guard:
+            return self._events.get(key)
+
+    def __len__(self) -> int:
+        with self._guard:
+            return len(self._events)
+
+
+_local_holders = _LocalHolders()
+
+
 def _shared(backend: ResilientRedisCache, key: str, compute: Callable[[], T]) -> T:
     lock, token = f"flight:{key}", secrets.token_hex(16)
+    # By backend too: tests build several apps in one process, each with its own prefix.
+    local = (id(backend), key)
     deadline = time.monotonic() + MAX_WAIT_S
     pause = POLL_FIRST_S
     while time.monotonic() < deadline:
         if backend.try_lock(lock, token, LOCK_TTL_MS):
-            try:
-                # A holder may have stored it between our miss and our lock.
-                value = cache.get(key)
-                return _store(key, compute) if value is None else value
-            finally:
-                backend.unlock(lock, token)
+            with _local_holders.holding(local):
+                try:
+                    # A holder may have stored it between our miss and our lock.
+                    value = cache.get(key)
+                    return _store(key, compute) if value is None else value
+                finally:
+                    backend.unlock(lock, token)
+        held_here = _local_holders.event_of(local)
+        if held_here is not None:
+            # The holder is a thread of this process: woken when it is done, no polling.
+            held_here.wait(max(0.0, deadline - time.monotonic()))
+            value = cache.get(key)
+            if value is not None:
+                return value
+            continue  # it failed: take the lock over
         while (left := deadline - time.monotonic()) > 0:
             time.sleep(min(pause, left))
             pause = min(pause * 2, POLL_MAX_S)
@@ -76,6 +123,8 @@ def _shared(backend: ResilientRedisCache, key: str, compute: Callable[[], T]) ->
                 return value
             if not held:
                 break  # the holder failed or expired: take the lock over
+            if _local_holders.event_of(local) is not None:
+                break  # a thread of this process took it as we polled: wait on its event
     return _store(key, compute)
 
 

@@ -266,3 +266,77 @@ def test_no_lock_is_left_behind_in_process(engine, tmp_path):
     read = services._read_model(SlowTotals(pause_s=0.05))
     _in_threads([app], [user_id] * 8, lambda uid: read(uid, PERIOD))
     assert len(single_flight._local_locks) == 0
+
+
+def test_waiters_in_the_holders_process_are_woken_without_polling(
+    engine, tmp_path, redis_url, redis_key_prefix, monkeypatch
+):
+    """With Redis, threads of the holder's own process (a cold overview's request waiting for
+    its worker's warm-up threads) wait on the holder's event: not one poll of Redis, one
+    computation, every waiter gets the value, and nothing is left registered."""
+    user_id = make_user(engine)
+    _household(engine, user_id, -77)
+    app = build_app(
+        _db_url(engine),
+        tmp_path,
+        redis_url=redis_url,
+        cache_key_prefix=redis_key_prefix,
+        redis_socket_timeout_s=2.0,
+    )
+    backend = app.server.extensions["cache"][services.cache]
+    polls: list[str] = []
+    real_poll = type(backend).value_and_lock
+
+    def counted_poll(self, key: str, name: str):
+        polls.append(key)
+        return real_poll(self, key, name)
+
+    monkeypatch.setattr(type(backend), "value_and_lock", counted_poll)
+    query = SlowTotals(pause_s=0.3)
+    read = services._read_model(query)
+    results, errors = _in_threads([app], [user_id] * 8, lambda uid: read(uid, PERIOD))
+    assert errors == []
+    assert query.calls == 1
+    assert [r["spending_minor"] for r in results] == [77] * 8
+    assert len(polls) <= 7
+    assert len(single_flight._local_holders) == 0
+
+
+def test_a_waiter_in_another_process_still_polls(engine, tmp_path, redis_url, redis_key_prefix):
+    """A holder elsewhere (another worker: here, a lock taken outside this process's holders)
+    is waited for by polling, and its value is found once stored."""
+    user_id = make_user(engine)
+    _household(engine, user_id, -5)
+    app = build_app(
+        _db_url(engine),
+        tmp_path,
+        redis_url=redis_url,
+        cache_key_prefix=redis_key_prefix,
+        redis_socket_timeout_s=2.0,
+    )
+    query = SlowTotals(pause_s=0)
+    read = services._read_model(query)
+    with as_user(app, user_id):
+        key = services.read_model_key(
+            query.__name__, user_id, services.data_version(user_id), (PERIOD,)
+        )
+    client = redis.Redis.from_url(redis_url)
+    lock = f"{redis_key_prefix}flight:{key}"
+    client.set(lock, "other-worker", px=60_000)
+
+    def other_worker_stores() -> None:
+        time.sleep(0.2)
+        with as_user(app, user_id):
+            engine_of_app = app.server.extensions["ft_engine"]
+            services.cache.set(key, queries.totals(engine_of_app, user_id, PERIOD))
+        client.delete(lock)
+
+    storer = threading.Thread(target=other_worker_stores)
+    storer.start()
+    try:
+        with as_user(app, user_id):
+            assert read(user_id, PERIOD)["spending_minor"] == 5
+    finally:
+        storer.join(JOIN_S)
+        client.close()
+    assert query.calls == 0
