@@ -46,6 +46,23 @@ def _db_url(engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
+def _redis_app(engine, tmp_path, redis_url: str, prefix: str):
+    """An app on Redis under this test's prefix (2 s socket timeout on a busy machine)."""
+    return build_app(
+        _db_url(engine),
+        tmp_path,
+        redis_url=redis_url,
+        cache_key_prefix=prefix,
+        redis_socket_timeout_s=2.0,
+    )
+
+
+def _key_of(app, user_id: int, name: str) -> str:
+    """The cache key of read model `name` over PERIOD for the user's current data version."""
+    with as_user(app, user_id):
+        return services.read_model_key(name, user_id, services.data_version(user_id), (PERIOD,))
+
+
 def _household(engine, user_id: int, spent: int) -> None:
     account = create_account(engine, user_id, "Checking", "checking")
     groceries = create_category(engine, user_id, "Groceries", "expense")
@@ -220,19 +237,10 @@ def test_an_expired_lock_of_a_dead_holder_is_taken_over(
 ):
     user_id = make_user(engine)
     _household(engine, user_id, -9)
-    app = build_app(
-        _db_url(engine),
-        tmp_path,
-        redis_url=redis_url,
-        cache_key_prefix=redis_key_prefix,
-        redis_socket_timeout_s=2.0,
-    )
+    app = _redis_app(engine, tmp_path, redis_url, redis_key_prefix)
     query = SlowTotals(pause_s=0)
     read = services._read_model(query)
-    with as_user(app, user_id):
-        key = services.read_model_key(
-            query.__name__, user_id, services.data_version(user_id), (PERIOD,)
-        )
+    key = _key_of(app, user_id, query.__name__)
     client = redis.Redis.from_url(redis_url)
     lock = f"{redis_key_prefix}flight:{key}"
     client.set(lock, "dead-holder", px=400)
@@ -276,13 +284,7 @@ def test_waiters_in_the_holders_process_are_woken_without_polling(
     computation, every waiter gets the value, and nothing is left registered."""
     user_id = make_user(engine)
     _household(engine, user_id, -77)
-    app = build_app(
-        _db_url(engine),
-        tmp_path,
-        redis_url=redis_url,
-        cache_key_prefix=redis_key_prefix,
-        redis_socket_timeout_s=2.0,
-    )
+    app = _redis_app(engine, tmp_path, redis_url, redis_key_prefix)
     backend = app.server.extensions["cache"][services.cache]
     polls: list[str] = []
     real_poll = type(backend).value_and_lock
@@ -307,19 +309,10 @@ def test_a_waiter_in_another_process_still_polls(engine, tmp_path, redis_url, re
     is waited for by polling, and its value is found once stored."""
     user_id = make_user(engine)
     _household(engine, user_id, -5)
-    app = build_app(
-        _db_url(engine),
-        tmp_path,
-        redis_url=redis_url,
-        cache_key_prefix=redis_key_prefix,
-        redis_socket_timeout_s=2.0,
-    )
+    app = _redis_app(engine, tmp_path, redis_url, redis_key_prefix)
     query = SlowTotals(pause_s=0)
     read = services._read_model(query)
-    with as_user(app, user_id):
-        key = services.read_model_key(
-            query.__name__, user_id, services.data_version(user_id), (PERIOD,)
-        )
+    key = _key_of(app, user_id, query.__name__)
     client = redis.Redis.from_url(redis_url)
     lock = f"{redis_key_prefix}flight:{key}"
     client.set(lock, "other-worker", px=60_000)
